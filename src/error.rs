@@ -1,0 +1,155 @@
+//! Problems found in user input. Checks collect every problem they find into a
+//! [`Problems`] list instead of stopping at the first; each names the file, the
+//! feature (index and id when known) and the field, and says what was expected.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a problem is: errors make `check` fail, warnings are reported only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem in one place of one file.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    pub file: PathBuf,
+    /// Feature index (0-based) in a GeoJSON layer, when the problem is in a feature.
+    pub feature: Option<usize>,
+    /// The feature's or record's own id, when it has one.
+    pub id: Option<String>,
+    /// The field (property, TOML key, `geometry`...), when one is at fault.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn error(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: file.as_ref().to_path_buf(),
+            feature: None,
+            id: None,
+            field: None,
+            message: message.into(),
+        }
+    }
+    pub fn warning(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, message)
+        }
+    }
+    pub fn feature(mut self, index: usize) -> Self {
+        self.feature = Some(index);
+        self
+    }
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        let id = id.into();
+        if !id.is_empty() {
+            self.id = Some(id);
+        }
+        self
+    }
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{sev}: {}", self.file.display())?;
+        if let Some(i) = self.feature {
+            write!(f, ": feature {i}")?;
+        }
+        if let Some(id) = &self.id {
+            write!(f, " (id {id:?})")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every problem a check found.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+#[serde(transparent)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub fn push(&mut self, p: Problem) {
+        self.0.push(p);
+    }
+    pub fn extend(&mut self, other: Problems) {
+        self.0.extend(other.0);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|p| p.severity == Severity::Error)
+    }
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.0.iter().filter(|p| p.severity == Severity::Error)
+    }
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.0.iter().filter(|p| p.severity == Severity::Warning)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in &self.0 {
+            writeln!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Errors of the core's operations (I/O, imports). Input validation uses
+/// [`Problems`] so that all problems are listed at once.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(Problems),
+    #[error("{path}: {message}")]
+    Data { path: PathBuf, message: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+    pub fn data(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Error::Data {
+            path: path.as_ref().to_path_buf(),
+            message: message.into(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,119 @@
+//! Geometry helpers: the local projection, geodesic chainage, sides of the
+//! border, point-to-segment measures.
+
+pub mod proj;
+
+use crate::ids::StateId;
+use crate::scenario::model::BorderStretch;
+use geo::Coord;
+
+pub mod chainage {
+    //! Lengths along lines, measured geodesically on WGS84 (Karney).
+    use geo::{Distance, Geodesic, LineString, Point};
+
+    /// Geodesic length of a lon/lat line in km.
+    pub fn geodesic_length_km(line: &LineString) -> f64 {
+        cumulative_m(line).last().copied().unwrap_or(0.0) / 1000.0
+    }
+
+    /// Cumulative geodesic distance in metres at each vertex (first is 0).
+    pub fn cumulative_m(line: &LineString) -> Vec<f64> {
+        let mut out = Vec::with_capacity(line.0.len());
+        let mut acc = 0.0;
+        for (i, c) in line.0.iter().enumerate() {
+            if i > 0 {
+                acc += Geodesic.distance(Point::from(line.0[i - 1]), Point::from(*c));
+            }
+            out.push(acc);
+        }
+        out
+    }
+}
+
+/// Closest point on segment `a`–`b` to `p`: (point, parameter t in 0..1, distance).
+pub fn closest_on_segment(p: Coord, a: Coord, b: Coord) -> (Coord, f64, f64) {
+    let d = b - a;
+    let len2 = d.x * d.x + d.y * d.y;
+    let t = if len2 > 0.0 {
+        (((p - a).x * d.x + (p - a).y * d.y) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let q = a + d * t;
+    let e = p - q;
+    (q, t, (e.x * e.x + e.y * e.y).sqrt())
+}
+
+/// Cross product sign of `p` against the directed segment `a→b`: > 0 when `p`
+/// lies to the left.
+pub fn cross(a: Coord, b: Coord, p: Coord) -> f64 {
+    (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
+}
+
+/// Which State's side of the border a projected point lies on, by the nearest
+/// border segment (linear scan; use the spatial index for many queries).
+/// `None` when there is no border.
+pub fn side_of_border(border: &[BorderStretch], p: Coord) -> Option<StateId> {
+    let mut best: Option<(f64, &BorderStretch, usize, f64)> = None;
+    for s in border {
+        for (i, w) in s.xy.0.windows(2).enumerate() {
+            let (_, t, d) = closest_on_segment(p, w[0], w[1]);
+            if best.as_ref().is_none_or(|b| d < b.0) {
+                best = Some((d, s, i, t));
+            }
+        }
+    }
+    best.map(|(_, s, i, t)| {
+        if left_of_polyline(&s.xy.0, i, t, p) {
+            s.left.clone()
+        } else {
+            s.right.clone()
+        }
+    })
+}
+
+/// Is `p` left of the polyline `line`, given that its closest point lies on
+/// segment `seg` at parameter `t`? At a vertex the two segments meeting there
+/// decide together: on a left turn `p` must be left of both, on a right turn
+/// left of either (otherwise points beyond a sharp corner flip sides).
+pub fn left_of_polyline(line: &[Coord], seg: usize, t: f64, p: Coord) -> bool {
+    let (a, b) = (line[seg], line[seg + 1]);
+    let here = cross(a, b, p) > 0.0;
+    let corner = if t <= 1e-9 && seg > 0 {
+        Some((line[seg - 1], a, b))
+    } else if t >= 1.0 - 1e-9 && seg + 2 < line.len() {
+        Some((a, b, line[seg + 2]))
+    } else {
+        None
+    };
+    match corner {
+        None => here,
+        Some((u, v, w)) => {
+            let l1 = cross(u, v, p) > 0.0;
+            let l2 = cross(v, w, p) > 0.0;
+            if cross(u, v, w) > 0.0 {
+                l1 && l2
+            } else {
+                l1 || l2
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sides_at_corners() {
+        // An L: east then north. Left of it is the inside of the corner.
+        let l = [Coord { x: 0.0, y: 0.0 }, Coord { x: 10.0, y: 0.0 }, Coord { x: 10.0, y: 10.0 }];
+        // Beyond the corner (south-east): right of both segments.
+        assert!(!left_of_polyline(&l, 0, 1.0, Coord { x: 12.0, y: -2.0 }));
+        // Inside the corner.
+        assert!(left_of_polyline(&l, 0, 0.9, Coord { x: 9.0, y: 1.0 }));
+        // A point whose closest point is the corner, on the outside but left of
+        // the first segment's line (x>10,y>0 region is right of segment 2).
+        assert!(!left_of_polyline(&l, 1, 0.0, Coord { x: 11.0, y: 0.5 }));
+    }
+}

@@ -1,0 +1,498 @@
+//! Importers from real public data into scenario files:
+//! [`osm`] (OpenStreetMap PBF), [`naturalearth`] (Natural Earth boundary
+//! lines), [`points`] (crossing points from CSV/GeoJSON). Shared here: the
+//! layers they produce, green/blue classification, exercise posts and units,
+//! and writing `maps/NAME/*.geojson` + `scenarios/NAME.toml`.
+
+pub mod naturalearth;
+pub mod osm;
+pub mod points;
+
+use crate::dem::Dem;
+use crate::error::{Error, Result};
+use crate::geom::proj::LocalProjection;
+use crate::ids::*;
+use crate::index::BorderIndex;
+use crate::io::{feature, feature_collection, line_geometry, point_geometry, round7, write_atomic};
+use crate::model::{Agreements, BorderKind, NetworkKind, RouteKind, Sensor, SensorKind, Unit, UnitMode};
+use crate::props;
+use crate::scenario::file::{ScenarioFile, StateDef, DEFAULT_COLOURS};
+use geo::Coord;
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
+use std::path::{Path, PathBuf};
+
+/// A resolved State for importing.
+#[derive(Clone, Debug)]
+pub struct StateCode {
+    pub country: crate::country::Country,
+}
+
+impl StateCode {
+    pub fn parse_pair(s: &str) -> Result<[StateCode; 2]> {
+        let parts: Vec<&str> = s.split(',').map(|p| p.trim()).filter(|p| !p.is_empty()).collect();
+        if parts.len() != 2 {
+            return Err(Error::Other(format!(
+                "--states takes two ISO 3166-1 codes separated by a comma (e.g. AD,ES), found {s:?}"
+            )));
+        }
+        let get = |c: &str| {
+            crate::country::lookup(c).map(|country| StateCode { country }).ok_or_else(|| {
+                Error::Other(format!("unknown State code {c:?}: expected an ISO 3166-1 alpha-2 or alpha-3 code such as ES or ESP"))
+            })
+        };
+        let a = get(parts[0])?;
+        let b = get(parts[1])?;
+        if a.country == b.country {
+            return Err(Error::Other(format!("--states names {} twice", a.country.alpha3)));
+        }
+        Ok([a, b])
+    }
+    pub fn id(&self) -> StateId {
+        StateId::new(self.country.alpha3)
+    }
+}
+
+/// A border stretch to write: `left` on the left of the line as digitised.
+#[derive(Clone, Debug)]
+pub struct BorderOut {
+    pub lonlat: Vec<Coord>,
+    pub left: StateId,
+    pub right: StateId,
+    pub kind: BorderKind,
+}
+
+#[derive(Clone, Debug)]
+pub struct CrossingOut {
+    pub lonlat: Coord,
+    pub name: String,
+    pub kind: String,
+    pub chainage_km: f64,
+    pub source: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct RouteOut {
+    pub lonlat: Vec<Coord>,
+    pub kind: RouteKind,
+    pub name: String,
+    pub chainage_km: f64,
+    pub border_crossings: usize,
+    pub source: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NetworkOut {
+    pub lonlat: Vec<Coord>,
+    pub state: StateId,
+    pub kind: NetworkKind,
+    pub source: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct PostOut {
+    pub id: String,
+    pub lonlat: Coord,
+    pub state: StateId,
+    pub name: String,
+    pub height_m: f64,
+    pub sensors: Vec<String>,
+    pub elevation_m: Option<f64>,
+}
+
+/// Everything an importer produces.
+#[derive(Clone, Debug, Default)]
+pub struct Layers {
+    pub border: Vec<BorderOut>,
+    pub crossings: Vec<CrossingOut>,
+    pub routes: Vec<RouteOut>,
+    pub network: Vec<NetworkOut>,
+    pub posts: Vec<PostOut>,
+}
+
+/// What a finished import reports.
+#[derive(Debug, serde::Serialize)]
+pub struct ImportReport {
+    pub scenario: PathBuf,
+    pub maps: PathBuf,
+    pub border_km: f64,
+    pub green_km: f64,
+    pub blue_km: f64,
+    pub crossings: usize,
+    pub routes: usize,
+    pub network_links: usize,
+    pub posts: usize,
+    pub units: usize,
+    /// Input points that could not be snapped, with why.
+    pub unsnapped: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// Write layers and the scenario TOML under `out`: `out/maps/NAME/*.geojson`,
+/// `out/scenarios/NAME.toml`. Every file is written atomically.
+pub fn write_scenario(out: &Path, file: &ScenarioFile, layers: &Layers, sources_md: &str) -> Result<(PathBuf, PathBuf)> {
+    let name = &file.name;
+    let maps = out.join("maps").join(name);
+    let scen = out.join("scenarios").join(format!("{name}.toml"));
+
+    let border: Vec<_> = layers
+        .border
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            feature(
+                line_geometry(&b.lonlat),
+                props! {"id" => format!("B{}", i + 1), "left" => b.left.as_str(), "right" => b.right.as_str(), "kind" => b.kind.as_str()},
+            )
+        })
+        .collect();
+    let crossings: Vec<_> = layers
+        .crossings
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            feature(
+                point_geometry(c.lonlat),
+                props! {"id" => format!("C{}", i + 1), "name" => c.name, "kind" => c.kind, "chainage_km" => round3(c.chainage_km), "source" => c.source},
+            )
+        })
+        .collect();
+    let routes: Vec<_> = layers
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            feature(
+                line_geometry(&r.lonlat),
+                props! {"id" => format!("R{}", i + 1), "kind" => r.kind.as_str(), "name" => r.name, "chainage_km" => round3(r.chainage_km), "border_crossings" => r.border_crossings, "source" => r.source},
+            )
+        })
+        .collect();
+    let network: Vec<_> = layers
+        .network
+        .iter()
+        .map(|n| feature(line_geometry(&n.lonlat), props! {"state" => n.state.as_str(), "kind" => n.kind.as_str(), "source" => n.source}))
+        .collect();
+    let posts: Vec<_> = layers
+        .posts
+        .iter()
+        .map(|p| {
+            let mut m = props! {"id" => p.id, "state" => p.state.as_str(), "name" => p.name, "height_m" => p.height_m, "sensors" => p.sensors, "source" => "exercise"};
+            if let Some(e) = p.elevation_m {
+                m.insert("elevation_m".into(), serde_json::json!(e.round()));
+            }
+            feature(point_geometry(p.lonlat), m)
+        })
+        .collect();
+    for (f, feats) in [
+        ("border.geojson", &border),
+        ("crossings.geojson", &crossings),
+        ("routes.geojson", &routes),
+        ("network.geojson", &network),
+        ("posts.geojson", &posts),
+    ] {
+        write_atomic(&maps.join(f), feature_collection(feats).as_bytes())?;
+    }
+    write_atomic(&maps.join("SOURCES.md"), sources_md.as_bytes())?;
+    let toml = format!(
+        "# borderwatch scenario, written by `borderwatch import`.\n{}",
+        toml::to_string(file).map_err(|e| Error::Other(format!("cannot serialise scenario: {e}")))?
+    );
+    write_atomic(&scen, toml.as_bytes())?;
+    Ok((scen, maps))
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// Default sensors of a new scenario.
+pub fn default_sensors() -> Vec<Sensor> {
+    vec![
+        Sensor { id: SensorId::new("binoculars"), kind: SensorKind::DayOptical, range_m: 4000.0, day: true, night: false, p_detect: 0.8 },
+        Sensor { id: SensorId::new("thermal"), kind: SensorKind::Thermal, range_m: 3000.0, day: true, night: true, p_detect: 0.7 },
+    ]
+}
+
+/// The scenario skeleton for two States.
+pub fn skeleton(name: &str, title: &str, description: &str, states: &[StateCode; 2], dem: Option<String>, seed: u64) -> ScenarioFile {
+    ScenarioFile {
+        name: name.to_string(),
+        title: title.to_string(),
+        description: description.to_string(),
+        seed,
+        exercise: false,
+        maps: format!("../maps/{name}"),
+        dem,
+        states: states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| StateDef { code: s.country.alpha3.to_string(), name: s.country.name.to_string(), colour: DEFAULT_COLOURS[i].to_string() })
+            .collect(),
+        agreements: Agreements::default(),
+        sensors: default_sensors(),
+        units: Vec::new(),
+    }
+}
+
+/// Split a projected polyline into green and blue stretches: a sample every
+/// ~25 m is blue when within `tol_m` of a water line, or inside a water area;
+/// a segment is blue when most of its samples are; runs shorter than
+/// `min_run_m` take the kind of their neighbours. Returns vertex ranges
+/// (inclusive) with their kind, covering the whole line.
+pub fn classify_blue(
+    xy: &[Coord],
+    water_lines: &RTree<GeomWithData<geo::Line, usize>>,
+    water_areas: &[geo::Polygon],
+    tol_m: f64,
+    min_run_m: f64,
+) -> Vec<(usize, usize, BorderKind)> {
+    use geo::Contains;
+    let nseg = xy.len().saturating_sub(1);
+    if nseg == 0 {
+        return Vec::new();
+    }
+    let mut kind: Vec<BorderKind> = Vec::with_capacity(nseg);
+    let mut lens = Vec::with_capacity(nseg);
+    for w in xy.windows(2) {
+        let d = w[1] - w[0];
+        let len = d.x.hypot(d.y);
+        lens.push(len);
+        let n = ((len / 25.0).ceil() as usize).max(1);
+        let mut wet = 0;
+        for k in 0..n {
+            let p = w[0] + d * ((k as f64 + 0.5) / n as f64);
+            let gp = geo::Point::from(p);
+            let near = water_lines.locate_within_distance(gp, tol_m * tol_m).next().is_some();
+            if near || water_areas.iter().any(|a| a.contains(&gp)) {
+                wet += 1;
+            }
+        }
+        kind.push(if wet * 2 > n { BorderKind::Blue } else { BorderKind::Green });
+    }
+    // Smooth: repeatedly flip the shortest run below min_run_m.
+    loop {
+        let runs = runs_of(&kind);
+        if runs.len() <= 1 {
+            break;
+        }
+        let shortest = runs
+            .iter()
+            .map(|&(a, b, _)| (lens[a..=b].iter().sum::<f64>(), a, b))
+            .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        match shortest {
+            Some((len, a, b)) if len < min_run_m => {
+                let flip = match kind[a] {
+                    BorderKind::Green => BorderKind::Blue,
+                    BorderKind::Blue => BorderKind::Green,
+                };
+                kind[a..=b].iter_mut().for_each(|k| *k = flip);
+            }
+            _ => break,
+        }
+    }
+    runs_of(&kind).into_iter().map(|(a, b, k)| (a, b + 1, k)).collect()
+}
+
+/// Runs of equal kind as (first segment, last segment, kind).
+fn runs_of(kind: &[BorderKind]) -> Vec<(usize, usize, BorderKind)> {
+    let mut out: Vec<(usize, usize, BorderKind)> = Vec::new();
+    for (i, k) in kind.iter().enumerate() {
+        match out.last_mut() {
+            Some(last) if last.2 == *k => last.1 = i,
+            _ => out.push((i, i, *k)),
+        }
+    }
+    out
+}
+
+/// Invent exercise posts: for each State, the highest DEM samples between
+/// 300 m and 2.5 km from the border on its own side, at least `spacing_m`
+/// apart. Without a DEM, posts go 400 m inside each State at even chainage.
+/// Deterministic (no randomness needed).
+pub fn exercise_posts(
+    states: &[StateCode; 2],
+    border: &BorderIndex,
+    left_is: &StateId,
+    total_km: f64,
+    proj: &LocalProjection,
+    dem: Option<&Dem>,
+    per_state: usize,
+) -> Vec<PostOut> {
+    let mut out = Vec::new();
+    if per_state == 0 {
+        return out;
+    }
+    let spacing_m = (total_km * 1000.0 / (per_state as f64 * 1.6)).max(1500.0);
+    for st in states {
+        let sid = st.id();
+        let want_left = &sid == left_is;
+        let mut chosen: Vec<(Coord, f64)> = Vec::new();
+        if let Some(dem) = dem {
+            let (min, max) = border_bbox(border, proj, 0.03);
+            let mut cands: Vec<(f64, Coord, Coord)> = Vec::new();
+            let r0 = ((dem.north - max.y) / dem.step).floor().max(0.0) as usize;
+            let r1 = (((dem.north - min.y) / dem.step).ceil() as usize).min(dem.rows - 1);
+            let c0 = ((min.x - dem.west) / dem.step).floor().max(0.0) as usize;
+            let c1 = (((max.x - dem.west) / dem.step).ceil() as usize).min(dem.cols - 1);
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    let z = dem.at(r, c);
+                    if !z.is_finite() {
+                        continue;
+                    }
+                    let (lon, lat) = dem.lonlat(r, c);
+                    let ll = Coord { x: lon, y: lat };
+                    let xy = proj.forward(ll);
+                    let Some(s) = border.snap(xy) else { continue };
+                    if !(300.0..=2500.0).contains(&s.distance_m) {
+                        continue;
+                    }
+                    if border.is_left(xy) != Some(want_left) {
+                        continue;
+                    }
+                    cands.push((z as f64, ll, xy));
+                }
+            }
+            cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.x.total_cmp(&b.1.x)).then(a.1.y.total_cmp(&b.1.y)));
+            for (z, _, xy) in cands {
+                if chosen.len() >= per_state {
+                    break;
+                }
+                if chosen.iter().all(|(c, _)| (*c - xy).x.hypot((*c - xy).y) >= spacing_m) {
+                    chosen.push((xy, z));
+                }
+            }
+        } else {
+            for i in 0..per_state {
+                let km = total_km * (i as f64 + 0.5) / per_state as f64;
+                let Some((_, p)) = border.at_chainage(km) else { continue };
+                let s = border.snap(p).unwrap();
+                let seg = &border.parts()[s.part];
+                let d = seg[s.seg + 1] - seg[s.seg];
+                let n = d.x.hypot(d.y).max(1e-9);
+                let left = Coord { x: -d.y / n, y: d.x / n };
+                let off = if want_left { left * 400.0 } else { left * -400.0 };
+                chosen.push((p + off, f64::NAN));
+            }
+        }
+        // Order by chainage so ids run along the border.
+        chosen.sort_by(|a, b| {
+            let ka = border.snap(a.0).map(|s| s.chainage_km).unwrap_or(0.0);
+            let kb = border.snap(b.0).map(|s| s.chainage_km).unwrap_or(0.0);
+            ka.total_cmp(&kb)
+        });
+        for (i, (xy, z)) in chosen.into_iter().enumerate() {
+            let ll = proj.inverse(xy);
+            let ll = Coord { x: round7(ll.x), y: round7(ll.y) };
+            let elev = z.is_finite().then_some(z);
+            out.push(PostOut {
+                id: format!("{}-OP{}", st.country.alpha2, i + 1),
+                lonlat: ll,
+                state: sid.clone(),
+                name: match elev {
+                    Some(e) => format!("Exercise OP {} ({} m)", i + 1, e.round()),
+                    None => format!("Exercise OP {}", i + 1),
+                },
+                height_m: 3.0,
+                sensors: vec!["binoculars".into(), "thermal".into()],
+                elevation_m: elev,
+            });
+        }
+    }
+    out
+}
+
+fn border_bbox(border: &BorderIndex, proj: &LocalProjection, pad_deg: f64) -> (Coord, Coord) {
+    let ll: Vec<Coord> = border.parts().iter().flatten().map(|c| proj.inverse(*c)).collect();
+    let (min, max) = crate::model::bbox(ll.into_iter()).unwrap_or_default();
+    (
+        Coord { x: min.x - pad_deg, y: min.y - pad_deg },
+        Coord { x: max.x + pad_deg, y: max.y + pad_deg },
+    )
+}
+
+/// Exercise units: one foot patrol per post; one vehicle unit per State at
+/// its post nearest a road; one boat per State at its post nearest a blue
+/// stretch when the border has blue stretches.
+pub fn exercise_units(posts: &[PostOut], layers: &Layers, proj: &LocalProjection) -> Vec<Unit> {
+    let mut units = Vec::new();
+    let mut states: Vec<&StateId> = posts.iter().map(|p| &p.state).collect();
+    states.dedup();
+    for st in states {
+        let mine: Vec<&PostOut> = posts.iter().filter(|p| &p.state == st).collect();
+        let a2 = mine[0].id.split('-').next().unwrap_or("X").to_string();
+        for (i, p) in mine.iter().enumerate() {
+            units.push(Unit { id: UnitId::new(format!("{a2}-F{}", i + 1)), state: st.clone(), mode: UnitMode::Foot, home_post: PostId::new(&p.id), shift_hours: 8.0, name: format!("Foot patrol {}", i + 1) });
+        }
+        // The post nearest to any of `lines`.
+        let near = |lines: Vec<&Vec<Coord>>| -> Option<&PostOut> {
+            mine.iter()
+                .map(|p| {
+                    let xy = proj.forward(p.lonlat);
+                    let d = lines
+                        .iter()
+                        .flat_map(|l| l.windows(2))
+                        .map(|w| crate::geom::closest_on_segment(xy, proj.forward(w[0]), proj.forward(w[1])).2)
+                        .fold(f64::INFINITY, f64::min);
+                    (d, *p)
+                })
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .filter(|(d, _)| d.is_finite())
+                .map(|(_, p)| p)
+        };
+        let roads: Vec<&Vec<Coord>> = layers.network.iter().filter(|n| &n.state == st && n.kind == NetworkKind::Road).map(|n| &n.lonlat).collect();
+        if let Some(p) = near(roads) {
+            units.push(Unit { id: UnitId::new(format!("{a2}-V1")), state: st.clone(), mode: UnitMode::Vehicle, home_post: PostId::new(&p.id), shift_hours: 8.0, name: "Vehicle patrol".into() });
+        }
+        let blue: Vec<&Vec<Coord>> = layers.border.iter().filter(|b| b.kind == BorderKind::Blue).map(|b| &b.lonlat).collect();
+        if !blue.is_empty() {
+            if let Some(p) = near(blue) {
+                units.push(Unit { id: UnitId::new(format!("{a2}-B1")), state: st.clone(), mode: UnitMode::Boat, home_post: PostId::new(&p.id), shift_hours: 8.0, name: "Boat patrol".into() });
+            }
+        }
+    }
+    units
+}
+
+/// Exercise agreements: hot pursuit 10 km / 30 min, cross-border observation,
+/// 15 min liaison delay (the joint-exercise defaults; edit per agreement).
+pub fn exercise_agreements() -> Agreements {
+    Agreements { hot_pursuit: true, hot_pursuit_depth_km: 10.0, hot_pursuit_time_min: 30.0, cross_border_observation: true, liaison_delay_min: 15.0, joint_patrols: false }
+}
+
+/// Build border stretches from one oriented projected polyline (`left` on
+/// its left) split by [`classify_blue`].
+pub fn stretches_from(
+    xy: &[Coord],
+    proj: &LocalProjection,
+    left: &StateId,
+    right: &StateId,
+    classes: &[(usize, usize, BorderKind)],
+) -> Vec<BorderOut> {
+    classes
+        .iter()
+        .map(|&(a, b, kind)| BorderOut {
+            lonlat: xy[a..=b].iter().map(|c| proj.inverse(*c)).collect(),
+            left: left.clone(),
+            right: right.clone(),
+            kind,
+        })
+        .collect()
+}
+
+/// Chainage (km, geodesic) at each vertex of projected parts, continuing
+/// from part to part.
+pub fn chainage_of_parts(parts: &[Vec<Coord>], proj: &LocalProjection) -> Vec<(Vec<Coord>, Vec<f64>)> {
+    let mut acc = 0.0;
+    parts
+        .iter()
+        .map(|p| {
+            let ll: geo::LineString = p.iter().map(|c| proj.inverse(*c)).collect();
+            let cum = crate::geom::chainage::cumulative_m(&ll);
+            let km: Vec<f64> = cum.iter().map(|m| acc + m / 1000.0).collect();
+            acc = *km.last().unwrap_or(&acc);
+            (p.clone(), km)
+        })
+        .collect()
+}

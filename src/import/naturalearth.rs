@@ -1,0 +1,186 @@
+//! Natural Earth importer: the boundary line between two countries from the
+//! 10m `admin_0_boundary_lines_land` layer (properties `adm0_a3_l`,
+//! `adm0_a3_r`: the country on the left and right of the line), optional
+//! rivers for green/blue, optional crossing points snapped to the line.
+
+use super::points::read_points;
+use super::*;
+use crate::index::BorderIndex;
+use serde_json::Value;
+
+#[derive(Clone, Debug)]
+pub struct NaturalEarthOptions {
+    pub file: PathBuf,
+    pub states: [StateCode; 2],
+    pub name: String,
+    pub out: PathBuf,
+    /// Crossing points (CSV or GeoJSON) to snap to the border.
+    pub crossings: Option<PathBuf>,
+    /// Snap tolerance (m). Natural Earth 10m lines can be a kilometre or more
+    /// off the true border, so the default is generous.
+    pub snap_tolerance_m: f64,
+    /// Rivers (e.g. `ne_10m_rivers_north_america.json`): border stretches
+    /// within `blue_tolerance_m` of one are blue.
+    pub rivers: Option<PathBuf>,
+    pub blue_tolerance_m: f64,
+    pub exercise_posts: usize,
+    pub seed: u64,
+}
+
+fn lines_of(geom: &Value) -> Vec<Vec<Coord>> {
+    let pos = |p: &Value| -> Option<Coord> {
+        let a = p.as_array()?;
+        let (x, y) = (a.first()?.as_f64()?, a.get(1)?.as_f64()?);
+        (x.is_finite() && y.is_finite()).then_some(Coord { x, y })
+    };
+    let line = |l: &Value| -> Vec<Coord> { l.as_array().map(|a| a.iter().filter_map(pos).collect()).unwrap_or_default() };
+    match (geom.get("type").and_then(|t| t.as_str()), geom.get("coordinates")) {
+        (Some("LineString"), Some(c)) => vec![line(c)],
+        (Some("MultiLineString"), Some(Value::Array(ls))) => ls.iter().map(line).collect(),
+        _ => Vec::new(),
+    }
+    .into_iter()
+    .filter(|l| l.len() >= 2)
+    .collect()
+}
+
+fn read_json(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text))
+        .map_err(|e| Error::data(path, format!("malformed JSON at line {}, column {}: {e}", e.line(), e.column())))
+}
+
+/// Join lines sharing end points (exactly equal coordinates) into longer ones.
+fn join_lines(mut lines: Vec<Vec<Coord>>) -> Vec<Vec<Coord>> {
+    let mut out: Vec<Vec<Coord>> = Vec::new();
+    while let Some(mut cur) = lines.pop() {
+        loop {
+            let (first, last) = (cur[0], *cur.last().unwrap());
+            let Some(i) = lines.iter().position(|l| l[0] == last || *l.last().unwrap() == last || l[0] == first || *l.last().unwrap() == first) else { break };
+            let mut l = lines.swap_remove(i);
+            if l[0] == last {
+                cur.extend(l.into_iter().skip(1));
+            } else if *l.last().unwrap() == last {
+                l.reverse();
+                cur.extend(l.into_iter().skip(1));
+            } else if *l.last().unwrap() == first {
+                l.extend(cur.into_iter().skip(1));
+                cur = l;
+            } else {
+                l.reverse();
+                l.extend(cur.into_iter().skip(1));
+                cur = l;
+            }
+        }
+        out.push(cur);
+    }
+    out
+}
+
+pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
+    let v = read_json(&o.file)?;
+    let Some(features) = v.get("features").and_then(|f| f.as_array()) else {
+        return Err(Error::data(&o.file, "expected a GeoJSON FeatureCollection"));
+    };
+    let [a, b] = &o.states;
+    let (ida, idb) = (a.id(), b.id());
+    let mut parts: Vec<Vec<Coord>> = Vec::new();
+    for (i, f) in features.iter().enumerate() {
+        let p = f.get("properties");
+        let get = |k: &str| p.and_then(|p| p.get(k)).and_then(|v| v.as_str()).unwrap_or("");
+        let (l, r) = (get("adm0_a3_l"), get("adm0_a3_r"));
+        if l.is_empty() && r.is_empty() && i == 0 {
+            return Err(Error::data(&o.file, "feature 0 has no adm0_a3_l/adm0_a3_r properties: expected Natural Earth admin_0_boundary_lines"));
+        }
+        let left_a = crate::country::matches(&a.country, l) && crate::country::matches(&b.country, r);
+        let left_b = crate::country::matches(&b.country, l) && crate::country::matches(&a.country, r);
+        if !(left_a || left_b) {
+            continue;
+        }
+        let g = f.get("geometry").cloned().unwrap_or(Value::Null);
+        for mut line in lines_of(&g) {
+            if left_b {
+                line.reverse(); // orient with the first State on the left
+            }
+            parts.push(line);
+        }
+    }
+    if parts.is_empty() {
+        return Err(Error::data(&o.file, format!("no boundary line between {ida} and {idb} (features with adm0_a3_l/adm0_a3_r = {ida}/{idb})")));
+    }
+    let mut parts = join_lines(parts);
+    // Each joined part keeps A on the left only if joins preserved direction;
+    // they do, since all inputs were oriented A-left and joins only reverse
+    // a line when it was digitised the other way, which cannot happen among
+    // consistently oriented lines sharing an end.
+    parts.sort_by(|x, y| y.len().cmp(&x.len()));
+    let all: Vec<Coord> = parts.iter().flatten().copied().collect();
+    let (min, max) = crate::model::bbox(all.into_iter()).unwrap();
+    let proj = LocalProjection::centred_on(min, max);
+    let xy_parts: Vec<Vec<Coord>> = parts.iter().map(|p| p.iter().map(|c| proj.forward(*c)).collect()).collect();
+    let with_km = chainage_of_parts(&xy_parts, &proj);
+    let total_km = with_km.last().and_then(|p| p.1.last().copied()).unwrap_or(0.0);
+    let border_index = BorderIndex::new(with_km);
+
+    // Rivers → blue.
+    let mut water = Vec::new();
+    if let Some(rp) = &o.rivers {
+        let rv = read_json(rp)?;
+        for (i, f) in rv.get("features").and_then(|f| f.as_array()).into_iter().flatten().enumerate() {
+            for l in lines_of(f.get("geometry").unwrap_or(&Value::Null)) {
+                if !l.iter().any(|c| c.x >= min.x - 1.0 && c.x <= max.x + 1.0 && c.y >= min.y - 1.0 && c.y <= max.y + 1.0) {
+                    continue;
+                }
+                let xy: Vec<Coord> = l.iter().map(|c| proj.forward(*c)).collect();
+                for s in xy.windows(2) {
+                    water.push(GeomWithData::new(geo::Line::new(s[0], s[1]), i));
+                }
+            }
+        }
+    }
+    let water = RTree::bulk_load(water);
+    let mut layers = Layers::default();
+    for xy in &xy_parts {
+        let classes = classify_blue(xy, &water, &[], o.blue_tolerance_m, 5000.0);
+        layers.border.extend(stretches_from(xy, &proj, &ida, &idb, &classes));
+    }
+
+    let mut unsnapped = Vec::new();
+    if let Some(cp) = &o.crossings {
+        let (pts, problems) = read_points(cp);
+        if problems.has_errors() && pts.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        unsnapped.extend(problems.0.iter().map(|p| p.to_string()));
+        for p in pts {
+            let xy = proj.forward(p.lonlat);
+            match border_index.snap(xy) {
+                Some(s) if s.distance_m <= o.snap_tolerance_m => layers.crossings.push(CrossingOut {
+                    lonlat: p.lonlat,
+                    name: p.name,
+                    kind: "road".into(),
+                    chainage_km: s.chainage_km,
+                    source: format!("{} {}", cp.file_name().unwrap_or_default().to_string_lossy(), p.place),
+                }),
+                Some(s) => unsnapped.push(format!(
+                    "{} {} ({:?}): {:.0} m from the border, beyond the snap tolerance of {:.0} m",
+                    cp.display(), p.place, p.name, s.distance_m, o.snap_tolerance_m
+                )),
+                None => unsnapped.push(format!("{} {}: no border to snap to", cp.display(), p.place)),
+            }
+        }
+        layers.crossings.sort_by(|x, y| x.chainage_km.total_cmp(&y.chainage_km));
+    }
+    layers.posts = exercise_posts(&o.states, &border_index, &ida, total_km, &proj, None, o.exercise_posts);
+    let mut sources = format!(
+        "# Sources\n\nBorder line: `{}` — Natural Earth (naturalearthdata.com), public domain. Natural Earth 10m lines are generalised: expect metres to kilometres of offset from the true border.\n",
+        o.file.file_name().unwrap_or_default().to_string_lossy()
+    );
+    if let Some(r) = &o.rivers {
+        sources.push_str(&format!("\nRivers (green/blue classification): `{}` — Natural Earth, public domain.\n", r.file_name().unwrap_or_default().to_string_lossy()));
+    }
+    if let Some(c) = &o.crossings {
+        sources.push_str(&format!("\nOfficial crossings: `{}`, snapped to the line within {:.0} m.\n", c.file_name().unwrap_or_default().to_string_lossy(), o.snap_tolerance_m));
+    }
+    super::osm::finish(&o.out, &o.name, &o.states, None, o.seed, layers, &proj, total_km, sources, unsnapped)
+}

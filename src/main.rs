@@ -1,0 +1,247 @@
+//! The `borderwatch` command line. No subcommand opens the viewer on the
+//! default scenario.
+
+use borderwatch::error::{Error, Problems};
+use borderwatch::import::{self, StateCode};
+use borderwatch::scenario;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Offline planner for border surveillance and coordinated patrols on both
+/// sides of a border (after UN ISACS 05.60).
+#[derive(Parser)]
+#[command(name = "borderwatch", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a scenario; list every problem; exit 0 only if it is valid.
+    Check {
+        scenario: PathBuf,
+        /// Print the problems as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Summary figures: border length and green/blue split per State pair,
+    /// crossings, routes, posts, units.
+    Info {
+        scenario: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build a scenario from real public data.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Open the map window.
+    View {
+        /// Scenario TOML (default: scenarios/andorra-spain.toml).
+        scenario: Option<PathBuf>,
+        /// Render one frame to this PNG and exit (for tests and reports).
+        #[arg(long)]
+        screenshot: Option<PathBuf>,
+        /// Window size for --screenshot, WIDTHxHEIGHT.
+        #[arg(long, default_value = "1280x800")]
+        size: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// From an OpenStreetMap PBF extract: border (admin_level=2), green/blue,
+    /// official crossings, informal routes, each State's patrol network.
+    Osm {
+        pbf: PathBuf,
+        /// The two States, ISO 3166-1 alpha-2 or alpha-3: e.g. AD,ES.
+        #[arg(long)]
+        states: String,
+        /// SRTM tile (.hgt or .hgt.zip), copied next to the layers.
+        #[arg(long)]
+        dem: Option<PathBuf>,
+        #[arg(long)]
+        name: String,
+        /// Output root: writes OUT/maps/NAME/ and OUT/scenarios/NAME.toml.
+        #[arg(long)]
+        out: PathBuf,
+        /// Keep the patrol network within this distance of the border.
+        #[arg(long, default_value_t = 10.0)]
+        network_km: f64,
+        /// Border within this distance of water is blue.
+        #[arg(long, default_value_t = 80.0)]
+        blue_tolerance_m: f64,
+        /// Invent this many exercise observation posts per State (0 = none).
+        #[arg(long, default_value_t = 0)]
+        exercise_posts: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// From Natural Earth 10m admin_0_boundary_lines_land.
+    Naturalearth {
+        file: PathBuf,
+        #[arg(long)]
+        states: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Official crossings (CSV with lat/lon columns, or GeoJSON points).
+        #[arg(long)]
+        crossings: Option<PathBuf>,
+        /// Snap crossings within this distance of the line (Natural Earth
+        /// 10m can be a kilometre or more off the true border).
+        #[arg(long, default_value_t = 3000.0)]
+        snap_tolerance_m: f64,
+        /// Natural Earth rivers: border along them is blue.
+        #[arg(long)]
+        rivers: Option<PathBuf>,
+        #[arg(long, default_value_t = 1500.0)]
+        blue_tolerance_m: f64,
+        #[arg(long, default_value_t = 0)]
+        exercise_posts: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn print_problems(p: &Problems) {
+    for x in &p.0 {
+        eprintln!("{x}");
+    }
+}
+
+fn default_scenario() -> PathBuf {
+    let local = PathBuf::from("scenarios/andorra-spain.toml");
+    if local.exists() {
+        local
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/andorra-spain.toml")
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        None => view(default_scenario(), None, "1280x800"),
+        Some(Command::View { scenario, screenshot, size }) => view(scenario.unwrap_or_else(default_scenario), screenshot, &size),
+        Some(Command::Check { scenario, json }) => {
+            let l = scenario::load(&scenario);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&serde_json::json!({
+                    "valid": l.scenario.is_some(),
+                    "problems": l.problems,
+                })).unwrap());
+            } else {
+                print_problems(&l.problems);
+                let (e, w) = (l.problems.errors().count(), l.problems.warnings().count());
+                if l.scenario.is_some() {
+                    println!("{}: valid ({w} warning{})", scenario.display(), if w == 1 { "" } else { "s" });
+                } else {
+                    eprintln!("{}: {e} error{}, {w} warning{}", scenario.display(), if e == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" });
+                }
+            }
+            Ok(if l.scenario.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Some(Command::Info { scenario, json }) => {
+            let (s, warnings) = scenario::load_ok(&scenario)?;
+            print_problems(&warnings);
+            let info = borderwatch::info::info(&s);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&info).unwrap());
+            } else {
+                print!("{info}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Import(cmd)) => {
+            let report = match cmd {
+                ImportCmd::Osm { pbf, states, dem, name, out, network_km, blue_tolerance_m, exercise_posts, seed } => {
+                    check_name(&name)?;
+                    import::osm::import(&import::osm::OsmOptions {
+                        pbf,
+                        states: StateCode::parse_pair(&states)?,
+                        dem,
+                        name,
+                        out,
+                        network_km,
+                        blue_tolerance_m,
+                        exercise_posts,
+                        seed,
+                    })?
+                }
+                ImportCmd::Naturalearth { file, states, name, out, crossings, snap_tolerance_m, rivers, blue_tolerance_m, exercise_posts, seed } => {
+                    check_name(&name)?;
+                    import::naturalearth::import(&import::naturalearth::NaturalEarthOptions {
+                        file,
+                        states: StateCode::parse_pair(&states)?,
+                        name,
+                        out,
+                        crossings,
+                        snap_tolerance_m,
+                        rivers,
+                        blue_tolerance_m,
+                        exercise_posts,
+                        seed,
+                    })?
+                }
+            };
+            println!("wrote {} and {}", report.scenario.display(), report.maps.display());
+            println!(
+                "border {:.1} km ({:.1} green, {:.1} blue); {} official crossings, {} informal routes, {} network links, {} posts, {} units",
+                report.border_km, report.green_km, report.blue_km, report.crossings, report.routes, report.network_links, report.posts, report.units
+            );
+            for n in &report.notes {
+                println!("note: {n}");
+            }
+            if !report.unsnapped.is_empty() {
+                eprintln!("{} input points were not used:", report.unsnapped.len());
+                for u in &report.unsnapped {
+                    eprintln!("  {u}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn check_name(name: &str) -> Result<(), Error> {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(Error::Other(format!("--name {name:?}: use letters, digits, '-' and '_' only (it names files)")));
+    }
+    Ok(())
+}
+
+#[cfg(feature = "viewer")]
+fn view(path: PathBuf, screenshot: Option<PathBuf>, size: &str) -> Result<ExitCode, Error> {
+    let (s, warnings) = scenario::load_ok(&path)?;
+    print_problems(&warnings);
+    let (w, h) = size
+        .split_once('x')
+        .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+        .ok_or_else(|| Error::Other(format!("--size {size:?}: expected WIDTHxHEIGHT, e.g. 1280x800")))?;
+    borderwatch::viewer::run(s, screenshot, (w, h))
+}
+
+#[cfg(not(feature = "viewer"))]
+fn view(_path: PathBuf, _screenshot: Option<PathBuf>, _size: &str) -> Result<ExitCode, Error> {
+    Err(Error::Other(
+        "this borderwatch was built without the map window (cargo feature `viewer`); rebuild with default features, or use the CLI: check, info, import".into(),
+    ))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(Error::Invalid(p)) => {
+            print_problems(&p);
+            eprintln!("{} error(s); nothing done", p.errors().count());
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

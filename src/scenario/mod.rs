@@ -1,0 +1,8 @@
+//! Scenario files: the on-disk model ([`file`]), the in-memory model
+//! ([`model`]) and loading with validation ([`load`]).
+
+pub mod file;
+pub mod load;
+pub mod model;
+
+pub use load::{load, load_ok, Loaded};

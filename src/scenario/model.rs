@@ -1,0 +1,352 @@
+//! The scenario as the core uses it: projected to local metres, typed IDs,
+//! validated. Built by [`crate::scenario::load`] from the files described in
+//! [`crate::scenario::file`].
+
+use crate::dem::Dem;
+use crate::geom::proj::LocalProjection;
+use crate::ids::*;
+use geo::{Coord, LineString};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Green = land border; blue = river, lake or sea border.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BorderKind {
+    Green,
+    Blue,
+}
+
+impl BorderKind {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "green" => Some(Self::Green),
+            "blue" => Some(Self::Blue),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Green => "green",
+            Self::Blue => "blue",
+        }
+    }
+}
+
+/// Kind of informal crossing route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RouteKind {
+    Path,
+    Track,
+    Road,
+    Ford,
+    Landing,
+}
+
+impl RouteKind {
+    pub const ALL: [RouteKind; 5] = [
+        Self::Path,
+        Self::Track,
+        Self::Road,
+        Self::Ford,
+        Self::Landing,
+    ];
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Path => "path",
+            Self::Track => "track",
+            Self::Road => "road",
+            Self::Ford => "ford",
+            Self::Landing => "landing",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Kind of link in a State's patrol network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NetworkKind {
+    Road,
+    Track,
+    Path,
+    Waterway,
+}
+
+impl NetworkKind {
+    pub const ALL: [NetworkKind; 4] = [Self::Road, Self::Track, Self::Path, Self::Waterway];
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Road => "road",
+            Self::Track => "track",
+            Self::Path => "path",
+            Self::Waterway => "waterway",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// How a unit moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitMode {
+    Foot,
+    Vehicle,
+    Boat,
+}
+
+/// Sensor families (ranges and probabilities are per sensor entry).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SensorKind {
+    DayOptical,
+    Thermal,
+    Radar,
+    Ground,
+}
+
+/// One side of the border.
+#[derive(Clone, Debug, Serialize)]
+pub struct State {
+    /// ISO 3166-1 alpha-3, upper case.
+    pub id: StateId,
+    pub alpha2: String,
+    pub name: String,
+    /// sRGB colour for maps.
+    pub colour: [u8; 3],
+}
+
+/// A stretch of border between two States, all green or all blue.
+#[derive(Clone, Debug)]
+pub struct BorderStretch {
+    pub id: StretchId,
+    /// The State on the left of the line as digitised, and on the right.
+    pub left: StateId,
+    pub right: StateId,
+    pub kind: BorderKind,
+    pub lonlat: LineString,
+    pub xy: LineString,
+    /// Chainage (km along the border between this pair of States, geodesic).
+    pub from_km: f64,
+    pub to_km: f64,
+}
+
+impl BorderStretch {
+    pub fn length_km(&self) -> f64 {
+        self.to_km - self.from_km
+    }
+    pub fn pair(&self) -> (StateId, StateId) {
+        pair_key(&self.left, &self.right)
+    }
+}
+
+/// Unordered pair key of two States (sorted).
+pub fn pair_key(a: &StateId, b: &StateId) -> (StateId, StateId) {
+    if a <= b {
+        (a.clone(), b.clone())
+    } else {
+        (b.clone(), a.clone())
+    }
+}
+
+/// An official border crossing point.
+#[derive(Clone, Debug)]
+pub struct Crossing {
+    pub id: CrossingId,
+    pub name: String,
+    /// e.g. `road`, `border_control`.
+    pub kind: String,
+    pub lonlat: Coord,
+    pub xy: Coord,
+    pub releasable: bool,
+}
+
+/// An informal crossing route.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub id: RouteId,
+    pub kind: RouteKind,
+    pub name: String,
+    pub lonlat: LineString,
+    pub xy: LineString,
+    pub releasable: bool,
+}
+
+/// A link of a State's patrol network.
+#[derive(Clone, Debug)]
+pub struct NetworkLink {
+    pub state: StateId,
+    pub kind: NetworkKind,
+    pub lonlat: LineString,
+    pub xy: LineString,
+}
+
+/// A static observation post.
+#[derive(Clone, Debug)]
+pub struct Post {
+    pub id: PostId,
+    pub name: String,
+    pub state: StateId,
+    pub lonlat: Coord,
+    pub xy: Coord,
+    /// Observer height above ground, metres.
+    pub height_m: f64,
+    pub sensors: Vec<SensorId>,
+    pub releasable: bool,
+}
+
+/// A sensor type (what a post carries).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sensor {
+    pub id: SensorId,
+    pub kind: SensorKind,
+    pub range_m: f64,
+    #[serde(default = "yes")]
+    pub day: bool,
+    #[serde(default)]
+    pub night: bool,
+    /// Probability of detecting a crossing in line of sight at close range.
+    #[serde(default = "p_default")]
+    pub p_detect: f64,
+}
+
+fn yes() -> bool {
+    true
+}
+fn p_default() -> f64 {
+    0.9
+}
+
+/// A mobile unit (patrol).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    pub id: UnitId,
+    pub state: StateId,
+    pub mode: UnitMode,
+    pub home_post: PostId,
+    #[serde(default = "shift_default")]
+    pub shift_hours: f64,
+    #[serde(default)]
+    pub name: String,
+}
+
+fn shift_default() -> f64 {
+    8.0
+}
+
+/// Cross-border cooperation rules (ISACS 05.60, 10.5.6–7).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Agreements {
+    /// Units may continue a pursuit across the border.
+    #[serde(default)]
+    pub hot_pursuit: bool,
+    #[serde(default)]
+    pub hot_pursuit_depth_km: f64,
+    #[serde(default)]
+    pub hot_pursuit_time_min: f64,
+    /// Observation (and post feeds) continue across the line.
+    #[serde(default)]
+    pub cross_border_observation: bool,
+    /// Time for a hand-over to reach the neighbour's unit.
+    #[serde(default = "liaison_default")]
+    pub liaison_delay_min: f64,
+    /// Patrols are planned jointly against one shared target set.
+    #[serde(default)]
+    pub joint_patrols: bool,
+}
+
+fn liaison_default() -> f64 {
+    15.0
+}
+
+impl Default for Agreements {
+    fn default() -> Self {
+        Self {
+            hot_pursuit: false,
+            hot_pursuit_depth_km: 0.0,
+            hot_pursuit_time_min: 0.0,
+            cross_border_observation: false,
+            liaison_delay_min: liaison_default(),
+            joint_patrols: false,
+        }
+    }
+}
+
+/// A validated, projected scenario.
+#[derive(Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub seed: u64,
+    /// True when posts/units are invented exercise data.
+    pub exercise: bool,
+    pub path: PathBuf,
+    pub maps_dir: PathBuf,
+    pub states: Vec<State>,
+    pub projection: LocalProjection,
+    pub border: Vec<BorderStretch>,
+    pub crossings: Vec<Crossing>,
+    pub routes: Vec<Route>,
+    pub network: Vec<NetworkLink>,
+    pub posts: Vec<Post>,
+    pub units: Vec<Unit>,
+    pub sensors: Vec<Sensor>,
+    pub agreements: Agreements,
+    pub dem: Option<Dem>,
+    pub dem_path: Option<PathBuf>,
+}
+
+impl Scenario {
+    pub fn state(&self, id: &StateId) -> Option<&State> {
+        self.states.iter().find(|s| &s.id == id)
+    }
+    pub fn post(&self, id: &PostId) -> Option<&Post> {
+        self.posts.iter().find(|p| &p.id == id)
+    }
+    /// Bounding box of the border in lon/lat (min, max).
+    pub fn border_bbox_lonlat(&self) -> Option<(Coord, Coord)> {
+        bbox(self.border.iter().flat_map(|s| s.lonlat.0.iter().copied()))
+    }
+    /// Bounding box of every layer in local metres (min, max).
+    pub fn bbox_xy(&self) -> Option<(Coord, Coord)> {
+        bbox(
+            self.border
+                .iter()
+                .flat_map(|s| s.xy.0.iter().copied())
+                .chain(self.routes.iter().flat_map(|r| r.xy.0.iter().copied()))
+                .chain(self.network.iter().flat_map(|n| n.xy.0.iter().copied()))
+                .chain(self.posts.iter().map(|p| p.xy))
+                .chain(self.crossings.iter().map(|c| c.xy)),
+        )
+    }
+}
+
+/// (min, max) of a set of coordinates; `None` when empty.
+pub fn bbox(it: impl Iterator<Item = Coord>) -> Option<(Coord, Coord)> {
+    let mut min = Coord {
+        x: f64::INFINITY,
+        y: f64::INFINITY,
+    };
+    let mut max = Coord {
+        x: f64::NEG_INFINITY,
+        y: f64::NEG_INFINITY,
+    };
+    let mut any = false;
+    for c in it {
+        any = true;
+        min.x = min.x.min(c.x);
+        min.y = min.y.min(c.y);
+        max.x = max.x.max(c.x);
+        max.y = max.y.max(c.y);
+    }
+    any.then_some((min, max))
+}

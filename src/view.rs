@@ -1,0 +1,84 @@
+//! Pure view maths and map styling shared by the viewer and its tests (no
+//! Bevy types): fitting the scenario into a window, world ↔ pixel, colours.
+
+use crate::model::{BorderKind, Scenario};
+use geo::Coord;
+
+/// Width of the viewer's side panel in logical pixels.
+pub const PANEL_WIDTH_PX: f64 = 300.0;
+
+/// A 2D view: the world point at the centre of the map area and the scale.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ViewFit {
+    pub centre: Coord,
+    pub metres_per_px: f64,
+}
+
+/// Fit a bounding box (local metres) into a map area of `w`×`h` pixels with
+/// a 5 % margin.
+pub fn fit(bbox: (Coord, Coord), w: f64, h: f64) -> ViewFit {
+    let (min, max) = bbox;
+    let (bw, bh) = ((max.x - min.x).max(1.0), (max.y - min.y).max(1.0));
+    ViewFit {
+        centre: Coord { x: (min.x + max.x) / 2.0, y: (min.y + max.y) / 2.0 },
+        metres_per_px: (bw / w.max(1.0)).max(bh / h.max(1.0)) * 1.05,
+    }
+}
+
+/// The area of the scenario worth framing: the border and what is near it.
+pub fn frame_bbox(s: &Scenario) -> Option<(Coord, Coord)> {
+    crate::model::bbox(
+        s.border
+            .iter()
+            .flat_map(|b| b.xy.0.iter().copied())
+            .chain(s.posts.iter().map(|p| p.xy))
+            .chain(s.crossings.iter().map(|c| c.xy)),
+    )
+}
+
+/// Where a world point lands in a window of `win_w`×`win_h` pixels whose
+/// left `panel_px` are covered by the side panel and whose map area is
+/// centred on `fit.centre` (pixel y grows downwards).
+pub fn world_to_px(fit: &ViewFit, p: Coord, win_w: f64, win_h: f64, panel_px: f64) -> (f64, f64) {
+    let cx = panel_px + (win_w - panel_px) / 2.0;
+    let cy = win_h / 2.0;
+    (
+        cx + (p.x - fit.centre.x) / fit.metres_per_px,
+        cy - (p.y - fit.centre.y) / fit.metres_per_px,
+    )
+}
+
+pub const BACKGROUND: [u8; 3] = [236, 234, 226];
+pub const GREEN_BORDER: [u8; 3] = [34, 160, 60];
+pub const BLUE_BORDER: [u8; 3] = [25, 105, 225];
+pub const ROUTE: [u8; 3] = [214, 40, 40];
+pub const CROSSING: [u8; 3] = [250, 200, 20];
+
+pub fn border_colour(k: BorderKind) -> [u8; 3] {
+    match k {
+        BorderKind::Green => GREEN_BORDER,
+        BorderKind::Blue => BLUE_BORDER,
+    }
+}
+
+/// Mix a colour with the background (t = 0 colour, 1 background).
+pub fn faded(c: [u8; 3], t: f64) -> [u8; 3] {
+    let m = |a: u8, b: u8| (a as f64 * (1.0 - t) + b as f64 * t).round() as u8;
+    [m(c[0], BACKGROUND[0]), m(c[1], BACKGROUND[1]), m(c[2], BACKGROUND[2])]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_centres_and_scales() {
+        let f = fit((Coord { x: 0.0, y: 0.0 }, Coord { x: 1000.0, y: 500.0 }), 100.0, 100.0);
+        assert_eq!(f.centre, Coord { x: 500.0, y: 250.0 });
+        assert!((f.metres_per_px - 10.5).abs() < 1e-9);
+        let (x, y) = world_to_px(&f, Coord { x: 500.0, y: 250.0 }, 400.0, 100.0, 300.0);
+        assert_eq!((x, y), (350.0, 50.0));
+        let (_, y) = world_to_px(&f, Coord { x: 500.0, y: 355.0 }, 400.0, 100.0, 300.0);
+        assert!((y - 40.0).abs() < 1e-9, "north is up");
+    }
+}

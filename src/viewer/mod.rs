@@ -1,0 +1,454 @@
+//! The map window (Bevy + bevy_egui). A thin layer: it reads the core's
+//! [`Scenario`] and draws it; it never computes planning results itself.
+//!
+//! - map: both States' patrol networks in their colours, a band in each
+//!   State's colour along its side of the border, the border (green/blue),
+//!   official crossings (yellow squares), informal routes (red), posts
+//!   (triangles in the State's colour);
+//! - pan with the left mouse button or the arrow keys, zoom with the wheel
+//!   or +/-, `F` fits the border;
+//! - side panel: the `info` figures, layer toggles, the cursor's lat/lon and
+//!   chainage.
+
+use crate::error::Error;
+use crate::geom::proj::LocalProjection;
+use crate::index::SpatialIndex;
+use crate::info::Info;
+use crate::model::Scenario;
+use crate::view::{self, ViewFit, PANEL_WIDTH_PX};
+use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll};
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{save_to_disk, Screenshot, ScreenshotCaptured};
+use bevy::window::{PrimaryWindow, WindowResolution};
+use bevy_egui::{egui, EguiContexts, EguiPlugin, EguiPrimaryContextPass};
+use geo::Coord;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The loaded scenario and what the viewer derives from it once.
+#[derive(Resource)]
+pub struct MapData {
+    pub scenario: Scenario,
+    pub index: SpatialIndex,
+    pub info: Info,
+    pub projection: LocalProjection,
+}
+
+/// Which layers are shown.
+#[derive(Resource, Clone, Debug)]
+pub struct LayerToggles {
+    pub border: bool,
+    pub sides: bool,
+    /// One per State, in scenario order.
+    pub network: Vec<bool>,
+    pub routes: bool,
+    pub crossings: bool,
+    pub posts: bool,
+    pub labels: bool,
+}
+
+/// Screenshot mode: render, capture one frame, exit.
+#[derive(Resource, Default)]
+struct ScreenshotJob {
+    path: Option<PathBuf>,
+    frames: u32,
+    requested: bool,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    after_done: u32,
+}
+
+#[derive(Resource, Default)]
+struct CursorReadout(Option<String>);
+
+#[derive(Default, Reflect, GizmoConfigGroup)]
+struct ThinLines;
+#[derive(Default, Reflect, GizmoConfigGroup)]
+struct RouteLines;
+#[derive(Default, Reflect, GizmoConfigGroup)]
+struct BorderLines;
+#[derive(Default, Reflect, GizmoConfigGroup)]
+struct SideBands;
+
+const BAND_PX: f32 = 14.0;
+
+fn rgb(c: [u8; 3]) -> Color {
+    Color::srgb_u8(c[0], c[1], c[2])
+}
+
+fn v2(c: Coord) -> Vec2 {
+    Vec2::new(c.x as f32, c.y as f32)
+}
+
+/// Open the window on a scenario. With `screenshot`, render a frame to that
+/// PNG and exit.
+pub fn run(scenario: Scenario, screenshot: Option<PathBuf>, size: (u32, u32)) -> Result<ExitCode, Error> {
+    #[cfg(unix)]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        return Err(Error::Other(
+            "no display: the map window needs an X11 display (DISPLAY is not set). On a headless machine run it under Xvfb (xvfb-run -a borderwatch view ...), or use the CLI: borderwatch check | info | import".into(),
+        ));
+    }
+    let index = SpatialIndex::build(&scenario);
+    let info = crate::info::info(&scenario);
+    let projection = scenario.projection.clone();
+    let toggles = LayerToggles {
+        border: true,
+        sides: true,
+        network: vec![true; scenario.states.len()],
+        routes: true,
+        crossings: true,
+        posts: true,
+        labels: true,
+    };
+    let title = format!("borderwatch — {}", scenario.title);
+    let data = MapData { scenario, index, info, projection };
+    let shot = screenshot.clone();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        let mut app = App::new();
+        app.insert_resource(ClearColor(rgb(view::BACKGROUND)))
+            .add_plugins(DefaultPlugins.set(WindowPlugin {
+                primary_window: Some(Window {
+                    title,
+                    resolution: WindowResolution::new(size.0, size.1).with_scale_factor_override(1.0),
+                    ..default()
+                }),
+                ..default()
+            }))
+            .add_plugins(EguiPlugin::default())
+            .init_gizmo_group::<ThinLines>()
+            .init_gizmo_group::<RouteLines>()
+            .init_gizmo_group::<BorderLines>()
+            .init_gizmo_group::<SideBands>()
+            .insert_resource(data)
+            .insert_resource(toggles)
+            .insert_resource(ScreenshotJob { path: shot, ..default() })
+            .init_resource::<CursorReadout>()
+            .add_systems(Startup, (configure_gizmos, setup_camera))
+            .add_systems(Update, (camera_controls, cursor_readout, draw_map, screenshot_driver).chain())
+            .add_systems(EguiPrimaryContextPass, side_panel);
+        app.run()
+    }));
+    match result {
+        Ok(AppExit::Success) => {
+            if let Some(p) = &screenshot {
+                if !p.exists() {
+                    return Err(Error::Other(format!("the window closed before the screenshot {} was written", p.display())));
+                }
+                println!("wrote {}", p.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(AppExit::Error(code)) => Ok(ExitCode::from(code.get())),
+        Err(_) => Err(Error::Other(
+            "the map window could not start (see the message above): this machine may have no display or no GPU/Vulkan driver (on Debian: apt-get install mesa-vulkan-drivers libvulkan1). Everything else works from the CLI: borderwatch check | info | import".into(),
+        )),
+    }
+}
+
+fn configure_gizmos(mut store: ResMut<GizmoConfigStore>) {
+    fn set(cfg: &mut GizmoConfig, width: f32) {
+        cfg.line.width = width;
+        cfg.line.joints = GizmoLineJoint::Round(4);
+    }
+    set(store.config_mut::<ThinLines>().0, 1.2);
+    set(store.config_mut::<RouteLines>().0, 2.5);
+    set(store.config_mut::<BorderLines>().0, 4.0);
+    set(store.config_mut::<SideBands>().0, BAND_PX);
+}
+
+/// The map area's view after fitting, for the initial camera.
+fn initial_fit(map: &MapData, w: f64, h: f64) -> ViewFit {
+    let bbox = view::frame_bbox(&map.scenario).unwrap_or_default();
+    view::fit(bbox, w - PANEL_WIDTH_PX, h)
+}
+
+fn place_camera(fit: &ViewFit, w: f64, tf: &mut Transform, proj: &mut Projection) {
+    // The camera centre is the window centre; the map area's centre is
+    // PANEL/2 pixels to its right.
+    let shift = PANEL_WIDTH_PX / 2.0 * fit.metres_per_px;
+    let _ = w;
+    tf.translation.x = (fit.centre.x - shift) as f32;
+    tf.translation.y = fit.centre.y as f32;
+    if let Projection::Orthographic(o) = proj {
+        o.scale = fit.metres_per_px as f32;
+    }
+}
+
+fn setup_camera(mut commands: Commands, map: Res<MapData>, window: Single<&Window, With<PrimaryWindow>>) {
+    let (w, h) = (window.width() as f64, window.height() as f64);
+    let fit = initial_fit(&map, w, h);
+    let mut tf = Transform::default();
+    let mut proj = Projection::Orthographic(OrthographicProjection::default_2d());
+    place_camera(&fit, w, &mut tf, &mut proj);
+    commands.spawn((Camera2d, tf, proj));
+}
+
+fn camera_controls(
+    mut contexts: EguiContexts,
+    buttons: Res<ButtonInput<MouseButton>>,
+    keys: Res<ButtonInput<KeyCode>>,
+    motion: Res<AccumulatedMouseMotion>,
+    scroll: Res<AccumulatedMouseScroll>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    map: Res<MapData>,
+    camera: Single<(&Camera, &GlobalTransform, &mut Transform, &mut Projection)>,
+) {
+    let wants_pointer = contexts.ctx_mut().map(|c| c.wants_pointer_input() || c.is_pointer_over_egui()).unwrap_or(false);
+    let (cam, gt, mut tf, mut proj) = camera.into_inner();
+    let Projection::Orthographic(ortho) = &mut *proj else { return };
+    let mut scale = ortho.scale;
+    if keys.just_pressed(KeyCode::KeyF) {
+        let fit = initial_fit(&map, window.width() as f64, window.height() as f64);
+        place_camera(&fit, window.width() as f64, &mut tf, &mut proj);
+        return;
+    }
+    let Projection::Orthographic(ortho) = &mut *proj else { return };
+    if !wants_pointer && buttons.pressed(MouseButton::Left) && motion.delta != Vec2::ZERO {
+        tf.translation.x -= motion.delta.x * scale;
+        tf.translation.y += motion.delta.y * scale;
+    }
+    let step = 300.0 * scale * 0.016;
+    if keys.pressed(KeyCode::ArrowLeft) {
+        tf.translation.x -= step;
+    }
+    if keys.pressed(KeyCode::ArrowRight) {
+        tf.translation.x += step;
+    }
+    if keys.pressed(KeyCode::ArrowUp) {
+        tf.translation.y += step;
+    }
+    if keys.pressed(KeyCode::ArrowDown) {
+        tf.translation.y -= step;
+    }
+    let mut zoom = 1.0;
+    if !wants_pointer && scroll.delta.y != 0.0 {
+        zoom = 1.15f32.powf(-scroll.delta.y.signum());
+    }
+    if keys.just_pressed(KeyCode::Equal) || keys.just_pressed(KeyCode::NumpadAdd) {
+        zoom = 1.0 / 1.25;
+    }
+    if keys.just_pressed(KeyCode::Minus) || keys.just_pressed(KeyCode::NumpadSubtract) {
+        zoom = 1.25;
+    }
+    if zoom != 1.0 {
+        // Zoom about the cursor when it is over the map.
+        let anchor = window.cursor_position().and_then(|c| cam.viewport_to_world_2d(gt, c).ok());
+        let new_scale = (scale * zoom).clamp(0.05, 50_000.0);
+        if let Some(a) = anchor {
+            let k = new_scale / scale;
+            tf.translation.x = a.x + (tf.translation.x - a.x) * k;
+            tf.translation.y = a.y + (tf.translation.y - a.y) * k;
+        }
+        scale = new_scale;
+        ortho.scale = scale;
+    }
+}
+
+fn cursor_readout(
+    map: Res<MapData>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    camera: Single<(&Camera, &GlobalTransform)>,
+    mut out: ResMut<CursorReadout>,
+) {
+    let (cam, gt) = *camera;
+    out.0 = window.cursor_position().and_then(|c| cam.viewport_to_world_2d(gt, c).ok()).map(|w| {
+        let p = Coord { x: w.x as f64, y: w.y as f64 };
+        let ll = map.projection.inverse(p);
+        let mut s = format!("{:.5}° N, {:.5}° E", ll.y, ll.x);
+        if let Some(snap) = map.index.border.snap(p) {
+            s.push_str(&format!("\nborder km {:.2} ({:.0} m away)", snap.chainage_km, snap.distance_m));
+        }
+        s
+    });
+}
+
+/// Offset a polyline sideways by `d` (positive = left).
+fn offset_line(pts: &[Coord], d: f64) -> Vec<Vec2> {
+    let n = pts.len();
+    (0..n)
+        .map(|i| {
+            let a = pts[i.saturating_sub(1)];
+            let b = pts[(i + 1).min(n - 1)];
+            let t = b - a;
+            let len = t.x.hypot(t.y).max(1e-9);
+            v2(pts[i] + Coord { x: -t.y / len * d, y: t.x / len * d })
+        })
+        .collect()
+}
+
+fn draw_map(
+    map: Res<MapData>,
+    layers: Res<LayerToggles>,
+    camera: Single<&Projection, With<Camera2d>>,
+    mut thin: Gizmos<ThinLines>,
+    mut routes_g: Gizmos<RouteLines>,
+    mut border_g: Gizmos<BorderLines>,
+    mut bands: Gizmos<SideBands>,
+) {
+    let s = &map.scenario;
+    let scale = match *camera {
+        Projection::Orthographic(o) => o.scale as f64,
+        _ => 1.0,
+    };
+    let colour_of = |id: &crate::ids::StateId| s.state(id).map(|st| st.colour).unwrap_or([128, 128, 128]);
+    for (i, st) in s.states.iter().enumerate() {
+        if !layers.network.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let c = rgb(view::faded(st.colour, 0.45));
+        for n in s.network.iter().filter(|n| n.state == st.id) {
+            thin.linestrip_2d(n.xy.0.iter().map(|c| v2(*c)), c);
+        }
+    }
+    if layers.sides {
+        let d = BAND_PX as f64 / 2.0 * scale + 2.0 * scale;
+        for b in &s.border {
+            let left = rgb(view::faded(colour_of(&b.left), 0.55));
+            let right = rgb(view::faded(colour_of(&b.right), 0.55));
+            bands.linestrip_2d(offset_line(&b.xy.0, d), left);
+            bands.linestrip_2d(offset_line(&b.xy.0, -d), right);
+        }
+    }
+    if layers.routes {
+        for r in &s.routes {
+            routes_g.linestrip_2d(r.xy.0.iter().map(|c| v2(*c)), rgb(view::ROUTE));
+        }
+    }
+    if layers.border {
+        for b in &s.border {
+            border_g.linestrip_2d(b.xy.0.iter().map(|c| v2(*c)), rgb(view::border_colour(b.kind)));
+        }
+    }
+    let px = scale as f32;
+    if layers.crossings {
+        for c in &s.crossings {
+            let p = v2(c.xy);
+            border_g.rect_2d(Isometry2d::from_translation(p), Vec2::splat(12.0 * px), Color::BLACK);
+            routes_g.rect_2d(Isometry2d::from_translation(p), Vec2::splat(8.0 * px), rgb(view::CROSSING));
+        }
+    }
+    if layers.posts {
+        for p in &s.posts {
+            let c = v2(p.xy);
+            let r = 9.0 * px;
+            let tri = [c + Vec2::new(0.0, r), c + Vec2::new(-0.87 * r, -0.5 * r), c + Vec2::new(0.87 * r, -0.5 * r)];
+            border_g.lineloop_2d(tri, rgb(colour_of(&p.state)));
+            thin.circle_2d(Isometry2d::from_translation(c), 1.5 * px, Color::BLACK);
+        }
+    }
+}
+
+fn side_panel(
+    mut contexts: EguiContexts,
+    map: Res<MapData>,
+    mut layers: ResMut<LayerToggles>,
+    cursor: Res<CursorReadout>,
+    camera: Single<(&Camera, &GlobalTransform)>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let s = &map.scenario;
+    let info = &map.info;
+    egui::SidePanel::left("side")
+        .exact_width(PANEL_WIDTH_PX as f32)
+        .resizable(false)
+        .show(ctx, |ui| {
+            ui.heading(&s.title);
+            if s.exercise {
+                ui.colored_label(egui::Color32::from_rgb(200, 60, 0), "EXERCISE DATA — posts and units are invented");
+            }
+            ui.separator();
+            for p in &info.pairs {
+                ui.label(format!("Border {}–{}: {:.1} km", p.states[0], p.states[1], p.length_km));
+                ui.label(format!("  green {:.1} km · blue {:.1} km · {} stretches", p.green_km, p.blue_km, p.stretches));
+            }
+            ui.label(format!("Official crossings: {}", info.crossings));
+            ui.label(format!("Informal routes: {} ({} crossings)", info.routes, info.route_border_crossings));
+            ui.label(format!("Posts: {} · Units: {}", info.posts, info.units));
+            for st in &info.states {
+                ui.label(format!("  {} {}: {} posts, {} units, {:.0} km network", st.code, st.name, st.posts, st.units, st.network_km));
+            }
+            ui.separator();
+            ui.strong("Layers");
+            let swatch = |ui: &mut egui::Ui, c: [u8; 3]| {
+                let (r, p) = ui.allocate_painter(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                p.rect_filled(r.rect.shrink(2.0), 2.0, egui::Color32::from_rgb(c[0], c[1], c[2]));
+            };
+            ui.horizontal(|ui| {
+                swatch(ui, view::GREEN_BORDER);
+                swatch(ui, view::BLUE_BORDER);
+                ui.checkbox(&mut layers.border, "Border (green / blue)");
+            });
+            ui.checkbox(&mut layers.sides, "Sides of the border");
+            for (i, st) in s.states.iter().enumerate() {
+                if let Some(on) = layers.network.get_mut(i) {
+                    ui.horizontal(|ui| {
+                        swatch(ui, st.colour);
+                        ui.checkbox(on, format!("{} patrol network", st.name));
+                    });
+                }
+            }
+            ui.horizontal(|ui| {
+                swatch(ui, view::ROUTE);
+                ui.checkbox(&mut layers.routes, "Informal routes");
+            });
+            ui.horizontal(|ui| {
+                swatch(ui, view::CROSSING);
+                ui.checkbox(&mut layers.crossings, "Official crossings");
+            });
+            ui.checkbox(&mut layers.posts, "Observation posts");
+            ui.checkbox(&mut layers.labels, "Labels");
+            ui.separator();
+            ui.small("Drag to pan · wheel or +/- to zoom · F to fit");
+            if let Some(c) = &cursor.0 {
+                ui.monospace(c);
+            }
+        });
+    // Labels over the map.
+    if layers.labels {
+        let (cam, gt) = *camera;
+        let painter = ctx.layer_painter(egui::LayerId::background());
+        let font = egui::FontId::proportional(12.0);
+        let mut put = |p: Coord, text: &str, colour: egui::Color32| {
+            if let Ok(v) = cam.world_to_viewport(gt, Vec3::new(p.x as f32, p.y as f32, 0.0)) {
+                if v.x > PANEL_WIDTH_PX as f32 {
+                    painter.text(egui::pos2(v.x + 8.0, v.y - 8.0), egui::Align2::LEFT_BOTTOM, text, font.clone(), colour);
+                }
+            }
+        };
+        if layers.posts {
+            for p in &s.posts {
+                put(p.xy, p.id.as_str(), egui::Color32::from_rgb(20, 20, 20));
+            }
+        }
+        if layers.crossings {
+            for c in &s.crossings {
+                let t = if c.name.is_empty() { c.id.to_string() } else { format!("{} {}", c.id, c.name) };
+                put(c.xy, &t, egui::Color32::from_rgb(90, 60, 0));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn screenshot_driver(mut commands: Commands, mut job: ResMut<ScreenshotJob>, mut exit: MessageWriter<AppExit>) {
+    let Some(path) = job.path.clone() else { return };
+    job.frames += 1;
+    // Let a few frames pass so egui and the gizmos are laid out and drawn.
+    if !job.requested && job.frames >= 8 {
+        job.requested = true;
+        let done = job.done.clone();
+        commands
+            .spawn(Screenshot::primary_window())
+            .observe(save_to_disk(path))
+            .observe(move |_: On<ScreenshotCaptured>| done.store(true, std::sync::atomic::Ordering::SeqCst));
+    }
+    if job.done.load(std::sync::atomic::Ordering::SeqCst) {
+        job.after_done += 1;
+        if job.after_done >= 2 {
+            exit.write(AppExit::Success);
+        }
+    }
+    if job.frames > 600 {
+        exit.write(AppExit::error());
+    }
+}
