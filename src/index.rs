@@ -107,9 +107,16 @@ impl BorderIndex {
             if k.is_empty() || km < k[0] || km > *k.last().unwrap() {
                 continue;
             }
-            let seg = k.partition_point(|&x| x <= km).saturating_sub(1).min(k.len() - 2);
+            let seg = k
+                .partition_point(|&x| x <= km)
+                .saturating_sub(1)
+                .min(k.len() - 2);
             let span = k[seg + 1] - k[seg];
-            let t = if span > 0.0 { (km - k[seg]) / span } else { 0.0 };
+            let t = if span > 0.0 {
+                (km - k[seg]) / span
+            } else {
+                0.0
+            };
             let (a, b) = (self.parts[pi][seg], self.parts[pi][seg + 1]);
             return Some((pi, a + (b - a) * t));
         }
@@ -233,10 +240,26 @@ impl SpatialIndex {
         let q = [p.x, p.y];
         let gp = Point::from(p);
         let mut out: Vec<FeatureRef> = Vec::new();
-        out.extend(self.posts.locate_within_distance(q, d2).map(|e| FeatureRef::Post(e.data)));
-        out.extend(self.crossings.locate_within_distance(q, d2).map(|e| FeatureRef::Crossing(e.data)));
-        out.extend(self.routes.locate_within_distance(gp, d2).map(|e| FeatureRef::Route(e.data.0)));
-        out.extend(self.network.locate_within_distance(gp, d2).map(|e| FeatureRef::Network(e.data.0)));
+        out.extend(
+            self.posts
+                .locate_within_distance(q, d2)
+                .map(|e| FeatureRef::Post(e.data)),
+        );
+        out.extend(
+            self.crossings
+                .locate_within_distance(q, d2)
+                .map(|e| FeatureRef::Crossing(e.data)),
+        );
+        out.extend(
+            self.routes
+                .locate_within_distance(gp, d2)
+                .map(|e| FeatureRef::Route(e.data.0)),
+        );
+        out.extend(
+            self.network
+                .locate_within_distance(gp, d2)
+                .map(|e| FeatureRef::Network(e.data.0)),
+        );
         out.extend(
             self.border
                 .tree

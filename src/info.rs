@@ -118,7 +118,17 @@ pub fn info(s: &Scenario) -> Info {
 
 impl std::fmt::Display for Info {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{} ({}){}", self.title, self.name, if self.exercise { " — exercise data" } else { "" })?;
+        writeln!(
+            f,
+            "{} ({}){}",
+            self.title,
+            self.name,
+            if self.exercise {
+                " — exercise data"
+            } else {
+                ""
+            }
+        )?;
         for p in &self.pairs {
             writeln!(
                 f,
@@ -127,8 +137,16 @@ impl std::fmt::Display for Info {
             )?;
         }
         writeln!(f, "official crossings: {}", self.crossings)?;
-        writeln!(f, "informal routes: {} ({} border crossings)", self.routes, self.route_border_crossings)?;
-        writeln!(f, "posts: {}, units: {}, sensor types: {}", self.posts, self.units, self.sensors)?;
+        writeln!(
+            f,
+            "informal routes: {} ({} border crossings)",
+            self.routes, self.route_border_crossings
+        )?;
+        writeln!(
+            f,
+            "posts: {}, units: {}, sensor types: {}",
+            self.posts, self.units, self.sensors
+        )?;
         for s in &self.states {
             writeln!(
                 f,

@@ -124,24 +124,45 @@ fn default_scenario() -> PathBuf {
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         None => view(default_scenario(), None, "1280x800"),
-        Some(Command::View { scenario, screenshot, size }) => view(scenario.unwrap_or_else(default_scenario), screenshot, &size),
+        Some(Command::View {
+            scenario,
+            screenshot,
+            size,
+        }) => view(scenario.unwrap_or_else(default_scenario), screenshot, &size),
         Some(Command::Check { scenario, json }) => {
             let l = scenario::load(&scenario);
             if json {
-                println!("{}", serde_json::to_string_pretty(&serde_json::json!({
-                    "valid": l.scenario.is_some(),
-                    "problems": l.problems,
-                })).unwrap());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "valid": l.scenario.is_some(),
+                        "problems": l.problems,
+                    }))
+                    .unwrap()
+                );
             } else {
                 print_problems(&l.problems);
                 let (e, w) = (l.problems.errors().count(), l.problems.warnings().count());
                 if l.scenario.is_some() {
-                    println!("{}: valid ({w} warning{})", scenario.display(), if w == 1 { "" } else { "s" });
+                    println!(
+                        "{}: valid ({w} warning{})",
+                        scenario.display(),
+                        if w == 1 { "" } else { "s" }
+                    );
                 } else {
-                    eprintln!("{}: {e} error{}, {w} warning{}", scenario.display(), if e == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" });
+                    eprintln!(
+                        "{}: {e} error{}, {w} warning{}",
+                        scenario.display(),
+                        if e == 1 { "" } else { "s" },
+                        if w == 1 { "" } else { "s" }
+                    );
                 }
             }
-            Ok(if l.scenario.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if l.scenario.is_some() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Some(Command::Info { scenario, json }) => {
             let (s, warnings) = scenario::load_ok(&scenario)?;
@@ -156,7 +177,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Some(Command::Import(cmd)) => {
             let report = match cmd {
-                ImportCmd::Osm { pbf, states, dem, name, out, network_km, blue_tolerance_m, exercise_posts, seed } => {
+                ImportCmd::Osm {
+                    pbf,
+                    states,
+                    dem,
+                    name,
+                    out,
+                    network_km,
+                    blue_tolerance_m,
+                    exercise_posts,
+                    seed,
+                } => {
                     check_name(&name)?;
                     import::osm::import(&import::osm::OsmOptions {
                         pbf,
@@ -170,7 +201,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                         seed,
                     })?
                 }
-                ImportCmd::Naturalearth { file, states, name, out, crossings, snap_tolerance_m, rivers, blue_tolerance_m, exercise_posts, seed } => {
+                ImportCmd::Naturalearth {
+                    file,
+                    states,
+                    name,
+                    out,
+                    crossings,
+                    snap_tolerance_m,
+                    rivers,
+                    blue_tolerance_m,
+                    exercise_posts,
+                    seed,
+                } => {
                     check_name(&name)?;
                     import::naturalearth::import(&import::naturalearth::NaturalEarthOptions {
                         file,
@@ -186,7 +228,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     })?
                 }
             };
-            println!("wrote {} and {}", report.scenario.display(), report.maps.display());
+            println!(
+                "wrote {} and {}",
+                report.scenario.display(),
+                report.maps.display()
+            );
             println!(
                 "border {:.1} km ({:.1} green, {:.1} blue); {} official crossings, {} informal routes, {} network links, {} posts, {} units",
                 report.border_km, report.green_km, report.blue_km, report.crossings, report.routes, report.network_links, report.posts, report.units
@@ -206,8 +252,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
 }
 
 fn check_name(name: &str) -> Result<(), Error> {
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err(Error::Other(format!("--name {name:?}: use letters, digits, '-' and '_' only (it names files)")));
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(Error::Other(format!(
+            "--name {name:?}: use letters, digits, '-' and '_' only (it names files)"
+        )));
     }
     Ok(())
 }
@@ -219,7 +271,11 @@ fn view(path: PathBuf, screenshot: Option<PathBuf>, size: &str) -> Result<ExitCo
     let (w, h) = size
         .split_once('x')
         .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
-        .ok_or_else(|| Error::Other(format!("--size {size:?}: expected WIDTHxHEIGHT, e.g. 1280x800")))?;
+        .ok_or_else(|| {
+            Error::Other(format!(
+                "--size {size:?}: expected WIDTHxHEIGHT, e.g. 1280x800"
+            ))
+        })?;
     borderwatch::viewer::run(s, screenshot, (w, h))
 }
 

@@ -20,7 +20,10 @@ pub fn fit(bbox: (Coord, Coord), w: f64, h: f64) -> ViewFit {
     let (min, max) = bbox;
     let (bw, bh) = ((max.x - min.x).max(1.0), (max.y - min.y).max(1.0));
     ViewFit {
-        centre: Coord { x: (min.x + max.x) / 2.0, y: (min.y + max.y) / 2.0 },
+        centre: Coord {
+            x: (min.x + max.x) / 2.0,
+            y: (min.y + max.y) / 2.0,
+        },
         metres_per_px: (bw / w.max(1.0)).max(bh / h.max(1.0)) * 1.05,
     }
 }
@@ -64,7 +67,11 @@ pub fn border_colour(k: BorderKind) -> [u8; 3] {
 /// Mix a colour with the background (t = 0 colour, 1 background).
 pub fn faded(c: [u8; 3], t: f64) -> [u8; 3] {
     let m = |a: u8, b: u8| (a as f64 * (1.0 - t) + b as f64 * t).round() as u8;
-    [m(c[0], BACKGROUND[0]), m(c[1], BACKGROUND[1]), m(c[2], BACKGROUND[2])]
+    [
+        m(c[0], BACKGROUND[0]),
+        m(c[1], BACKGROUND[1]),
+        m(c[2], BACKGROUND[2]),
+    ]
 }
 
 #[cfg(test)]
@@ -73,7 +80,17 @@ mod tests {
 
     #[test]
     fn fit_centres_and_scales() {
-        let f = fit((Coord { x: 0.0, y: 0.0 }, Coord { x: 1000.0, y: 500.0 }), 100.0, 100.0);
+        let f = fit(
+            (
+                Coord { x: 0.0, y: 0.0 },
+                Coord {
+                    x: 1000.0,
+                    y: 500.0,
+                },
+            ),
+            100.0,
+            100.0,
+        );
         assert_eq!(f.centre, Coord { x: 500.0, y: 250.0 });
         assert!((f.metres_per_px - 10.5).abs() < 1e-9);
         let (x, y) = world_to_px(&f, Coord { x: 500.0, y: 250.0 }, 400.0, 100.0, 300.0);

@@ -107,7 +107,11 @@ mod tests {
     #[test]
     fn sides_at_corners() {
         // An L: east then north. Left of it is the inside of the corner.
-        let l = [Coord { x: 0.0, y: 0.0 }, Coord { x: 10.0, y: 0.0 }, Coord { x: 10.0, y: 10.0 }];
+        let l = [
+            Coord { x: 0.0, y: 0.0 },
+            Coord { x: 10.0, y: 0.0 },
+            Coord { x: 10.0, y: 10.0 },
+        ];
         // Beyond the corner (south-east): right of both segments.
         assert!(!left_of_polyline(&l, 0, 1.0, Coord { x: 12.0, y: -2.0 }));
         // Inside the corner.

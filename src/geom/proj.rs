@@ -118,7 +118,10 @@ mod tests {
         let (pa, pb) = (p.forward(a), p.forward(b));
         let plane = ((pa.x - pb.x).powi(2) + (pa.y - pb.y).powi(2)).sqrt();
         let geod = Geodesic.distance(Point::from(a), Point::from(b));
-        assert!((plane - geod).abs() / geod < 1e-4, "plane {plane} geod {geod}");
+        assert!(
+            (plane - geod).abs() / geod < 1e-4,
+            "plane {plane} geod {geod}"
+        );
         // one degree of latitude at 42.5° N is ~111.1 km
         let north = p.forward(Coord { x: 1.55, y: 43.55 });
         assert!((north.y - 111_100.0).abs() < 300.0, "{north:?}");

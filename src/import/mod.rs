@@ -14,7 +14,9 @@ use crate::geom::proj::LocalProjection;
 use crate::ids::*;
 use crate::index::BorderIndex;
 use crate::io::{feature, feature_collection, line_geometry, point_geometry, round7, write_atomic};
-use crate::model::{Agreements, BorderKind, NetworkKind, RouteKind, Sensor, SensorKind, Unit, UnitMode};
+use crate::model::{
+    Agreements, BorderKind, NetworkKind, RouteKind, Sensor, SensorKind, Unit, UnitMode,
+};
 use crate::props;
 use crate::scenario::file::{ScenarioFile, StateDef, DEFAULT_COLOURS};
 use geo::Coord;
@@ -30,7 +32,11 @@ pub struct StateCode {
 
 impl StateCode {
     pub fn parse_pair(s: &str) -> Result<[StateCode; 2]> {
-        let parts: Vec<&str> = s.split(',').map(|p| p.trim()).filter(|p| !p.is_empty()).collect();
+        let parts: Vec<&str> = s
+            .split(',')
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .collect();
         if parts.len() != 2 {
             return Err(Error::Other(format!(
                 "--states takes two ISO 3166-1 codes separated by a comma (e.g. AD,ES), found {s:?}"
@@ -44,7 +50,10 @@ impl StateCode {
         let a = get(parts[0])?;
         let b = get(parts[1])?;
         if a.country == b.country {
-            return Err(Error::Other(format!("--states names {} twice", a.country.alpha3)));
+            return Err(Error::Other(format!(
+                "--states names {} twice",
+                a.country.alpha3
+            )));
         }
         Ok([a, b])
     }
@@ -130,7 +139,12 @@ pub struct ImportReport {
 
 /// Write layers and the scenario TOML under `out`: `out/maps/NAME/*.geojson`,
 /// `out/scenarios/NAME.toml`. Every file is written atomically.
-pub fn write_scenario(out: &Path, file: &ScenarioFile, layers: &Layers, sources_md: &str) -> Result<(PathBuf, PathBuf)> {
+pub fn write_scenario(
+    out: &Path,
+    file: &ScenarioFile,
+    layers: &Layers,
+    sources_md: &str,
+) -> Result<(PathBuf, PathBuf)> {
     let name = &file.name;
     let maps = out.join("maps").join(name);
     let scen = out.join("scenarios").join(format!("{name}.toml"));
@@ -196,7 +210,8 @@ pub fn write_scenario(out: &Path, file: &ScenarioFile, layers: &Layers, sources_
     write_atomic(&maps.join("SOURCES.md"), sources_md.as_bytes())?;
     let toml = format!(
         "# borderwatch scenario, written by `borderwatch import`.\n{}",
-        toml::to_string(file).map_err(|e| Error::Other(format!("cannot serialise scenario: {e}")))?
+        toml::to_string(file)
+            .map_err(|e| Error::Other(format!("cannot serialise scenario: {e}")))?
     );
     write_atomic(&scen, toml.as_bytes())?;
     Ok((scen, maps))
@@ -209,13 +224,34 @@ fn round3(v: f64) -> f64 {
 /// Default sensors of a new scenario.
 pub fn default_sensors() -> Vec<Sensor> {
     vec![
-        Sensor { id: SensorId::new("binoculars"), kind: SensorKind::DayOptical, range_m: 4000.0, day: true, night: false, p_detect: 0.8 },
-        Sensor { id: SensorId::new("thermal"), kind: SensorKind::Thermal, range_m: 3000.0, day: true, night: true, p_detect: 0.7 },
+        Sensor {
+            id: SensorId::new("binoculars"),
+            kind: SensorKind::DayOptical,
+            range_m: 4000.0,
+            day: true,
+            night: false,
+            p_detect: 0.8,
+        },
+        Sensor {
+            id: SensorId::new("thermal"),
+            kind: SensorKind::Thermal,
+            range_m: 3000.0,
+            day: true,
+            night: true,
+            p_detect: 0.7,
+        },
     ]
 }
 
 /// The scenario skeleton for two States.
-pub fn skeleton(name: &str, title: &str, description: &str, states: &[StateCode; 2], dem: Option<String>, seed: u64) -> ScenarioFile {
+pub fn skeleton(
+    name: &str,
+    title: &str,
+    description: &str,
+    states: &[StateCode; 2],
+    dem: Option<String>,
+    seed: u64,
+) -> ScenarioFile {
     ScenarioFile {
         name: name.to_string(),
         title: title.to_string(),
@@ -227,7 +263,11 @@ pub fn skeleton(name: &str, title: &str, description: &str, states: &[StateCode;
         states: states
             .iter()
             .enumerate()
-            .map(|(i, s)| StateDef { code: s.country.alpha3.to_string(), name: s.country.name.to_string(), colour: DEFAULT_COLOURS[i].to_string() })
+            .map(|(i, s)| StateDef {
+                code: s.country.alpha3.to_string(),
+                name: s.country.name.to_string(),
+                colour: DEFAULT_COLOURS[i].to_string(),
+            })
             .collect(),
         agreements: Agreements::default(),
         sensors: default_sensors(),
@@ -263,12 +303,19 @@ pub fn classify_blue(
         for k in 0..n {
             let p = w[0] + d * ((k as f64 + 0.5) / n as f64);
             let gp = geo::Point::from(p);
-            let near = water_lines.locate_within_distance(gp, tol_m * tol_m).next().is_some();
+            let near = water_lines
+                .locate_within_distance(gp, tol_m * tol_m)
+                .next()
+                .is_some();
             if near || water_areas.iter().any(|a| a.contains(&gp)) {
                 wet += 1;
             }
         }
-        kind.push(if wet * 2 > n { BorderKind::Blue } else { BorderKind::Green });
+        kind.push(if wet * 2 > n {
+            BorderKind::Blue
+        } else {
+            BorderKind::Green
+        });
     }
     // Smooth: repeatedly flip the shortest run below min_run_m.
     loop {
@@ -291,7 +338,10 @@ pub fn classify_blue(
             _ => break,
         }
     }
-    runs_of(&kind).into_iter().map(|(a, b, k)| (a, b + 1, k)).collect()
+    runs_of(&kind)
+        .into_iter()
+        .map(|(a, b, k)| (a, b + 1, k))
+        .collect()
 }
 
 /// Runs of equal kind as (first segment, last segment, kind).
@@ -354,25 +404,41 @@ pub fn exercise_posts(
                     cands.push((z as f64, ll, xy));
                 }
             }
-            cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.x.total_cmp(&b.1.x)).then(a.1.y.total_cmp(&b.1.y)));
+            cands.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then(a.1.x.total_cmp(&b.1.x))
+                    .then(a.1.y.total_cmp(&b.1.y))
+            });
             for (z, _, xy) in cands {
                 if chosen.len() >= per_state {
                     break;
                 }
-                if chosen.iter().all(|(c, _)| (*c - xy).x.hypot((*c - xy).y) >= spacing_m) {
+                if chosen
+                    .iter()
+                    .all(|(c, _)| (*c - xy).x.hypot((*c - xy).y) >= spacing_m)
+                {
                     chosen.push((xy, z));
                 }
             }
         } else {
             for i in 0..per_state {
                 let km = total_km * (i as f64 + 0.5) / per_state as f64;
-                let Some((_, p)) = border.at_chainage(km) else { continue };
+                let Some((_, p)) = border.at_chainage(km) else {
+                    continue;
+                };
                 let s = border.snap(p).unwrap();
                 let seg = &border.parts()[s.part];
                 let d = seg[s.seg + 1] - seg[s.seg];
                 let n = d.x.hypot(d.y).max(1e-9);
-                let left = Coord { x: -d.y / n, y: d.x / n };
-                let off = if want_left { left * 400.0 } else { left * -400.0 };
+                let left = Coord {
+                    x: -d.y / n,
+                    y: d.x / n,
+                };
+                let off = if want_left {
+                    left * 400.0
+                } else {
+                    left * -400.0
+                };
                 chosen.push((p + off, f64::NAN));
             }
         }
@@ -384,7 +450,10 @@ pub fn exercise_posts(
         });
         for (i, (xy, z)) in chosen.into_iter().enumerate() {
             let ll = proj.inverse(xy);
-            let ll = Coord { x: round7(ll.x), y: round7(ll.y) };
+            let ll = Coord {
+                x: round7(ll.x),
+                y: round7(ll.y),
+            };
             let elev = z.is_finite().then_some(z);
             out.push(PostOut {
                 id: format!("{}-OP{}", st.country.alpha2, i + 1),
@@ -404,11 +473,22 @@ pub fn exercise_posts(
 }
 
 fn border_bbox(border: &BorderIndex, proj: &LocalProjection, pad_deg: f64) -> (Coord, Coord) {
-    let ll: Vec<Coord> = border.parts().iter().flatten().map(|c| proj.inverse(*c)).collect();
+    let ll: Vec<Coord> = border
+        .parts()
+        .iter()
+        .flatten()
+        .map(|c| proj.inverse(*c))
+        .collect();
     let (min, max) = crate::model::bbox(ll.into_iter()).unwrap_or_default();
     (
-        Coord { x: min.x - pad_deg, y: min.y - pad_deg },
-        Coord { x: max.x + pad_deg, y: max.y + pad_deg },
+        Coord {
+            x: min.x - pad_deg,
+            y: min.y - pad_deg,
+        },
+        Coord {
+            x: max.x + pad_deg,
+            y: max.y + pad_deg,
+        },
     )
 }
 
@@ -423,7 +503,14 @@ pub fn exercise_units(posts: &[PostOut], layers: &Layers, proj: &LocalProjection
         let mine: Vec<&PostOut> = posts.iter().filter(|p| &p.state == st).collect();
         let a2 = mine[0].id.split('-').next().unwrap_or("X").to_string();
         for (i, p) in mine.iter().enumerate() {
-            units.push(Unit { id: UnitId::new(format!("{a2}-F{}", i + 1)), state: st.clone(), mode: UnitMode::Foot, home_post: PostId::new(&p.id), shift_hours: 8.0, name: format!("Foot patrol {}", i + 1) });
+            units.push(Unit {
+                id: UnitId::new(format!("{a2}-F{}", i + 1)),
+                state: st.clone(),
+                mode: UnitMode::Foot,
+                home_post: PostId::new(&p.id),
+                shift_hours: 8.0,
+                name: format!("Foot patrol {}", i + 1),
+            });
         }
         // The post nearest to any of `lines`.
         let near = |lines: Vec<&Vec<Coord>>| -> Option<&PostOut> {
@@ -433,7 +520,14 @@ pub fn exercise_units(posts: &[PostOut], layers: &Layers, proj: &LocalProjection
                     let d = lines
                         .iter()
                         .flat_map(|l| l.windows(2))
-                        .map(|w| crate::geom::closest_on_segment(xy, proj.forward(w[0]), proj.forward(w[1])).2)
+                        .map(|w| {
+                            crate::geom::closest_on_segment(
+                                xy,
+                                proj.forward(w[0]),
+                                proj.forward(w[1]),
+                            )
+                            .2
+                        })
                         .fold(f64::INFINITY, f64::min);
                     (d, *p)
                 })
@@ -441,14 +535,38 @@ pub fn exercise_units(posts: &[PostOut], layers: &Layers, proj: &LocalProjection
                 .filter(|(d, _)| d.is_finite())
                 .map(|(_, p)| p)
         };
-        let roads: Vec<&Vec<Coord>> = layers.network.iter().filter(|n| &n.state == st && n.kind == NetworkKind::Road).map(|n| &n.lonlat).collect();
+        let roads: Vec<&Vec<Coord>> = layers
+            .network
+            .iter()
+            .filter(|n| &n.state == st && n.kind == NetworkKind::Road)
+            .map(|n| &n.lonlat)
+            .collect();
         if let Some(p) = near(roads) {
-            units.push(Unit { id: UnitId::new(format!("{a2}-V1")), state: st.clone(), mode: UnitMode::Vehicle, home_post: PostId::new(&p.id), shift_hours: 8.0, name: "Vehicle patrol".into() });
+            units.push(Unit {
+                id: UnitId::new(format!("{a2}-V1")),
+                state: st.clone(),
+                mode: UnitMode::Vehicle,
+                home_post: PostId::new(&p.id),
+                shift_hours: 8.0,
+                name: "Vehicle patrol".into(),
+            });
         }
-        let blue: Vec<&Vec<Coord>> = layers.border.iter().filter(|b| b.kind == BorderKind::Blue).map(|b| &b.lonlat).collect();
+        let blue: Vec<&Vec<Coord>> = layers
+            .border
+            .iter()
+            .filter(|b| b.kind == BorderKind::Blue)
+            .map(|b| &b.lonlat)
+            .collect();
         if !blue.is_empty() {
             if let Some(p) = near(blue) {
-                units.push(Unit { id: UnitId::new(format!("{a2}-B1")), state: st.clone(), mode: UnitMode::Boat, home_post: PostId::new(&p.id), shift_hours: 8.0, name: "Boat patrol".into() });
+                units.push(Unit {
+                    id: UnitId::new(format!("{a2}-B1")),
+                    state: st.clone(),
+                    mode: UnitMode::Boat,
+                    home_post: PostId::new(&p.id),
+                    shift_hours: 8.0,
+                    name: "Boat patrol".into(),
+                });
             }
         }
     }
@@ -458,7 +576,14 @@ pub fn exercise_units(posts: &[PostOut], layers: &Layers, proj: &LocalProjection
 /// Exercise agreements: hot pursuit 10 km / 30 min, cross-border observation,
 /// 15 min liaison delay (the joint-exercise defaults; edit per agreement).
 pub fn exercise_agreements() -> Agreements {
-    Agreements { hot_pursuit: true, hot_pursuit_depth_km: 10.0, hot_pursuit_time_min: 30.0, cross_border_observation: true, liaison_delay_min: 15.0, joint_patrols: false }
+    Agreements {
+        hot_pursuit: true,
+        hot_pursuit_depth_km: 10.0,
+        hot_pursuit_time_min: 30.0,
+        cross_border_observation: true,
+        liaison_delay_min: 15.0,
+        joint_patrols: false,
+    }
 }
 
 /// Build border stretches from one oriented projected polyline (`left` on
@@ -483,7 +608,10 @@ pub fn stretches_from(
 
 /// Chainage (km, geodesic) at each vertex of projected parts, continuing
 /// from part to part.
-pub fn chainage_of_parts(parts: &[Vec<Coord>], proj: &LocalProjection) -> Vec<(Vec<Coord>, Vec<f64>)> {
+pub fn chainage_of_parts(
+    parts: &[Vec<Coord>],
+    proj: &LocalProjection,
+) -> Vec<(Vec<Coord>, Vec<f64>)> {
     let mut acc = 0.0;
     parts
         .iter()

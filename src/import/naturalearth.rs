@@ -33,8 +33,15 @@ fn lines_of(geom: &Value) -> Vec<Vec<Coord>> {
         let (x, y) = (a.first()?.as_f64()?, a.get(1)?.as_f64()?);
         (x.is_finite() && y.is_finite()).then_some(Coord { x, y })
     };
-    let line = |l: &Value| -> Vec<Coord> { l.as_array().map(|a| a.iter().filter_map(pos).collect()).unwrap_or_default() };
-    match (geom.get("type").and_then(|t| t.as_str()), geom.get("coordinates")) {
+    let line = |l: &Value| -> Vec<Coord> {
+        l.as_array()
+            .map(|a| a.iter().filter_map(pos).collect())
+            .unwrap_or_default()
+    };
+    match (
+        geom.get("type").and_then(|t| t.as_str()),
+        geom.get("coordinates"),
+    ) {
         (Some("LineString"), Some(c)) => vec![line(c)],
         (Some("MultiLineString"), Some(Value::Array(ls))) => ls.iter().map(line).collect(),
         _ => Vec::new(),
@@ -46,8 +53,16 @@ fn lines_of(geom: &Value) -> Vec<Vec<Coord>> {
 
 fn read_json(path: &Path) -> Result<Value> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text))
-        .map_err(|e| Error::data(path, format!("malformed JSON at line {}, column {}: {e}", e.line(), e.column())))
+    serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text)).map_err(|e| {
+        Error::data(
+            path,
+            format!(
+                "malformed JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })
 }
 
 /// Join lines sharing end points (exactly equal coordinates) into longer ones.
@@ -56,7 +71,14 @@ fn join_lines(mut lines: Vec<Vec<Coord>>) -> Vec<Vec<Coord>> {
     while let Some(mut cur) = lines.pop() {
         loop {
             let (first, last) = (cur[0], *cur.last().unwrap());
-            let Some(i) = lines.iter().position(|l| l[0] == last || *l.last().unwrap() == last || l[0] == first || *l.last().unwrap() == first) else { break };
+            let Some(i) = lines.iter().position(|l| {
+                l[0] == last
+                    || *l.last().unwrap() == last
+                    || l[0] == first
+                    || *l.last().unwrap() == first
+            }) else {
+                break;
+            };
             let mut l = lines.swap_remove(i);
             if l[0] == last {
                 cur.extend(l.into_iter().skip(1));
@@ -87,13 +109,19 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
     let mut parts: Vec<Vec<Coord>> = Vec::new();
     for (i, f) in features.iter().enumerate() {
         let p = f.get("properties");
-        let get = |k: &str| p.and_then(|p| p.get(k)).and_then(|v| v.as_str()).unwrap_or("");
+        let get = |k: &str| {
+            p.and_then(|p| p.get(k))
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+        };
         let (l, r) = (get("adm0_a3_l"), get("adm0_a3_r"));
         if l.is_empty() && r.is_empty() && i == 0 {
             return Err(Error::data(&o.file, "feature 0 has no adm0_a3_l/adm0_a3_r properties: expected Natural Earth admin_0_boundary_lines"));
         }
-        let left_a = crate::country::matches(&a.country, l) && crate::country::matches(&b.country, r);
-        let left_b = crate::country::matches(&b.country, l) && crate::country::matches(&a.country, r);
+        let left_a =
+            crate::country::matches(&a.country, l) && crate::country::matches(&b.country, r);
+        let left_b =
+            crate::country::matches(&b.country, l) && crate::country::matches(&a.country, r);
         if !(left_a || left_b) {
             continue;
         }
@@ -117,18 +145,35 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
     let all: Vec<Coord> = parts.iter().flatten().copied().collect();
     let (min, max) = crate::model::bbox(all.into_iter()).unwrap();
     let proj = LocalProjection::centred_on(min, max);
-    let xy_parts: Vec<Vec<Coord>> = parts.iter().map(|p| p.iter().map(|c| proj.forward(*c)).collect()).collect();
+    let xy_parts: Vec<Vec<Coord>> = parts
+        .iter()
+        .map(|p| p.iter().map(|c| proj.forward(*c)).collect())
+        .collect();
     let with_km = chainage_of_parts(&xy_parts, &proj);
-    let total_km = with_km.last().and_then(|p| p.1.last().copied()).unwrap_or(0.0);
+    let total_km = with_km
+        .last()
+        .and_then(|p| p.1.last().copied())
+        .unwrap_or(0.0);
     let border_index = BorderIndex::new(with_km);
 
     // Rivers → blue.
     let mut water = Vec::new();
     if let Some(rp) = &o.rivers {
         let rv = read_json(rp)?;
-        for (i, f) in rv.get("features").and_then(|f| f.as_array()).into_iter().flatten().enumerate() {
+        for (i, f) in rv
+            .get("features")
+            .and_then(|f| f.as_array())
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             for l in lines_of(f.get("geometry").unwrap_or(&Value::Null)) {
-                if !l.iter().any(|c| c.x >= min.x - 1.0 && c.x <= max.x + 1.0 && c.y >= min.y - 1.0 && c.y <= max.y + 1.0) {
+                if !l.iter().any(|c| {
+                    c.x >= min.x - 1.0
+                        && c.x <= max.x + 1.0
+                        && c.y >= min.y - 1.0
+                        && c.y <= max.y + 1.0
+                }) {
                     continue;
                 }
                 let xy: Vec<Coord> = l.iter().map(|c| proj.forward(*c)).collect();
@@ -142,7 +187,9 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
     let mut layers = Layers::default();
     for xy in &xy_parts {
         let classes = classify_blue(xy, &water, &[], o.blue_tolerance_m, 5000.0);
-        layers.border.extend(stretches_from(xy, &proj, &ida, &idb, &classes));
+        layers
+            .border
+            .extend(stretches_from(xy, &proj, &ida, &idb, &classes));
     }
 
     let mut unsnapped = Vec::new();
@@ -155,32 +202,63 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
         for p in pts {
             let xy = proj.forward(p.lonlat);
             match border_index.snap(xy) {
-                Some(s) if s.distance_m <= o.snap_tolerance_m => layers.crossings.push(CrossingOut {
-                    lonlat: p.lonlat,
-                    name: p.name,
-                    kind: "road".into(),
-                    chainage_km: s.chainage_km,
-                    source: format!("{} {}", cp.file_name().unwrap_or_default().to_string_lossy(), p.place),
-                }),
-                Some(s) => unsnapped.push(format!(
+                Some(s) if s.distance_m <= o.snap_tolerance_m => {
+                    layers.crossings.push(CrossingOut {
+                        lonlat: p.lonlat,
+                        name: p.name,
+                        kind: "road".into(),
+                        chainage_km: s.chainage_km,
+                        source: format!(
+                            "{} {}",
+                            cp.file_name().unwrap_or_default().to_string_lossy(),
+                            p.place
+                        ),
+                    })
+                }
+                Some(s) => {
+                    unsnapped.push(format!(
                     "{} {} ({:?}): {:.0} m from the border, beyond the snap tolerance of {:.0} m",
                     cp.display(), p.place, p.name, s.distance_m, o.snap_tolerance_m
+                ))
+                }
+                None => unsnapped.push(format!(
+                    "{} {}: no border to snap to",
+                    cp.display(),
+                    p.place
                 )),
-                None => unsnapped.push(format!("{} {}: no border to snap to", cp.display(), p.place)),
             }
         }
-        layers.crossings.sort_by(|x, y| x.chainage_km.total_cmp(&y.chainage_km));
+        layers
+            .crossings
+            .sort_by(|x, y| x.chainage_km.total_cmp(&y.chainage_km));
     }
-    layers.posts = exercise_posts(&o.states, &border_index, &ida, total_km, &proj, None, o.exercise_posts);
+    layers.posts = exercise_posts(
+        &o.states,
+        &border_index,
+        &ida,
+        total_km,
+        &proj,
+        None,
+        o.exercise_posts,
+    );
     let mut sources = format!(
         "# Sources\n\nBorder line: `{}` — Natural Earth (naturalearthdata.com), public domain. Natural Earth 10m lines are generalised: expect metres to kilometres of offset from the true border.\n",
         o.file.file_name().unwrap_or_default().to_string_lossy()
     );
     if let Some(r) = &o.rivers {
-        sources.push_str(&format!("\nRivers (green/blue classification): `{}` — Natural Earth, public domain.\n", r.file_name().unwrap_or_default().to_string_lossy()));
+        sources.push_str(&format!(
+            "\nRivers (green/blue classification): `{}` — Natural Earth, public domain.\n",
+            r.file_name().unwrap_or_default().to_string_lossy()
+        ));
     }
     if let Some(c) = &o.crossings {
-        sources.push_str(&format!("\nOfficial crossings: `{}`, snapped to the line within {:.0} m.\n", c.file_name().unwrap_or_default().to_string_lossy(), o.snap_tolerance_m));
+        sources.push_str(&format!(
+            "\nOfficial crossings: `{}`, snapped to the line within {:.0} m.\n",
+            c.file_name().unwrap_or_default().to_string_lossy(),
+            o.snap_tolerance_m
+        ));
     }
-    super::osm::finish(&o.out, &o.name, &o.states, None, o.seed, layers, &proj, total_km, sources, unsnapped)
+    super::osm::finish(
+        &o.out, &o.name, &o.states, None, o.seed, layers, &proj, total_km, sources, unsnapped,
+    )
 }

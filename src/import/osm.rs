@@ -72,20 +72,39 @@ fn tags_of<'a>(it: impl Iterator<Item = (&'a str, &'a str)>) -> Tags {
 }
 
 fn read_pbf(path: &Path) -> Result<Osm> {
-    let reader = ElementReader::from_path(path).map_err(|e| Error::data(path, format!("cannot open as OSM PBF: {e}")))?;
-    let mut osm = Osm { nodes: HashMap::new(), node_tags: Vec::new(), ways: Vec::new(), way_idx: HashMap::new(), relations: Vec::new() };
+    let reader = ElementReader::from_path(path)
+        .map_err(|e| Error::data(path, format!("cannot open as OSM PBF: {e}")))?;
+    let mut osm = Osm {
+        nodes: HashMap::new(),
+        node_tags: Vec::new(),
+        ways: Vec::new(),
+        way_idx: HashMap::new(),
+        relations: Vec::new(),
+    };
     let interesting = |t: &Tags| t.contains_key("barrier") || t.contains_key("ford");
     reader
         .for_each(|el| match el {
             Element::Node(n) => {
-                osm.nodes.insert(n.id(), Coord { x: n.lon(), y: n.lat() });
+                osm.nodes.insert(
+                    n.id(),
+                    Coord {
+                        x: n.lon(),
+                        y: n.lat(),
+                    },
+                );
                 let t = tags_of(n.tags());
                 if interesting(&t) {
                     osm.node_tags.push((n.id(), t));
                 }
             }
             Element::DenseNode(n) => {
-                osm.nodes.insert(n.id(), Coord { x: n.lon(), y: n.lat() });
+                osm.nodes.insert(
+                    n.id(),
+                    Coord {
+                        x: n.lon(),
+                        y: n.lat(),
+                    },
+                );
                 let t = tags_of(n.tags());
                 if interesting(&t) {
                     osm.node_tags.push((n.id(), t));
@@ -93,7 +112,11 @@ fn read_pbf(path: &Path) -> Result<Osm> {
             }
             Element::Way(w) => {
                 osm.way_idx.insert(w.id(), osm.ways.len());
-                osm.ways.push(Way { id: w.id(), refs: w.refs().collect(), tags: tags_of(w.tags()) });
+                osm.ways.push(Way {
+                    id: w.id(),
+                    refs: w.refs().collect(),
+                    tags: tags_of(w.tags()),
+                });
             }
             Element::Relation(r) => {
                 let tags = tags_of(r.tags());
@@ -106,7 +129,11 @@ fn read_pbf(path: &Path) -> Result<Osm> {
                         .filter(|m| m.member_type == osmpbf::RelMemberType::Way)
                         .map(|m| (m.member_id, m.role().unwrap_or("").to_string()))
                         .collect();
-                    osm.relations.push(Relation { id: r.id(), tags, ways });
+                    osm.relations.push(Relation {
+                        id: r.id(),
+                        tags,
+                        ways,
+                    });
                 }
             }
         })
@@ -125,13 +152,21 @@ impl Osm {
 }
 
 fn iso_of(tags: &Tags) -> Option<&str> {
-    ["ISO3166-1", "ISO3166-1:alpha2", "ISO3166-1:alpha3", "country_code"]
-        .iter()
-        .find_map(|k| tags.get(*k).map(|s| s.as_str()))
+    [
+        "ISO3166-1",
+        "ISO3166-1:alpha2",
+        "ISO3166-1:alpha3",
+        "country_code",
+    ]
+    .iter()
+    .find_map(|k| tags.get(*k).map(|s| s.as_str()))
 }
 
 fn is_admin2(r: &Relation) -> bool {
-    r.tags.get("boundary").is_some_and(|v| v == "administrative") && r.tags.get("admin_level").is_some_and(|v| v == "2")
+    r.tags
+        .get("boundary")
+        .is_some_and(|v| v == "administrative")
+        && r.tags.get("admin_level").is_some_and(|v| v == "2")
 }
 
 /// Join ways (as node-id lists) into chains by shared end nodes. Each chain
@@ -155,12 +190,22 @@ fn chain_ways(ways: &[&[i64]]) -> Vec<Vec<(usize, bool)>> {
             loop {
                 let node = if forward {
                     let (i, rev) = *chain.back().unwrap();
-                    if rev { ways[i][0] } else { *ways[i].last().unwrap() }
+                    if rev {
+                        ways[i][0]
+                    } else {
+                        *ways[i].last().unwrap()
+                    }
                 } else {
                     let (i, rev) = *chain.front().unwrap();
-                    if rev { *ways[i].last().unwrap() } else { ways[i][0] }
+                    if rev {
+                        *ways[i].last().unwrap()
+                    } else {
+                        ways[i][0]
+                    }
                 };
-                let next = ends.get(&node).and_then(|c| c.iter().copied().find(|&j| !used[j]));
+                let next = ends
+                    .get(&node)
+                    .and_then(|c| c.iter().copied().find(|&j| !used[j]));
                 let Some(j) = next else { break };
                 used[j] = true;
                 let starts_here = ways[j][0] == node;
@@ -197,7 +242,11 @@ fn chain_coords(chain: &[(usize, bool)], lines: &[Vec<Coord>]) -> Vec<Coord> {
 /// Accepted when the gaps add up to at most a quarter of the rings' length:
 /// good enough to tell inside from outside near the ways that are present.
 fn close_rings(chains: Vec<Vec<Coord>>) -> Option<Vec<Vec<Coord>>> {
-    let total: f64 = chains.iter().flat_map(|c| c.windows(2)).map(|w| dist(w[0], w[1])).sum();
+    let total: f64 = chains
+        .iter()
+        .flat_map(|c| c.windows(2))
+        .map(|w| dist(w[0], w[1]))
+        .sum();
     let mut rings = Vec::new();
     let mut open = Vec::new();
     for c in chains {
@@ -215,7 +264,12 @@ fn close_rings(chains: Vec<Vec<Coord>>) -> Option<Vec<Vec<Coord>>> {
             let best = open
                 .iter()
                 .enumerate()
-                .flat_map(|(j, o)| [(dist(end, o[0]), j, false), (dist(end, *o.last().unwrap()), j, true)])
+                .flat_map(|(j, o)| {
+                    [
+                        (dist(end, o[0]), j, false),
+                        (dist(end, *o.last().unwrap()), j, true),
+                    ]
+                })
                 .min_by(|a, b| a.0.total_cmp(&b.0));
             match best {
                 Some((d, j, rev)) if d < self_d => {
@@ -282,23 +336,41 @@ impl Sides {
         let pos: HashMap<i64, usize> = way_ids.iter().enumerate().map(|(i, w)| (*w, i)).collect();
         let lines: Vec<Vec<Coord>> = way_ids
             .iter()
-            .map(|w| osm.coords(osm.way(*w).unwrap()).unwrap().into_iter().map(|c| proj.forward(c)).collect())
+            .map(|w| {
+                osm.coords(osm.way(*w).unwrap())
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| proj.forward(c))
+                    .collect()
+            })
             .collect();
         let mut known: Vec<BTreeMap<usize, bool>> = vec![BTreeMap::new(); way_ids.len()];
         // Seeds: relations complete in the extract.
         for (ri, r) in rels.iter().enumerate() {
-            let members: Vec<Vec<i64>> = r.ways.iter().filter_map(|(w, _)| osm.way(*w).map(|w| w.refs.clone())).collect();
+            let members: Vec<Vec<i64>> = r
+                .ways
+                .iter()
+                .filter_map(|(w, _)| osm.way(*w).map(|w| w.refs.clone()))
+                .collect();
             if members.is_empty() {
                 continue;
             }
-            if members.iter().any(|m| m.len() < 2 || m.iter().any(|n| !osm.nodes.contains_key(n))) {
+            if members
+                .iter()
+                .any(|m| m.len() < 2 || m.iter().any(|n| !osm.nodes.contains_key(n)))
+            {
                 continue;
             }
             let refs: Vec<&[i64]> = members.iter().map(|m| m.as_slice()).collect();
             let chains = chain_ways(&refs);
-            let coords: Vec<Vec<Coord>> = members.iter().map(|m| m.iter().map(|n| proj.forward(osm.nodes[n])).collect()).collect();
+            let coords: Vec<Vec<Coord>> = members
+                .iter()
+                .map(|m| m.iter().map(|n| proj.forward(osm.nodes[n])).collect())
+                .collect();
             let chains: Vec<Vec<Coord>> = chains.iter().map(|c| chain_coords(c, &coords)).collect();
-            let Some(rings) = close_rings(chains) else { continue };
+            let Some(rings) = close_rings(chains) else {
+                continue;
+            };
             for (wid, _) in &r.ways {
                 let Some(&wi) = pos.get(wid) else { continue };
                 let l = &lines[wi];
@@ -306,7 +378,11 @@ impl Sides {
                 let (a, b) = (l[k], l[k + 1]);
                 let d = b - a;
                 let n = d.x.hypot(d.y).max(1e-9);
-                let probe = (a + b) * 0.5 + Coord { x: -d.y / n, y: d.x / n } * 0.5;
+                let probe = (a + b) * 0.5
+                    + Coord {
+                        x: -d.y / n,
+                        y: d.x / n,
+                    } * 0.5;
                 known[wi].insert(ri, point_in_rings(probe, &rings));
             }
         }
@@ -316,7 +392,9 @@ impl Sides {
             let w = osm.way(*wid).unwrap();
             for &ri in &rels_of[wid] {
                 ends.entry((ri, w.refs[0])).or_default().push((wi, true));
-                ends.entry((ri, *w.refs.last().unwrap())).or_default().push((wi, false));
+                ends.entry((ri, *w.refs.last().unwrap()))
+                    .or_default()
+                    .push((wi, false));
             }
         }
         let mut changed = true;
@@ -356,9 +434,18 @@ impl Sides {
         }
         let codes = rels
             .iter()
-            .map(|r| iso_of(&r.tags).and_then(crate::country::lookup).map(|c| StateId::new(c.alpha3)))
+            .map(|r| {
+                iso_of(&r.tags)
+                    .and_then(crate::country::lookup)
+                    .map(|c| StateId::new(c.alpha3))
+            })
             .collect();
-        Sides { lines, known, tree: RTree::bulk_load(items), codes }
+        Sides {
+            lines,
+            known,
+            tree: RTree::bulk_load(items),
+            codes,
+        }
     }
 
     /// The State a projected point lies in, by the nearest boundary way.
@@ -367,7 +454,10 @@ impl Sides {
         let (wi, seg) = nn.data;
         let (_, t, _) = crate::geom::closest_on_segment(p, nn.geom().start, nn.geom().end);
         let left = crate::geom::left_of_polyline(&self.lines[wi], seg, t, p);
-        self.known[wi].iter().find(|(_, &l)| l == left).and_then(|(&ri, _)| self.codes[ri].clone())
+        self.known[wi]
+            .iter()
+            .find(|(_, &l)| l == left)
+            .and_then(|(&ri, _)| self.codes[ri].clone())
     }
 }
 
@@ -378,8 +468,27 @@ const TOUCH_M: f64 = 25.0;
 /// extract's bounding box; its crossing is taken where it meets the line (m).
 const CLIPPED_REACH_M: f64 = 500.0;
 
-const MAJOR: &[&str] = &["motorway", "trunk", "primary", "secondary", "motorway_link", "trunk_link", "primary_link", "secondary_link"];
-const SKIP_HIGHWAY: &[&str] = &["proposed", "construction", "abandoned", "platform", "raceway", "bus_stop", "elevator", "corridor", "via_ferrata"];
+const MAJOR: &[&str] = &[
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "motorway_link",
+    "trunk_link",
+    "primary_link",
+    "secondary_link",
+];
+const SKIP_HIGHWAY: &[&str] = &[
+    "proposed",
+    "construction",
+    "abandoned",
+    "platform",
+    "raceway",
+    "bus_stop",
+    "elevator",
+    "corridor",
+    "via_ferrata",
+];
 
 fn network_kind(h: &str) -> NetworkKind {
     match h {
@@ -401,7 +510,10 @@ fn route_kind(tags: &Tags) -> RouteKind {
 }
 
 fn name_of(tags: &Tags) -> String {
-    tags.get("name").or_else(|| tags.get("ref")).cloned().unwrap_or_default()
+    tags.get("name")
+        .or_else(|| tags.get("ref"))
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn dist(a: Coord, b: Coord) -> f64 {
@@ -413,18 +525,28 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
     let osm = read_pbf(&o.pbf)?;
     let [a, b] = &o.states;
     // Country relations only (not the `multilinestring` border relations).
-    let admin: Vec<&Relation> = osm.relations.iter().filter(|r| is_admin2(r) && iso_of(&r.tags).is_some()).collect();
+    let admin: Vec<&Relation> = osm
+        .relations
+        .iter()
+        .filter(|r| is_admin2(r) && iso_of(&r.tags).is_some())
+        .collect();
     let present = |r: &Relation| r.ways.iter().filter(|w| osm.way(w.0).is_some()).count();
     let find = |s: &StateCode| {
         admin
             .iter()
             .enumerate()
-            .filter(|(_, r)| iso_of(&r.tags).is_some_and(|v| crate::country::matches(&s.country, v)))
+            .filter(|(_, r)| {
+                iso_of(&r.tags).is_some_and(|v| crate::country::matches(&s.country, v))
+            })
             .max_by_key(|(i, r)| (present(r), std::cmp::Reverse(*i)))
             .map(|(i, _)| i)
     };
     let (Some(ra), Some(rb)) = (find(a), find(b)) else {
-        let missing: Vec<&str> = [a, b].iter().filter(|s| find(s).is_none()).map(|s| s.country.alpha3).collect();
+        let missing: Vec<&str> = [a, b]
+            .iter()
+            .filter(|s| find(s).is_none())
+            .map(|s| s.country.alpha3)
+            .collect();
         return Err(Error::data(&o.pbf, format!(
             "no admin_level=2 boundary relation for {} (looked for boundary=administrative relations tagged ISO3166-1, ISO3166-1:alpha2 or ISO3166-1:alpha3); the extract holds: {}",
             missing.join(" and "),
@@ -453,7 +575,16 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
 
     // Chain the shared ways and orient each chain with A on the left.
     let refs: Vec<&[i64]> = shared.iter().map(|w| w.refs.as_slice()).collect();
-    let lines: Vec<Vec<Coord>> = shared.iter().map(|w| osm.coords(w).unwrap().into_iter().map(|c| proj.forward(c)).collect()).collect();
+    let lines: Vec<Vec<Coord>> = shared
+        .iter()
+        .map(|w| {
+            osm.coords(w)
+                .unwrap()
+                .into_iter()
+                .map(|c| proj.forward(c))
+                .collect()
+        })
+        .collect();
     let mut chains: Vec<Vec<Coord>> = Vec::new();
     for chain in chain_ways(&refs) {
         let mut xy = chain_coords(&chain, &lines);
@@ -484,19 +615,27 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
         ly.total_cmp(&lx)
     });
     let border_index = BorderIndex::new(chainage_of_parts(&chains, &proj));
-    let total_km: f64 = chainage_of_parts(&chains, &proj).last().and_then(|p| p.1.last().copied()).unwrap_or(0.0);
+    let total_km: f64 = chainage_of_parts(&chains, &proj)
+        .last()
+        .and_then(|p| p.1.last().copied())
+        .unwrap_or(0.0);
 
     // Water for green/blue.
     let water_rel_ways: BTreeSet<i64> = osm
         .relations
         .iter()
-        .filter(|r| r.tags.get("natural").is_some_and(|v| v == "water") || r.tags.get("waterway").is_some_and(|v| v == "riverbank"))
+        .filter(|r| {
+            r.tags.get("natural").is_some_and(|v| v == "water")
+                || r.tags.get("waterway").is_some_and(|v| v == "riverbank")
+        })
         .flat_map(|r| r.ways.iter().map(|w| w.0))
         .collect();
     let is_water = |w: &Way| {
         let t = &w.tags;
-        t.get("waterway").is_some_and(|v| matches!(v.as_str(), "river" | "canal" | "riverbank"))
-            || t.get("natural").is_some_and(|v| v == "water" || v == "coastline")
+        t.get("waterway")
+            .is_some_and(|v| matches!(v.as_str(), "river" | "canal" | "riverbank"))
+            || t.get("natural")
+                .is_some_and(|v| v == "water" || v == "coastline")
             || t.get("landuse").is_some_and(|v| v == "reservoir")
             || water_rel_ways.contains(&w.id)
     };
@@ -505,14 +644,19 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
     for (wi, w) in osm.ways.iter().enumerate().filter(|(_, w)| is_water(w)) {
         let Some(c) = osm.coords(w) else { continue };
         let xy: Vec<Coord> = c.into_iter().map(|c| proj.forward(c)).collect();
-        if xy.iter().all(|p| border_index.snap(*p).is_none_or(|s| s.distance_m > 5000.0)) {
+        if xy
+            .iter()
+            .all(|p| border_index.snap(*p).is_none_or(|s| s.distance_m > 5000.0))
+        {
             continue;
         }
         for s in xy.windows(2) {
             water_items.push(GeomWithData::new(geo::Line::new(s[0], s[1]), wi));
         }
         let t = &w.tags;
-        let area = t.get("natural").is_some_and(|v| v == "water") || t.get("waterway").is_some_and(|v| v == "riverbank") || t.get("landuse").is_some_and(|v| v == "reservoir");
+        let area = t.get("natural").is_some_and(|v| v == "water")
+            || t.get("waterway").is_some_and(|v| v == "riverbank")
+            || t.get("landuse").is_some_and(|v| v == "reservoir");
         if area && xy.len() >= 4 && xy.first() == xy.last() {
             water_areas.push(geo::Polygon::new(geo::LineString::new(xy), vec![]));
         }
@@ -522,7 +666,9 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
     let mut layers = Layers::default();
     for xy in &chains {
         let classes = classify_blue(xy, &water_tree, &water_areas, o.blue_tolerance_m, 300.0);
-        layers.border.extend(stretches_from(xy, &proj, &ida, &idb, &classes));
+        layers
+            .border
+            .extend(stretches_from(xy, &proj, &ida, &idb, &classes));
     }
 
     // Official crossings from border_control nodes.
@@ -534,7 +680,16 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
         let ll = osm.nodes[nid];
         let xy = proj.forward(ll);
         if let Some(s) = border_index.snap_within(xy, 300.0) {
-            crossings.push((xy, CrossingOut { lonlat: ll, name: name_of(t), kind: "border_control".into(), chainage_km: s.chainage_km, source: format!("osm node {nid}") }));
+            crossings.push((
+                xy,
+                CrossingOut {
+                    lonlat: ll,
+                    name: name_of(t),
+                    kind: "border_control".into(),
+                    chainage_km: s.chainage_km,
+                    source: format!("osm node {nid}"),
+                },
+            ));
         }
     }
     // Highways crossing or touching the border.
@@ -545,13 +700,19 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
     }
     let mut hits: Vec<Hit> = Vec::new();
     for (wi, w) in osm.ways.iter().enumerate() {
-        let Some(h) = w.tags.get("highway") else { continue };
+        let Some(h) = w.tags.get("highway") else {
+            continue;
+        };
         if SKIP_HIGHWAY.contains(&h.as_str()) {
             continue;
         }
         let Some(c) = osm.coords(w) else { continue };
         let xy: Vec<Coord> = c.iter().map(|c| proj.forward(*c)).collect();
-        let mut found: Vec<(Coord, f64)> = border_index.intersections(&xy).iter().map(|h| (h.point, h.chainage_km)).collect();
+        let mut found: Vec<(Coord, f64)> = border_index
+            .intersections(&xy)
+            .iter()
+            .map(|h| (h.point, h.chainage_km))
+            .collect();
         // Ways that end just short of the line (the extract or the mapper
         // stopped at the border) touch it.
         for end in [xy[0], *xy.last().unwrap()] {
@@ -562,23 +723,46 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
             }
         }
         for (point, chainage_km) in found {
-            let bh = crate::index::BorderHit { point, chainage_km, part: 0, line_seg: 0 };
+            let bh = crate::index::BorderHit {
+                point,
+                chainage_km,
+                part: 0,
+                line_seg: 0,
+            };
             match hits.iter_mut().find(|h| dist(h.point, bh.point) < TOUCH_M) {
                 Some(h) => {
                     h.ways.insert(wi);
                 }
-                None => hits.push(Hit { point: bh.point, chainage_km: bh.chainage_km, ways: [wi].into() }),
+                None => hits.push(Hit {
+                    point: bh.point,
+                    chainage_km: bh.chainage_km,
+                    ways: [wi].into(),
+                }),
             }
         }
     }
     hits.sort_by(|x, y| x.chainage_km.total_cmp(&y.chainage_km));
     // Major roads → official crossings (unless a border_control is within 1 km).
     for h in &hits {
-        let major = h.ways.iter().find(|&&wi| osm.ways[wi].tags.get("highway").is_some_and(|v| MAJOR.contains(&v.as_str())));
+        let major = h.ways.iter().find(|&&wi| {
+            osm.ways[wi]
+                .tags
+                .get("highway")
+                .is_some_and(|v| MAJOR.contains(&v.as_str()))
+        });
         if let Some(&wi) = major {
             if crossings.iter().all(|(c, _)| dist(*c, h.point) > 1000.0) {
                 let w = &osm.ways[wi];
-                crossings.push((h.point, CrossingOut { lonlat: proj.inverse(h.point), name: name_of(&w.tags), kind: "road".into(), chainage_km: h.chainage_km, source: format!("osm way {}", w.id) }));
+                crossings.push((
+                    h.point,
+                    CrossingOut {
+                        lonlat: proj.inverse(h.point),
+                        name: name_of(&w.tags),
+                        kind: "road".into(),
+                        chainage_km: h.chainage_km,
+                        source: format!("osm way {}", w.id),
+                    },
+                ));
             }
         }
     }
@@ -594,24 +778,39 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
             *degree.entry(*n).or_default() += 2;
         }
     }
-    for w in osm.ways.iter().filter(|w| w.tags.get("highway").is_some_and(|v| MAJOR.contains(&v.as_str()))) {
+    for w in osm.ways.iter().filter(|w| {
+        w.tags
+            .get("highway")
+            .is_some_and(|v| MAJOR.contains(&v.as_str()))
+    }) {
         for n in [w.refs[0], *w.refs.last().unwrap()] {
-            let Some(ll) = osm.nodes.get(&n) else { continue };
+            let Some(ll) = osm.nodes.get(&n) else {
+                continue;
+            };
             if degree.get(&n) != Some(&1) {
                 continue;
             }
             let xy = proj.forward(*ll);
-            let Some(s) = border_index.snap_within(xy, CLIPPED_REACH_M) else { continue };
-            if s.distance_m <= TOUCH_M || crossings.iter().any(|(c, _)| dist(*c, s.point) < 1000.0) {
+            let Some(s) = border_index.snap_within(xy, CLIPPED_REACH_M) else {
+                continue;
+            };
+            if s.distance_m <= TOUCH_M || crossings.iter().any(|(c, _)| dist(*c, s.point) < 1000.0)
+            {
                 continue;
             }
-            crossings.push((s.point, CrossingOut {
-                lonlat: proj.inverse(s.point),
-                name: name_of(&w.tags),
-                kind: "road".into(),
-                chainage_km: s.chainage_km,
-                source: format!("osm way {} (ends {:.0} m short of the border in this extract)", w.id, s.distance_m),
-            }));
+            crossings.push((
+                s.point,
+                CrossingOut {
+                    lonlat: proj.inverse(s.point),
+                    name: name_of(&w.tags),
+                    kind: "road".into(),
+                    chainage_km: s.chainage_km,
+                    source: format!(
+                        "osm way {} (ends {:.0} m short of the border in this extract)",
+                        w.id, s.distance_m
+                    ),
+                },
+            ));
         }
     }
     crossings.sort_by(|x, y| x.1.chainage_km.total_cmp(&y.1.chainage_km));
@@ -622,14 +821,29 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
             continue;
         }
         let ways: Vec<usize> = h.ways.iter().copied().collect();
-        let ford_node = ways.iter().any(|&wi| osm.ways[wi].refs.iter().any(|r| osm.node_tags.iter().any(|(n, t)| n == r && t.get("ford").is_some_and(|v| v != "no") && dist(proj.forward(osm.nodes[r]), h.point) < 100.0)));
+        let ford_node = ways.iter().any(|&wi| {
+            osm.ways[wi].refs.iter().any(|r| {
+                osm.node_tags.iter().any(|(n, t)| {
+                    n == r
+                        && t.get("ford").is_some_and(|v| v != "no")
+                        && dist(proj.forward(osm.nodes[r]), h.point) < 100.0
+                })
+            })
+        });
         if let Some(r) = routes.get_mut(&ways) {
             r.border_crossings += 1;
             continue;
         }
         // Geometry: a way running through the point, or two ways joined there.
-        let lines: Vec<Vec<Coord>> = ways.iter().map(|&wi| osm.coords(&osm.ways[wi]).unwrap()).collect();
-        let at_end = |l: &Vec<Coord>| [l[0], *l.last().unwrap()].iter().any(|e| dist(proj.forward(*e), h.point) < TOUCH_M);
+        let lines: Vec<Vec<Coord>> = ways
+            .iter()
+            .map(|&wi| osm.coords(&osm.ways[wi]).unwrap())
+            .collect();
+        let at_end = |l: &Vec<Coord>| {
+            [l[0], *l.last().unwrap()]
+                .iter()
+                .any(|e| dist(proj.forward(*e), h.point) < TOUCH_M)
+        };
         let through = lines.iter().position(|l| !at_end(l));
         let geom = match through {
             Some(i) => lines[i].clone(),
@@ -649,7 +863,11 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
         };
         let w0 = &osm.ways[ways[0]];
         let mut kind = route_kind(&w0.tags);
-        if ford_node || ways.iter().any(|&wi| route_kind(&osm.ways[wi].tags) == RouteKind::Ford) {
+        if ford_node
+            || ways
+                .iter()
+                .any(|&wi| route_kind(&osm.ways[wi].tags) == RouteKind::Ford)
+        {
             kind = RouteKind::Ford;
         }
         routes.insert(
@@ -657,15 +875,29 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
             RouteOut {
                 lonlat: geom,
                 kind,
-                name: ways.iter().map(|&wi| name_of(&osm.ways[wi].tags)).find(|n| !n.is_empty()).unwrap_or_default(),
+                name: ways
+                    .iter()
+                    .map(|&wi| name_of(&osm.ways[wi].tags))
+                    .find(|n| !n.is_empty())
+                    .unwrap_or_default(),
                 chainage_km: h.chainage_km,
                 border_crossings: 1,
-                source: format!("osm way {}", ways.iter().map(|&wi| osm.ways[wi].id.to_string()).collect::<Vec<_>>().join("+")),
+                source: format!(
+                    "osm way {}",
+                    ways.iter()
+                        .map(|&wi| osm.ways[wi].id.to_string())
+                        .collect::<Vec<_>>()
+                        .join("+")
+                ),
             },
         );
     }
     let mut routes: Vec<RouteOut> = routes.into_values().collect();
-    routes.sort_by(|x, y| x.chainage_km.total_cmp(&y.chainage_km).then(x.source.cmp(&y.source)));
+    routes.sort_by(|x, y| {
+        x.chainage_km
+            .total_cmp(&y.chainage_km)
+            .then(x.source.cmp(&y.source))
+    });
     layers.crossings = crossings.into_iter().map(|c| c.1).collect();
     layers.routes = routes;
 
@@ -677,14 +909,21 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
                 continue;
             }
             network_kind(h)
-        } else if w.tags.get("waterway").is_some_and(|v| v == "river" || v == "canal") {
+        } else if w
+            .tags
+            .get("waterway")
+            .is_some_and(|v| v == "river" || v == "canal")
+        {
             NetworkKind::Waterway
         } else {
             continue;
         };
         let Some(c) = osm.coords(w) else { continue };
         let xy: Vec<Coord> = c.iter().map(|c| proj.forward(*c)).collect();
-        if xy.iter().all(|p| border_index.snap(*p).is_none_or(|s| s.distance_m > max_m)) {
+        if xy
+            .iter()
+            .all(|p| border_index.snap(*p).is_none_or(|s| s.distance_m > max_m))
+        {
             continue;
         }
         // Cut at the border.
@@ -718,11 +957,16 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
                 }
                 acc += l;
             }
-            let Some(state) = sides.state_at(mid) else { continue };
+            let Some(state) = sides.state_at(mid) else {
+                continue;
+            };
             if state != ida && state != idb {
                 continue;
             }
-            if piece.iter().all(|p| border_index.snap(*p).is_none_or(|s| s.distance_m > max_m)) {
+            if piece
+                .iter()
+                .all(|p| border_index.snap(*p).is_none_or(|s| s.distance_m > max_m))
+            {
                 continue;
             }
             layers.network.push(NetworkOut {
@@ -738,12 +982,34 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
         Some(p) => Some(Dem::read_hgt(p)?),
         None => None,
     };
-    layers.posts = exercise_posts(&o.states, &border_index, &ida, total_km, &proj, dem.as_ref(), o.exercise_posts);
-    finish(o.out.as_path(), &o.name, &o.states, o.dem.as_deref(), o.seed, layers, &proj, total_km, sources_osm(o), Vec::new())
+    layers.posts = exercise_posts(
+        &o.states,
+        &border_index,
+        &ida,
+        total_km,
+        &proj,
+        dem.as_ref(),
+        o.exercise_posts,
+    );
+    finish(
+        o.out.as_path(),
+        &o.name,
+        &o.states,
+        o.dem.as_deref(),
+        o.seed,
+        layers,
+        &proj,
+        total_km,
+        sources_osm(o),
+        Vec::new(),
+    )
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().unwrap_or_default().to_string_lossy().to_string()
+    p.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string()
 }
 
 fn sources_osm(o: &OsmOptions) -> String {
@@ -791,7 +1057,11 @@ pub(crate) fn finish(
     let title = format!("{} – {}", states[0].country.name, states[1].country.name);
     let dem_rel = match dem {
         Some(d) => {
-            let fname = d.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let fname = d
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             let dst = out.join("maps").join(name).join(&fname);
             let bytes = std::fs::read(d).map_err(|e| Error::io(d, e))?;
             write_atomic(&dst, &bytes)?;
@@ -807,10 +1077,19 @@ pub(crate) fn finish(
         file.agreements = exercise_agreements();
         file.description = "EXERCISE DATA: posts, units, sensors and agreements are invented for a planning exercise; the border, crossings, routes and network are real public data.".into();
         sources.push_str("\nObservation posts, units, sensors and agreements: invented EXERCISE DATA, generated by the importer (`--exercise-posts`): highest terrain 0.3–2.5 km inside each State, or evenly spaced without a DEM. Not real deployments.\n");
-        notes.push(format!("{} exercise posts and {} units invented", layers.posts.len(), file.units.len()));
+        notes.push(format!(
+            "{} exercise posts and {} units invented",
+            layers.posts.len(),
+            file.units.len()
+        ));
     }
     let (scen, maps) = write_scenario(out, &file, &layers, &sources)?;
-    let green: f64 = layers.border.iter().filter(|b| b.kind == BorderKind::Green).map(|b| crate::geom::chainage::geodesic_length_km(&geo::LineString::new(b.lonlat.clone()))).sum();
+    let green: f64 = layers
+        .border
+        .iter()
+        .filter(|b| b.kind == BorderKind::Green)
+        .map(|b| crate::geom::chainage::geodesic_length_km(&geo::LineString::new(b.lonlat.clone())))
+        .sum();
     Ok(ImportReport {
         scenario: scen,
         maps,

@@ -31,7 +31,10 @@ pub fn read_points(path: &Path) -> (Vec<InputPoint>, Problems) {
 }
 
 fn valid(lon: f64, lat: f64) -> bool {
-    lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)
+    lon.is_finite()
+        && lat.is_finite()
+        && (-180.0..=180.0).contains(&lon)
+        && (-90.0..=90.0).contains(&lat)
 }
 
 fn read_csv(path: &Path, pr: &mut Problems) -> Vec<InputPoint> {
@@ -45,25 +48,53 @@ fn read_csv(path: &Path, pr: &mut Problems) -> Vec<InputPoint> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            pr.push(Problem::error(path, format!("not UTF-8 text (byte {}): save it as UTF-8", e.utf8_error().valid_up_to())));
+            pr.push(Problem::error(
+                path,
+                format!(
+                    "not UTF-8 text (byte {}): save it as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            ));
             return Vec::new();
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => {
-            pr.push(Problem::error(path, format!("cannot read the header row: {e}")));
+            pr.push(Problem::error(
+                path,
+                format!("cannot read the header row: {e}"),
+            ));
             return Vec::new();
         }
     };
-    let find = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
+    let find = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+    };
     let lat = find(&["lat", "latitude", "y"]);
     let lon = find(&["lon", "lng", "long", "longitude", "x"]);
-    let name = find(&["name"]).or_else(|| headers.iter().position(|h| h.to_ascii_lowercase().contains("name")));
+    let name = find(&["name"]).or_else(|| {
+        headers
+            .iter()
+            .position(|h| h.to_ascii_lowercase().contains("name"))
+    });
     let (Some(lat), Some(lon)) = (lat, lon) else {
-        pr.push(Problem::error(path, format!("no latitude/longitude columns: expected headers such as Lat and Lon; found {}", headers.join(", "))).field("header"));
+        pr.push(
+            Problem::error(
+                path,
+                format!(
+                    "no latitude/longitude columns: expected headers such as Lat and Lon; found {}",
+                    headers.join(", ")
+                ),
+            )
+            .field("header"),
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -94,7 +125,12 @@ fn read_geojson(path: &Path, pr: &mut Problems) -> Vec<InputPoint> {
         .into_iter()
         .map(|f| InputPoint {
             place: format!("feature {}", f.index),
-            name: f.props.get("name").and_then(|v| v.as_str()).unwrap_or("").to_string(),
+            name: f
+                .props
+                .get("name")
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string(),
             lonlat: f.coords[0],
         })
         .collect()
@@ -108,7 +144,11 @@ mod tests {
     fn csv_with_bom_and_bad_rows() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("x.csv");
-        std::fs::write(&p, "\u{feff}Order,Border Crossing Name,Lat,Lon\n1,A,31.7,-106.4\n2,B,abc,-106\n3,C,95,0\n").unwrap();
+        std::fs::write(
+            &p,
+            "\u{feff}Order,Border Crossing Name,Lat,Lon\n1,A,31.7,-106.4\n2,B,abc,-106\n3,C,95,0\n",
+        )
+        .unwrap();
         let (pts, pr) = read_points(&p);
         assert_eq!(pts.len(), 1);
         assert_eq!(pts[0].name, "A");

@@ -25,7 +25,11 @@ pub struct Loaded {
 pub fn load(path: &Path) -> Loaded {
     let mut problems = Problems::default();
     let scenario = load_inner(path, &mut problems);
-    let scenario = if problems.has_errors() { None } else { scenario };
+    let scenario = if problems.has_errors() {
+        None
+    } else {
+        scenario
+    };
     Loaded { scenario, problems }
 }
 
@@ -42,26 +46,34 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            pr.push(Problem::error(path, format!("cannot read scenario file: {e}")));
+            pr.push(Problem::error(
+                path,
+                format!("cannot read scenario file: {e}"),
+            ));
             return None;
         }
     };
     let table: toml::Table = match text.parse() {
         Ok(t) => t,
         Err(e) => {
-            pr.push(Problem::error(path, format!("not valid TOML: {}", e.message())).field(
-                e.span()
-                    .map(|s| line_col(&text, s.start))
-                    .unwrap_or_default(),
-            ));
+            pr.push(
+                Problem::error(path, format!("not valid TOML: {}", e.message())).field(
+                    e.span()
+                        .map(|s| line_col(&text, s.start))
+                        .unwrap_or_default(),
+                ),
+            );
             return None;
         }
     };
     for k in table.keys() {
         if !TOP_LEVEL_KEYS.contains(&k.as_str()) {
             pr.push(
-                Problem::error(path, format!("unknown key; expected one of {}", TOP_LEVEL_KEYS.join(", ")))
-                    .field(k),
+                Problem::error(
+                    path,
+                    format!("unknown key; expected one of {}", TOP_LEVEL_KEYS.join(", ")),
+                )
+                .field(k),
             );
         }
     }
@@ -72,7 +84,10 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         None => 0,
         Some(toml::Value::Integer(i)) if *i >= 0 => *i as u64,
         Some(v) => {
-            pr.push(Problem::error(path, format!("expected a non-negative integer, found {v}")).field("seed"));
+            pr.push(
+                Problem::error(path, format!("expected a non-negative integer, found {v}"))
+                    .field("seed"),
+            );
             0
         }
     };
@@ -80,13 +95,16 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         None => false,
         Some(toml::Value::Boolean(b)) => *b,
         Some(v) => {
-            pr.push(Problem::error(path, format!("expected true or false, found {v}")).field("exercise"));
+            pr.push(
+                Problem::error(path, format!("expected true or false, found {v}"))
+                    .field("exercise"),
+            );
             false
         }
     };
     let base = path.parent().unwrap_or(Path::new("."));
-    let maps_dir = req_str(&table, "maps", path, pr).map(|m| base.join(m));
-    let dem_path = opt_str(&table, "dem", path, pr).map(|d| base.join(d));
+    let maps_dir = req_str(&table, "maps", path, pr).map(|m| clean_path(&base.join(m)));
+    let dem_path = opt_str(&table, "dem", path, pr).map(|d| clean_path(&base.join(d)));
 
     // States
     let state_defs: Vec<(usize, StateDef)> = section_items(&table, "states", path, pr);
@@ -126,6 +144,13 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     if table.contains_key("states") && state_defs.len() < 2 && !pr.has_errors() {
         pr.push(Problem::error(path, "a scenario needs the States on both sides of the border: at least two [[states]] entries").field("states"));
     }
+    // When [[states]] itself is wrong, every reference to a State would be
+    // reported too; those follow-on reports are left out until it is fixed.
+    let states_broken = states.len() != state_defs.len()
+        || pr
+            .0
+            .iter()
+            .any(|p| p.field.as_deref().is_some_and(|f| f.starts_with("states")));
     let state_ids: HashSet<StateId> = states.iter().map(|s| s.id.clone()).collect();
     // Resolve a code written by the user (alpha-2/3, any case) to a known State.
     let resolve = |code: &str| -> Option<StateId> {
@@ -144,7 +169,10 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
                     ("liaison_delay_min", a.liaison_delay_min),
                 ] {
                     if !(x.is_finite() && x >= 0.0) {
-                        pr.push(Problem::error(path, format!("expected a number ≥ 0, found {x}")).field(format!("agreements.{f}")));
+                        pr.push(
+                            Problem::error(path, format!("expected a number ≥ 0, found {x}"))
+                                .field(format!("agreements.{f}")),
+                        );
                     }
                 }
                 a
@@ -160,10 +188,21 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         .into_iter()
         .map(|(i, s)| {
             if !(s.range_m.is_finite() && s.range_m > 0.0) {
-                pr.push(Problem::error(path, format!("range must be > 0 m, found {}", s.range_m)).field(format!("sensors[{i}].range_m")).id(s.id.as_str()));
+                pr.push(
+                    Problem::error(path, format!("range must be > 0 m, found {}", s.range_m))
+                        .field(format!("sensors[{i}].range_m"))
+                        .id(s.id.as_str()),
+                );
             }
             if !(0.0..=1.0).contains(&s.p_detect) {
-                pr.push(Problem::error(path, format!("probability must be in 0..1, found {}", s.p_detect)).field(format!("sensors[{i}].p_detect")).id(s.id.as_str()));
+                pr.push(
+                    Problem::error(
+                        path,
+                        format!("probability must be in 0..1, found {}", s.p_detect),
+                    )
+                    .field(format!("sensors[{i}].p_detect"))
+                    .id(s.id.as_str()),
+                );
             }
             s
         })
@@ -175,10 +214,31 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     for (i, mut u) in section_items::<Unit>(&table, "units", path, pr) {
         match resolve(u.state.as_str()) {
             Some(s) => u.state = s,
-            None => pr.push(Problem::error(path, format!("unknown State {:?}: expected one of the scenario's [[states]]", u.state.as_str())).field(format!("units[{i}].state")).id(u.id.as_str())),
+            None if states_broken => {}
+            None => pr.push(
+                Problem::error(
+                    path,
+                    format!(
+                        "unknown State {:?}: expected one of the scenario's [[states]]",
+                        u.state.as_str()
+                    ),
+                )
+                .field(format!("units[{i}].state"))
+                .id(u.id.as_str()),
+            ),
         }
         if !(u.shift_hours.is_finite() && u.shift_hours > 0.0 && u.shift_hours <= 24.0) {
-            pr.push(Problem::error(path, format!("shift must be more than 0 and at most 24 hours, found {}", u.shift_hours)).field(format!("units[{i}].shift_hours")).id(u.id.as_str()));
+            pr.push(
+                Problem::error(
+                    path,
+                    format!(
+                        "shift must be more than 0 and at most 24 hours, found {}",
+                        u.shift_hours
+                    ),
+                )
+                .field(format!("units[{i}].shift_hours"))
+                .id(u.id.as_str()),
+            );
         }
         units.push(u);
     }
@@ -187,24 +247,50 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     // Layers
     let maps_dir = maps_dir?;
     if !maps_dir.is_dir() {
-        pr.push(Problem::error(path, format!("maps directory {} does not exist", maps_dir.display())).field("maps"));
+        pr.push(
+            Problem::error(
+                path,
+                format!("maps directory {} does not exist", maps_dir.display()),
+            )
+            .field("maps"),
+        );
         return None;
     }
-    let lonlat_border = read_border(&maps_dir.join("border.geojson"), &resolve, pr);
+    let lonlat_border = read_border(
+        &maps_dir.join("border.geojson"),
+        &resolve,
+        states_broken,
+        pr,
+    );
     let crossings_raw = read_points(&maps_dir.join("crossings.geojson"), false, pr);
     let routes_raw = read_lines(&maps_dir.join("routes.geojson"), false, pr);
     let network_raw = read_lines(&maps_dir.join("network.geojson"), false, pr);
     let posts_raw = read_points(&maps_dir.join("posts.geojson"), false, pr);
 
-    let (min, max) = match bbox(lonlat_border.iter().flat_map(|b| b.1.0.iter().copied())) {
-        Some(b) => b,
-        None => {
-            if !pr.has_errors() {
-                pr.push(Problem::error(maps_dir.join("border.geojson"), "the border is empty: at least one LineString feature between the two States is needed"));
-            }
-            return None;
-        }
-    };
+    // Without a usable border, keep checking the other layers (so every
+    // problem is listed) in a projection centred on whatever they hold.
+    let border_bbox = bbox(lonlat_border.iter().flat_map(|b| b.1 .0.iter().copied()));
+    if border_bbox.is_none()
+        && !states_broken
+        && !pr.0.iter().any(|p| p.file.ends_with("border.geojson"))
+    {
+        pr.push(Problem::error(
+            maps_dir.join("border.geojson"),
+            "the border is empty: at least one LineString feature between the two States is needed",
+        ));
+    }
+    let (min, max) = border_bbox
+        .or_else(|| {
+            bbox(
+                posts_raw
+                    .iter()
+                    .chain(&crossings_raw)
+                    .chain(&routes_raw)
+                    .chain(&network_raw)
+                    .flat_map(|f| f.coords.iter().copied()),
+            )
+        })
+        .unwrap_or_default();
     let projection = LocalProjection::centred_on(min, max);
 
     // Border stretches with chainage per pair.
@@ -240,7 +326,12 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
             releasable: prop_bool(&f, "releasable", &file, pr).unwrap_or(true),
         });
     }
-    dupes(crossings.iter().map(|c| c.id.as_str()), &file, "crossings", pr);
+    dupes(
+        crossings.iter().map(|c| c.id.as_str()),
+        &file,
+        "crossings",
+        pr,
+    );
 
     let file = maps_dir.join("routes.geojson");
     let mut routes = Vec::new();
@@ -249,7 +340,17 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         let kind = match prop_str(&f, "kind", &file, pr) {
             None => RouteKind::Path,
             Some(k) => RouteKind::parse(&k).unwrap_or_else(|| {
-                pr.push(Problem::error(&file, format!("unknown route kind {k:?}: expected path, track, road, ford or landing")).feature(f.index).id(&id).field("kind"));
+                pr.push(
+                    Problem::error(
+                        &file,
+                        format!(
+                            "unknown route kind {k:?}: expected path, track, road, ford or landing"
+                        ),
+                    )
+                    .feature(f.index)
+                    .id(&id)
+                    .field("kind"),
+                );
                 RouteKind::Path
             }),
         };
@@ -271,45 +372,102 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
             Some(s) => match resolve(&s) {
                 Some(id) => id,
                 None => {
-                    pr.push(Problem::error(&file, format!("unknown State {s:?}: expected one of the scenario's [[states]]")).feature(f.index).field("state"));
+                    if !states_broken {
+                        pr.push(Problem::error(&file, format!("unknown State {s:?}: expected one of the scenario's [[states]]")).feature(f.index).field("state"));
+                    }
                     continue;
                 }
             },
             None => {
-                pr.push(Problem::error(&file, "missing: every network link belongs to one State").feature(f.index).field("state"));
+                pr.push(
+                    Problem::error(&file, "missing: every network link belongs to one State")
+                        .feature(f.index)
+                        .field("state"),
+                );
                 continue;
             }
         };
-        let kind = match prop_str(&f, "kind", &file, pr).as_deref().map(NetworkKind::parse) {
+        let kind = match prop_str(&f, "kind", &file, pr)
+            .as_deref()
+            .map(NetworkKind::parse)
+        {
             Some(Some(k)) => k,
             other => {
-                pr.push(Problem::error(&file, format!("{}: expected road, track, path or waterway", if other.is_none() { "missing" } else { "unknown kind" })).feature(f.index).field("kind"));
+                pr.push(
+                    Problem::error(
+                        &file,
+                        format!(
+                            "{}: expected road, track, path or waterway",
+                            if other.is_none() {
+                                "missing"
+                            } else {
+                                "unknown kind"
+                            }
+                        ),
+                    )
+                    .feature(f.index)
+                    .field("kind"),
+                );
                 continue;
             }
         };
-        network.push(NetworkLink { state, kind, xy: projection.forward_line(&f.line()), lonlat: f.line() });
+        network.push(NetworkLink {
+            state,
+            kind,
+            xy: projection.forward_line(&f.line()),
+            lonlat: f.line(),
+        });
     }
 
     let file = maps_dir.join("posts.geojson");
     let mut posts = Vec::new();
     for f in posts_raw {
         let Some(id) = f.id.clone() else {
-            pr.push(Problem::error(&file, "missing: every post needs an id").feature(f.index).field("id"));
+            pr.push(
+                Problem::error(&file, "missing: every post needs an id")
+                    .feature(f.index)
+                    .field("id"),
+            );
             continue;
         };
         let state = match prop_str(&f, "state", &file, pr) {
             Some(s) => resolve(&s).unwrap_or_else(|| {
-                pr.push(Problem::error(&file, format!("unknown State {s:?}: expected one of the scenario's [[states]]")).feature(f.index).id(&id).field("state"));
+                if !states_broken {
+                    pr.push(
+                        Problem::error(
+                            &file,
+                            format!(
+                                "unknown State {s:?}: expected one of the scenario's [[states]]"
+                            ),
+                        )
+                        .feature(f.index)
+                        .id(&id)
+                        .field("state"),
+                    );
+                }
                 StateId::new(s)
             }),
             None => {
-                pr.push(Problem::error(&file, "missing: the State that mans the post").feature(f.index).id(&id).field("state"));
+                pr.push(
+                    Problem::error(&file, "missing: the State that mans the post")
+                        .feature(f.index)
+                        .id(&id)
+                        .field("state"),
+                );
                 continue;
             }
         };
         let height_m = prop_num(&f, "height_m", &file, pr).unwrap_or(2.0);
         if !(0.0..=500.0).contains(&height_m) {
-            pr.push(Problem::error(&file, format!("observer height must be 0..500 m, found {height_m}")).feature(f.index).id(&id).field("height_m"));
+            pr.push(
+                Problem::error(
+                    &file,
+                    format!("observer height must be 0..500 m, found {height_m}"),
+                )
+                .feature(f.index)
+                .id(&id)
+                .field("height_m"),
+            );
         }
         let sensors_v: Vec<SensorId> = match f.props.get("sensors") {
             None | Some(Value::Null) => Vec::new(),
@@ -318,19 +476,40 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
                 .filter_map(|v| match v.as_str() {
                     Some(s) => Some(SensorId::new(s)),
                     None => {
-                        pr.push(Problem::error(&file, format!("expected sensor ids (strings), found {v}")).feature(f.index).id(&id).field("sensors"));
+                        pr.push(
+                            Problem::error(
+                                &file,
+                                format!("expected sensor ids (strings), found {v}"),
+                            )
+                            .feature(f.index)
+                            .id(&id)
+                            .field("sensors"),
+                        );
                         None
                     }
                 })
                 .collect(),
             Some(v) => {
-                pr.push(Problem::error(&file, format!("expected an array of sensor ids, found {v}")).feature(f.index).id(&id).field("sensors"));
+                pr.push(
+                    Problem::error(&file, format!("expected an array of sensor ids, found {v}"))
+                        .feature(f.index)
+                        .id(&id)
+                        .field("sensors"),
+                );
                 Vec::new()
             }
         };
         for s in &sensors_v {
             if !sensor_ids.contains(s) {
-                pr.push(Problem::error(&file, format!("sensor {s:?} is not defined in the scenario's [[sensors]]")).feature(f.index).id(&id).field("sensors"));
+                pr.push(
+                    Problem::error(
+                        &file,
+                        format!("sensor {s:?} is not defined in the scenario's [[sensors]]"),
+                    )
+                    .feature(f.index)
+                    .id(&id)
+                    .field("sensors"),
+                );
             }
         }
         let xy = projection.forward(f.point());
@@ -357,14 +536,34 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
 
     for (i, u) in units.iter().enumerate() {
         match posts.iter().find(|p| p.id == u.home_post) {
-            None => pr.push(Problem::error(path, format!("home post {:?} does not exist in posts.geojson", u.home_post.as_str())).field(format!("units[{i}].home_post")).id(u.id.as_str())),
-            Some(p) if p.state != u.state => pr.push(Problem::error(path, format!("home post {} belongs to {}, but the unit to {}", p.id, p.state, u.state)).field(format!("units[{i}].home_post")).id(u.id.as_str())),
+            None => pr.push(
+                Problem::error(
+                    path,
+                    format!(
+                        "home post {:?} does not exist in posts.geojson",
+                        u.home_post.as_str()
+                    ),
+                )
+                .field(format!("units[{i}].home_post"))
+                .id(u.id.as_str()),
+            ),
+            Some(p) if p.state != u.state && !states_broken => pr.push(
+                Problem::error(
+                    path,
+                    format!(
+                        "home post {} belongs to {}, but the unit to {}",
+                        p.id, p.state, u.state
+                    ),
+                )
+                .field(format!("units[{i}].home_post"))
+                .id(u.id.as_str()),
+            ),
             _ => {}
         }
     }
 
     let dem = dem_path.as_ref().and_then(|p| match Dem::read_hgt(p) {
-        Ok(d) => {
+        Ok(d) if border_bbox.is_some() => {
             let (mn, mx) = (min, max);
             if !(d.contains(mn.x, mn.y) && d.contains(mx.x, mx.y)) {
                 pr.push(Problem::warning(p, format!(
@@ -373,6 +572,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
             }
             Some(d)
         }
+        Ok(_) => None,
         Err(e) => {
             pr.push(Problem::error(path, e.to_string()).field("dem"));
             None
@@ -402,10 +602,33 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     })
 }
 
+/// Resolve `.` and `..` lexically (for readable messages; no symlink lookups).
+fn clean_path(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn line_col(text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     format!("line {line}, column {col}")
 }
 
@@ -431,7 +654,12 @@ fn opt_str(t: &toml::Table, key: &str, path: &Path, pr: &mut Problems) -> Option
 
 /// Deserialize each element of an array of tables on its own, so that one bad
 /// entry does not hide the problems of the others.
-fn section_items<T: DeserializeOwned>(t: &toml::Table, key: &str, path: &Path, pr: &mut Problems) -> Vec<(usize, T)> {
+fn section_items<T: DeserializeOwned>(
+    t: &toml::Table,
+    key: &str,
+    path: &Path,
+    pr: &mut Problems,
+) -> Vec<(usize, T)> {
     match t.get(key) {
         None => Vec::new(),
         Some(toml::Value::Array(items)) => items
@@ -440,14 +668,31 @@ fn section_items<T: DeserializeOwned>(t: &toml::Table, key: &str, path: &Path, p
             .filter_map(|(i, v)| match v.clone().try_into::<T>() {
                 Ok(x) => Some((i, x)),
                 Err(e) => {
-                    let id = v.get("id").and_then(|x| x.as_str()).unwrap_or("").to_string();
-                    pr.push(Problem::error(path, e.message().to_string()).field(format!("{key}[{i}]")).id(id));
+                    let id = v
+                        .get("id")
+                        .and_then(|x| x.as_str())
+                        .unwrap_or("")
+                        .to_string();
+                    pr.push(
+                        Problem::error(path, e.message().to_string())
+                            .field(format!("{key}[{i}]"))
+                            .id(id),
+                    );
                     None
                 }
             })
             .collect(),
         Some(v) => {
-            pr.push(Problem::error(path, format!("expected an array of tables ([[{key}]]), found {}", v.type_str())).field(key));
+            pr.push(
+                Problem::error(
+                    path,
+                    format!(
+                        "expected an array of tables ([[{key}]]), found {}",
+                        v.type_str()
+                    ),
+                )
+                .field(key),
+            );
             Vec::new()
         }
     }
@@ -457,7 +702,11 @@ fn dupes<'a>(ids: impl Iterator<Item = &'a str>, file: &Path, what: &str, pr: &m
     let mut seen = HashSet::new();
     for id in ids {
         if !seen.insert(id) {
-            pr.push(Problem::error(file, format!("duplicate id among {what}")).id(id).field("id"));
+            pr.push(
+                Problem::error(file, format!("duplicate id among {what}"))
+                    .id(id)
+                    .field("id"),
+            );
         }
     }
 }
@@ -484,7 +733,12 @@ fn prop_str(f: &RawFeature, key: &str, file: &Path, pr: &mut Problems) -> Option
         Value::String(s) => Some(s.clone()),
         Value::Null => None,
         v => {
-            pr.push(Problem::error(file, format!("expected a string, found {v}")).feature(f.index).id(f.id.clone().unwrap_or_default()).field(key));
+            pr.push(
+                Problem::error(file, format!("expected a string, found {v}"))
+                    .feature(f.index)
+                    .id(f.id.clone().unwrap_or_default())
+                    .field(key),
+            );
             None
         }
     }
@@ -495,7 +749,12 @@ fn prop_num(f: &RawFeature, key: &str, file: &Path, pr: &mut Problems) -> Option
         Value::Number(n) => n.as_f64(),
         Value::Null => None,
         v => {
-            pr.push(Problem::error(file, format!("expected a number, found {v}")).feature(f.index).id(f.id.clone().unwrap_or_default()).field(key));
+            pr.push(
+                Problem::error(file, format!("expected a number, found {v}"))
+                    .feature(f.index)
+                    .id(f.id.clone().unwrap_or_default())
+                    .field(key),
+            );
             None
         }
     }
@@ -506,7 +765,12 @@ fn prop_bool(f: &RawFeature, key: &str, file: &Path, pr: &mut Problems) -> Optio
         Value::Bool(b) => Some(*b),
         Value::Null => None,
         v => {
-            pr.push(Problem::error(file, format!("expected true or false, found {v}")).feature(f.index).id(f.id.clone().unwrap_or_default()).field(key));
+            pr.push(
+                Problem::error(file, format!("expected true or false, found {v}"))
+                    .feature(f.index)
+                    .id(f.id.clone().unwrap_or_default())
+                    .field(key),
+            );
             None
         }
     }
@@ -514,7 +778,12 @@ fn prop_bool(f: &RawFeature, key: &str, file: &Path, pr: &mut Problems) -> Optio
 
 /// Read a GeoJSON FeatureCollection; check each feature's geometry type and
 /// coordinates. Missing optional layers are empty.
-pub(crate) fn read_layer(file: &Path, want: &str, required: bool, pr: &mut Problems) -> Vec<RawFeature> {
+pub(crate) fn read_layer(
+    file: &Path,
+    want: &str,
+    required: bool,
+    pr: &mut Problems,
+) -> Vec<RawFeature> {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Vec::new(),
@@ -527,12 +796,25 @@ pub(crate) fn read_layer(file: &Path, want: &str, required: bool, pr: &mut Probl
     let v: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            pr.push(Problem::error(file, format!("malformed JSON at line {}, column {}: {e}", e.line(), e.column())));
+            pr.push(Problem::error(
+                file,
+                format!(
+                    "malformed JSON at line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
+            ));
             return Vec::new();
         }
     };
     let Some(features) = v.get("features").and_then(|f| f.as_array()) else {
-        pr.push(Problem::error(file, "expected a GeoJSON FeatureCollection with a `features` array").field("features"));
+        pr.push(
+            Problem::error(
+                file,
+                "expected a GeoJSON FeatureCollection with a `features` array",
+            )
+            .field("features"),
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -541,7 +823,11 @@ pub(crate) fn read_layer(file: &Path, want: &str, required: bool, pr: &mut Probl
             Some(Value::Object(m)) => m.clone(),
             None | Some(Value::Null) => Map::new(),
             Some(other) => {
-                pr.push(Problem::error(file, format!("expected an object, found {other}")).feature(index).field("properties"));
+                pr.push(
+                    Problem::error(file, format!("expected an object, found {other}"))
+                        .feature(index)
+                        .field("properties"),
+                );
                 Map::new()
             }
         };
@@ -552,12 +838,24 @@ pub(crate) fn read_layer(file: &Path, want: &str, required: bool, pr: &mut Probl
         };
         let ctx = |p: Problem| p.feature(index).id(id.clone().unwrap_or_default());
         let Some(g) = f.get("geometry").filter(|g| !g.is_null()) else {
-            pr.push(ctx(Problem::error(file, format!("missing geometry: expected a {want}"))).field("geometry"));
+            pr.push(
+                ctx(Problem::error(
+                    file,
+                    format!("missing geometry: expected a {want}"),
+                ))
+                .field("geometry"),
+            );
             continue;
         };
         let gtype = g.get("type").and_then(|t| t.as_str()).unwrap_or("");
         if gtype != want {
-            pr.push(ctx(Problem::error(file, format!("wrong geometry type {gtype:?}: expected {want}"))).field("geometry"));
+            pr.push(
+                ctx(Problem::error(
+                    file,
+                    format!("wrong geometry type {gtype:?}: expected {want}"),
+                ))
+                .field("geometry"),
+            );
             continue;
         }
         let coords_v = g.get("coordinates");
@@ -565,16 +863,27 @@ pub(crate) fn read_layer(file: &Path, want: &str, required: bool, pr: &mut Probl
             ("Point", Some(c)) => vec![c],
             ("LineString", Some(Value::Array(a))) => a.iter().collect(),
             _ => {
-                pr.push(ctx(Problem::error(file, "geometry has no valid `coordinates`")).field("geometry.coordinates"));
+                pr.push(
+                    ctx(Problem::error(file, "geometry has no valid `coordinates`"))
+                        .field("geometry.coordinates"),
+                );
                 continue;
             }
         };
         let mut coords = Vec::with_capacity(positions.len());
         let mut bad = false;
         for (k, p) in positions.iter().enumerate() {
-            let xy = p.as_array().filter(|a| a.len() >= 2).and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)));
+            let xy = p
+                .as_array()
+                .filter(|a| a.len() >= 2)
+                .and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)));
             match xy {
-                Some((lon, lat)) if lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) => {
+                Some((lon, lat))
+                    if lon.is_finite()
+                        && lat.is_finite()
+                        && (-180.0..=180.0).contains(&lon)
+                        && (-90.0..=90.0).contains(&lat) =>
+                {
                     coords.push(Coord { x: lon, y: lat })
                 }
                 _ => {
@@ -588,10 +897,21 @@ pub(crate) fn read_layer(file: &Path, want: &str, required: bool, pr: &mut Probl
             continue;
         }
         if want == "LineString" && coords.len() < 2 {
-            pr.push(ctx(Problem::error(file, "a LineString needs at least two positions")).field("geometry.coordinates"));
+            pr.push(
+                ctx(Problem::error(
+                    file,
+                    "a LineString needs at least two positions",
+                ))
+                .field("geometry.coordinates"),
+            );
             continue;
         }
-        out.push(RawFeature { index, id, props, coords });
+        out.push(RawFeature {
+            index,
+            id,
+            props,
+            coords,
+        });
     }
     out
 }
@@ -606,7 +926,12 @@ fn read_lines(file: &Path, required: bool, pr: &mut Problems) -> Vec<RawFeature>
 
 type BorderRow = (StretchId, LineString, StateId, StateId, BorderKind);
 
-fn read_border(file: &Path, resolve: &dyn Fn(&str) -> Option<StateId>, pr: &mut Problems) -> Vec<BorderRow> {
+fn read_border(
+    file: &Path,
+    resolve: &dyn Fn(&str) -> Option<StateId>,
+    states_broken: bool,
+    pr: &mut Problems,
+) -> Vec<BorderRow> {
     let mut out = Vec::new();
     for f in read_lines(file, true, pr) {
         let id = f.id.clone().unwrap_or_else(|| format!("B{}", f.index + 1));
@@ -617,7 +942,7 @@ fn read_border(file: &Path, resolve: &dyn Fn(&str) -> Option<StateId>, pr: &mut 
                     None
                 }
                 Some(code) => resolve(&code).or_else(|| {
-                    pr.push(Problem::error(file, format!("unknown State {code:?}: expected one of the scenario's [[states]] (ISO 3166-1 alpha-2 or alpha-3)")).feature(f.index).id(&id).field(key));
+                    if !states_broken { pr.push(Problem::error(file, format!("unknown State {code:?}: expected one of the scenario's [[states]] (ISO 3166-1 alpha-2 or alpha-3)")).feature(f.index).id(&id).field(key)); }
                     None
                 }),
             }
@@ -626,17 +951,35 @@ fn read_border(file: &Path, resolve: &dyn Fn(&str) -> Option<StateId>, pr: &mut 
         let right = side("right");
         let kind = match prop_str(&f, "kind", file, pr) {
             Some(k) => BorderKind::parse(&k).or_else(|| {
-                pr.push(Problem::error(file, format!("unknown kind {k:?}: expected green or blue")).feature(f.index).id(&id).field("kind"));
+                pr.push(
+                    Problem::error(file, format!("unknown kind {k:?}: expected green or blue"))
+                        .feature(f.index)
+                        .id(&id)
+                        .field("kind"),
+                );
                 None
             }),
             None => {
-                pr.push(Problem::error(file, "missing: green or blue").feature(f.index).id(&id).field("kind"));
+                pr.push(
+                    Problem::error(file, "missing: green or blue")
+                        .feature(f.index)
+                        .id(&id)
+                        .field("kind"),
+                );
                 None
             }
         };
         if let (Some(l), Some(r), Some(k)) = (left, right, kind) {
             if l == r {
-                pr.push(Problem::error(file, format!("left and right are both {l}: a border separates two States")).feature(f.index).id(&id).field("right"));
+                pr.push(
+                    Problem::error(
+                        file,
+                        format!("left and right are both {l}: a border separates two States"),
+                    )
+                    .feature(f.index)
+                    .id(&id)
+                    .field("right"),
+                );
                 continue;
             }
             out.push((StretchId::new(id), f.line(), l, r, k));

@@ -81,7 +81,11 @@ fn v2(c: Coord) -> Vec2 {
 
 /// Open the window on a scenario. With `screenshot`, render a frame to that
 /// PNG and exit.
-pub fn run(scenario: Scenario, screenshot: Option<PathBuf>, size: (u32, u32)) -> Result<ExitCode, Error> {
+pub fn run(
+    scenario: Scenario,
+    screenshot: Option<PathBuf>,
+    size: (u32, u32),
+) -> Result<ExitCode, Error> {
     #[cfg(unix)]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         return Err(Error::Other(
@@ -101,7 +105,12 @@ pub fn run(scenario: Scenario, screenshot: Option<PathBuf>, size: (u32, u32)) ->
         labels: true,
     };
     let title = format!("borderwatch — {}", scenario.title);
-    let data = MapData { scenario, index, info, projection };
+    let data = MapData {
+        scenario,
+        index,
+        info,
+        projection,
+    };
     let shot = screenshot.clone();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         let mut app = App::new();
@@ -109,7 +118,8 @@ pub fn run(scenario: Scenario, screenshot: Option<PathBuf>, size: (u32, u32)) ->
             .add_plugins(DefaultPlugins.set(WindowPlugin {
                 primary_window: Some(Window {
                     title,
-                    resolution: WindowResolution::new(size.0, size.1).with_scale_factor_override(1.0),
+                    resolution:
+                        WindowResolution::new(size.0, size.1).with_scale_factor_override(1.0),
                     ..default()
                 }),
                 ..default()
@@ -121,10 +131,16 @@ pub fn run(scenario: Scenario, screenshot: Option<PathBuf>, size: (u32, u32)) ->
             .init_gizmo_group::<SideBands>()
             .insert_resource(data)
             .insert_resource(toggles)
-            .insert_resource(ScreenshotJob { path: shot, ..default() })
+            .insert_resource(ScreenshotJob {
+                path: shot,
+                ..default()
+            })
             .init_resource::<CursorReadout>()
             .add_systems(Startup, (configure_gizmos, setup_camera))
-            .add_systems(Update, (camera_controls, cursor_readout, draw_map, screenshot_driver).chain())
+            .add_systems(
+                Update,
+                (camera_controls, cursor_readout, draw_map, screenshot_driver).chain(),
+            )
             .add_systems(EguiPrimaryContextPass, side_panel);
         app.run()
     }));
@@ -174,7 +190,11 @@ fn place_camera(fit: &ViewFit, w: f64, tf: &mut Transform, proj: &mut Projection
     }
 }
 
-fn setup_camera(mut commands: Commands, map: Res<MapData>, window: Single<&Window, With<PrimaryWindow>>) {
+fn setup_camera(
+    mut commands: Commands,
+    map: Res<MapData>,
+    window: Single<&Window, With<PrimaryWindow>>,
+) {
     let (w, h) = (window.width() as f64, window.height() as f64);
     let fit = initial_fit(&map, w, h);
     let mut tf = Transform::default();
@@ -193,16 +213,23 @@ fn camera_controls(
     map: Res<MapData>,
     camera: Single<(&Camera, &GlobalTransform, &mut Transform, &mut Projection)>,
 ) {
-    let wants_pointer = contexts.ctx_mut().map(|c| c.wants_pointer_input() || c.is_pointer_over_egui()).unwrap_or(false);
+    let wants_pointer = contexts
+        .ctx_mut()
+        .map(|c| c.wants_pointer_input() || c.is_pointer_over_egui())
+        .unwrap_or(false);
     let (cam, gt, mut tf, mut proj) = camera.into_inner();
-    let Projection::Orthographic(ortho) = &mut *proj else { return };
+    let Projection::Orthographic(ortho) = &mut *proj else {
+        return;
+    };
     let mut scale = ortho.scale;
     if keys.just_pressed(KeyCode::KeyF) {
         let fit = initial_fit(&map, window.width() as f64, window.height() as f64);
         place_camera(&fit, window.width() as f64, &mut tf, &mut proj);
         return;
     }
-    let Projection::Orthographic(ortho) = &mut *proj else { return };
+    let Projection::Orthographic(ortho) = &mut *proj else {
+        return;
+    };
     if !wants_pointer && buttons.pressed(MouseButton::Left) && motion.delta != Vec2::ZERO {
         tf.translation.x -= motion.delta.x * scale;
         tf.translation.y += motion.delta.y * scale;
@@ -232,7 +259,9 @@ fn camera_controls(
     }
     if zoom != 1.0 {
         // Zoom about the cursor when it is over the map.
-        let anchor = window.cursor_position().and_then(|c| cam.viewport_to_world_2d(gt, c).ok());
+        let anchor = window
+            .cursor_position()
+            .and_then(|c| cam.viewport_to_world_2d(gt, c).ok());
         let new_scale = (scale * zoom).clamp(0.05, 50_000.0);
         if let Some(a) = anchor {
             let k = new_scale / scale;
@@ -251,15 +280,24 @@ fn cursor_readout(
     mut out: ResMut<CursorReadout>,
 ) {
     let (cam, gt) = *camera;
-    out.0 = window.cursor_position().and_then(|c| cam.viewport_to_world_2d(gt, c).ok()).map(|w| {
-        let p = Coord { x: w.x as f64, y: w.y as f64 };
-        let ll = map.projection.inverse(p);
-        let mut s = format!("{:.5}° N, {:.5}° E", ll.y, ll.x);
-        if let Some(snap) = map.index.border.snap(p) {
-            s.push_str(&format!("\nborder km {:.2} ({:.0} m away)", snap.chainage_km, snap.distance_m));
-        }
-        s
-    });
+    out.0 = window
+        .cursor_position()
+        .and_then(|c| cam.viewport_to_world_2d(gt, c).ok())
+        .map(|w| {
+            let p = Coord {
+                x: w.x as f64,
+                y: w.y as f64,
+            };
+            let ll = map.projection.inverse(p);
+            let mut s = format!("{:.5}° N, {:.5}° E", ll.y, ll.x);
+            if let Some(snap) = map.index.border.snap(p) {
+                s.push_str(&format!(
+                    "\nborder km {:.2} ({:.0} m away)",
+                    snap.chainage_km, snap.distance_m
+                ));
+            }
+            s
+        });
 }
 
 /// Offset a polyline sideways by `d` (positive = left).
@@ -271,7 +309,11 @@ fn offset_line(pts: &[Coord], d: f64) -> Vec<Vec2> {
             let b = pts[(i + 1).min(n - 1)];
             let t = b - a;
             let len = t.x.hypot(t.y).max(1e-9);
-            v2(pts[i] + Coord { x: -t.y / len * d, y: t.x / len * d })
+            v2(pts[i]
+                + Coord {
+                    x: -t.y / len * d,
+                    y: t.x / len * d,
+                })
         })
         .collect()
 }
@@ -290,7 +332,8 @@ fn draw_map(
         Projection::Orthographic(o) => o.scale as f64,
         _ => 1.0,
     };
-    let colour_of = |id: &crate::ids::StateId| s.state(id).map(|st| st.colour).unwrap_or([128, 128, 128]);
+    let colour_of =
+        |id: &crate::ids::StateId| s.state(id).map(|st| st.colour).unwrap_or([128, 128, 128]);
     for (i, st) in s.states.iter().enumerate() {
         if !layers.network.get(i).copied().unwrap_or(true) {
             continue;
@@ -316,22 +359,37 @@ fn draw_map(
     }
     if layers.border {
         for b in &s.border {
-            border_g.linestrip_2d(b.xy.0.iter().map(|c| v2(*c)), rgb(view::border_colour(b.kind)));
+            border_g.linestrip_2d(
+                b.xy.0.iter().map(|c| v2(*c)),
+                rgb(view::border_colour(b.kind)),
+            );
         }
     }
     let px = scale as f32;
     if layers.crossings {
         for c in &s.crossings {
             let p = v2(c.xy);
-            border_g.rect_2d(Isometry2d::from_translation(p), Vec2::splat(12.0 * px), Color::BLACK);
-            routes_g.rect_2d(Isometry2d::from_translation(p), Vec2::splat(8.0 * px), rgb(view::CROSSING));
+            border_g.rect_2d(
+                Isometry2d::from_translation(p),
+                Vec2::splat(12.0 * px),
+                Color::BLACK,
+            );
+            routes_g.rect_2d(
+                Isometry2d::from_translation(p),
+                Vec2::splat(8.0 * px),
+                rgb(view::CROSSING),
+            );
         }
     }
     if layers.posts {
         for p in &s.posts {
             let c = v2(p.xy);
             let r = 9.0 * px;
-            let tri = [c + Vec2::new(0.0, r), c + Vec2::new(-0.87 * r, -0.5 * r), c + Vec2::new(0.87 * r, -0.5 * r)];
+            let tri = [
+                c + Vec2::new(0.0, r),
+                c + Vec2::new(-0.87 * r, -0.5 * r),
+                c + Vec2::new(0.87 * r, -0.5 * r),
+            ];
             border_g.lineloop_2d(tri, rgb(colour_of(&p.state)));
             thin.circle_2d(Isometry2d::from_translation(c), 1.5 * px, Color::BLACK);
         }
@@ -354,24 +412,43 @@ fn side_panel(
         .show(ctx, |ui| {
             ui.heading(&s.title);
             if s.exercise {
-                ui.colored_label(egui::Color32::from_rgb(200, 60, 0), "EXERCISE DATA — posts and units are invented");
+                ui.colored_label(
+                    egui::Color32::from_rgb(200, 60, 0),
+                    "EXERCISE DATA — posts and units are invented",
+                );
             }
             ui.separator();
             for p in &info.pairs {
-                ui.label(format!("Border {}–{}: {:.1} km", p.states[0], p.states[1], p.length_km));
-                ui.label(format!("  green {:.1} km · blue {:.1} km · {} stretches", p.green_km, p.blue_km, p.stretches));
+                ui.label(format!(
+                    "Border {}–{}: {:.1} km",
+                    p.states[0], p.states[1], p.length_km
+                ));
+                ui.label(format!(
+                    "  green {:.1} km · blue {:.1} km · {} stretches",
+                    p.green_km, p.blue_km, p.stretches
+                ));
             }
             ui.label(format!("Official crossings: {}", info.crossings));
-            ui.label(format!("Informal routes: {} ({} crossings)", info.routes, info.route_border_crossings));
+            ui.label(format!(
+                "Informal routes: {} ({} crossings)",
+                info.routes, info.route_border_crossings
+            ));
             ui.label(format!("Posts: {} · Units: {}", info.posts, info.units));
             for st in &info.states {
-                ui.label(format!("  {} {}: {} posts, {} units, {:.0} km network", st.code, st.name, st.posts, st.units, st.network_km));
+                ui.label(format!(
+                    "  {} {}: {} posts, {} units, {:.0} km network",
+                    st.code, st.name, st.posts, st.units, st.network_km
+                ));
             }
             ui.separator();
             ui.strong("Layers");
             let swatch = |ui: &mut egui::Ui, c: [u8; 3]| {
                 let (r, p) = ui.allocate_painter(egui::vec2(14.0, 14.0), egui::Sense::hover());
-                p.rect_filled(r.rect.shrink(2.0), 2.0, egui::Color32::from_rgb(c[0], c[1], c[2]));
+                p.rect_filled(
+                    r.rect.shrink(2.0),
+                    2.0,
+                    egui::Color32::from_rgb(c[0], c[1], c[2]),
+                );
             };
             ui.horizontal(|ui| {
                 swatch(ui, view::GREEN_BORDER);
@@ -411,7 +488,13 @@ fn side_panel(
         let mut put = |p: Coord, text: &str, colour: egui::Color32| {
             if let Ok(v) = cam.world_to_viewport(gt, Vec3::new(p.x as f32, p.y as f32, 0.0)) {
                 if v.x > PANEL_WIDTH_PX as f32 {
-                    painter.text(egui::pos2(v.x + 8.0, v.y - 8.0), egui::Align2::LEFT_BOTTOM, text, font.clone(), colour);
+                    painter.text(
+                        egui::pos2(v.x + 8.0, v.y - 8.0),
+                        egui::Align2::LEFT_BOTTOM,
+                        text,
+                        font.clone(),
+                        colour,
+                    );
                 }
             }
         };
@@ -422,7 +505,11 @@ fn side_panel(
         }
         if layers.crossings {
             for c in &s.crossings {
-                let t = if c.name.is_empty() { c.id.to_string() } else { format!("{} {}", c.id, c.name) };
+                let t = if c.name.is_empty() {
+                    c.id.to_string()
+                } else {
+                    format!("{} {}", c.id, c.name)
+                };
                 put(c.xy, &t, egui::Color32::from_rgb(90, 60, 0));
             }
         }
@@ -430,7 +517,11 @@ fn side_panel(
     Ok(())
 }
 
-fn screenshot_driver(mut commands: Commands, mut job: ResMut<ScreenshotJob>, mut exit: MessageWriter<AppExit>) {
+fn screenshot_driver(
+    mut commands: Commands,
+    mut job: ResMut<ScreenshotJob>,
+    mut exit: MessageWriter<AppExit>,
+) {
     let Some(path) = job.path.clone() else { return };
     job.frames += 1;
     // Let a few frames pass so egui and the gizmos are laid out and drawn.
@@ -440,7 +531,9 @@ fn screenshot_driver(mut commands: Commands, mut job: ResMut<ScreenshotJob>, mut
         commands
             .spawn(Screenshot::primary_window())
             .observe(save_to_disk(path))
-            .observe(move |_: On<ScreenshotCaptured>| done.store(true, std::sync::atomic::Ordering::SeqCst));
+            .observe(move |_: On<ScreenshotCaptured>| {
+                done.store(true, std::sync::atomic::Ordering::SeqCst)
+            });
     }
     if job.done.load(std::sync::atomic::Ordering::SeqCst) {
         job.after_done += 1;

@@ -1,0 +1,61 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared public data (OSM, SRTM, Natural Earth). `BORDERWATCH_DATA`
+/// overrides; otherwise `../shared/data` next to the repository, then
+/// `/work/shared/data`. Tests that need it fail (not skip) without it.
+pub fn data() -> PathBuf {
+    let candidates = [
+        std::env::var_os("BORDERWATCH_DATA").map(PathBuf::from),
+        Some(repo().join("../shared/data")),
+        Some(PathBuf::from("/work/shared/data")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.join("osm/andorra-2013.osm.pbf").exists())
+        .expect("the shared data directory (with osm/andorra-2013.osm.pbf) was not found: set BORDERWATCH_DATA")
+}
+
+/// Copy a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dst = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dst);
+        } else {
+            std::fs::copy(e.path(), dst).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of the `mini` fixture; returns (tempdir guard, toml path).
+pub fn mini() -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/mini"), d.path());
+    let toml = d.path().join("scenarios/mini.toml");
+    (d, toml)
+}
+
+/// Replace `from` by `to` in a file (the text must be there).
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let s = std::fs::read_to_string(path).unwrap();
+    assert!(
+        s.contains(from),
+        "{} does not contain {from:?}",
+        path.display()
+    );
+    std::fs::write(path, s.replacen(from, to, 1)).unwrap();
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_borderwatch"))
+}
