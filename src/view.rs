@@ -24,7 +24,7 @@ pub fn fit(bbox: (Coord, Coord), w: f64, h: f64) -> ViewFit {
             x: (min.x + max.x) / 2.0,
             y: (min.y + max.y) / 2.0,
         },
-        metres_per_px: (bw / w.max(1.0)).max(bh / h.max(1.0)) * 1.05,
+        metres_per_px: (bw / w.max(1.0)).max(bh / h.max(1.0)) * 1.1,
     }
 }
 
@@ -92,10 +92,10 @@ mod tests {
             100.0,
         );
         assert_eq!(f.centre, Coord { x: 500.0, y: 250.0 });
-        assert!((f.metres_per_px - 10.5).abs() < 1e-9);
+        assert!((f.metres_per_px - 11.0).abs() < 1e-9);
         let (x, y) = world_to_px(&f, Coord { x: 500.0, y: 250.0 }, 400.0, 100.0, 300.0);
         assert_eq!((x, y), (350.0, 50.0));
-        let (_, y) = world_to_px(&f, Coord { x: 500.0, y: 355.0 }, 400.0, 100.0, 300.0);
+        let (_, y) = world_to_px(&f, Coord { x: 500.0, y: 360.0 }, 400.0, 100.0, 300.0);
         assert!((y - 40.0).abs() < 1e-9, "north is up");
     }
 }

@@ -125,10 +125,13 @@ pub fn run(
                 ..default()
             }))
             .add_plugins(EguiPlugin::default())
+            // 2D gizmo groups are drawn in the order they are registered
+            // (their sort keys are equal): bands under networks under routes
+            // under the border.
+            .init_gizmo_group::<SideBands>()
             .init_gizmo_group::<ThinLines>()
             .init_gizmo_group::<RouteLines>()
             .init_gizmo_group::<BorderLines>()
-            .init_gizmo_group::<SideBands>()
             .insert_resource(data)
             .insert_resource(toggles)
             .insert_resource(ScreenshotJob {
@@ -215,7 +218,7 @@ fn camera_controls(
 ) {
     let wants_pointer = contexts
         .ctx_mut()
-        .map(|c| c.wants_pointer_input() || c.is_pointer_over_egui())
+        .map(|c| c.egui_wants_pointer_input() || c.is_pointer_over_egui())
         .unwrap_or(false);
     let (cam, gt, mut tf, mut proj) = camera.into_inner();
     let Projection::Orthographic(ortho) = &mut *proj else {
@@ -365,35 +368,6 @@ fn draw_map(
             );
         }
     }
-    let px = scale as f32;
-    if layers.crossings {
-        for c in &s.crossings {
-            let p = v2(c.xy);
-            border_g.rect_2d(
-                Isometry2d::from_translation(p),
-                Vec2::splat(12.0 * px),
-                Color::BLACK,
-            );
-            routes_g.rect_2d(
-                Isometry2d::from_translation(p),
-                Vec2::splat(8.0 * px),
-                rgb(view::CROSSING),
-            );
-        }
-    }
-    if layers.posts {
-        for p in &s.posts {
-            let c = v2(p.xy);
-            let r = 9.0 * px;
-            let tri = [
-                c + Vec2::new(0.0, r),
-                c + Vec2::new(-0.87 * r, -0.5 * r),
-                c + Vec2::new(0.87 * r, -0.5 * r),
-            ];
-            border_g.lineloop_2d(tri, rgb(colour_of(&p.state)));
-            thin.circle_2d(Isometry2d::from_translation(c), 1.5 * px, Color::BLACK);
-        }
-    }
 }
 
 fn side_panel(
@@ -406,10 +380,17 @@ fn side_panel(
     let ctx = contexts.ctx_mut()?;
     let s = &map.scenario;
     let info = &map.info;
-    egui::SidePanel::left("side")
-        .exact_width(PANEL_WIDTH_PX as f32)
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "map-root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    egui::Panel::left("side")
+        .exact_size(PANEL_WIDTH_PX as f32)
         .resizable(false)
-        .show(ctx, |ui| {
+        .show(&mut root, |ui| {
             ui.heading(&s.title);
             if s.exercise {
                 ui.colored_label(
@@ -480,37 +461,71 @@ fn side_panel(
                 ui.monospace(c);
             }
         });
-    // Labels over the map.
-    if layers.labels {
-        let (cam, gt) = *camera;
-        let painter = ctx.layer_painter(egui::LayerId::background());
-        let font = egui::FontId::proportional(12.0);
-        let mut put = |p: Coord, text: &str, colour: egui::Color32| {
-            if let Ok(v) = cam.world_to_viewport(gt, Vec3::new(p.x as f32, p.y as f32, 0.0)) {
-                if v.x > PANEL_WIDTH_PX as f32 {
-                    painter.text(
-                        egui::pos2(v.x + 8.0, v.y - 8.0),
-                        egui::Align2::LEFT_BOTTOM,
-                        text,
-                        font.clone(),
-                        colour,
-                    );
-                }
-            }
-        };
-        if layers.posts {
-            for p in &s.posts {
-                put(p.xy, p.id.as_str(), egui::Color32::from_rgb(20, 20, 20));
-            }
-        }
-        if layers.crossings {
-            for c in &s.crossings {
+    // Point symbols and labels over the map (egui draws above the scene).
+    let (cam, gt) = *camera;
+    let painter = ctx.layer_painter(egui::LayerId::background());
+    let font = egui::FontId::proportional(12.0);
+    let to_screen = |p: Coord| -> Option<egui::Pos2> {
+        let v = cam
+            .world_to_viewport(gt, Vec3::new(p.x as f32, p.y as f32, 0.0))
+            .ok()?;
+        (v.x > PANEL_WIDTH_PX as f32 + 4.0).then(|| egui::pos2(v.x, v.y))
+    };
+    let outline = egui::Stroke::new(1.5, egui::Color32::from_rgb(20, 20, 20));
+    let c32 = |c: [u8; 3]| egui::Color32::from_rgb(c[0], c[1], c[2]);
+    if layers.crossings {
+        for c in &s.crossings {
+            let Some(q) = to_screen(c.xy) else { continue };
+            let r = 6.0;
+            let square = vec![
+                q + egui::vec2(-r, -r),
+                q + egui::vec2(r, -r),
+                q + egui::vec2(r, r),
+                q + egui::vec2(-r, r),
+            ];
+            painter.add(egui::Shape::convex_polygon(
+                square,
+                c32(view::CROSSING),
+                outline,
+            ));
+            if layers.labels {
                 let t = if c.name.is_empty() {
                     c.id.to_string()
                 } else {
                     format!("{} {}", c.id, c.name)
                 };
-                put(c.xy, &t, egui::Color32::from_rgb(90, 60, 0));
+                painter.text(
+                    q + egui::vec2(9.0, -6.0),
+                    egui::Align2::LEFT_BOTTOM,
+                    t,
+                    font.clone(),
+                    egui::Color32::from_rgb(90, 60, 0),
+                );
+            }
+        }
+    }
+    if layers.posts {
+        for p in &s.posts {
+            let Some(q) = to_screen(p.xy) else { continue };
+            let colour = s
+                .state(&p.state)
+                .map(|st| st.colour)
+                .unwrap_or([128, 128, 128]);
+            let r = 9.0;
+            let tri = vec![
+                q + egui::vec2(0.0, -r),
+                q + egui::vec2(0.87 * r, 0.5 * r),
+                q + egui::vec2(-0.87 * r, 0.5 * r),
+            ];
+            painter.add(egui::Shape::convex_polygon(tri, c32(colour), outline));
+            if layers.labels {
+                painter.text(
+                    q + egui::vec2(10.0, -6.0),
+                    egui::Align2::LEFT_BOTTOM,
+                    p.id.as_str(),
+                    font.clone(),
+                    egui::Color32::from_rgb(20, 20, 20),
+                );
             }
         }
     }

@@ -1,0 +1,250 @@
+//! Headless screenshot tests of the map window: render a frame under X
+//! (the session's display, or Xvfb via `xvfb-run`) and check the pixels:
+//! the border's colours appear where the border is, each State's colour on
+//! its own side.
+#![cfg(feature = "viewer")]
+
+mod common;
+use borderwatch::model::Scenario;
+use borderwatch::view;
+use common::*;
+use geo::Coord;
+use std::path::Path;
+use std::process::Command;
+
+const W: u32 = 1280;
+const H: u32 = 800;
+
+struct Image {
+    w: u32,
+    h: u32,
+    rgba: Vec<u8>,
+}
+
+impl Image {
+    fn at(&self, x: i64, y: i64) -> Option<[u8; 3]> {
+        if x < 0 || y < 0 || x >= self.w as i64 || y >= self.h as i64 {
+            return None;
+        }
+        let i = ((y as u32 * self.w + x as u32) * 4) as usize;
+        Some([self.rgba[i], self.rgba[i + 1], self.rgba[i + 2]])
+    }
+    /// Is a pixel of about colour `c` within `r` pixels of (x, y)?
+    fn near(&self, x: f64, y: f64, r: i64, c: [u8; 3], tol: i32) -> bool {
+        let (x, y) = (x.round() as i64, y.round() as i64);
+        (-r..=r)
+            .any(|dy| (-r..=r).any(|dx| self.at(x + dx, y + dy).is_some_and(|p| close(p, c, tol))))
+    }
+}
+
+fn close(a: [u8; 3], b: [u8; 3], tol: i32) -> bool {
+    (0..3).all(|i| (a[i] as i32 - b[i] as i32).abs() <= tol)
+}
+
+fn read_png(p: &Path) -> Image {
+    let dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(p).unwrap()));
+    let mut r = dec.read_info().unwrap();
+    let mut buf = vec![0; r.output_buffer_size().unwrap()];
+    let info = r.next_frame(&mut buf).unwrap();
+    let rgba = match info.color_type {
+        png::ColorType::Rgba => buf[..info.buffer_size()].to_vec(),
+        png::ColorType::Rgb => buf[..info.buffer_size()]
+            .chunks(3)
+            .flat_map(|c| [c[0], c[1], c[2], 255])
+            .collect(),
+        other => panic!("unexpected PNG colour type {other:?}"),
+    };
+    Image {
+        w: info.width,
+        h: info.height,
+        rgba,
+    }
+}
+
+/// Run `borderwatch view SCENARIO --screenshot OUT` on the session's display,
+/// or under xvfb-run when there is none.
+fn screenshot(scenario: &Path, out: &Path) -> Image {
+    let args = [
+        "view".into(),
+        scenario.to_string_lossy().to_string(),
+        "--screenshot".into(),
+        out.to_string_lossy().to_string(),
+        "--size".into(),
+        format!("{W}x{H}"),
+    ];
+    let mut cmd = if std::env::var_os("DISPLAY").is_some() {
+        let mut c = Command::new(bin());
+        c.args(&args);
+        c
+    } else {
+        let ok = Command::new("xvfb-run").arg("--help").output().is_ok();
+        assert!(
+            ok,
+            "no DISPLAY and no xvfb-run: install xvfb (see .ci/run) to run the screenshot tests"
+        );
+        let mut c = Command::new("xvfb-run");
+        c.args(["-a", "-s", &format!("-screen 0 {W}x{H}x24")])
+            .arg(bin())
+            .args(&args);
+        c
+    };
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        let d = std::env::temp_dir().join("borderwatch-xdg");
+        std::fs::create_dir_all(&d).unwrap();
+        cmd.env("XDG_RUNTIME_DIR", d);
+    }
+    let o = cmd.output().unwrap();
+    assert!(
+        o.status.success(),
+        "viewer failed: {}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let img = read_png(out);
+    assert_eq!((img.w, img.h), (W, H));
+    img
+}
+
+fn load(name: &str) -> Scenario {
+    borderwatch::scenario::load_ok(&repo().join(format!("scenarios/{name}.toml")))
+        .unwrap()
+        .0
+}
+
+fn px(s: &Scenario, p: Coord) -> (f64, f64) {
+    let fit = view::fit(
+        view::frame_bbox(s).unwrap(),
+        W as f64 - view::PANEL_WIDTH_PX,
+        H as f64,
+    );
+    view::world_to_px(&fit, p, W as f64, H as f64, view::PANEL_WIDTH_PX)
+}
+
+/// Share of border vertices (away from the panel) with the kind's colour
+/// drawn within 3 px.
+fn border_hits(img: &Image, s: &Scenario, kind: borderwatch::model::BorderKind) -> (usize, usize) {
+    let (mut hit, mut all) = (0, 0);
+    for b in s.border.iter().filter(|b| b.kind == kind) {
+        for c in &b.xy.0 {
+            let (x, y) = px(s, *c);
+            if x < view::PANEL_WIDTH_PX + 10.0 {
+                continue;
+            }
+            all += 1;
+            if img.near(x, y, 3, view::border_colour(kind), 40) {
+                hit += 1;
+            }
+        }
+    }
+    (hit, all)
+}
+
+/// Share of border vertices with the State's band colour on its side.
+fn side_hits(img: &Image, s: &Scenario) -> (usize, usize) {
+    let (mut hit, mut all) = (0, 0);
+    for b in &s.border {
+        let pts = &b.xy.0;
+        for i in 1..pts.len().saturating_sub(1) {
+            let (a, c) = (pts[i - 1], pts[i + 1]);
+            let t = c - a;
+            let len = t.x.hypot(t.y);
+            if len == 0.0 {
+                continue;
+            }
+            let (x, y) = px(s, pts[i]);
+            // left normal in pixel space (y down)
+            let (nx, ny) = (-t.y / len, -t.x / len);
+            for (state, sign) in [(&b.left, 1.0), (&b.right, -1.0)] {
+                let colour = view::faded(s.state(state).unwrap().colour, 0.55);
+                all += 1;
+                if img.near(x + sign * nx * 11.0, y + sign * ny * 11.0, 2, colour, 30) {
+                    hit += 1;
+                }
+            }
+        }
+    }
+    (hit, all)
+}
+
+#[test]
+fn andorra_map_shows_the_green_border_and_both_sides() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("andorra.png");
+    let s = load("andorra-spain");
+    let img = screenshot(&repo().join("scenarios/andorra-spain.toml"), &out);
+    let (hit, all) = border_hits(&img, &s, borderwatch::model::BorderKind::Green);
+    assert!(
+        all > 50 && hit as f64 >= 0.9 * all as f64,
+        "green border drawn at {hit} of {all} vertices"
+    );
+    let (hit, all) = side_hits(&img, &s);
+    assert!(
+        hit as f64 >= 0.6 * all as f64,
+        "State colours on their sides at {hit} of {all} probes"
+    );
+    // The map is not all border: most of it is background.
+    let bg = (0..img.h as i64)
+        .step_by(7)
+        .flat_map(|y| {
+            (view::PANEL_WIDTH_PX as i64 + 5..img.w as i64)
+                .step_by(7)
+                .map(move |x| (x, y))
+        })
+        .filter(|&(x, y)| img.at(x, y).is_some_and(|p| close(p, view::BACKGROUND, 6)))
+        .count();
+    assert!(bg > 5000, "background pixels: {bg}");
+    // The side panel is drawn (egui's dark or light theme, not the map background).
+    let panel_bg = (10..290)
+        .step_by(10)
+        .filter(|&x| {
+            img.at(x, 790)
+                .is_some_and(|p| !close(p, view::BACKGROUND, 6))
+        })
+        .count();
+    assert!(panel_bg > 20, "side panel");
+    // Keep a copy for people to look at.
+    let keep = repo().join("target/screenshots");
+    std::fs::create_dir_all(&keep).unwrap();
+    std::fs::copy(&out, keep.join("andorra-spain.png")).unwrap();
+}
+
+#[test]
+fn liechtenstein_map_shows_the_rhine_in_blue() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("li.png");
+    let s = load("liechtenstein-switzerland");
+    let img = screenshot(
+        &repo().join("scenarios/liechtenstein-switzerland.toml"),
+        &out,
+    );
+    let (hit, all) = border_hits(&img, &s, borderwatch::model::BorderKind::Blue);
+    assert!(
+        all > 50 && hit as f64 >= 0.9 * all as f64,
+        "blue border drawn at {hit} of {all} vertices"
+    );
+    let (hit, all) = border_hits(&img, &s, borderwatch::model::BorderKind::Green);
+    assert!(
+        all > 10 && hit as f64 >= 0.9 * all as f64,
+        "green border drawn at {hit} of {all} vertices"
+    );
+    let keep = repo().join("target/screenshots");
+    std::fs::create_dir_all(&keep).unwrap();
+    std::fs::copy(&out, keep.join("liechtenstein-switzerland.png")).unwrap();
+}
+
+#[test]
+fn viewer_without_display_says_so_and_points_to_the_cli() {
+    let o = Command::new(bin())
+        .args(["view"])
+        .arg(repo().join("scenarios/andorra-spain.toml"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("no display") && e.contains("borderwatch check"),
+        "{e}"
+    );
+}
