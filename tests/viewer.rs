@@ -61,20 +61,12 @@ fn read_png(p: &Path) -> Image {
     }
 }
 
-/// Run `borderwatch view SCENARIO --screenshot OUT` on the session's display,
-/// or under xvfb-run when there is none.
-fn screenshot(scenario: &Path, out: &Path) -> Image {
-    let args = [
-        "view".into(),
-        scenario.to_string_lossy().to_string(),
-        "--screenshot".into(),
-        out.to_string_lossy().to_string(),
-        "--size".into(),
-        format!("{W}x{H}"),
-    ];
+/// `borderwatch ARGS` on the session's display, or under xvfb-run when there
+/// is none.
+fn on_display(args: &[String]) -> Command {
     let mut cmd = if std::env::var_os("DISPLAY").is_some() {
         let mut c = Command::new(bin());
-        c.args(&args);
+        c.args(args);
         c
     } else {
         let ok = Command::new("xvfb-run").arg("--help").output().is_ok();
@@ -85,7 +77,7 @@ fn screenshot(scenario: &Path, out: &Path) -> Image {
         let mut c = Command::new("xvfb-run");
         c.args(["-a", "-s", &format!("-screen 0 {W}x{H}x24")])
             .arg(bin())
-            .args(&args);
+            .args(args);
         c
     };
     if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
@@ -93,7 +85,20 @@ fn screenshot(scenario: &Path, out: &Path) -> Image {
         std::fs::create_dir_all(&d).unwrap();
         cmd.env("XDG_RUNTIME_DIR", d);
     }
-    let o = cmd.output().unwrap();
+    cmd
+}
+
+/// Render `scenario` to `out` and read the PNG back.
+fn screenshot(scenario: &Path, out: &Path) -> Image {
+    let args = [
+        "view".into(),
+        scenario.to_string_lossy().to_string(),
+        "--screenshot".into(),
+        out.to_string_lossy().to_string(),
+        "--size".into(),
+        format!("{W}x{H}"),
+    ];
+    let o = on_display(&args).output().unwrap();
     assert!(
         o.status.success(),
         "viewer failed: {}\n{}",
@@ -247,4 +252,27 @@ fn viewer_without_display_says_so_and_points_to_the_cli() {
         e.contains("no display") && e.contains("borderwatch check"),
         "{e}"
     );
+}
+
+#[test]
+fn viewer_without_a_gpu_driver_says_so_and_points_to_the_cli() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("never.png");
+    let args = [
+        "view".to_string(),
+        "--screenshot".into(),
+        out.to_string_lossy().to_string(),
+    ];
+    // Point the Vulkan loader at no driver at all.
+    let o = on_display(&args)
+        .env("VK_ICD_FILENAMES", d.path().join("none.json"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("could not start") && e.contains("borderwatch check"),
+        "{e}"
+    );
+    assert!(!out.exists());
 }

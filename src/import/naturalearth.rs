@@ -258,7 +258,7 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
             o.snap_tolerance_m
         ));
     }
-    super::osm::finish(
+    super::finish(
         &o.out, &o.name, &o.states, None, o.seed, layers, &proj, total_km, sources, unsnapped,
     )
 }

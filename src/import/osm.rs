@@ -83,58 +83,42 @@ fn read_pbf(path: &Path) -> Result<Osm> {
     };
     let interesting = |t: &Tags| t.contains_key("barrier") || t.contains_key("ford");
     reader
-        .for_each(|el| match el {
-            Element::Node(n) => {
-                osm.nodes.insert(
-                    n.id(),
-                    Coord {
-                        x: n.lon(),
-                        y: n.lat(),
-                    },
-                );
-                let t = tags_of(n.tags());
-                if interesting(&t) {
-                    osm.node_tags.push((n.id(), t));
-                }
-            }
-            Element::DenseNode(n) => {
-                osm.nodes.insert(
-                    n.id(),
-                    Coord {
-                        x: n.lon(),
-                        y: n.lat(),
-                    },
-                );
-                let t = tags_of(n.tags());
-                if interesting(&t) {
-                    osm.node_tags.push((n.id(), t));
-                }
-            }
-            Element::Way(w) => {
-                osm.way_idx.insert(w.id(), osm.ways.len());
-                osm.ways.push(Way {
-                    id: w.id(),
-                    refs: w.refs().collect(),
-                    tags: tags_of(w.tags()),
-                });
-            }
-            Element::Relation(r) => {
-                let tags = tags_of(r.tags());
-                let keep = tags.get("boundary").is_some_and(|v| v == "administrative")
-                    || tags.get("natural").is_some_and(|v| v == "water")
-                    || tags.get("waterway").is_some_and(|v| v == "riverbank");
-                if keep {
-                    let ways = r
-                        .members()
-                        .filter(|m| m.member_type == osmpbf::RelMemberType::Way)
-                        .map(|m| (m.member_id, m.role().unwrap_or("").to_string()))
-                        .collect();
-                    osm.relations.push(Relation {
-                        id: r.id(),
-                        tags,
-                        ways,
+        .for_each(|el| {
+            let (id, lon, lat, tags) = match &el {
+                Element::Node(n) => (n.id(), n.lon(), n.lat(), tags_of(n.tags())),
+                Element::DenseNode(n) => (n.id(), n.lon(), n.lat(), tags_of(n.tags())),
+                Element::Way(w) => {
+                    osm.way_idx.insert(w.id(), osm.ways.len());
+                    osm.ways.push(Way {
+                        id: w.id(),
+                        refs: w.refs().collect(),
+                        tags: tags_of(w.tags()),
                     });
+                    return;
                 }
+                Element::Relation(r) => {
+                    let tags = tags_of(r.tags());
+                    let keep = tags.get("boundary").is_some_and(|v| v == "administrative")
+                        || tags.get("natural").is_some_and(|v| v == "water")
+                        || tags.get("waterway").is_some_and(|v| v == "riverbank");
+                    if keep {
+                        let ways = r
+                            .members()
+                            .filter(|m| m.member_type == osmpbf::RelMemberType::Way)
+                            .map(|m| (m.member_id, m.role().unwrap_or("").to_string()))
+                            .collect();
+                        osm.relations.push(Relation {
+                            id: r.id(),
+                            tags,
+                            ways,
+                        });
+                    }
+                    return;
+                }
+            };
+            osm.nodes.insert(id, Coord { x: lon, y: lat });
+            if interesting(&tags) {
+                osm.node_tags.push((id, tags));
             }
         })
         .map_err(|e| Error::data(path, format!("corrupt or truncated OSM PBF: {e}")))?;
@@ -1037,71 +1021,4 @@ fn sources_osm(o: &OsmOptions) -> String {
         o.seed
     ));
     s
-}
-
-/// Shared tail of the importers: copy the DEM next to the layers, add
-/// exercise units, write everything, and report.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn finish(
-    out: &Path,
-    name: &str,
-    states: &[StateCode; 2],
-    dem: Option<&Path>,
-    seed: u64,
-    layers: Layers,
-    proj: &LocalProjection,
-    total_km: f64,
-    mut sources: String,
-    unsnapped: Vec<String>,
-) -> Result<ImportReport> {
-    let title = format!("{} – {}", states[0].country.name, states[1].country.name);
-    let dem_rel = match dem {
-        Some(d) => {
-            let fname = d
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .to_string();
-            let dst = out.join("maps").join(name).join(&fname);
-            let bytes = std::fs::read(d).map_err(|e| Error::io(d, e))?;
-            write_atomic(&dst, &bytes)?;
-            Some(format!("../maps/{name}/{fname}"))
-        }
-        None => None,
-    };
-    let mut file = skeleton(name, &title, "", states, dem_rel, seed);
-    let mut notes = Vec::new();
-    if !layers.posts.is_empty() {
-        file.exercise = true;
-        file.units = exercise_units(&layers.posts, &layers, proj);
-        file.agreements = exercise_agreements();
-        file.description = "EXERCISE DATA: posts, units, sensors and agreements are invented for a planning exercise; the border, crossings, routes and network are real public data.".into();
-        sources.push_str("\nObservation posts, units, sensors and agreements: invented EXERCISE DATA, generated by the importer (`--exercise-posts`): highest terrain 0.3–2.5 km inside each State, or evenly spaced without a DEM. Not real deployments.\n");
-        notes.push(format!(
-            "{} exercise posts and {} units invented",
-            layers.posts.len(),
-            file.units.len()
-        ));
-    }
-    let (scen, maps) = write_scenario(out, &file, &layers, &sources)?;
-    let green: f64 = layers
-        .border
-        .iter()
-        .filter(|b| b.kind == BorderKind::Green)
-        .map(|b| crate::geom::chainage::geodesic_length_km(&geo::LineString::new(b.lonlat.clone())))
-        .sum();
-    Ok(ImportReport {
-        scenario: scen,
-        maps,
-        border_km: total_km,
-        green_km: green,
-        blue_km: total_km - green,
-        crossings: layers.crossings.len(),
-        routes: layers.routes.len(),
-        network_links: layers.network.len(),
-        posts: layers.posts.len(),
-        units: file.units.len(),
-        unsnapped,
-        notes,
-    })
 }

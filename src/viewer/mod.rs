@@ -112,6 +112,18 @@ pub fn run(
         projection,
     };
     let shot = screenshot.clone();
+    // A failure to start (no GPU adapter, no X server) panics inside Bevy:
+    // print its message in one line, not a backtrace, then explain.
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        eprintln!("borderwatch viewer: {msg}");
+    }));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         let mut app = App::new();
         app.insert_resource(ClearColor(rgb(view::BACKGROUND)))
@@ -147,6 +159,7 @@ pub fn run(
             .add_systems(EguiPrimaryContextPass, side_panel);
         app.run()
     }));
+    std::panic::set_hook(previous_hook);
     match result {
         Ok(AppExit::Success) => {
             if let Some(p) = &screenshot {
@@ -159,7 +172,7 @@ pub fn run(
         }
         Ok(AppExit::Error(code)) => Ok(ExitCode::from(code.get())),
         Err(_) => Err(Error::Other(
-            "the map window could not start (see the message above): this machine may have no display or no GPU/Vulkan driver (on Debian: apt-get install mesa-vulkan-drivers libvulkan1). Everything else works from the CLI: borderwatch check | info | import".into(),
+            "the map window could not start (see the line above): this machine may have no display or no GPU/Vulkan driver (on Debian: apt-get install mesa-vulkan-drivers libvulkan1). Everything else works from the CLI: borderwatch check | info | import".into(),
         )),
     }
 }

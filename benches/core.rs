@@ -1,0 +1,188 @@
+//! Core benchmarks (no Bevy): import, load+validate, index build, queries.
+//! Run: `cargo bench --no-default-features --bench core`
+//! Prints the median of several runs of each step; results go in BENCHMARKS.md.
+
+use borderwatch::import::{self, StateCode};
+use borderwatch::index::SpatialIndex;
+use geo::Coord;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn data() -> PathBuf {
+    [
+        std::env::var_os("BORDERWATCH_DATA").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")),
+        Some(PathBuf::from("/work/shared/data")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| p.join("osm").is_dir())
+    .expect("shared data not found: set BORDERWATCH_DATA")
+}
+
+fn median(mut f: impl FnMut(), runs: usize) -> Duration {
+    let mut t: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed()
+        })
+        .collect();
+    t.sort();
+    t[runs / 2]
+}
+
+fn row(name: &str, d: Duration, note: &str) {
+    println!(
+        "| {name:<44} | {:>10.3} ms | {note} |",
+        d.as_secs_f64() * 1e3
+    );
+}
+
+fn main() {
+    let d = data();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::env::temp_dir().join("borderwatch-bench");
+    println!("| step | median | note |\n|---|---:|---|");
+    let t = median(
+        || {
+            import::osm::import(&import::osm::OsmOptions {
+                pbf: d.join("osm/andorra-2013.osm.pbf"),
+                states: StateCode::parse_pair("AD,ES").unwrap(),
+                dem: Some(d.join("dem/N42E001.hgt.zip")),
+                name: "andorra-spain".into(),
+                out: out.clone(),
+                network_km: 10.0,
+                blue_tolerance_m: 80.0,
+                exercise_posts: 3,
+                seed: 7,
+            })
+            .unwrap();
+        },
+        5,
+    );
+    row(
+        "import osm andorra-spain (+DEM, posts)",
+        t,
+        "565 KB PBF, 69,644 nodes",
+    );
+    let t = median(
+        || {
+            import::osm::import(&import::osm::OsmOptions {
+                pbf: d.join("osm/liechtenstein-2013-08-03.osm.pbf"),
+                states: StateCode::parse_pair("LI,CH").unwrap(),
+                dem: None,
+                name: "liechtenstein-switzerland".into(),
+                out: out.clone(),
+                network_km: 10.0,
+                blue_tolerance_m: 80.0,
+                exercise_posts: 2,
+                seed: 7,
+            })
+            .unwrap();
+        },
+        5,
+    );
+    row("import osm liechtenstein-switzerland", t, "593 KB PBF");
+    let t = median(
+        || {
+            import::naturalearth::import(&import::naturalearth::NaturalEarthOptions {
+                file: d.join("naturalearth/ne_10m_admin_0_boundary_lines_land.json"),
+                states: StateCode::parse_pair("US,MX").unwrap(),
+                name: "usa-mexico".into(),
+                out: out.clone(),
+                crossings: Some(d.join("crossings/tx-mx-border-crossings.csv")),
+                snap_tolerance_m: 3000.0,
+                rivers: Some(d.join("naturalearth/ne_10m_rivers_north_america.json")),
+                blue_tolerance_m: 1500.0,
+                exercise_posts: 0,
+                seed: 1,
+            })
+            .unwrap();
+        },
+        5,
+    );
+    row(
+        "import naturalearth usa-mexico (+rivers, CSV)",
+        t,
+        "2,641 km line",
+    );
+    let toml = repo.join("scenarios/andorra-spain.toml");
+    let t = median(
+        || {
+            borderwatch::scenario::load_ok(&toml).unwrap();
+        },
+        9,
+    );
+    row(
+        "load + validate andorra-spain (with DEM)",
+        t,
+        "1,650 network links",
+    );
+    let (s, _) = borderwatch::scenario::load_ok(&toml).unwrap();
+    let t = median(
+        || {
+            SpatialIndex::build(&s);
+        },
+        9,
+    );
+    row("build spatial index andorra-spain", t, "");
+    let idx = SpatialIndex::build(&s);
+    let (min, max) = s.bbox_xy().unwrap();
+    let n = 100_000;
+    let pts: Vec<Coord> = (0..n)
+        .map(|i| {
+            // a deterministic low-discrepancy spread over the bbox
+            let (u, v) = ((i as f64 * 0.618_034) % 1.0, (i as f64 * 0.754_877) % 1.0);
+            Coord {
+                x: min.x + u * (max.x - min.x),
+                y: min.y + v * (max.y - min.y),
+            }
+        })
+        .collect();
+    let t = median(
+        || {
+            let mut acc = 0.0;
+            for p in &pts {
+                acc += idx.border.snap(*p).unwrap().chainage_km;
+            }
+            std::hint::black_box(acc);
+        },
+        5,
+    );
+    row(
+        "100k border snaps (chainage)",
+        t,
+        &format!("{:.0} ns/query", t.as_nanos() as f64 / n as f64),
+    );
+    let t = median(
+        || {
+            let mut acc = 0;
+            for p in &pts {
+                acc += idx.nearest_post(*p, |_| true).unwrap().0;
+            }
+            std::hint::black_box(acc);
+        },
+        5,
+    );
+    row(
+        "100k nearest-post queries",
+        t,
+        &format!("{:.0} ns/query", t.as_nanos() as f64 / n as f64),
+    );
+    let t = median(
+        || {
+            let mut acc = 0;
+            for p in pts.iter().take(10_000) {
+                acc += idx.within(*p, 500.0).len();
+            }
+            std::hint::black_box(acc);
+        },
+        5,
+    );
+    row(
+        "10k features-within-500 m queries",
+        t,
+        &format!("{:.0} µs/query", t.as_micros() as f64 / 10_000.0),
+    );
+}
