@@ -27,6 +27,7 @@ pub mod index;
 pub mod info;
 pub mod io;
 pub mod scenario;
+pub mod terrain;
 pub mod view;
 #[cfg(feature = "viewer")]
 pub mod viewer;
