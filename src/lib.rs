@@ -17,6 +17,7 @@
 //! - **unit**: a mobile patrol (foot, vehicle, boat) with a home post and shift.
 //! - **idleness**: time between two patrol visits of a watch point.
 
+pub mod assess;
 pub mod country;
 pub mod dem;
 pub mod error;
@@ -26,6 +27,7 @@ pub mod import;
 pub mod index;
 pub mod info;
 pub mod io;
+pub mod report;
 pub mod scenario;
 pub mod terrain;
 pub mod view;

@@ -36,6 +36,43 @@ enum Command {
     /// Build a scenario from real public data.
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Border assessment: segments with chainage, line of sight and
+    /// coverage per State and jointly, risk, ranked gaps. Writes
+    /// segments.csv, coverage.geojson, gaps.geojson, report.html.
+    Assess {
+        scenario: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        opts: AssessArgs,
+    },
+    /// Choose N new observation posts for one State (maximal covering:
+    /// lazy greedy over DEM high points near the border and your candidates).
+    Site {
+        scenario: PathBuf,
+        /// The State that gets the posts (ISO code).
+        #[arg(long)]
+        state: String,
+        /// How many posts to add.
+        #[arg(long)]
+        add: usize,
+        /// Your own candidate sites (CSV with lat/lon, or GeoJSON points).
+        #[arg(long)]
+        candidates: Option<PathBuf>,
+        /// Count only this State's existing posts (default: both States').
+        #[arg(long)]
+        alone: bool,
+        /// Write the chosen sites as GeoJSON points.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        opts: AssessArgs,
+    },
     /// Line of sight from one post over the scenario's DEM: writes the
     /// terrain grid and the viewshed as ESRI ASCII grids (QGIS, GDAL).
     Viewshed {
@@ -69,6 +106,34 @@ enum Command {
         #[arg(long, default_value = "1280x800")]
         size: String,
     },
+}
+
+#[derive(clap::Args)]
+struct AssessArgs {
+    /// Segment length along the border.
+    #[arg(long, default_value_t = 250.0)]
+    segment_m: f64,
+    /// Detection probability a segment needs to count as covered.
+    #[arg(long, default_value_t = 0.5)]
+    threshold: f64,
+    /// Terrain grid cell (resampled from the DEM).
+    #[arg(long, default_value_t = 60.0)]
+    cell_m: f64,
+    /// Height of a crossing person above ground.
+    #[arg(long, default_value_t = 1.7)]
+    target_height_m: f64,
+}
+
+impl AssessArgs {
+    fn options(&self) -> borderwatch::assess::AssessOptions {
+        borderwatch::assess::AssessOptions {
+            segment_m: self.segment_m,
+            threshold: self.threshold,
+            cell_m: self.cell_m,
+            target_height_m: self.target_height_m,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -194,6 +259,139 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 println!("{}", serde_json::to_string_pretty(&info).unwrap());
             } else {
                 print!("{info}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Assess {
+            scenario,
+            out,
+            json,
+            opts,
+        }) => {
+            let (s, warnings) = scenario::load_ok(&scenario)?;
+            print_problems(&warnings);
+            let a = borderwatch::assess::assess(&s, &opts.options())?;
+            let written = borderwatch::report::write_assessment(&s, &a, &out)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&borderwatch::report::summary_json(&a)).unwrap()
+                );
+            } else {
+                for w in &a.warnings {
+                    eprintln!("warning: {w}");
+                }
+                println!(
+                    "{} segments; line of sight: {}",
+                    a.segments.len(),
+                    if a.line_of_sight {
+                        "DEM"
+                    } else {
+                        "none (no DEM)"
+                    }
+                );
+                for v in &a.views {
+                    println!(
+                        "{:>6}: covered 24 h {:.1} % (green {}, blue {}), day {:.1} %, night {:.1} %; risk covered {:.1} %; {} gaps; {} of {} informal crossings unwatched",
+                        v.view,
+                        v.covered_pct.total,
+                        v.covered_pct.green.map(|x| format!("{x:.1} %")).unwrap_or("—".into()),
+                        v.covered_pct.blue.map(|x| format!("{x:.1} %")).unwrap_or("—".into()),
+                        v.covered_pct_day.total,
+                        v.covered_pct_night.total,
+                        v.risk_covered_pct,
+                        v.gaps.len(),
+                        v.uncovered_route_crossings,
+                        v.route_crossings
+                    );
+                }
+                if let Some(j) = a.view("joint") {
+                    for g in j.gaps.iter().take(5) {
+                        println!(
+                            "  gap {}: km {:.2}–{:.2} ({:.2} km, {}), risk {:.2}",
+                            g.rank, g.from_km, g.to_km, g.length_km, g.kind, g.risk
+                        );
+                    }
+                }
+                for p in written {
+                    println!("wrote {}", p.display());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Site {
+            scenario,
+            state,
+            add,
+            candidates,
+            alone,
+            out,
+            json,
+            opts,
+        }) => {
+            let (s, warnings) = scenario::load_ok(&scenario)?;
+            print_problems(&warnings);
+            let st = borderwatch::country::lookup(&state).ok_or_else(|| {
+                Error::Other(format!("--state {state:?}: not an ISO 3166-1 code"))
+            })?;
+            let user = match &candidates {
+                Some(p) => {
+                    let (pts, problems) = borderwatch::import::points::read_points(p);
+                    if problems.has_errors() {
+                        return Err(Error::Invalid(problems));
+                    }
+                    pts
+                }
+                None => Vec::new(),
+            };
+            let mut so = borderwatch::assess::site::SiteOptions::new(
+                borderwatch::ids::StateId::new(st.alpha3),
+                add,
+            );
+            so.alone = alone;
+            let r = borderwatch::assess::site::site(&s, &opts.options(), &so, &user)?;
+            if let Some(o) = &out {
+                let feats: Vec<serde_json::Value> = r
+                    .chosen
+                    .iter()
+                    .map(|c| {
+                        borderwatch::io::feature(
+                            borderwatch::io::point_geometry(geo::Coord { x: c.candidate.lonlat[0], y: c.candidate.lonlat[1] }),
+                            borderwatch::props! {"id" => format!("{}-NEW{}", st.alpha2, c.order), "state" => st.alpha3, "order" => c.order, "gain" => c.gain, "covered_pct_after" => c.covered_pct_after, "source" => c.candidate.source},
+                        )
+                    })
+                    .collect();
+                borderwatch::io::write_atomic(
+                    o,
+                    borderwatch::io::feature_collection(&feats).as_bytes(),
+                )?;
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r).unwrap());
+            } else {
+                for w in &r.warnings {
+                    eprintln!("warning: {w}");
+                }
+                println!(
+                    "{} candidate sites for {}; covered 24 h now {:.1} %",
+                    r.candidates, r.state, r.covered_pct_before
+                );
+                for c in &r.chosen {
+                    println!(
+                        "  {}. {} at {:.5} N {:.5} E{} ({}): gain {:.3} risk-km, covered 24 h → {:.1} %",
+                        c.order,
+                        c.candidate.id,
+                        c.candidate.lonlat[1],
+                        c.candidate.lonlat[0],
+                        c.candidate.elevation_m.map(|z| format!(", {z:.0} m")).unwrap_or_default(),
+                        c.candidate.source,
+                        c.gain,
+                        c.covered_pct_after
+                    );
+                }
+                if let Some(o) = &out {
+                    println!("wrote {}", o.display());
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -270,6 +270,7 @@ pub fn skeleton(
             })
             .collect(),
         agreements: Agreements::default(),
+        risk: Default::default(),
         sensors: default_sensors(),
         units: Vec::new(),
     }

@@ -8,10 +8,12 @@
 //! | `routes.geojson` | LineString | `id`, `kind` = `path`\|`track`\|`road`\|`ford`\|`landing`, `name` |
 //! | `network.geojson` | LineString | `state`, `kind` = `road`\|`track`\|`path`\|`waterway` |
 //! | `posts.geojson` | Point | `id`, `state`, `name`, `height_m`, `sensors` (array of sensor ids) |
+//! | `intel.geojson` (sensitive) | Point | `confidence` (0..1) |
+//! | `seizures.csv` or `seizures.geojson` | Point / lat,lon | `count` (default 1) |
 //!
 //! Every feature may carry `releasable` (boolean, default true).
 
-use crate::model::{Agreements, Sensor, Unit};
+use crate::model::{Agreements, RiskWeights, Sensor, Unit};
 use serde::{Deserialize, Serialize};
 
 /// One State in the TOML.
@@ -47,10 +49,16 @@ pub struct ScenarioFile {
     pub states: Vec<StateDef>,
     #[serde(default)]
     pub agreements: Agreements,
+    #[serde(default, skip_serializing_if = "is_default_risk")]
+    pub risk: RiskWeights,
     #[serde(default)]
     pub sensors: Vec<Sensor>,
     #[serde(default)]
     pub units: Vec<Unit>,
+}
+
+fn is_default_risk(r: &RiskWeights) -> bool {
+    *r == RiskWeights::default()
 }
 
 /// Keys allowed at the top level (others are reported).
@@ -64,6 +72,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "dem",
     "states",
     "agreements",
+    "risk",
     "sensors",
     "units",
 ];

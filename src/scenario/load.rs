@@ -184,6 +184,49 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         },
     };
 
+    let risk: RiskWeights = match table.get("risk") {
+        None => RiskWeights::default(),
+        Some(v) => match v.clone().try_into::<RiskWeights>() {
+            Ok(r) => {
+                let vals = [
+                    ("routes", r.routes),
+                    ("passability", r.passability),
+                    ("roads", r.roads),
+                    ("crossings", r.crossings),
+                    ("intel", r.intel),
+                    ("seizures", r.seizures),
+                    ("path", r.path),
+                    ("track", r.track),
+                    ("road", r.road),
+                    ("ford", r.ford),
+                    ("landing", r.landing),
+                ];
+                for (f, x) in vals {
+                    if !(x.is_finite() && x >= 0.0) {
+                        pr.push(
+                            Problem::error(path, format!("expected a weight ≥ 0, found {x}"))
+                                .field(format!("risk.{f}")),
+                        );
+                    }
+                }
+                if vals[..6].iter().all(|(_, x)| *x == 0.0) {
+                    pr.push(
+                        Problem::error(
+                            path,
+                            "all indicator weights are 0: at least one must be positive",
+                        )
+                        .field("risk"),
+                    );
+                }
+                r
+            }
+            Err(e) => {
+                pr.push(Problem::error(path, e.message().to_string()).field("risk"));
+                RiskWeights::default()
+            }
+        },
+    };
+
     let sensors: Vec<Sensor> = section_items::<Sensor>(&table, "sensors", path, pr)
         .into_iter()
         .map(|(i, s)| {
@@ -534,6 +577,53 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     }
     dupes(posts.iter().map(|p| p.id.as_str()), &file, "posts", pr);
 
+    // Risk inputs (optional).
+    let file = maps_dir.join("intel.geojson");
+    let mut intel = Vec::new();
+    for f in read_points(&file, false, pr) {
+        let confidence = prop_num(&f, "confidence", &file, pr).unwrap_or(0.5);
+        if !(0.0..=1.0).contains(&confidence) {
+            pr.push(
+                Problem::error(
+                    &file,
+                    format!("confidence must be in 0..1, found {confidence}"),
+                )
+                .feature(f.index)
+                .id(f.id.clone().unwrap_or_default())
+                .field("confidence"),
+            );
+        }
+        intel.push(IntelPoint {
+            xy: projection.forward(f.point()),
+            lonlat: f.point(),
+            confidence,
+        });
+    }
+    let mut seizures = Vec::new();
+    let geo_s = maps_dir.join("seizures.geojson");
+    let csv_s = maps_dir.join("seizures.csv");
+    if geo_s.exists() {
+        for f in read_points(&geo_s, false, pr) {
+            let count = prop_num(&f, "count", &geo_s, pr).unwrap_or(1.0);
+            seizures.push(Seizure {
+                xy: projection.forward(f.point()),
+                lonlat: f.point(),
+                count,
+            });
+        }
+    }
+    if csv_s.exists() {
+        let (pts, problems) = crate::import::points::read_points(&csv_s);
+        pr.extend(problems);
+        for p in pts {
+            seizures.push(Seizure {
+                xy: projection.forward(p.lonlat),
+                lonlat: p.lonlat,
+                count: 1.0,
+            });
+        }
+    }
+
     for (i, u) in units.iter().enumerate() {
         match posts.iter().find(|p| p.id == u.home_post) {
             None => pr.push(
@@ -597,6 +687,9 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         units,
         sensors,
         agreements,
+        risk,
+        intel,
+        seizures,
         dem,
         dem_path,
     })

@@ -280,6 +280,78 @@ impl Default for Agreements {
     }
 }
 
+/// Weights of the risk indicators (ISACS 05.60, 9.1: risk-based, targeted
+/// controls). Each indicator is 0..1; a segment's risk is their weighted mean.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RiskWeights {
+    /// Informal route crossings in or near the segment (by kind).
+    pub routes: f64,
+    /// Terrain passability (gentle slopes are easy to cross).
+    pub passability: f64,
+    /// Roads close on both sides (a crossing needs somewhere to go).
+    pub roads: f64,
+    /// Official crossings nearby (smuggling around checkpoints).
+    pub crossings: f64,
+    /// Intelligence points (`intel.geojson`, weighted by confidence).
+    pub intel: f64,
+    /// Past seizures (`seizures.csv` or `seizures.geojson`).
+    pub seizures: f64,
+    /// Relative weight of each informal route kind.
+    pub path: f64,
+    pub track: f64,
+    pub road: f64,
+    pub ford: f64,
+    pub landing: f64,
+}
+
+impl Default for RiskWeights {
+    fn default() -> Self {
+        Self {
+            routes: 3.0,
+            passability: 1.0,
+            roads: 1.0,
+            crossings: 1.0,
+            intel: 2.0,
+            seizures: 2.0,
+            path: 1.0,
+            track: 1.2,
+            road: 1.5,
+            ford: 1.3,
+            landing: 1.3,
+        }
+    }
+}
+
+impl RiskWeights {
+    pub fn route_kind(&self, k: RouteKind) -> f64 {
+        match k {
+            RouteKind::Path => self.path,
+            RouteKind::Track => self.track,
+            RouteKind::Road => self.road,
+            RouteKind::Ford => self.ford,
+            RouteKind::Landing => self.landing,
+        }
+    }
+}
+
+/// An intelligence report located at a point. Sensitive: never releasable.
+#[derive(Clone, Debug)]
+pub struct IntelPoint {
+    pub xy: Coord,
+    pub lonlat: Coord,
+    /// 0..1.
+    pub confidence: f64,
+}
+
+/// A past seizure (or several at one place).
+#[derive(Clone, Debug)]
+pub struct Seizure {
+    pub xy: Coord,
+    pub lonlat: Coord,
+    pub count: f64,
+}
+
 /// A validated, projected scenario.
 #[derive(Debug)]
 pub struct Scenario {
@@ -301,6 +373,9 @@ pub struct Scenario {
     pub units: Vec<Unit>,
     pub sensors: Vec<Sensor>,
     pub agreements: Agreements,
+    pub risk: RiskWeights,
+    pub intel: Vec<IntelPoint>,
+    pub seizures: Vec<Seizure>,
     pub dem: Option<Dem>,
     pub dem_path: Option<PathBuf>,
 }

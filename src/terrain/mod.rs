@@ -41,6 +41,7 @@ impl Terrain {
         let rows = (((max.y - min.y) / cell_m).ceil() as usize).max(1) + 1;
         let origin = Coord { x: min.x, y: max.y };
         let mut z = Vec::with_capacity(rows * cols);
+        let mut inside = Vec::with_capacity(rows * cols);
         for r in 0..rows {
             for c in 0..cols {
                 let p = Coord {
@@ -53,6 +54,7 @@ impl Terrain {
                         .map(|v| v as f32)
                         .unwrap_or(f32::NAN),
                 );
+                inside.push(dem.contains(ll.x, ll.y));
             }
         }
         let mut t = Terrain {
@@ -62,22 +64,67 @@ impl Terrain {
             cols,
             z,
         };
-        t.fill_voids();
+        // Holes inside the DEM are filled; what lies outside it stays unknown.
+        t.fill_voids(|i| inside[i], 500);
         t
+    }
+
+    /// The part of `bbox` (local metres) the DEM covers.
+    pub fn clip_to_dem(
+        dem: &Dem,
+        proj: &LocalProjection,
+        bbox: (Coord, Coord),
+    ) -> Option<(Coord, Coord)> {
+        let n = 16;
+        let mut edge = Vec::new();
+        for i in 0..=n {
+            let f = i as f64 / n as f64;
+            let lon = dem.west + f * (dem.east() - dem.west);
+            let lat = dem.south() + f * (dem.north - dem.south());
+            edge.extend([
+                Coord {
+                    x: lon,
+                    y: dem.south(),
+                },
+                Coord {
+                    x: lon,
+                    y: dem.north,
+                },
+                Coord {
+                    x: dem.west,
+                    y: lat,
+                },
+                Coord {
+                    x: dem.east(),
+                    y: lat,
+                },
+            ]);
+        }
+        let (dmin, dmax) = crate::model::bbox(edge.into_iter().map(|c| proj.forward(c)))?;
+        let min = Coord {
+            x: bbox.0.x.max(dmin.x),
+            y: bbox.0.y.max(dmin.y),
+        };
+        let max = Coord {
+            x: bbox.1.x.min(dmax.x),
+            y: bbox.1.y.min(dmax.y),
+        };
+        (min.x < max.x && min.y < max.y).then_some((min, max))
     }
 
     /// Fill void cells (SRTM has holes in steep mountains) from their valid
     /// neighbours, growing inwards from the edges of each hole. Cells with
     /// no valid cell anywhere stay NaN. Returns how many cells were filled.
-    pub fn fill_voids(&mut self) -> usize {
+    pub fn fill_voids(&mut self, fillable: impl Fn(usize) -> bool, max_rounds: usize) -> usize {
         let (rows, cols) = (self.rows, self.cols);
         let mut filled = 0;
-        loop {
+        for _ in 0..max_rounds {
             let mut next = self.z.clone();
             let mut changed = 0;
             for r in 0..rows {
                 for c in 0..cols {
-                    if self.z[r * cols + c].is_finite() {
+                    let i = r * cols + c;
+                    if self.z[i].is_finite() || !fillable(i) {
                         continue;
                     }
                     let (mut sum, mut n) = (0.0f64, 0);
@@ -95,7 +142,7 @@ impl Terrain {
                         }
                     }
                     if n > 0 {
-                        next[r * cols + c] = (sum / n as f64) as f32;
+                        next[i] = (sum / n as f64) as f32;
                         changed += 1;
                     }
                 }
@@ -103,9 +150,10 @@ impl Terrain {
             self.z = next;
             filled += changed;
             if changed == 0 {
-                return filled;
+                break;
             }
         }
+        filled
     }
 
     /// A flat or synthetic grid (tests, generators).
@@ -247,9 +295,13 @@ pub fn scenario_terrain(s: &crate::model::Scenario, cell_m: f64, margin_m: f64) 
             s.path.display()
         ))
     })?;
-    let (min, max) = s
-        .bbox_xy()
-        .ok_or_else(|| Error::Other("empty scenario".into()))?;
+    let (min, max) = crate::model::bbox(
+        s.border
+            .iter()
+            .flat_map(|b| b.xy.0.iter().copied())
+            .chain(s.posts.iter().map(|p| p.xy)),
+    )
+    .ok_or_else(|| Error::Other("empty scenario".into()))?;
     let bbox = (
         Coord {
             x: min.x - margin_m,
@@ -260,6 +312,12 @@ pub fn scenario_terrain(s: &crate::model::Scenario, cell_m: f64, margin_m: f64) 
             y: max.y + margin_m,
         },
     );
+    let bbox = Terrain::clip_to_dem(dem, &s.projection, bbox).ok_or_else(|| {
+        Error::Other(format!(
+            "the DEM {} does not cover the scenario",
+            dem.source
+        ))
+    })?;
     Ok(Terrain::from_dem(dem, &s.projection, bbox, cell_m))
 }
 
@@ -275,7 +333,7 @@ mod tests {
                 t.z[r * 11 + c] = f32::NAN;
             }
         }
-        assert_eq!(t.fill_voids(), 25);
+        assert_eq!(t.fill_voids(|_| true, 100), 25);
         assert!(t.z.iter().all(|v| (*v - 50.0).abs() < 1e-4));
     }
 

@@ -1,0 +1,473 @@
+//! Assessment outputs: `segments.csv`, `coverage.geojson`, `gaps.geojson`,
+//! a self-contained printable `report.html` (inline SVG map), and the JSON
+//! summary. Every file is written atomically.
+
+use crate::assess::{Assessment, SegmentResult};
+use crate::error::{Error, Result};
+use crate::io::{feature, feature_collection, line_geometry, write_atomic};
+use crate::model::{BorderKind, Scenario};
+use crate::props;
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Write every output into `dir`; returns the paths written.
+pub fn write_assessment(s: &Scenario, a: &Assessment, dir: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut written = Vec::new();
+    let mut put = |name: &str, bytes: Vec<u8>| -> Result<()> {
+        let p = dir.join(name);
+        write_atomic(&p, &bytes)?;
+        written.push(p);
+        Ok(())
+    };
+    put("segments.csv", segments_csv(s, a)?.into_bytes())?;
+    put("coverage.geojson", coverage_geojson(s, a).into_bytes())?;
+    put("gaps.geojson", gaps_geojson(s, a).into_bytes())?;
+    put("report.html", report_html(s, a).into_bytes())?;
+    put(
+        "summary.json",
+        serde_json::to_string_pretty(&summary_json(a))
+            .unwrap()
+            .into_bytes(),
+    )?;
+    Ok(written)
+}
+
+fn views(a: &Assessment) -> Vec<String> {
+    a.views.iter().map(|v| v.view.clone()).collect()
+}
+
+fn posts_seeing(r: &SegmentResult) -> String {
+    r.sightings
+        .iter()
+        .map(|x| x.post.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn segments_csv(_s: &Scenario, a: &Assessment) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head: Vec<String> = [
+        "segment",
+        "from_km",
+        "to_km",
+        "length_km",
+        "kind",
+        "left",
+        "right",
+        "elevation_m",
+        "slope_deg",
+        "risk",
+    ]
+    .iter()
+    .map(|x| x.to_string())
+    .collect();
+    for v in views(a) {
+        head.extend([
+            format!("p_day_{v}"),
+            format!("p_night_{v}"),
+            format!("covered_{v}"),
+        ]);
+    }
+    head.extend(
+        [
+            "posts_seeing",
+            "nearest_post_m",
+            "routes",
+            "crossings_near",
+            "risk_breakdown",
+        ]
+        .iter()
+        .map(|x| x.to_string()),
+    );
+    w.write_record(&head)
+        .map_err(|e| Error::Other(e.to_string()))?;
+    for r in &a.segments {
+        let g = &r.segment;
+        let mut row = vec![
+            g.id.clone(),
+            format!("{:.3}", g.from_km),
+            format!("{:.3}", g.to_km),
+            format!("{:.3}", g.length_km()),
+            g.kind.as_str().into(),
+            g.left.to_string(),
+            g.right.to_string(),
+            g.elevation_m.map(|v| format!("{v:.0}")).unwrap_or_default(),
+            g.slope_deg.map(|v| format!("{v:.1}")).unwrap_or_default(),
+            format!("{:.3}", r.risk.score),
+        ];
+        for (_, d) in &r.detect {
+            row.extend([
+                format!("{:.3}", d.day),
+                format!("{:.3}", d.night),
+                (d.both() >= a.options.threshold).to_string(),
+            ]);
+        }
+        row.push(posts_seeing(r));
+        row.push(
+            r.sightings
+                .iter()
+                .map(|x| x.distance_m)
+                .fold(f64::INFINITY, f64::min)
+                .to_string()
+                .replace("inf", ""),
+        );
+        row.push(g.routes.join(" "));
+        row.push(g.crossings_near.join(" "));
+        row.push(
+            r.risk
+                .parts
+                .iter()
+                .map(|p| format!("{}={:.2}", p.indicator, p.contribution))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        w.write_record(&row)
+            .map_err(|e| Error::Other(e.to_string()))?;
+    }
+    String::from_utf8(w.into_inner().map_err(|e| Error::Other(e.to_string()))?)
+        .map_err(|e| Error::Other(e.to_string()))
+}
+
+pub fn coverage_geojson(_s: &Scenario, a: &Assessment) -> String {
+    let feats: Vec<Value> = a
+        .segments
+        .iter()
+        .map(|r| {
+            let g = &r.segment;
+            let mut p = props! {"segment" => g.id, "from_km" => r3(g.from_km), "to_km" => r3(g.to_km), "kind" => g.kind.as_str(), "risk" => r.risk.score, "posts_seeing" => posts_seeing(r)};
+            for (v, d) in &r.detect {
+                p.insert(format!("p_day_{v}"), json!(r3(d.day)));
+                p.insert(format!("p_night_{v}"), json!(r3(d.night)));
+                p.insert(format!("covered_{v}"), json!(d.both() >= a.options.threshold));
+            }
+            feature(line_geometry(&g.lonlat), p)
+        })
+        .collect();
+    feature_collection(&feats)
+}
+
+fn gap_line(a: &Assessment, ids: &[String]) -> Vec<geo::Coord> {
+    let mut out: Vec<geo::Coord> = Vec::new();
+    for r in a.segments.iter().filter(|r| ids.contains(&r.segment.id)) {
+        for c in &r.segment.lonlat {
+            if out.last() != Some(c) {
+                out.push(*c);
+            }
+        }
+    }
+    out
+}
+
+pub fn gaps_geojson(_s: &Scenario, a: &Assessment) -> String {
+    let mut feats = Vec::new();
+    for v in &a.views {
+        for g in &v.gaps {
+            feats.push(feature(
+                line_geometry(&gap_line(a, &g.segments)),
+                props! {"view" => v.view, "rank" => g.rank, "from_km" => g.from_km, "to_km" => g.to_km, "length_km" => g.length_km, "risk" => g.risk, "risk_km" => g.risk_km, "kind" => g.kind, "uncovered_routes" => g.uncovered_routes.join(" ")},
+            ));
+        }
+    }
+    feature_collection(&feats)
+}
+
+/// The `--json` summary.
+pub fn summary_json(a: &Assessment) -> Value {
+    let joint = a.view("joint");
+    let gaps = |v: &crate::assess::ViewSummary| -> Vec<Value> {
+        v.gaps.iter().map(|g| json!({"rank": g.rank, "from_km": g.from_km, "to_km": g.to_km, "length_km": g.length_km, "risk": g.risk, "kind": g.kind})).collect()
+    };
+    json!({
+        "scenario": a.scenario,
+        "segments": a.segments.len(),
+        "line_of_sight": a.line_of_sight,
+        "threshold": a.options.threshold,
+        "covered_pct": joint.map(|v| json!(v.covered_pct)),
+        "risk_covered_pct": joint.map(|v| v.risk_covered_pct),
+        "uncovered_route_crossings": joint.map(|v| v.uncovered_route_crossings),
+        "route_crossings": a.route_crossings.len(),
+        "gaps": joint.map(gaps),
+        "views": a.views.iter().map(|v| json!({
+            "view": v.view,
+            "covered_pct": v.covered_pct,
+            "covered_pct_day": v.covered_pct_day,
+            "covered_pct_night": v.covered_pct_night,
+            "risk_covered_pct": v.risk_covered_pct,
+            "uncovered_route_crossings": v.uncovered_route_crossings,
+            "gaps": v.gaps.len(),
+        })).collect::<Vec<_>>(),
+        "warnings": a.warnings,
+    })
+}
+
+fn r3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn hex(c: [u8; 3]) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.1} %")).unwrap_or_else(|| "—".into())
+}
+
+/// The map as inline SVG: segments coloured covered / gap (by risk), gap
+/// ranks, posts, uncovered route crossings.
+pub fn map_svg(s: &Scenario, a: &Assessment, width: f64, height: f64) -> String {
+    let Some((min, max)) = crate::model::bbox(
+        a.segments
+            .iter()
+            .flat_map(|r| r.segment.xy.iter().copied())
+            .chain(s.posts.iter().map(|p| p.xy)),
+    ) else {
+        return String::new();
+    };
+    let fit = crate::view::fit((min, max), width, height);
+    let px = |p: geo::Coord| crate::view::world_to_px(&fit, p, width, height, 0.0);
+    let th = a.options.threshold;
+    let vi = a.views.len() - 1; // joint
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" style="background:#f4f2ea;border:1px solid #999">"##
+    );
+    for r in &a.segments {
+        let covered = r.detect[vi].1.both() >= th;
+        let pts: Vec<String> = r
+            .segment
+            .xy
+            .iter()
+            .map(|c| {
+                let (x, y) = px(*c);
+                format!("{x:.1},{y:.1}")
+            })
+            .collect();
+        let (colour, w) = if covered {
+            (
+                match r.segment.kind {
+                    BorderKind::Green => "#2e8b57",
+                    BorderKind::Blue => "#1f6fd6",
+                }
+                .to_string(),
+                2.5,
+            )
+        } else {
+            let t = r.risk.score.clamp(0.0, 1.0);
+            (
+                format!(
+                    "rgb({},{},{})",
+                    230,
+                    (200.0 * (1.0 - t)) as u8,
+                    (60.0 * (1.0 - t)) as u8
+                ),
+                5.0,
+            )
+        };
+        let _ = write!(
+            svg,
+            r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="{w}" stroke-linecap="round"><title>{} km {:.2}–{:.2}, risk {:.2}, P24h {:.2}</title></polyline>"#,
+            pts.join(" "),
+            r.segment.id,
+            r.segment.from_km,
+            r.segment.to_km,
+            r.risk.score,
+            r.detect[vi].1.both()
+        );
+    }
+    for rc in &a.route_crossings {
+        if rc.detect[vi].1.both() < th {
+            let (x, y) = px(rc.xy);
+            let _ = write!(
+                svg,
+                r##"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="none" stroke="#a00" stroke-width="1.5"><title>{} unwatched crossing at km {:.2}</title></circle>"##,
+                rc.route, rc.chainage_km
+            );
+        }
+    }
+    for p in &s.posts {
+        let (x, y) = px(p.xy);
+        let c = s
+            .state(&p.state)
+            .map(|st| hex(st.colour))
+            .unwrap_or_else(|| "#888".into());
+        let _ = write!(
+            svg,
+            r##"<polygon points="{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="{c}" stroke="#111"/><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"##,
+            x,
+            y - 7.0,
+            x - 6.0,
+            y + 4.0,
+            x + 6.0,
+            y + 4.0,
+            x + 8.0,
+            y - 6.0,
+            esc(p.id.as_str())
+        );
+    }
+    if let Some(v) = a.views.last() {
+        for g in v.gaps.iter().take(10) {
+            let mid_id = &g.segments[g.segments.len() / 2];
+            if let Some(r) = a.segments.iter().find(|r| &r.segment.id == mid_id) {
+                let (x, y) = px(r.segment.samples[r.segment.samples.len() / 2]);
+                let _ = write!(
+                    svg,
+                    r##"<circle cx="{x:.1}" cy="{y:.1}" r="9" fill="#fff" stroke="#c00" stroke-width="1.5"/><text x="{x:.1}" y="{:.1}" font-size="11" text-anchor="middle" font-weight="bold" fill="#c00">{}</text>"##,
+                    y + 4.0,
+                    g.rank
+                );
+            }
+        }
+    }
+    // scale bar
+    let km = {
+        let raw = fit.metres_per_px * width / 5.0 / 1000.0;
+        let p = 10f64.powf(raw.log10().floor());
+        [1.0, 2.0, 5.0, 10.0]
+            .iter()
+            .map(|m| m * p)
+            .rfind(|&v| v <= raw)
+            .unwrap_or(p)
+    };
+    let bar = km * 1000.0 / fit.metres_per_px;
+    let _ = write!(
+        svg,
+        r##"<line x1="20" y1="{0:.1}" x2="{1:.1}" y2="{0:.1}" stroke="#111" stroke-width="3"/><text x="20" y="{2:.1}" font-size="12">{3} km</text><text x="{4:.1}" y="28" font-size="16" text-anchor="middle">N ↑</text>"##,
+        height - 20.0,
+        20.0 + bar,
+        height - 28.0,
+        km,
+        width - 24.0
+    );
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A self-contained HTML report an assessor can print.
+pub fn report_html(s: &Scenario, a: &Assessment) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Border assessment — {t}</title><style>
+body{{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}}
+h1{{font-size:22px;margin-bottom:4px}} h2{{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}}
+table{{border-collapse:collapse;font-size:13px;margin:8px 0}} td,th{{border:1px solid #bbb;padding:3px 7px;text-align:right}} th{{background:#eee}}
+td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;padding:8px;margin:8px 0}}
+.exercise{{color:#b34700;font-weight:bold}} .legend span{{display:inline-block;width:22px;height:6px;margin:0 6px 2px 14px;vertical-align:middle}}
+@media print{{body{{margin:0}} h2{{page-break-after:avoid}} table{{page-break-inside:avoid}}}}
+</style></head><body>"#,
+        t = esc(&s.title)
+    );
+    let _ = write!(h, "<h1>Border assessment — {}</h1>", esc(&s.title));
+    if s.exercise {
+        let _ = write!(
+            h,
+            r#"<p class="exercise">EXERCISE DATA: posts, units and sensors are invented.</p>"#
+        );
+    }
+    let _ = write!(h, "<p>Scenario <code>{}</code> · {} segments of {:.0} m · detection threshold P ≥ {:.2} · target {:.1} m above ground · line of sight: {}</p>",
+        esc(&s.name), a.segments.len(), a.options.segment_m, a.options.threshold, a.options.target_height_m,
+        if a.line_of_sight { format!("DEM viewsheds ({:.0} m grid)", a.options.cell_m) } else { "not modelled (no DEM)".into() });
+    for w in &a.warnings {
+        let _ = write!(h, r#"<div class="warn">⚠ {}</div>"#, esc(w));
+    }
+    h.push_str(&map_svg(s, a, 1000.0, 640.0));
+    h.push_str(r##"<p class="legend">Both States' posts together:<span style="background:#2e8b57"></span>covered green border<span style="background:#1f6fd6"></span>covered blue border<span style="background:rgb(230,200,60)"></span>gap, low risk<span style="background:rgb(230,0,0)"></span>gap, high risk · numbered circles: gap rank · small red rings: unwatched informal crossings · triangles: posts</p>"##);
+
+    h.push_str("<h2>Figures</h2><table><tr><th class=l>posts of</th><th>covered 24 h: green</th><th>blue</th><th>total</th><th>day total</th><th>night total</th><th>risk covered</th><th>unwatched informal crossings</th><th>gaps</th></tr>");
+    for v in &a.views {
+        let name = if v.view == "joint" {
+            "both States (joint)".to_string()
+        } else {
+            s.state(&crate::ids::StateId::new(&v.view))
+                .map(|st| format!("{} alone", st.name))
+                .unwrap_or(v.view.clone())
+        };
+        let _ = write!(h, "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{:.1} %</td><td>{:.1} %</td><td>{:.1} %</td><td>{:.1} %</td><td>{} of {}</td><td>{}</td></tr>",
+            esc(&name), pct(v.covered_pct.green), pct(v.covered_pct.blue), v.covered_pct.total, v.covered_pct_day.total, v.covered_pct_night.total, v.risk_covered_pct, v.uncovered_route_crossings, v.route_crossings, v.gaps.len());
+    }
+    h.push_str("</table>");
+    if let (Some(j), true) = (a.view("joint"), a.views.len() > 2) {
+        let best_alone = a.views[..a.views.len() - 1]
+            .iter()
+            .map(|v| v.covered_pct.total)
+            .fold(0.0, f64::max);
+        let _ = write!(h, "<p>Cooperation: with both States' posts together, {:.1} % of the border is watched around the clock, against {:.1} % for the better-covered State alone (ISACS 05.60, 11.5.4).</p>", j.covered_pct.total, best_alone);
+    }
+
+    if let Some(v) = a.view("joint") {
+        h.push_str("<h2>Ranked gaps (both States' posts)</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>kind</th><th>mean risk</th><th>risk × km</th><th class=l>unwatched informal routes</th><th class=l>why the risk (highest-risk segment)</th></tr>");
+        for g in v.gaps.iter().take(25) {
+            let worst = a
+                .segments
+                .iter()
+                .filter(|r| g.segments.contains(&r.segment.id))
+                .max_by(|x, y| x.risk.score.total_cmp(&y.risk.score));
+            let why = worst
+                .map(|r| {
+                    r.risk
+                        .parts
+                        .iter()
+                        .filter(|p| p.contribution > 0.0)
+                        .map(|p| format!("{} {:.2} ({})", p.indicator, p.contribution, esc(&p.why)))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default();
+            let _ = write!(h, "<tr><td>{}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td><td class=l>{}</td><td>{:.2}</td><td>{:.3}</td><td class=l>{}</td><td class=l style='font-size:11px'>{}</td></tr>", g.rank, g.from_km, g.to_km, g.length_km, g.kind, g.risk, g.risk_km, esc(&g.uncovered_routes.join(", ")), why);
+        }
+        if v.gaps.len() > 25 {
+            let _ = write!(
+                h,
+                "<tr><td colspan=9 class=l>… {} more in gaps.geojson</td></tr>",
+                v.gaps.len() - 25
+            );
+        }
+        h.push_str("</table>");
+    }
+    for v in a.views.iter().filter(|v| v.view != "joint") {
+        let _ = write!(h, "<h2>Largest gaps with {} posts alone</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>mean risk</th></tr>", esc(&v.view));
+        for g in v.gaps.iter().take(8) {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td></tr>",
+                g.rank, g.from_km, g.to_km, g.length_km, g.risk
+            );
+        }
+        h.push_str("</table>");
+    }
+    h.push_str("<h2>Posts</h2><table><tr><th class=l>post</th><th class=l>State</th><th>height m</th><th class=l>sensors</th><th>segments seen</th><th>km seen</th></tr>");
+    for p in &s.posts {
+        let seen: Vec<&SegmentResult> = a
+            .segments
+            .iter()
+            .filter(|r| r.sightings.iter().any(|x| x.post == p.id.as_str()))
+            .collect();
+        let km: f64 = seen
+            .iter()
+            .map(|r| {
+                r.segment.length_km()
+                    * r.sightings
+                        .iter()
+                        .find(|x| x.post == p.id.as_str())
+                        .map(|x| x.seen)
+                        .unwrap_or(0.0)
+            })
+            .sum();
+        let _ = write!(h, "<tr><td class=l>{}</td><td class=l>{}</td><td>{:.1}</td><td class=l>{}</td><td>{}</td><td>{:.2}</td></tr>", esc(p.id.as_str()), p.state, p.height_m, esc(&p.sensors.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")), seen.len(), km);
+    }
+    h.push_str("</table>");
+    h.push_str("<h2>Method</h2><p>Each segment is sampled every ");
+    let _ = write!(h, "{:.0} m. A sample is watched by a post when it lies in the post's viewshed (Wang et al. 2000 reference-plane algorithm on the DEM, earth curvature and refraction k = 0.857) and within a sensor's range; detection probability is the sensor's p up to half its range, falling linearly to 0 at its range. Posts are independent: P = 1 − Π(1 − pᵢ). A segment is covered around the clock when both day and night P reach the threshold. Risk (ISACS 05.60, 9.1) is the weighted mean of explicit indicators (informal routes, passability, roads on both sides, official crossings nearby, intelligence, past seizures); weights are in the scenario's <code>[risk]</code> table. Chainage is geodesic (WGS84).</p>", a.options.sample_m);
+    h.push_str("</body></html>\n");
+    h
+}
