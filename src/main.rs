@@ -105,6 +105,12 @@ enum Command {
         /// Window size for --screenshot, WIDTHxHEIGHT.
         #[arg(long, default_value = "1280x800")]
         size: String,
+        /// Colour the border by: kind (green/blue), coverage, or risk.
+        #[arg(long, default_value = "kind")]
+        colour: String,
+        /// Show the posts' viewsheds.
+        #[arg(long)]
+        viewsheds: bool,
     },
 }
 
@@ -210,12 +216,20 @@ fn default_scenario() -> PathBuf {
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        None => view(default_scenario(), None, "1280x800"),
+        None => view(default_scenario(), None, "1280x800", "kind", false),
         Some(Command::View {
             scenario,
             screenshot,
             size,
-        }) => view(scenario.unwrap_or_else(default_scenario), screenshot, &size),
+            colour,
+            viewsheds,
+        }) => view(
+            scenario.unwrap_or_else(default_scenario),
+            screenshot,
+            &size,
+            &colour,
+            viewsheds,
+        ),
         Some(Command::Check { scenario, json }) => {
             let l = scenario::load(&scenario);
             if json {
@@ -606,9 +620,19 @@ fn check_name(name: &str) -> Result<(), Error> {
 }
 
 #[cfg(feature = "viewer")]
-fn view(path: PathBuf, screenshot: Option<PathBuf>, size: &str) -> Result<ExitCode, Error> {
-    let (s, warnings) = scenario::load_ok(&path)?;
-    print_problems(&warnings);
+fn view(
+    path: PathBuf,
+    screenshot: Option<PathBuf>,
+    size: &str,
+    colour: &str,
+    viewsheds: bool,
+) -> Result<ExitCode, Error> {
+    use borderwatch::viewer::{assess::BorderColouring, ViewOptions};
+    let colouring = BorderColouring::parse(colour).ok_or_else(|| {
+        Error::Other(format!(
+            "--colour {colour:?}: expected kind, coverage or risk"
+        ))
+    })?;
     let (w, h) = size
         .split_once('x')
         .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
@@ -617,11 +641,27 @@ fn view(path: PathBuf, screenshot: Option<PathBuf>, size: &str) -> Result<ExitCo
                 "--size {size:?}: expected WIDTHxHEIGHT, e.g. 1280x800"
             ))
         })?;
-    borderwatch::viewer::run(s, screenshot, (w, h))
+    let (s, warnings) = scenario::load_ok(&path)?;
+    print_problems(&warnings);
+    borderwatch::viewer::run(
+        s,
+        ViewOptions {
+            screenshot,
+            size: (w, h),
+            colouring,
+            viewsheds,
+        },
+    )
 }
 
 #[cfg(not(feature = "viewer"))]
-fn view(_path: PathBuf, _screenshot: Option<PathBuf>, _size: &str) -> Result<ExitCode, Error> {
+fn view(
+    _path: PathBuf,
+    _screenshot: Option<PathBuf>,
+    _size: &str,
+    _colour: &str,
+    _viewsheds: bool,
+) -> Result<ExitCode, Error> {
     Err(Error::Other(
         "this borderwatch was built without the map window (cargo feature `viewer`); rebuild with default features, or use the CLI: check, info, import".into(),
     ))

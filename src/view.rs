@@ -54,7 +54,7 @@ pub fn world_to_px(fit: &ViewFit, p: Coord, win_w: f64, win_h: f64, panel_px: f6
 pub const BACKGROUND: [u8; 3] = [236, 234, 226];
 pub const GREEN_BORDER: [u8; 3] = [34, 160, 60];
 pub const BLUE_BORDER: [u8; 3] = [25, 105, 225];
-pub const ROUTE: [u8; 3] = [214, 40, 40];
+pub const ROUTE: [u8; 3] = [150, 40, 160];
 pub const CROSSING: [u8; 3] = [250, 200, 20];
 
 pub fn border_colour(k: BorderKind) -> [u8; 3] {
@@ -98,4 +98,16 @@ mod tests {
         let (_, y) = world_to_px(&f, Coord { x: 500.0, y: 360.0 }, 400.0, 100.0, 300.0);
         assert!((y - 40.0).abs() < 1e-9, "north is up");
     }
+}
+
+/// Border colouring by coverage: covered segments.
+pub const COVERED: [u8; 3] = [0, 140, 130];
+/// Border colouring by coverage: gaps.
+pub const GAP: [u8; 3] = [225, 30, 30];
+
+/// Risk 0..1 as a colour from pale yellow to dark red.
+pub fn risk_colour(t: f64) -> [u8; 3] {
+    let t = t.clamp(0.0, 1.0);
+    let lerp = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
+    [lerp(250.0, 150.0), lerp(215.0, 0.0), lerp(60.0, 20.0)]
 }

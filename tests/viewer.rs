@@ -90,7 +90,11 @@ fn on_display(args: &[String]) -> Command {
 
 /// Render `scenario` to `out` and read the PNG back.
 fn screenshot(scenario: &Path, out: &Path) -> Image {
-    let args = [
+    screenshot_with(scenario, out, &[])
+}
+
+fn screenshot_with(scenario: &Path, out: &Path, extra: &[&str]) -> Image {
+    let mut args = vec![
         "view".into(),
         scenario.to_string_lossy().to_string(),
         "--screenshot".into(),
@@ -98,6 +102,7 @@ fn screenshot(scenario: &Path, out: &Path) -> Image {
         "--size".into(),
         format!("{W}x{H}"),
     ];
+    args.extend(extra.iter().map(|s| s.to_string()));
     let o = on_display(&args).output().unwrap();
     assert!(
         o.status.success(),
@@ -275,4 +280,66 @@ fn viewer_without_a_gpu_driver_says_so_and_points_to_the_cli() {
         "{e}"
     );
     assert!(!out.exists());
+}
+
+#[test]
+fn coverage_view_colours_gaps_and_watched_stretches() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("coverage.png");
+    let s = load("andorra-spain");
+    let img = screenshot_with(
+        &repo().join("scenarios/andorra-spain.toml"),
+        &out,
+        &["--colour", "coverage", "--viewsheds"],
+    );
+    let a = borderwatch::assess::assess(&s, &Default::default()).unwrap();
+    let th = a.options.threshold;
+    let (mut gap_hit, mut gap_all, mut cov_hit, mut cov_all) = (0, 0, 0, 0);
+    for r in &a.segments {
+        let covered = r.detect.last().unwrap().1.both() >= th;
+        let c = r.segment.samples[r.segment.samples.len() / 2];
+        let (x, y) = px(&s, c);
+        if x < view::PANEL_WIDTH_PX + 10.0 {
+            continue;
+        }
+        let want = if covered { view::COVERED } else { view::GAP };
+        let hit = img.near(x, y, 3, want, 45);
+        if covered {
+            cov_all += 1;
+            cov_hit += hit as usize;
+        } else {
+            gap_all += 1;
+            gap_hit += hit as usize;
+        }
+    }
+    assert!(
+        gap_all > 100 && gap_hit as f64 >= 0.85 * gap_all as f64,
+        "gaps red at {gap_hit} of {gap_all}"
+    );
+    assert!(
+        cov_all > 3 && cov_hit as f64 >= 0.75 * cov_all as f64,
+        "watched teal at {cov_hit} of {cov_all}"
+    );
+    // The viewshed overlay tints terrain around a post in its State's colour
+    // (alpha-blended over the background, so not the pure colour).
+    let post = &s.posts[0];
+    let (x, y) = px(&s, post.xy);
+    let tinted = (-40i64..=40)
+        .flat_map(|dy| (-40i64..=40).map(move |dx| (dx, dy)))
+        .filter(|&(dx, dy)| {
+            img.at(x as i64 + dx, y as i64 + dy).is_some_and(|p| {
+                let bg = view::BACKGROUND;
+                // bluer than the background: Andorra's colour mixed in
+                (p[2] as i32 - p[0] as i32) > (bg[2] as i32 - bg[0] as i32) + 20
+            })
+        })
+        .count();
+    assert!(
+        tinted > 200,
+        "viewshed tint around {}: {tinted} pixels",
+        post.id
+    );
+    let keep = repo().join("target/screenshots");
+    std::fs::create_dir_all(&keep).unwrap();
+    std::fs::copy(&out, keep.join("andorra-spain-coverage.png")).unwrap();
 }

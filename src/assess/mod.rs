@@ -234,6 +234,7 @@ pub struct Sighting {
 
 /// Line of sight of one observer (a post, or a candidate site) as the
 /// assessment uses it.
+#[derive(Clone, Debug)]
 pub struct PostSight {
     pub id: String,
     pub state: StateId,
@@ -627,6 +628,9 @@ pub struct Assessment {
     pub route_crossings: Vec<RouteCrossingResult>,
     #[serde(skip)]
     pub terrain: Option<Terrain>,
+    /// Each post's line of sight (viewshed when there is a DEM).
+    #[serde(skip)]
+    pub sights: Vec<PostSight>,
 }
 
 impl Assessment {
@@ -764,6 +768,7 @@ pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessmen
         segments,
         route_crossings,
         terrain,
+        sights,
     })
 }
 

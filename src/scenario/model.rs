@@ -353,7 +353,7 @@ pub struct Seizure {
 }
 
 /// A validated, projected scenario.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Scenario {
     pub name: String,
     pub title: String,

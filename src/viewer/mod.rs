@@ -3,12 +3,19 @@
 //!
 //! - map: both States' patrol networks in their colours, a band in each
 //!   State's colour along its side of the border, the border (green/blue),
-//!   official crossings (yellow squares), informal routes (red), posts
+//!   official crossings (yellow squares), informal routes (purple), posts
 //!   (triangles in the State's colour);
 //! - pan with the left mouse button or the arrow keys, zoom with the wheel
 //!   or +/-, `F` fits the border;
 //! - side panel: the `info` figures, layer toggles, the cursor's lat/lon and
-//!   chainage.
+//!   chainage;
+//! - assessment (computed in the background at start): the border coloured
+//!   by coverage or risk for either State's posts alone or both, viewsheds
+//!   as an overlay, the ranked gaps — click one to zoom to it.
+
+pub mod assess;
+
+use assess::{AssessJob, BorderColouring};
 
 use crate::error::Error;
 use crate::geom::proj::LocalProjection;
@@ -45,7 +52,25 @@ pub struct LayerToggles {
     pub crossings: bool,
     pub posts: bool,
     pub labels: bool,
+    pub colouring: BorderColouring,
+    /// Which posts count: index into the assessment's views (each State,
+    /// then both together).
+    pub view: usize,
+    pub viewsheds: bool,
 }
+
+/// Options of the window.
+#[derive(Clone, Debug)]
+pub struct ViewOptions {
+    pub screenshot: Option<PathBuf>,
+    pub size: (u32, u32),
+    pub colouring: BorderColouring,
+    pub viewsheds: bool,
+}
+
+/// A request to frame an area (local metres).
+#[derive(Resource, Default)]
+struct ZoomTo(Option<(Coord, Coord)>);
 
 /// Screenshot mode: render, capture one frame, exit.
 #[derive(Resource, Default)]
@@ -81,11 +106,13 @@ fn v2(c: Coord) -> Vec2 {
 
 /// Open the window on a scenario. With `screenshot`, render a frame to that
 /// PNG and exit.
-pub fn run(
-    scenario: Scenario,
-    screenshot: Option<PathBuf>,
-    size: (u32, u32),
-) -> Result<ExitCode, Error> {
+pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
+    let ViewOptions {
+        screenshot,
+        size,
+        colouring,
+        viewsheds,
+    } = opts;
     #[cfg(unix)]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         return Err(Error::Other(
@@ -103,6 +130,9 @@ pub fn run(
         crossings: true,
         posts: true,
         labels: true,
+        colouring,
+        view: scenario.states.len(),
+        viewsheds,
     };
     let title = format!("borderwatch — {}", scenario.title);
     let data = MapData {
@@ -151,10 +181,23 @@ pub fn run(
                 ..default()
             })
             .init_resource::<CursorReadout>()
-            .add_systems(Startup, (configure_gizmos, setup_camera))
+            .init_resource::<AssessJob>()
+            .init_resource::<ZoomTo>()
+            .add_systems(
+                Startup,
+                (configure_gizmos, setup_camera, assess::start_assessment),
+            )
             .add_systems(
                 Update,
-                (camera_controls, cursor_readout, draw_map, screenshot_driver).chain(),
+                (
+                    assess::poll_assessment,
+                    assess::overlay_visibility,
+                    camera_controls,
+                    cursor_readout,
+                    draw_map,
+                    screenshot_driver,
+                )
+                    .chain(),
             )
             .add_systems(EguiPrimaryContextPass, side_panel);
         app.run()
@@ -220,6 +263,7 @@ fn setup_camera(
 }
 
 fn camera_controls(
+    mut zoom_to: ResMut<ZoomTo>,
     mut contexts: EguiContexts,
     buttons: Res<ButtonInput<MouseButton>>,
     keys: Res<ButtonInput<KeyCode>>,
@@ -234,6 +278,23 @@ fn camera_controls(
         .map(|c| c.egui_wants_pointer_input() || c.is_pointer_over_egui())
         .unwrap_or(false);
     let (cam, gt, mut tf, mut proj) = camera.into_inner();
+    if let Some(bbox) = zoom_to.0.take() {
+        let (w, h) = (window.width() as f64, window.height() as f64);
+        let pad = 400.0;
+        let bbox = (
+            Coord {
+                x: bbox.0.x - pad,
+                y: bbox.0.y - pad,
+            },
+            Coord {
+                x: bbox.1.x + pad,
+                y: bbox.1.y + pad,
+            },
+        );
+        let fit = view::fit(bbox, w - PANEL_WIDTH_PX, h);
+        place_camera(&fit, w, &mut tf, &mut proj);
+        return;
+    }
     let Projection::Orthographic(ortho) = &mut *proj else {
         return;
     };
@@ -342,6 +403,7 @@ fn draw_map(
     mut routes_g: Gizmos<RouteLines>,
     mut border_g: Gizmos<BorderLines>,
     mut bands: Gizmos<SideBands>,
+    job: Res<AssessJob>,
 ) {
     let s = &map.scenario;
     let scale = match *camera {
@@ -374,11 +436,41 @@ fn draw_map(
         }
     }
     if layers.border {
-        for b in &s.border {
-            border_g.linestrip_2d(
-                b.xy.0.iter().map(|c| v2(*c)),
-                rgb(view::border_colour(b.kind)),
-            );
+        match (layers.colouring, &job.result) {
+            (BorderColouring::Coverage | BorderColouring::Risk, Some(a)) => {
+                let th = a.options.threshold;
+                let vi = layers.view.min(a.views.len() - 1);
+                for r in &a.segments {
+                    let c = match layers.colouring {
+                        BorderColouring::Risk => view::risk_colour(r.risk.score),
+                        _ if r.detect[vi].1.both() >= th => view::COVERED,
+                        _ => view::GAP,
+                    };
+                    border_g.linestrip_2d(r.segment.xy.iter().map(|c| v2(*c)), rgb(c));
+                }
+            }
+            _ => {
+                for b in &s.border {
+                    border_g.linestrip_2d(
+                        b.xy.0.iter().map(|c| v2(*c)),
+                        rgb(view::border_colour(b.kind)),
+                    );
+                }
+            }
+        }
+    }
+    // Without a DEM there is no viewshed: show each post's sensor range.
+    if layers.viewsheds {
+        if let Some(a) = job.result.as_ref().filter(|a| !a.line_of_sight) {
+            for ps in &a.sights {
+                let c = rgb(view::faded(colour_of(&ps.state), 0.3));
+                thin.circle_2d(
+                    Isometry2d::from_translation(v2(ps.xy)),
+                    ps.range_m as f32,
+                    c,
+                )
+                .resolution(96);
+            }
         }
     }
 }
@@ -386,6 +478,8 @@ fn draw_map(
 fn side_panel(
     mut contexts: EguiContexts,
     map: Res<MapData>,
+    job: Res<AssessJob>,
+    mut zoom_to: ResMut<ZoomTo>,
     mut layers: ResMut<LayerToggles>,
     cursor: Res<CursorReadout>,
     camera: Single<(&Camera, &GlobalTransform)>,
@@ -469,6 +563,8 @@ fn side_panel(
             ui.checkbox(&mut layers.posts, "Observation posts");
             ui.checkbox(&mut layers.labels, "Labels");
             ui.separator();
+            assessment_panel(ui, &map, &mut layers, &job, &mut zoom_to);
+            ui.separator();
             ui.small("Drag to pan · wheel or +/- to zoom · F to fit");
             if let Some(c) = &cursor.0 {
                 ui.monospace(c);
@@ -545,14 +641,142 @@ fn side_panel(
     Ok(())
 }
 
+/// The assessment part of the side panel: colouring, view, figures, gaps.
+fn assessment_panel(
+    ui: &mut egui::Ui,
+    map: &MapData,
+    layers: &mut LayerToggles,
+    job: &AssessJob,
+    zoom_to: &mut ZoomTo,
+) {
+    ui.strong("Assessment");
+    if job.running() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("assessing coverage…");
+        });
+        return;
+    }
+    if let Some(e) = &job.error {
+        ui.colored_label(
+            egui::Color32::from_rgb(200, 40, 40),
+            format!("assessment failed: {e}"),
+        );
+        return;
+    }
+    let Some(a) = &job.result else { return };
+    ui.horizontal(|ui| {
+        ui.label("Border:");
+        ui.radio_value(&mut layers.colouring, BorderColouring::Kind, "green/blue");
+        ui.radio_value(&mut layers.colouring, BorderColouring::Coverage, "coverage");
+        ui.radio_value(&mut layers.colouring, BorderColouring::Risk, "risk");
+    });
+    let name = |i: usize| -> String {
+        a.views
+            .get(i)
+            .map(|v| {
+                if v.view == "joint" {
+                    "both States".to_string()
+                } else {
+                    format!("{} alone", v.view)
+                }
+            })
+            .unwrap_or_default()
+    };
+    egui::ComboBox::from_label("posts counted")
+        .selected_text(name(layers.view))
+        .show_ui(ui, |ui| {
+            for i in 0..a.views.len() {
+                ui.selectable_value(&mut layers.view, i, name(i));
+            }
+        });
+    ui.checkbox(
+        &mut layers.viewsheds,
+        if a.line_of_sight {
+            "Viewsheds of the posts"
+        } else {
+            "Sensor ranges (no DEM)"
+        },
+    );
+    let sw = |ui: &mut egui::Ui, c: [u8; 3], text: &str| {
+        let (r, p) = ui.allocate_painter(egui::vec2(14.0, 14.0), egui::Sense::hover());
+        p.rect_filled(
+            r.rect.shrink(2.0),
+            2.0,
+            egui::Color32::from_rgb(c[0], c[1], c[2]),
+        );
+        ui.small(text);
+    };
+    match layers.colouring {
+        BorderColouring::Coverage => {
+            ui.horizontal(|ui| {
+                sw(ui, view::COVERED, "watched day and night");
+                sw(ui, view::GAP, "gap");
+            });
+        }
+        BorderColouring::Risk => {
+            ui.horizontal(|ui| {
+                sw(ui, view::risk_colour(0.0), "low");
+                sw(ui, view::risk_colour(0.5), "");
+                sw(ui, view::risk_colour(1.0), "high risk");
+            });
+        }
+        BorderColouring::Kind => {}
+    }
+    let Some(v) = a.views.get(layers.view.min(a.views.len() - 1)) else {
+        return;
+    };
+    ui.label(format!(
+        "Watched 24 h: {:.1} % (day {:.1} %, night {:.1} %)",
+        v.covered_pct.total, v.covered_pct_day.total, v.covered_pct_night.total
+    ));
+    ui.label(format!(
+        "Risk covered: {:.1} % · unwatched crossings: {} of {}",
+        v.risk_covered_pct, v.uncovered_route_crossings, v.route_crossings
+    ));
+    if !a.line_of_sight {
+        ui.small("No DEM: line of sight not modelled.");
+    }
+    ui.label(format!(
+        "Gaps ({}), largest risk first — click to zoom:",
+        v.gaps.len()
+    ));
+    egui::ScrollArea::vertical()
+        .max_height(170.0)
+        .show(ui, |ui| {
+            for g in v.gaps.iter().take(40) {
+                let text = format!(
+                    "{}. km {:.2}–{:.2} · {:.2} km · risk {:.2}",
+                    g.rank, g.from_km, g.to_km, g.length_km, g.risk
+                );
+                if ui.link(text).clicked() {
+                    let pts = a
+                        .segments
+                        .iter()
+                        .filter(|r| g.segments.contains(&r.segment.id))
+                        .flat_map(|r| r.segment.xy.iter().copied());
+                    zoom_to.0 = crate::model::bbox(pts);
+                }
+            }
+        });
+    let _ = map;
+}
+
 fn screenshot_driver(
     mut commands: Commands,
     mut job: ResMut<ScreenshotJob>,
+    layers: Res<LayerToggles>,
+    assess: Res<AssessJob>,
     mut exit: MessageWriter<AppExit>,
 ) {
     let Some(path) = job.path.clone() else { return };
     job.frames += 1;
-    // Let a few frames pass so egui and the gizmos are laid out and drawn.
+    // Wait for the assessment when the view shows it; then let a few frames
+    // pass so egui, the gizmos and the overlay are laid out and drawn.
+    let needs_assessment = layers.colouring != BorderColouring::Kind || layers.viewsheds;
+    if needs_assessment && assess.running() {
+        job.frames = 0;
+    }
     if !job.requested && job.frames >= 8 {
         job.requested = true;
         let done = job.done.clone();

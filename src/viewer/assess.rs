@@ -1,0 +1,157 @@
+//! The assessment in the viewer: computed off the frame in Bevy's async
+//! compute pool at start, then the border can be coloured by coverage or
+//! risk, viewsheds shown as an overlay, and gaps listed (click to zoom).
+
+use super::{LayerToggles, MapData};
+use crate::assess::{self, AssessOptions, Assessment};
+use crate::terrain::viewshed::VISIBLE;
+use bevy::asset::RenderAssetUsages;
+use bevy::prelude::*;
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+use bevy::tasks::{futures::check_ready, AsyncComputeTaskPool, Task};
+
+/// How the border is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum BorderColouring {
+    /// Green / blue stretches.
+    #[default]
+    Kind,
+    /// Covered (teal) or gap (red), for the chosen view.
+    Coverage,
+    /// Risk score, yellow to dark red.
+    Risk,
+}
+
+impl BorderColouring {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "kind" => Some(Self::Kind),
+            "coverage" => Some(Self::Coverage),
+            "risk" => Some(Self::Risk),
+            _ => None,
+        }
+    }
+}
+
+/// The assessment job and its result.
+#[derive(Resource, Default)]
+pub struct AssessJob {
+    task: Option<Task<Result<Assessment, String>>>,
+    pub result: Option<Assessment>,
+    pub error: Option<String>,
+}
+
+impl AssessJob {
+    pub fn running(&self) -> bool {
+        self.task.is_some()
+    }
+}
+
+/// Marks the viewshed overlay sprite.
+#[derive(Component)]
+pub struct ViewshedOverlay;
+
+pub fn start_assessment(mut job: ResMut<AssessJob>, map: Res<MapData>) {
+    let s = map.scenario.clone();
+    job.task = Some(AsyncComputeTaskPool::get().spawn(async move {
+        assess::assess(&s, &AssessOptions::default()).map_err(|e| e.to_string())
+    }));
+}
+
+pub fn poll_assessment(
+    mut commands: Commands,
+    mut job: ResMut<AssessJob>,
+    map: Res<MapData>,
+    mut images: ResMut<Assets<Image>>,
+) {
+    let Some(task) = job.task.as_mut() else {
+        return;
+    };
+    let Some(done) = check_ready(task) else {
+        return;
+    };
+    job.task = None;
+    match done {
+        Ok(a) => {
+            if let Some(sprite) = viewshed_sprite(&map, &a, &mut images) {
+                commands.spawn(sprite);
+            }
+            job.result = Some(a);
+        }
+        Err(e) => job.error = Some(e),
+    }
+}
+
+/// One image over the terrain grid: each post's visible cells tinted in its
+/// State's colour.
+fn viewshed_sprite(
+    map: &MapData,
+    a: &Assessment,
+    images: &mut Assets<Image>,
+) -> Option<(Sprite, Transform, Visibility, ViewshedOverlay)> {
+    let t = a.terrain.as_ref()?;
+    let (w, h) = (t.cols as u32, t.rows as u32);
+    let mut data = vec![0u8; (w * h * 4) as usize];
+    for ps in &a.sights {
+        let Some(v) = &ps.viewshed else { continue };
+        let colour = map
+            .scenario
+            .state(&ps.state)
+            .map(|s| s.colour)
+            .unwrap_or([128, 128, 128]);
+        for r in v.r0..v.r0 + v.rows {
+            for c in v.c0..v.c0 + v.cols {
+                if v.state(r, c) == VISIBLE {
+                    let i = ((r as u32 * w + c as u32) * 4) as usize;
+                    data[i..i + 3].copy_from_slice(&colour);
+                    data[i + 3] = data[i + 3].saturating_add(90).min(150);
+                }
+            }
+        }
+    }
+    let image = Image::new(
+        Extent3d {
+            width: w,
+            height: h,
+            depth_or_array_layers: 1,
+        },
+        TextureDimension::D2,
+        data,
+        TextureFormat::Rgba8UnormSrgb,
+        RenderAssetUsages::RENDER_WORLD,
+    );
+    let handle = images.add(image);
+    let size = Vec2::new(
+        (t.cols as f64 * t.cell) as f32,
+        (t.rows as f64 * t.cell) as f32,
+    );
+    // centre of the grid: cells are centred on their grid points
+    let cx = t.origin.x + (t.cols as f64 - 1.0) * t.cell / 2.0;
+    let cy = t.origin.y - (t.rows as f64 - 1.0) * t.cell / 2.0;
+    Some((
+        Sprite {
+            image: handle,
+            custom_size: Some(size),
+            ..default()
+        },
+        Transform::from_xyz(cx as f32, cy as f32, -1.0),
+        Visibility::Hidden,
+        ViewshedOverlay,
+    ))
+}
+
+pub fn overlay_visibility(
+    layers: Res<LayerToggles>,
+    mut q: Query<&mut Visibility, With<ViewshedOverlay>>,
+) {
+    for mut v in &mut q {
+        let want = if layers.viewsheds {
+            Visibility::Visible
+        } else {
+            Visibility::Hidden
+        };
+        if *v != want {
+            *v = want;
+        }
+    }
+}
