@@ -189,15 +189,31 @@ fn main() {
     // Assessment.
     let ao = borderwatch::assess::AssessOptions::default();
     for name in ["andorra-spain", "liechtenstein-switzerland"] {
-        let (sc, _) = borderwatch::scenario::load_ok(&repo.join(format!("scenarios/{name}.toml"))).unwrap();
-        let segs = borderwatch::assess::assess(&sc, &ao).unwrap().segments.len();
+        let (sc, _) =
+            borderwatch::scenario::load_ok(&repo.join(format!("scenarios/{name}.toml"))).unwrap();
+        let segs = borderwatch::assess::assess(&sc, &ao)
+            .unwrap()
+            .segments
+            .len();
         let t = median(
             || {
                 borderwatch::assess::assess(&sc, &ao).unwrap();
             },
             5,
         );
-        row(&format!("assess {name}"), t, &format!("{segs} segments, {} posts{}", sc.posts.len(), if sc.dem.is_some() { ", DEM line of sight" } else { ", no DEM" }));
+        row(
+            &format!("assess {name}"),
+            t,
+            &format!(
+                "{segs} segments, {} posts{}",
+                sc.posts.len(),
+                if sc.dem.is_some() {
+                    ", DEM line of sight"
+                } else {
+                    ", no DEM"
+                }
+            ),
+        );
     }
     // Continental: USA–Mexico from Natural Earth with 300 generated posts.
     import::naturalearth::import(&import::naturalearth::NaturalEarthOptions {
@@ -213,22 +229,43 @@ fn main() {
         seed: 1,
     })
     .unwrap();
-    let (us, _) = borderwatch::scenario::load_ok(&out.join("scenarios/usa-mexico-300.toml")).unwrap();
-    let segs = borderwatch::assess::assess(&us, &ao).unwrap().segments.len();
+    let (us, _) =
+        borderwatch::scenario::load_ok(&out.join("scenarios/usa-mexico-300.toml")).unwrap();
+    let segs = borderwatch::assess::assess(&us, &ao)
+        .unwrap()
+        .segments
+        .len();
     let t = median(
         || {
             borderwatch::assess::assess(&us, &ao).unwrap();
         },
         3,
     );
-    row("assess usa-mexico (300 posts)", t, &format!("{segs} segments, 2,641 km, no DEM"));
+    row(
+        "assess usa-mexico (300 posts)",
+        t,
+        &format!("{segs} segments, 2,641 km, no DEM"),
+    );
     let t = median(
         || {
-            borderwatch::assess::site::site(&s, &ao, &borderwatch::assess::site::SiteOptions::new(borderwatch::ids::StateId::new("AND"), 3), &[]).unwrap();
+            borderwatch::assess::site::site(
+                &s,
+                &ao,
+                &borderwatch::assess::site::SiteOptions::new(
+                    borderwatch::ids::StateId::new("AND"),
+                    3,
+                ),
+                &[],
+            )
+            .unwrap();
         },
         3,
     );
-    row("site andorra-spain --state AD --add 3", t, "lazy greedy over DEM high points");
+    row(
+        "site andorra-spain --state AD --add 3",
+        t,
+        "lazy greedy over DEM high points",
+    );
     // Viewshed alone.
     let terrain = borderwatch::terrain::scenario_terrain(&s, 30.0, 16_000.0).unwrap();
     for range in [4000.0, 15_000.0] {
@@ -240,6 +277,10 @@ fn main() {
             9,
         );
         let cells = (2.0 * range / 30.0 + 1.0).powi(2);
-        row(&format!("viewshed {:.0} km radius, 30 m grid", range / 1000.0), t, &format!("~{:.0}k cells", cells / 1000.0));
+        row(
+            &format!("viewshed {:.0} km radius, 30 m grid", range / 1000.0),
+            t,
+            &format!("~{:.0}k cells", cells / 1000.0),
+        );
     }
 }

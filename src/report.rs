@@ -105,14 +105,16 @@ pub fn segments_csv(_s: &Scenario, a: &Assessment) -> Result<String> {
             ]);
         }
         row.push(posts_seeing(r));
-        row.push(
-            r.sightings
-                .iter()
-                .map(|x| x.distance_m)
-                .fold(f64::INFINITY, f64::min)
-                .to_string()
-                .replace("inf", ""),
-        );
+        let nearest = r
+            .sightings
+            .iter()
+            .map(|x| x.distance_m)
+            .fold(f64::INFINITY, f64::min);
+        row.push(if nearest.is_finite() {
+            format!("{nearest:.0}")
+        } else {
+            String::new()
+        });
         row.push(g.routes.join(" "));
         row.push(g.crossings_near.join(" "));
         row.push(

@@ -143,6 +143,7 @@ pub fn segments(
                 })
                 .map(|h| s.routes[h.route].id.to_string())
                 .collect();
+            routes.sort();
             routes.dedup();
             out.push(Segment {
                 id: format!("S{:04}", out.len() + 1),
@@ -409,14 +410,14 @@ pub struct Risk {
 }
 
 /// Risk at a segment (ISACS 9.1): explicit, weighted indicators.
-pub fn segment_risk(s: &Scenario, idx: &SpatialIndex, seg: &Segment) -> Risk {
+pub fn segment_risk(s: &Scenario, seg: &Segment) -> Risk {
     let w = &s.risk;
     let mid = seg.samples[seg.samples.len() / 2];
     let mut parts: Vec<(&'static str, f64, f64, String)> = Vec::new();
     // informal routes in the segment and within 500 m
     let mut route_w = 0.0;
     let mut names = Vec::new();
-    for (i, r) in s.routes.iter().enumerate() {
+    for r in &s.routes {
         let near =
             r.xy.0
                 .windows(2)
@@ -427,7 +428,6 @@ pub fn segment_risk(s: &Scenario, idx: &SpatialIndex, seg: &Segment) -> Risk {
             let f = if inside { 1.0 } else { 0.5 };
             route_w += f * w.route_kind(r.kind);
             names.push(format!("{} ({})", r.id, r.kind.as_str()));
-            let _ = i;
         }
     }
     parts.push((
@@ -524,7 +524,6 @@ pub fn segment_risk(s: &Scenario, idx: &SpatialIndex, seg: &Segment) -> Risk {
                 .sum::<f64>()
         ),
     ));
-    let _ = idx;
     let total_w: f64 = parts.iter().map(|p| p.2).sum::<f64>().max(1e-12);
     let parts: Vec<RiskPart> = parts
         .into_iter()
@@ -728,7 +727,7 @@ pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessmen
         .map(|seg| {
             let sightings = sightings(t, &sights, &seg.samples);
             let detect = detect_views(s, &sightings);
-            let risk = segment_risk(s, &idx, &seg);
+            let risk = segment_risk(s, &seg);
             SegmentResult {
                 segment: seg,
                 sightings,

@@ -399,7 +399,7 @@ pub fn prepare(
         .collect();
     let weight: Vec<f64> = segs
         .iter()
-        .map(|g| segment_risk(s, &idx, g).score * g.length_km())
+        .map(|g| segment_risk(s, g).score * g.length_km())
         .collect();
     let base: Vec<Detect> = segs
         .iter()

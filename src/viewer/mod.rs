@@ -563,7 +563,7 @@ fn side_panel(
             ui.checkbox(&mut layers.posts, "Observation posts");
             ui.checkbox(&mut layers.labels, "Labels");
             ui.separator();
-            assessment_panel(ui, &map, &mut layers, &job, &mut zoom_to);
+            assessment_panel(ui, &mut layers, &job, &mut zoom_to);
             ui.separator();
             ui.small("Drag to pan · wheel or +/- to zoom · F to fit");
             if let Some(c) = &cursor.0 {
@@ -759,7 +759,6 @@ fn assessment_panel(
                 }
             }
         });
-    let _ = map;
 }
 
 fn screenshot_driver(
