@@ -644,7 +644,6 @@ fn side_panel(
 /// The assessment part of the side panel: colouring, view, figures, gaps.
 fn assessment_panel(
     ui: &mut egui::Ui,
-    map: &MapData,
     layers: &mut LayerToggles,
     job: &AssessJob,
     zoom_to: &mut ZoomTo,
