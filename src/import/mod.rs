@@ -480,16 +480,9 @@ fn border_bbox(border: &BorderIndex, proj: &LocalProjection, pad_deg: f64) -> (C
         .flatten()
         .map(|c| proj.inverse(*c))
         .collect();
-    let (min, max) = crate::model::bbox(ll.into_iter()).unwrap_or_default();
-    (
-        Coord {
-            x: min.x - pad_deg,
-            y: min.y - pad_deg,
-        },
-        Coord {
-            x: max.x + pad_deg,
-            y: max.y + pad_deg,
-        },
+    crate::model::expand(
+        crate::model::bbox(ll.into_iter()).unwrap_or_default(),
+        pad_deg,
     )
 }
 

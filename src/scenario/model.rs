@@ -425,3 +425,17 @@ pub fn bbox(it: impl Iterator<Item = Coord>) -> Option<(Coord, Coord)> {
     }
     any.then_some((min, max))
 }
+
+/// A bounding box grown by `d` on every side.
+pub fn expand(b: (Coord, Coord), d: f64) -> (Coord, Coord) {
+    (
+        Coord {
+            x: b.0.x - d,
+            y: b.0.y - d,
+        },
+        Coord {
+            x: b.1.x + d,
+            y: b.1.y + d,
+        },
+    )
+}

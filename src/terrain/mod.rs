@@ -302,16 +302,7 @@ pub fn scenario_terrain(s: &crate::model::Scenario, cell_m: f64, margin_m: f64) 
             .chain(s.posts.iter().map(|p| p.xy)),
     )
     .ok_or_else(|| Error::Other("empty scenario".into()))?;
-    let bbox = (
-        Coord {
-            x: min.x - margin_m,
-            y: min.y - margin_m,
-        },
-        Coord {
-            x: max.x + margin_m,
-            y: max.y + margin_m,
-        },
-    );
+    let bbox = crate::model::expand((min, max), margin_m);
     let bbox = Terrain::clip_to_dem(dem, &s.projection, bbox).ok_or_else(|| {
         Error::Other(format!(
             "the DEM {} does not cover the scenario",

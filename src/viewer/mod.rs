@@ -280,17 +280,7 @@ fn camera_controls(
     let (cam, gt, mut tf, mut proj) = camera.into_inner();
     if let Some(bbox) = zoom_to.0.take() {
         let (w, h) = (window.width() as f64, window.height() as f64);
-        let pad = 400.0;
-        let bbox = (
-            Coord {
-                x: bbox.0.x - pad,
-                y: bbox.0.y - pad,
-            },
-            Coord {
-                x: bbox.1.x + pad,
-                y: bbox.1.y + pad,
-            },
-        );
+        let bbox = crate::model::expand(bbox, 400.0);
         let fit = view::fit(bbox, w - PANEL_WIDTH_PX, h);
         place_camera(&fit, w, &mut tf, &mut proj);
         return;
