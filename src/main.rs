@@ -530,12 +530,12 @@ fn viewshed_cmd(
             .map(|x| x.range_m)
             .fold(0.0, f64::max)
     });
-    if !(range > 0.0) {
+    if range.is_nan() || range <= 0.0 {
         return Err(Error::Other(format!(
             "post {post} has no sensor with a range: pass --range-m"
         )));
     }
-    if !(cell_m > 0.0) {
+    if cell_m.is_nan() || cell_m <= 0.0 {
         return Err(Error::Other(format!(
             "--cell-m must be > 0, found {cell_m}"
         )));

@@ -74,6 +74,18 @@ pub fn faded(c: [u8; 3], t: f64) -> [u8; 3] {
     ]
 }
 
+/// Border colouring by coverage: covered segments.
+pub const COVERED: [u8; 3] = [0, 140, 130];
+/// Border colouring by coverage: gaps.
+pub const GAP: [u8; 3] = [225, 30, 30];
+
+/// Risk 0..1 as a colour from pale yellow to dark red.
+pub fn risk_colour(t: f64) -> [u8; 3] {
+    let t = t.clamp(0.0, 1.0);
+    let lerp = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
+    [lerp(250.0, 150.0), lerp(215.0, 0.0), lerp(60.0, 20.0)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,16 +110,4 @@ mod tests {
         let (_, y) = world_to_px(&f, Coord { x: 500.0, y: 360.0 }, 400.0, 100.0, 300.0);
         assert!((y - 40.0).abs() < 1e-9, "north is up");
     }
-}
-
-/// Border colouring by coverage: covered segments.
-pub const COVERED: [u8; 3] = [0, 140, 130];
-/// Border colouring by coverage: gaps.
-pub const GAP: [u8; 3] = [225, 30, 30];
-
-/// Risk 0..1 as a colour from pale yellow to dark red.
-pub fn risk_colour(t: f64) -> [u8; 3] {
-    let t = t.clamp(0.0, 1.0);
-    let lerp = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
-    [lerp(250.0, 150.0), lerp(215.0, 0.0), lerp(60.0, 20.0)]
 }

@@ -65,33 +65,24 @@ fn read_json(path: &Path) -> Result<Value> {
     })
 }
 
-/// Join lines sharing end points (exactly equal coordinates) into longer ones.
+/// Join lines that continue one another (one's last point is the next one's
+/// first) into longer ones. Lines are never reversed: every input is
+/// oriented with the first State on its left, and joining head to tail keeps
+/// that true.
 fn join_lines(mut lines: Vec<Vec<Coord>>) -> Vec<Vec<Coord>> {
     let mut out: Vec<Vec<Coord>> = Vec::new();
     while let Some(mut cur) = lines.pop() {
         loop {
             let (first, last) = (cur[0], *cur.last().unwrap());
-            let Some(i) = lines.iter().position(|l| {
-                l[0] == last
-                    || *l.last().unwrap() == last
-                    || l[0] == first
-                    || *l.last().unwrap() == first
-            }) else {
-                break;
-            };
-            let mut l = lines.swap_remove(i);
-            if l[0] == last {
+            if let Some(i) = lines.iter().position(|l| l[0] == last) {
+                let l = lines.swap_remove(i);
                 cur.extend(l.into_iter().skip(1));
-            } else if *l.last().unwrap() == last {
-                l.reverse();
-                cur.extend(l.into_iter().skip(1));
-            } else if *l.last().unwrap() == first {
+            } else if let Some(i) = lines.iter().position(|l| *l.last().unwrap() == first) {
+                let mut l = lines.swap_remove(i);
                 l.extend(cur.into_iter().skip(1));
                 cur = l;
             } else {
-                l.reverse();
-                l.extend(cur.into_iter().skip(1));
-                cur = l;
+                break;
             }
         }
         out.push(cur);
@@ -137,11 +128,7 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
         return Err(Error::data(&o.file, format!("no boundary line between {ida} and {idb} (features with adm0_a3_l/adm0_a3_r = {ida}/{idb})")));
     }
     let mut parts = join_lines(parts);
-    // Each joined part keeps A on the left only if joins preserved direction;
-    // they do, since all inputs were oriented A-left and joins only reverse
-    // a line when it was digitised the other way, which cannot happen among
-    // consistently oriented lines sharing an end.
-    parts.sort_by(|x, y| y.len().cmp(&x.len()));
+    parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
     let all: Vec<Coord> = parts.iter().flatten().copied().collect();
     let (min, max) = crate::model::bbox(all.into_iter()).unwrap();
     let proj = LocalProjection::centred_on(min, max);

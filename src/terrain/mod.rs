@@ -199,7 +199,7 @@ impl Terrain {
         let fc = ((p.x - self.origin.x) / self.cell + 0.5).floor();
         let fr = ((self.origin.y - p.y) / self.cell + 0.5).floor();
         (fc >= 0.0 && fr >= 0.0 && (fc as usize) < self.cols && (fr as usize) < self.rows)
-            .then(|| (fr as usize, fc as usize))
+            .then_some((fr as usize, fc as usize))
     }
 
     /// Does the grid cover `p` with data?
