@@ -262,6 +262,7 @@ fn setup_camera(
     commands.spawn((Camera2d, tf, proj));
 }
 
+#[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource
 fn camera_controls(
     mut zoom_to: ResMut<ZoomTo>,
     mut contexts: EguiContexts,
@@ -385,6 +386,7 @@ fn offset_line(pts: &[Coord], d: f64) -> Vec<Vec2> {
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource
 fn draw_map(
     map: Res<MapData>,
     layers: Res<LayerToggles>,
