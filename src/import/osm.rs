@@ -88,12 +88,17 @@ fn read_pbf(path: &Path) -> Result<Osm> {
                 Element::Node(n) => (n.id(), n.lon(), n.lat(), tags_of(n.tags())),
                 Element::DenseNode(n) => (n.id(), n.lon(), n.lat(), tags_of(n.tags())),
                 Element::Way(w) => {
-                    osm.way_idx.insert(w.id(), osm.ways.len());
-                    osm.ways.push(Way {
-                        id: w.id(),
-                        refs: w.refs().collect(),
-                        tags: tags_of(w.tags()),
-                    });
+                    // A way needs two nodes to have a geometry; degenerate
+                    // ones (found in broken extracts) are skipped.
+                    let refs: Vec<i64> = w.refs().collect();
+                    if refs.len() >= 2 {
+                        osm.way_idx.insert(w.id(), osm.ways.len());
+                        osm.ways.push(Way {
+                            id: w.id(),
+                            refs,
+                            tags: tags_of(w.tags()),
+                        });
+                    }
                     return;
                 }
                 Element::Relation(r) => {
