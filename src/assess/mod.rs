@@ -276,19 +276,29 @@ impl PostSight {
     }
 
     /// Detection probabilities (day, night) and distance of a point; `None`
-    /// if out of range or out of sight.
+    /// if out of range, or out of sight of every sensor that needs it.
     pub fn detect(&self, terrain: Option<&Terrain>, q: Coord) -> Option<(f64, f64, f64)> {
         let d = dist(self.xy, q);
         if d > self.range_m {
             return None;
         }
-        if let (Some(v), Some(t)) = (&self.viewshed, terrain) {
-            if !v.sees(t, q) {
-                return None;
-            }
-        }
-        let (pd, pn) = day_night_p(&self.sensors, d);
-        Some((pd, pn, d))
+        let seen = match (&self.viewshed, terrain) {
+            (Some(v), Some(t)) => v.sees(t, q),
+            _ => true,
+        };
+        // Ground sensors (seismic, magnetic) need no line of sight.
+        let (pd, pn) = if seen {
+            day_night_p(&self.sensors, d)
+        } else {
+            let ground: Vec<Sensor> = self
+                .sensors
+                .iter()
+                .filter(|x| x.kind == crate::model::SensorKind::Ground)
+                .cloned()
+                .collect();
+            day_night_p(&ground, d)
+        };
+        (pd > 0.0 || pn > 0.0 || seen).then_some((pd, pn, d))
     }
 }
 
@@ -892,5 +902,84 @@ fn summarise(
             .filter(|rc| rc.detect[vi].1.both() < th)
             .count(),
         gaps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::SensorId;
+    use crate::model::SensorKind;
+
+    fn sensor(kind: SensorKind, range_m: f64) -> Sensor {
+        Sensor {
+            id: SensorId::new(format!("{kind:?}")),
+            kind,
+            range_m,
+            day: true,
+            night: true,
+            p_detect: 0.9,
+        }
+    }
+
+    #[test]
+    fn ground_sensors_detect_behind_a_ridge_optics_do_not() {
+        // A 60 m wall 300 m east of the observer.
+        let t = Terrain::from_fn(
+            Coord {
+                x: -3000.0,
+                y: 3000.0,
+            },
+            30.0,
+            201,
+            201,
+            |p| {
+                if (p.x - 300.0).abs() < 20.0 {
+                    160.0
+                } else {
+                    100.0
+                }
+            },
+        );
+        let o = AssessOptions::default();
+        let at = |sensors: Vec<Sensor>| {
+            PostSight::new(
+                "OP".into(),
+                StateId::new("AND"),
+                Coord { x: 0.0, y: 0.0 },
+                2.0,
+                sensors,
+                Some(&t),
+                &o,
+            )
+            .unwrap()
+        };
+        let behind = Coord { x: 600.0, y: 0.0 };
+        let open = Coord { x: -600.0, y: 0.0 };
+        let optics = at(vec![sensor(SensorKind::Thermal, 2000.0)]);
+        assert!(optics.detect(Some(&t), behind).is_none());
+        assert!(optics.detect(Some(&t), open).is_some());
+        let ground = at(vec![
+            sensor(SensorKind::Thermal, 2000.0),
+            sensor(SensorKind::Ground, 1000.0),
+        ]);
+        let (pd, pn, d) = ground.detect(Some(&t), behind).unwrap();
+        // 0.9 up to 500 m, then linear to 0 at 1 km: 0.72 at 600 m
+        assert!((pd - 0.72).abs() < 1e-9 && (pn - 0.72).abs() < 1e-9 && (d - 600.0).abs() < 1e-9);
+        // beyond the ground sensor's range, the ridge hides it again
+        assert!(ground
+            .detect(Some(&t), Coord { x: 1500.0, y: 0.0 })
+            .is_none());
+    }
+
+    #[test]
+    fn sensor_probability_by_distance() {
+        let s = sensor(SensorKind::DayOptical, 4000.0);
+        assert_eq!(sensor_p(&s, 100.0), 0.9);
+        assert_eq!(sensor_p(&s, 2000.0), 0.9);
+        assert!((sensor_p(&s, 3000.0) - 0.45).abs() < 1e-12);
+        assert_eq!(sensor_p(&s, 4000.0), 0.0);
+        assert_eq!(sensor_p(&s, 4001.0), 0.0);
+        assert!((combine([0.5, 0.5].into_iter()) - 0.75).abs() < 1e-12);
     }
 }
