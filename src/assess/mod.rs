@@ -8,8 +8,8 @@
 //! - A segment is sampled every `sample_m`; a crossing at a sample is
 //!   detected by a post with probability `p(d)` of its best sensor for the
 //!   period (day / night) when the sample is in the post's line of sight
-//!   (ground sensors need none)
-//!   (viewshed on the DEM, target `target_height_m` above ground). A sensor's
+//!   (viewshed on the DEM, target `target_height_m` above ground; ground
+//!   sensors need no line of sight). A sensor's
 //!   `p(d)` is its `p_detect` up to half its range, then falls linearly to 0
 //!   at its range.
 //! - A post's detection probability for a segment is the mean over its
