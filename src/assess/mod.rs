@@ -88,14 +88,15 @@ impl Segment {
 }
 
 /// Cut every border stretch into segments of about `segment_m` (the last of a
-/// stretch may be shorter), with chainage, terrain and nearby features.
+/// stretch may be shorter), with chainage, terrain and nearby features;
+/// `route_hits` are the informal routes' border crossings
+/// ([`SpatialIndex::route_crossings`]).
 pub fn segments(
     s: &Scenario,
-    idx: &SpatialIndex,
+    route_hits: &[crate::index::RouteCrossing],
     terrain: Option<&Terrain>,
     o: &AssessOptions,
 ) -> Vec<Segment> {
-    let route_hits = idx.route_crossings(s);
     let mut out = Vec::new();
     for b in &s.border {
         let cum: Vec<f64> = chainage::cumulative_m(&b.lonlat);
@@ -729,8 +730,8 @@ pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessmen
     check_options(o)?;
     let mut warnings = Vec::new();
     let terrain = terrain_for(s, o, &mut warnings);
-    let idx = SpatialIndex::build(s);
-    let segs = segments(s, &idx, terrain.as_ref(), o);
+    let route_hits = SpatialIndex::build(s).route_crossings(s);
+    let segs = segments(s, &route_hits, terrain.as_ref(), o);
     let sights = post_sights(s, terrain.as_ref(), o, &mut warnings);
     let t = terrain.as_ref();
     let segments: Vec<SegmentResult> = segs
@@ -747,8 +748,7 @@ pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessmen
             }
         })
         .collect();
-    let route_crossings: Vec<RouteCrossingResult> = idx
-        .route_crossings(s)
+    let route_crossings: Vec<RouteCrossingResult> = route_hits
         .into_iter()
         .map(|h| {
             let sightings = sightings(t, &sights, &[h.point]);

@@ -392,7 +392,7 @@ pub fn prepare(
     let terrain = terrain_for(s, ao, &mut warnings);
     let t = terrain.as_ref();
     let idx = SpatialIndex::build(s);
-    let segs = segments(s, &idx, t, ao);
+    let segs = segments(s, &idx.route_crossings(s), t, ao);
     let sights: Vec<PostSight> = post_sights(s, t, ao, &mut warnings)
         .into_iter()
         .filter(|p| !o.alone || p.state == o.state)
