@@ -27,6 +27,7 @@ pub mod import;
 pub mod index;
 pub mod info;
 pub mod io;
+pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod terrain;

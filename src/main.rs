@@ -95,6 +95,48 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Coordinated patrol plan: a timed route per unit over the horizon
+    /// (out of its home post and back within its shift), minimising the
+    /// worst risk-weighted idleness of watch points along the border.
+    /// Writes plan.geojson, plan.json, idleness.csv, gpx/UNIT.gpx and
+    /// orders/UNIT.html.
+    Plan {
+        scenario: PathBuf,
+        /// Horizon: up to 24 h, or whole days up to 168 (7 days).
+        #[arg(long, default_value_t = 24.0)]
+        hours: f64,
+        /// joint: both States' units against one shared target set;
+        /// independent: each State plans alone.
+        #[arg(long, default_value = "joint")]
+        mode: String,
+        /// Seed of every random choice (default: the scenario's seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long)]
+        out: PathBuf,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Clock time of the plan's start (RFC 3339, e.g.
+        /// 2026-12-01T06:00:00Z): GPX times and clock times in the orders.
+        #[arg(long)]
+        start: Option<String>,
+        /// Spacing of the watch points along the border.
+        #[arg(long, default_value_t = 500.0)]
+        watch_m: f64,
+        /// Longest straight walk between a post or border point and the network.
+        #[arg(long, default_value_t = 1500.0)]
+        access_m: f64,
+        /// A watch point off the unit's network is visited from a node this close.
+        #[arg(long, default_value_t = 300.0)]
+        observe_m: f64,
+        /// Randomised route variants the daily draw chooses among (1 = one fixed plan).
+        #[arg(long, default_value_t = 8)]
+        variants: usize,
+        /// Largest loss (fraction of the best worst idleness) a variant may have.
+        #[arg(long, default_value_t = 0.15)]
+        max_loss: f64,
+    },
     /// Open the map window.
     View {
         /// Scenario TOML (default: scenarios/andorra-spain.toml).
@@ -273,6 +315,110 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 println!("{}", serde_json::to_string_pretty(&info).unwrap());
             } else {
                 print!("{info}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Plan {
+            scenario,
+            hours,
+            mode,
+            seed,
+            out,
+            json,
+            start,
+            watch_m,
+            access_m,
+            observe_m,
+            variants,
+            max_loss,
+        }) => {
+            use borderwatch::plan::{output, PlanMode, PlanOptions, Planner};
+            let mode = match mode.as_str() {
+                "joint" => PlanMode::Joint,
+                "independent" => PlanMode::Independent,
+                other => {
+                    return Err(borderwatch::error::Error::Other(format!(
+                        "--mode must be joint or independent, found {other:?}"
+                    )))
+                }
+            };
+            let start = match start {
+                None => None,
+                Some(t) => Some(
+                    time::OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339)
+                        .map_err(|e| {
+                            borderwatch::error::Error::Other(format!(
+                                "--start {t:?}: expected an RFC 3339 time such as 2026-12-01T06:00:00Z ({e})"
+                            ))
+                        })?,
+                ),
+            };
+            let (s, warnings) = scenario::load_ok(&scenario)?;
+            print_problems(&warnings);
+            let o = PlanOptions {
+                hours,
+                mode,
+                seed: seed.unwrap_or(s.seed),
+                watch_m,
+                access_m,
+                observe_m,
+                variants: variants.max(1),
+                max_loss,
+                ..PlanOptions::default()
+            };
+            let pl = Planner::new(&s, o)?;
+            let r = pl.solve();
+            let written = output::write_all(&pl, &r, &out, start)?;
+            let sum = output::summary_json(&pl, &r);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&sum).unwrap());
+            } else {
+                for w in &pl.warnings {
+                    eprintln!("warning: {w}");
+                }
+                println!(
+                    "{} plan, {} units, {} h{}: worst risk-weighted idleness {:.0} min (mean {:.0} min, worst unweighted {:.0} min) over {} watch points",
+                    pl.o.mode.as_str(),
+                    r.plan.tracks.len(),
+                    pl.o.hours,
+                    if pl.cyclic { ", repeating daily" } else { "" },
+                    r.eval.worst_idleness_min,
+                    r.eval.mean_idleness_min,
+                    r.eval.worst_unweighted_idleness_min,
+                    r.eval.watch_points
+                );
+                if let Some(i) = &r.independent_eval {
+                    println!(
+                        "  independent planning on the same targets: {:.0} min → joint gains {:.0} min",
+                        i.worst_idleness_min,
+                        i.worst_idleness_min - r.eval.worst_idleness_min
+                    );
+                }
+                println!(
+                    "  partition baseline {:.0} min; lower bound {:.0} min",
+                    r.baseline_eval.worst_idleness_min, r.lower_bound_min
+                );
+                for f in &r.per_state {
+                    println!(
+                        "  {} alone ({} units, own targets): worst {:.0} min, baseline {:.0} min, bound {:.0} min",
+                        f.state,
+                        f.units,
+                        f.eval.worst_idleness_min,
+                        f.baseline_worst_idleness_min,
+                        f.lower_bound_worst_idleness_min
+                    );
+                }
+                if r.eval.unvisited > 0 {
+                    println!("  {} watch points never visited", r.eval.unvisited);
+                }
+                println!(
+                    "  mixed strategy: {} of {} variants within {:.0} % of the best; {:.2} bits",
+                    r.variants.iter().filter(|v| v.in_mix).count(),
+                    r.variants.len(),
+                    pl.o.max_loss * 100.0,
+                    r.unpredictability.strategy_entropy_bits
+                );
+                println!("wrote {} files to {}", written.len(), out.display());
             }
             Ok(ExitCode::SUCCESS)
         }

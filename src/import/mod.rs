@@ -506,7 +506,8 @@ pub fn exercise_units(posts: &[PostOut], layers: &Layers, proj: &LocalProjection
                 name: format!("Foot patrol {}", i + 1),
             });
         }
-        // The post nearest to any of `lines`.
+        // The post nearest to any of `lines`, if a crew can walk there
+        // (within the planner's default access distance).
         let near = |lines: Vec<&Vec<Coord>>| -> Option<&PostOut> {
             mine.iter()
                 .map(|p| {
@@ -526,13 +527,13 @@ pub fn exercise_units(posts: &[PostOut], layers: &Layers, proj: &LocalProjection
                     (d, *p)
                 })
                 .min_by(|a, b| a.0.total_cmp(&b.0))
-                .filter(|(d, _)| d.is_finite())
+                .filter(|(d, _)| *d <= crate::plan::DEFAULT_ACCESS_M)
                 .map(|(_, p)| p)
         };
         let roads: Vec<&Vec<Coord>> = layers
             .network
             .iter()
-            .filter(|n| &n.state == st && n.kind == NetworkKind::Road)
+            .filter(|n| &n.state == st && matches!(n.kind, NetworkKind::Road | NetworkKind::Track))
             .map(|n| &n.lonlat)
             .collect();
         if let Some(p) = near(roads) {

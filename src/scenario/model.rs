@@ -100,6 +100,16 @@ pub enum UnitMode {
     Boat,
 }
 
+impl UnitMode {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Foot => "foot",
+            Self::Vehicle => "vehicle",
+            Self::Boat => "boat",
+        }
+    }
+}
+
 /// Sensor families (ranges and probabilities are per sensor entry).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

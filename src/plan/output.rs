@@ -1,0 +1,455 @@
+//! Plan outputs: `plan.geojson`, `plan.json`, `idleness.csv`, one GPX and one
+//! printable order (HTML) per unit, and the `--json` summary.
+
+use super::solve::PlanResult;
+use super::*;
+use crate::error::Result;
+use crate::props;
+use crate::report::esc;
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// A unit's path in lon/lat with the time of each vertex (seconds from the
+/// plan's start, non-decreasing); repeated (node, time) pairs dropped.
+pub fn unit_path(pl: &Planner, plan: &Plan, k: usize) -> (Vec<Coord>, Vec<f64>) {
+    let tr = &plan.tracks[k];
+    let mut ll = Vec::with_capacity(tr.points.len());
+    let mut ts = Vec::with_capacity(tr.points.len());
+    let mut prev: Option<(NodeIndex, f64)> = None;
+    for &(n, t) in &tr.points {
+        if prev.is_some_and(|p| p.0 == n && (p.1 - t).abs() < 1e-9) {
+            continue;
+        }
+        prev = Some((n, t));
+        ll.push(pl.s.projection.inverse(pl.node_xy(plan.units[k], n)));
+        ts.push(t);
+    }
+    (ll, ts)
+}
+
+fn t1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// "d1 06:30" style clock (days from 1), or an absolute time with `start`.
+pub fn clock(t: f64, start: Option<time::OffsetDateTime>) -> String {
+    if let Some(s) = start {
+        let at = s + time::Duration::seconds_f64(t);
+        return format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            at.year(),
+            at.month() as u8,
+            at.day(),
+            at.hour(),
+            at.minute()
+        );
+    }
+    let m = (t / 60.0).round() as i64;
+    format!("day {} {:02}:{:02}", m / 1440 + 1, (m % 1440) / 60, m % 60)
+}
+
+struct UnitInfo<'a> {
+    unit: &'a crate::model::Unit,
+    state: String,
+}
+
+fn unit_info<'a>(pl: &'a Planner, plan: &Plan, k: usize) -> UnitInfo<'a> {
+    let u = &pl.s.units[pl.unit_index(plan.units[k])];
+    UnitInfo {
+        unit: u,
+        state: u.state.to_string(),
+    }
+}
+
+/// `plan.geojson`: one Feature per unit.
+pub fn plan_geojson(pl: &Planner, r: &PlanResult) -> String {
+    let feats: Vec<Value> = (0..r.plan.tracks.len())
+        .map(|k| {
+            let (ll, ts) = unit_path(pl, &r.plan, k);
+            let ui = unit_info(pl, &r.plan, k);
+            let shifts: Vec<Value> = r.plan.tracks[k]
+                .shifts
+                .iter()
+                .map(|s| json!([t1(s.0), t1(s.1)]))
+                .collect();
+            crate::io::feature(
+                crate::io::line_geometry(&ll),
+                props! {
+                    "unit" => ui.unit.id.to_string(),
+                    "name" => ui.unit.name,
+                    "state" => ui.state,
+                    "mode" => pl.o.mode.as_str(),
+                    "unit_mode" => ui.unit.mode.as_str(),
+                    "home_post" => ui.unit.home_post.to_string(),
+                    "shifts_s" => shifts,
+                    "times_s" => ts.iter().map(|t| t1(*t)).collect::<Vec<_>>(),
+                },
+            )
+        })
+        .collect();
+    crate::io::feature_collection(&feats)
+}
+
+fn eval_json(e: &Eval) -> Value {
+    json!({
+        "worst_idleness_min": e.worst_idleness_min,
+        "mean_idleness_min": e.mean_idleness_min,
+        "worst_unweighted_idleness_min": e.worst_unweighted_idleness_min,
+        "watch_points": e.watch_points,
+        "unvisited": e.unvisited,
+    })
+}
+
+fn ratio(a: f64, b: f64) -> Option<f64> {
+    (b > 0.0).then(|| (a / b * 1000.0).round() / 1000.0)
+}
+
+/// The `--json` summary (also the `metrics` of `plan.json`).
+pub fn summary_json(pl: &Planner, r: &PlanResult) -> Value {
+    let e = &r.eval;
+    let per_state: serde_json::Map<String, Value> = r
+        .per_state
+        .iter()
+        .map(|f| {
+            (
+                f.state.clone(),
+                json!({
+                    "units": f.units,
+                    "worst_idleness_min": f.eval.worst_idleness_min,
+                    "mean_idleness_min": f.eval.mean_idleness_min,
+                    "worst_unweighted_idleness_min": f.eval.worst_unweighted_idleness_min,
+                    "watch_points": f.eval.watch_points,
+                    "unvisited": f.eval.unvisited,
+                    "baseline_worst_idleness_min": f.baseline_worst_idleness_min,
+                    "lower_bound_worst_idleness_min": f.lower_bound_worst_idleness_min,
+                }),
+            )
+        })
+        .collect();
+    let unreachable: Vec<&str> = pl
+        .points
+        .iter()
+        .enumerate()
+        .filter(|(p, w)| !r.counted[*p] && w.weight[pl.joint_view()] > 0.0)
+        .map(|(_, w)| w.id.as_str())
+        .collect();
+    let mix: Vec<&super::solve::VariantInfo> = r.variants.iter().filter(|v| v.in_mix).collect();
+    let mean_loss = mix.iter().map(|v| v.loss_pct).sum::<f64>() / mix.len().max(1) as f64;
+    json!({
+        "scenario": pl.s.name,
+        "mode": pl.o.mode.as_str(),
+        "hours": pl.o.hours,
+        "seed": pl.o.seed,
+        "units": r.plan.tracks.len(),
+        "cyclic": pl.cyclic,
+        "worst_idleness_min": e.worst_idleness_min,
+        "mean_idleness_min": e.mean_idleness_min,
+        "worst_unweighted_idleness_min": e.worst_unweighted_idleness_min,
+        "watch_points": e.watch_points,
+        "unvisited": e.unvisited,
+        "unreachable_watch_points": unreachable,
+        "best_worst_idleness_min": r.best_eval.worst_idleness_min,
+        "baseline_worst_idleness_min": r.baseline_eval.worst_idleness_min,
+        "baseline_mean_idleness_min": r.baseline_eval.mean_idleness_min,
+        "lower_bound_worst_idleness_min": r.lower_bound_min,
+        "ratio_to_baseline": ratio(e.worst_idleness_min, r.baseline_eval.worst_idleness_min),
+        "ratio_to_lower_bound": ratio(e.worst_idleness_min, r.lower_bound_min),
+        "independent": r.independent_eval.as_ref().map(eval_json),
+        "joint_gain_worst_idleness_min": r.independent_eval.as_ref().map(|i| ((i.worst_idleness_min - e.worst_idleness_min) * 10.0).round() / 10.0),
+        "per_state": per_state,
+        "mixed_strategy": {
+            "variants": r.variants,
+            "in_mix": mix.len(),
+            "max_loss_pct": pl.o.max_loss * 100.0,
+            "mean_loss_pct": (mean_loss * 10.0).round() / 10.0,
+            "issued_loss_pct": if r.best_eval.worst_idleness_min > 0.0 { ((e.worst_idleness_min / r.best_eval.worst_idleness_min - 1.0) * 1000.0).round() / 10.0 } else { 0.0 },
+            "unpredictability": r.unpredictability,
+        },
+        "exact_check": r.exact,
+        "warnings": pl.warnings,
+    })
+}
+
+/// `plan.json`: the summary, the watch points and each unit's schedule.
+pub fn plan_json(pl: &Planner, r: &PlanResult) -> Value {
+    let units: Vec<Value> = (0..r.plan.tracks.len())
+        .map(|k| {
+            let (ll, ts) = unit_path(pl, &r.plan, k);
+            let ui = unit_info(pl, &r.plan, k);
+            let tr = &r.plan.tracks[k];
+            json!({
+                "unit": ui.unit.id.to_string(),
+                "name": ui.unit.name,
+                "state": ui.state,
+                "unit_mode": ui.unit.mode.as_str(),
+                "home_post": ui.unit.home_post.to_string(),
+                "shift_hours": ui.unit.shift_hours,
+                "shifts_s": tr.shifts.iter().map(|s| json!([t1(s.0), t1(s.1)])).collect::<Vec<_>>(),
+                "visits": tr.visits.iter().map(|&(p, t)| json!({"watch_point": pl.points[p].id, "t_s": t1(t)})).collect::<Vec<_>>(),
+                "path": ll.iter().zip(&ts).map(|(c, t)| json!([crate::io::round7(c.x), crate::io::round7(c.y), t1(*t)])).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "borderwatch_plan": 1,
+        "metrics": summary_json(pl, r),
+        "options": pl.o,
+        "watch_points": pl.points,
+        "units": units,
+    })
+}
+
+/// `idleness.csv`: one row per watch point.
+pub fn idleness_csv(pl: &Planner, r: &PlanResult) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let jv = pl.joint_view();
+    let mut head = vec![
+        "watch_point",
+        "from_km",
+        "to_km",
+        "kind",
+        "lon",
+        "lat",
+        "risk",
+        "post_p",
+        "weight",
+        "counted",
+        "visits",
+        "max_gap_min",
+        "mean_idleness_min",
+        "weighted_max_gap_min",
+        "baseline_max_gap_min",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
+    head.push("visited_by".into());
+    let err = |e: csv::Error| crate::error::Error::Other(format!("idleness.csv: {e}"));
+    w.write_record(&head).map_err(err)?;
+    for (p, wp) in pl.points.iter().enumerate() {
+        let e = &r.eval.per_point[p];
+        let b = &r.baseline_eval.per_point[p];
+        let mut by: Vec<String> = r
+            .plan
+            .tracks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.visits.iter().any(|v| v.0 == p))
+            .map(|(k, _)| pl.s.units[pl.unit_index(r.plan.units[k])].id.to_string())
+            .collect();
+        by.dedup();
+        w.write_record([
+            wp.id.clone(),
+            format!("{:.3}", wp.from_km),
+            format!("{:.3}", wp.to_km),
+            wp.kind.clone(),
+            format!("{:.7}", wp.lonlat[0]),
+            format!("{:.7}", wp.lonlat[1]),
+            format!("{:.3}", wp.risk),
+            format!("{:.3}", wp.post_p[jv]),
+            format!("{:.3}", wp.weight[jv]),
+            (if e.counted { "yes" } else { "no" }).into(),
+            e.visits.to_string(),
+            format!("{:.1}", e.max_gap_s / 60.0),
+            format!("{:.1}", e.mean_idle_s / 60.0),
+            format!("{:.1}", e.weight_norm * e.max_gap_s / 60.0),
+            format!("{:.1}", b.max_gap_s / 60.0),
+            by.join(" "),
+        ])
+        .map_err(err)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| crate::error::Error::Other(format!("idleness.csv: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// One unit's GPX: a track with the path (times when `start` is known) and
+/// the watch points to visit as waypoints named with their time.
+pub fn unit_gpx(
+    pl: &Planner,
+    r: &PlanResult,
+    k: usize,
+    start: Option<time::OffsetDateTime>,
+) -> Result<Vec<u8>> {
+    let (ll, ts) = unit_path(pl, &r.plan, k);
+    let ui = unit_info(pl, &r.plan, k);
+    let wp = |c: Coord, t: f64| {
+        let mut w = gpx::Waypoint::new(geo::Point::new(c.x, c.y));
+        if let Some(s) = start {
+            w.time = Some((s + time::Duration::seconds_f64(t)).into());
+        }
+        w
+    };
+    let mut seg = gpx::TrackSegment::new();
+    seg.points = ll.iter().zip(&ts).map(|(c, t)| wp(*c, *t)).collect();
+    let mut track = gpx::Track::new();
+    track.name = Some(format!("{} {}", ui.unit.id, ui.unit.name));
+    track.description = Some(format!(
+        "{} patrol plan ({}), home post {}",
+        ui.state,
+        pl.o.mode.as_str(),
+        ui.unit.home_post
+    ));
+    track.segments.push(seg);
+    let waypoints: Vec<gpx::Waypoint> = r.plan.tracks[k]
+        .visits
+        .iter()
+        .map(|&(p, t)| {
+            let w0 = &pl.points[p];
+            let mut w = wp(
+                Coord {
+                    x: w0.lonlat[0],
+                    y: w0.lonlat[1],
+                },
+                t,
+            );
+            w.name = Some(format!("{} {}", w0.id, clock(t, start)));
+            w.description = Some(format!("border km {:.2}", (w0.from_km + w0.to_km) / 2.0));
+            w
+        })
+        .collect();
+    let g = gpx::Gpx {
+        version: gpx::GpxVersion::Gpx11,
+        creator: Some("borderwatch".into()),
+        tracks: vec![track],
+        waypoints,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    gpx::write(&g, &mut out)
+        .map_err(|e| crate::error::Error::Other(format!("GPX of {}: {e}", ui.unit.id)))?;
+    Ok(out)
+}
+
+/// Printable patrol orders for one unit.
+pub fn orders_html(
+    pl: &Planner,
+    r: &PlanResult,
+    k: usize,
+    start: Option<time::OffsetDateTime>,
+) -> String {
+    let ui = unit_info(pl, &r.plan, k);
+    let tr = &r.plan.tracks[k];
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Patrol orders — {id}</title><style>
+body{{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:800px}}
+h1{{font-size:21px;margin-bottom:2px}} h2{{font-size:16px;margin-top:22px;border-bottom:1px solid #ccc}}
+table{{border-collapse:collapse;font-size:13px;margin:6px 0;width:100%}} td,th{{border:1px solid #bbb;padding:3px 7px;text-align:left}} th{{background:#eee}}
+.exercise{{color:#b34700;font-weight:bold}} .muted{{color:#666}}
+@media print{{body{{margin:0}} h2{{page-break-after:avoid}} table{{page-break-inside:avoid}}}}
+</style></head><body>"#,
+        id = esc(ui.unit.id.as_str())
+    );
+    let _ = write!(
+        h,
+        "<h1>Patrol orders — {} {}</h1><p>{} · {} · home post <b>{}</b> · {} h shifts · plan: {} ({}), scenario <code>{}</code>, seed {}</p>",
+        esc(ui.unit.id.as_str()),
+        esc(&ui.unit.name),
+        esc(&ui.state),
+        ui.unit.mode.as_str(),
+        esc(ui.unit.home_post.as_str()),
+        ui.unit.shift_hours,
+        pl.o.mode.as_str(),
+        if pl.o.mode == PlanMode::Joint { "coordinated with the neighbour's units" } else { "own State only" },
+        esc(&pl.s.name),
+        pl.o.seed
+    );
+    if pl.s.exercise {
+        h.push_str(r#"<p class="exercise">EXERCISE DATA — not for operational use.</p>"#);
+    }
+    if start.is_none() {
+        h.push_str(r#"<p class="muted">Times are from the start of the plan (day 1 00:00); give <code>--start</code> for clock times.</p>"#);
+    }
+    for (si, &(s0, s1)) in tr.shifts.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<h2>Shift {} — depart {} · back by {}</h2>",
+            si + 1,
+            clock(s0, start),
+            clock(s1, start)
+        );
+        h.push_str("<table><tr><th>#</th><th>time</th><th>watch point</th><th>border km</th><th>lat, lon</th></tr>");
+        let mut n = 0;
+        let _ = write!(
+            h,
+            "<tr><td></td><td>{}</td><td>depart home post {}</td><td></td><td></td></tr>",
+            clock(s0, start),
+            esc(ui.unit.home_post.as_str())
+        );
+        for &(p, t) in tr
+            .visits
+            .iter()
+            .filter(|v| v.1 >= s0 - 1e-6 && v.1 <= s1 + 1e-6)
+        {
+            n += 1;
+            let w = &pl.points[p];
+            let _ = write!(
+                h,
+                "<tr><td>{n}</td><td>{}</td><td>{}</td><td>{:.2}</td><td>{:.5}, {:.5}</td></tr>",
+                clock(t, start),
+                esc(&w.id),
+                (w.from_km + w.to_km) / 2.0,
+                w.lonlat[1],
+                w.lonlat[0]
+            );
+        }
+        let back = tr
+            .points
+            .iter()
+            .filter(|x| x.1 >= s0 - 1e-6 && x.1 <= s1 + 1e-6)
+            .map(|x| x.1)
+            .fold(s0, f64::max);
+        let _ = write!(
+            h,
+            "<tr><td></td><td>{}</td><td>return to {}</td><td></td><td></td></tr></table>",
+            clock(back, start),
+            esc(ui.unit.home_post.as_str())
+        );
+    }
+    h.push_str("<p class=muted>Order of visits and times are planned; keep within 15 min of each time. Report deviations to the duty officer.</p></body></html>\n");
+    h
+}
+
+/// Write every output to `dir`; returns the files written.
+pub fn write_all(
+    pl: &Planner,
+    r: &PlanResult,
+    dir: &Path,
+    start: Option<time::OffsetDateTime>,
+) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut put = |name: String, bytes: Vec<u8>| -> Result<()> {
+        let p = dir.join(name);
+        crate::io::write_atomic(&p, &bytes)?;
+        files.push(p);
+        Ok(())
+    };
+    put("plan.geojson".into(), plan_geojson(pl, r).into_bytes())?;
+    let mut j = serde_json::to_string_pretty(&plan_json(pl, r)).expect("json");
+    j.push('\n');
+    put("plan.json".into(), j.into_bytes())?;
+    put("idleness.csv".into(), idleness_csv(pl, r)?.into_bytes())?;
+    for k in 0..r.plan.tracks.len() {
+        let id = pl.s.units[pl.unit_index(r.plan.units[k])].id.to_string();
+        let safe: String = id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        put(format!("gpx/{safe}.gpx"), unit_gpx(pl, r, k, start)?)?;
+        put(
+            format!("orders/{safe}.html"),
+            orders_html(pl, r, k, start).into_bytes(),
+        )?;
+    }
+    Ok(files)
+}

@@ -1,0 +1,577 @@
+//! The planning run: shift staggering, route variants (mixed strategy),
+//! joint against independent, baseline, lower bound, exact check.
+
+use super::*;
+
+/// One route variant of the mixed strategy.
+#[derive(Clone, Debug, Serialize)]
+pub struct VariantInfo {
+    pub index: usize,
+    /// "joint" or "independent" (the joint search includes the independent
+    /// plans: each is a valid joint plan).
+    pub source: String,
+    pub worst_idleness_min: f64,
+    pub mean_idleness_min: f64,
+    /// Loss of the worst idleness against the best variant, %.
+    pub loss_pct: f64,
+    pub in_mix: bool,
+}
+
+/// Figures of one State's units against its own target set.
+#[derive(Clone, Debug, Serialize)]
+pub struct StateFigures {
+    pub state: String,
+    pub units: usize,
+    #[serde(flatten)]
+    pub eval: Eval,
+    pub baseline_worst_idleness_min: f64,
+    pub lower_bound_worst_idleness_min: f64,
+}
+
+/// The exact optimum on a small sub-instance, against the greedy.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExactCheck {
+    pub unit: String,
+    pub watch_points: Vec<String>,
+    pub max_stops: usize,
+    pub sequences_tried: usize,
+    pub greedy_worst_idleness_min: f64,
+    pub optimum_worst_idleness_min: f64,
+    /// greedy / optimum (1 = optimal).
+    pub ratio: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Unpredictability {
+    /// log2 of the number of plans the daily draw chooses among.
+    pub strategy_entropy_bits: f64,
+    /// Mean over watch points of the entropy (bits) of the hour of the first
+    /// visit across those plans: 0 = always the same hour.
+    pub visit_hour_entropy_bits: f64,
+    /// The draw of each day (variant index).
+    pub daily_draws: Vec<usize>,
+}
+
+/// Result of `plan`.
+pub struct PlanResult {
+    /// The issued plan (each day from the variant drawn for it).
+    pub plan: Plan,
+    /// Its figures on the shared metric (joint weights, all units).
+    pub eval: Eval,
+    pub best_eval: Eval,
+    pub baseline: Plan,
+    pub baseline_eval: Eval,
+    pub lower_bound_min: f64,
+    /// In joint mode: the independent plan on the shared metric.
+    pub independent_eval: Option<Eval>,
+    pub per_state: Vec<StateFigures>,
+    pub variants: Vec<VariantInfo>,
+    pub unpredictability: Unpredictability,
+    pub exact: Option<ExactCheck>,
+    pub counted: Vec<bool>,
+}
+
+fn mix_seed(seed: u64, a: u64, b: u64) -> u64 {
+    // splitmix64 of the combination
+    let mut z =
+        seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl Planner<'_> {
+    /// Merge per-State plans into one plan over `all` units.
+    fn merge(&self, all: &[usize], parts: Vec<Plan>) -> Plan {
+        let mut tracks = vec![Track::default(); all.len()];
+        let mut offsets = vec![0.0; all.len()];
+        for p in parts {
+            for (i, uk) in p.units.iter().enumerate() {
+                let pos = all.iter().position(|x| x == uk).unwrap();
+                tracks[pos] = p.tracks[i].clone();
+                offsets[pos] = p.offsets[i];
+            }
+        }
+        Plan {
+            units: all.to_vec(),
+            tracks,
+            offsets,
+        }
+    }
+
+    /// Each State planned alone with its own weights: the best staggering
+    /// for each, then `variants` route variants.
+    fn independent(&self, all: &[usize]) -> (Vec<f64>, Vec<Plan>) {
+        let seed = self.o.seed;
+        let mut offsets = vec![0.0; all.len()];
+        let nst = self.s.states.len();
+        let mut alphas = vec![1.0; nst];
+        for st in 0..nst {
+            let us = self.units_of(Some(st));
+            if us.is_empty() {
+                continue;
+            }
+            let w = self.weights(st);
+            let counted = self.counted(&us, &w);
+            let cands: Vec<Vec<f64>> = (0..self.o.stagger_candidates.max(1))
+                .map(|c| {
+                    if c == 0 {
+                        self.stagger(&us, 0, None)
+                    } else {
+                        let mut rng =
+                            fastrand::Rng::with_seed(mix_seed(seed, 1 + st as u64, c as u64));
+                        let rot = rng.usize(0..3);
+                        self.stagger(&us, rot, Some(&mut rng))
+                    }
+                })
+                .collect();
+            let (off, alpha) = self.search(&us, &w, &counted, cands);
+            alphas[st] = alpha;
+            for (i, uk) in us.iter().enumerate() {
+                let pos = all.iter().position(|x| x == uk).unwrap();
+                offsets[pos] = off[i];
+            }
+        }
+        let plans: Vec<Plan> = (0..self.o.variants.max(1))
+            .into_par_iter()
+            .map(|v| {
+                let parts: Vec<Plan> = (0..nst)
+                    .filter_map(|st| {
+                        let us = self.units_of(Some(st));
+                        if us.is_empty() {
+                            return None;
+                        }
+                        let off: Vec<f64> = us
+                            .iter()
+                            .map(|uk| offsets[all.iter().position(|x| x == uk).unwrap()])
+                            .collect();
+                        let noise = if v == 0 { 0.0 } else { 0.25 };
+                        Some(self.run(
+                            &us,
+                            &off,
+                            &self.weights(st),
+                            alphas[st],
+                            noise,
+                            mix_seed(seed, 100 + st as u64, v as u64),
+                        ))
+                    })
+                    .collect();
+                self.merge(all, parts)
+            })
+            .collect();
+        (offsets, plans)
+    }
+
+    /// The best (staggering, alpha) over the candidate staggerings and
+    /// alpha ∈ {1, 2, 4}, each planned without noise.
+    fn search(
+        &self,
+        units: &[usize],
+        w: &[f64],
+        counted: &[bool],
+        cands: Vec<Vec<f64>>,
+    ) -> (Vec<f64>, f64) {
+        let combos: Vec<(usize, f64)> = (0..cands.len())
+            .flat_map(|c| [1.0, 2.0, 4.0].into_iter().map(move |a| (c, a)))
+            .collect();
+        let evals: Vec<Eval> = combos
+            .par_iter()
+            .map(|&(c, a)| {
+                let p = self.run(units, &cands[c], w, a, 0.0, 0);
+                self.evaluate(&p, w, counted, None)
+            })
+            .collect();
+        let mut bi = 0;
+        for i in 1..evals.len() {
+            if evals[i].better_than(&evals[bi]) {
+                bi = i;
+            }
+        }
+        (cands[combos[bi].0].clone(), combos[bi].1)
+    }
+
+    /// Both States' units against one shared target set.
+    fn joint(&self, all: &[usize], indep_offsets: &[f64]) -> Vec<Plan> {
+        let seed = self.o.seed;
+        let w = self.weights(self.joint_view());
+        let counted = self.counted(all, &w);
+        let mut cands: Vec<Vec<f64>> = (0..self.o.stagger_candidates.max(1))
+            .map(|c| {
+                if c == 0 {
+                    self.stagger(all, 0, None)
+                } else {
+                    let mut rng = fastrand::Rng::with_seed(mix_seed(seed, 50, c as u64));
+                    let rot = rng.usize(0..3);
+                    self.stagger(all, rot, Some(&mut rng))
+                }
+            })
+            .collect();
+        cands.push(indep_offsets.to_vec());
+        let (off, alpha) = self.search(all, &w, &counted, cands);
+        let off = &off;
+        (0..self.o.variants.max(1))
+            .into_par_iter()
+            .map(|v| {
+                let noise = if v == 0 { 0.0 } else { 0.25 };
+                self.run(all, off, &w, alpha, noise, mix_seed(seed, 200, v as u64))
+            })
+            .collect()
+    }
+
+    /// Day `d` of `plan` (points, visits and shift of that day).
+    fn day_of(&self, plan: &Plan, k: usize, d: usize) -> Track {
+        let (lo, hi) = (d as f64 * self.period_s, (d + 1) as f64 * self.period_s);
+        let tr = &plan.tracks[k];
+        let inside =
+            |t: f64| t >= lo - 1e-6 && t < hi - 1e-6 || (d + 1 == self.days && t <= hi + 1e-6);
+        Track {
+            points: tr.points.iter().copied().filter(|x| inside(x.1)).collect(),
+            visits: tr.visits.iter().copied().filter(|x| inside(x.1)).collect(),
+            shifts: tr.shifts.iter().copied().filter(|x| inside(x.0)).collect(),
+        }
+    }
+
+    /// The full planning run.
+    pub fn solve(&self) -> PlanResult {
+        let all = self.units_of(None);
+        let jv = self.joint_view();
+        let wj = self.weights(jv);
+        let counted = self.counted(&all, &wj);
+        let (indep_offsets, indep_plans) = self.independent(&all);
+        let mut cands: Vec<(String, Plan)> = Vec::new();
+        let independent_eval;
+        match self.o.mode {
+            PlanMode::Independent => {
+                independent_eval = None;
+                cands.extend(
+                    indep_plans
+                        .into_iter()
+                        .map(|p| ("independent".to_string(), p)),
+                );
+            }
+            PlanMode::Joint => {
+                let joint = self.joint(&all, &indep_offsets);
+                let ie = self.evaluate(&indep_plans[0], &wj, &counted, None);
+                independent_eval = Some(ie);
+                cands.extend(joint.into_iter().map(|p| ("joint".to_string(), p)));
+                cands.extend(
+                    indep_plans
+                        .into_iter()
+                        .map(|p| ("independent".to_string(), p)),
+                );
+            }
+        }
+        let evals: Vec<Eval> = cands
+            .par_iter()
+            .map(|(_, p)| self.evaluate(p, &wj, &counted, None))
+            .collect();
+        let mut bi = 0;
+        for i in 1..evals.len() {
+            if evals[i].better_than(&evals[bi]) {
+                bi = i;
+            }
+        }
+        let best = evals[bi].worst_idleness_min;
+        // In joint mode, no variant in the mix is worse than the best
+        // independent plan.
+        let cap = match &independent_eval {
+            Some(_) => evals
+                .iter()
+                .zip(&cands)
+                .filter(|(_, c)| c.0 == "independent")
+                .map(|(e, _)| e.worst_idleness_min)
+                .fold(f64::INFINITY, f64::min),
+            None => f64::INFINITY,
+        };
+        let limit = (best * (1.0 + self.o.max_loss)).min(cap.max(best));
+        let variants: Vec<VariantInfo> = evals
+            .iter()
+            .zip(&cands)
+            .enumerate()
+            .map(|(i, (e, c))| VariantInfo {
+                index: i,
+                source: c.0.clone(),
+                worst_idleness_min: e.worst_idleness_min,
+                mean_idleness_min: e.mean_idleness_min,
+                loss_pct: if best > 0.0 {
+                    r1(100.0 * (e.worst_idleness_min - best) / best)
+                } else {
+                    0.0
+                },
+                in_mix: e.worst_idleness_min <= limit + 1e-9,
+            })
+            .collect();
+        let mix: Vec<usize> = variants
+            .iter()
+            .filter(|v| v.in_mix)
+            .map(|v| v.index)
+            .collect();
+        // Draw a variant per day.
+        let draws: Vec<usize> = (0..self.days)
+            .map(|d| {
+                let mut rng = fastrand::Rng::with_seed(mix_seed(self.o.seed, 300, d as u64));
+                mix[rng.usize(0..mix.len())]
+            })
+            .collect();
+        let tracks: Vec<Track> = (0..all.len())
+            .map(|k| {
+                let mut t = Track::default();
+                for (d, &v) in draws.iter().enumerate() {
+                    let day = self.day_of(&cands[v].1, k, d);
+                    t.points.extend(day.points);
+                    t.visits.extend(day.visits);
+                    t.shifts.extend(day.shifts);
+                }
+                t
+            })
+            .collect();
+        let plan = Plan {
+            units: all.clone(),
+            offsets: cands[draws[0]].1.offsets.clone(),
+            tracks,
+        };
+        let eval = self.evaluate(&plan, &wj, &counted, None);
+        // Unpredictability across the mix.
+        let mut ent_sum = 0.0;
+        let mut ent_n = 0;
+        for p in (0..self.points.len()).filter(|&p| counted[p]) {
+            let mut bins: HashMap<i64, usize> = HashMap::new();
+            for &v in &mix {
+                let first = cands[v]
+                    .1
+                    .tracks
+                    .iter()
+                    .flat_map(|t| t.visits.iter())
+                    .filter(|x| x.0 == p && x.1 < self.period_s)
+                    .map(|x| x.1)
+                    .fold(f64::INFINITY, f64::min);
+                let bin = if first.is_finite() {
+                    (first / 3600.0) as i64
+                } else {
+                    -1
+                };
+                *bins.entry(bin).or_default() += 1;
+            }
+            let n = mix.len() as f64;
+            ent_sum += bins
+                .values()
+                .map(|&c| {
+                    let q = c as f64 / n;
+                    -q * q.log2()
+                })
+                .sum::<f64>();
+            ent_n += 1;
+        }
+        let unpredictability = Unpredictability {
+            strategy_entropy_bits: r3((mix.len() as f64).log2()),
+            visit_hour_entropy_bits: r3(if ent_n > 0 {
+                ent_sum / ent_n as f64
+            } else {
+                0.0
+            }),
+            daily_draws: draws,
+        };
+        // Baseline with the independent staggering.
+        let baseline = self.baseline(&all, &indep_offsets);
+        let baseline_eval = self.evaluate(&baseline, &wj, &counted, None);
+        let lower_bound_min = self.lower_bound_min(&all, &wj, &counted);
+        let per_state = (0..self.s.states.len())
+            .map(|st| {
+                let us = self.units_of(Some(st));
+                let w = self.weights(st);
+                let c = self.counted(&us, &w);
+                StateFigures {
+                    state: self.s.states[st].id.to_string(),
+                    units: us.len(),
+                    eval: self.evaluate(&plan, &w, &c, Some(st)),
+                    baseline_worst_idleness_min: self
+                        .evaluate(&baseline, &w, &c, Some(st))
+                        .worst_idleness_min,
+                    lower_bound_worst_idleness_min: self.lower_bound_min(&us, &w, &c),
+                }
+            })
+            .collect();
+        let exact = self.exact_check(&wj);
+        PlanResult {
+            best_eval: evals[bi].clone(),
+            plan,
+            eval,
+            baseline,
+            baseline_eval,
+            lower_bound_min,
+            independent_eval,
+            per_state,
+            variants,
+            unpredictability,
+            exact,
+            counted,
+        }
+    }
+
+    /// Exact optimum by brute force on a small sub-instance: the first unit
+    /// with at least 3 reachable watch points, its 5 highest-weight
+    /// reachable points, one shift (window = the shift, not cyclic), every
+    /// sequence of up to 6 stops; against the greedy on the same instance.
+    pub fn exact_check(&self, weights: &[f64]) -> Option<ExactCheck> {
+        const MAX_STOPS: usize = 6;
+        let (k, pts) = self.units.iter().enumerate().find_map(|(k, u)| {
+            let mut pts: Vec<usize> = (0..self.points.len())
+                .filter(|&p| u.reach[p] && weights[p] > 0.0)
+                .collect();
+            pts.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(a.cmp(&b)));
+            pts.truncate(5);
+            (pts.len() >= 3).then_some((k, pts))
+        })?;
+        let u = &self.units[k];
+        let gc = &self.graphs[u.graph];
+        let mut w = vec![0.0; self.points.len()];
+        for &p in &pts {
+            w[p] = weights[p];
+        }
+        let wmax = pts.iter().map(|&p| w[p]).fold(0.0, f64::max);
+        let shift = u.shift_s;
+        // objective of a visit list over [0, shift], linear
+        let score = |visits: &[(usize, f64)]| -> f64 {
+            let mut worst = 0.0f64;
+            for &p in &pts {
+                let mut v: Vec<f64> = visits.iter().filter(|x| x.0 == p).map(|x| x.1).collect();
+                v.sort_by(|a, b| a.total_cmp(b));
+                let mut prev = 0.0;
+                let mut g = 0.0f64;
+                for t in v {
+                    g = g.max(t - prev);
+                    prev = t;
+                }
+                g = g.max(shift - prev);
+                worst = worst.max(w[p] / wmax * g);
+            }
+            worst
+        };
+        // simulate a stop sequence: visits, or None if infeasible
+        let sim = |seq: &[usize]| -> Option<Vec<(usize, f64)>> {
+            let (mut x, mut t) = (u.home, 0.0);
+            let mut visits = Vec::new();
+            for &p in seq {
+                let v = gc.visit[p]?;
+                let path = leg_path(u, gc, x, v)?;
+                for &(n, dt) in path.iter().skip(1) {
+                    if let Some(ps) = gc.at_node.get(&(n.index() as u32)) {
+                        for &q in ps {
+                            if w[q] > 0.0 {
+                                visits.push((q, t + dt));
+                            }
+                        }
+                    }
+                }
+                t += path.last()?.1;
+                x = v;
+            }
+            let back = if x == u.home { 0.0 } else { u.to_home.time(x)? };
+            (t + back <= shift).then_some(visits)
+        };
+        let mut best = score(&[]);
+        let mut tried = 0usize;
+        let mut seq: Vec<usize> = Vec::new();
+        fn rec(
+            seq: &mut Vec<usize>,
+            pts: &[usize],
+            max: usize,
+            sim: &dyn Fn(&[usize]) -> Option<Vec<(usize, f64)>>,
+            score: &dyn Fn(&[(usize, f64)]) -> f64,
+            best: &mut f64,
+            tried: &mut usize,
+        ) {
+            if seq.len() == max {
+                return;
+            }
+            for &p in pts {
+                if seq.last() == Some(&p) {
+                    continue;
+                }
+                seq.push(p);
+                *tried += 1;
+                if let Some(v) = sim(seq) {
+                    let s = score(&v);
+                    if s < *best {
+                        *best = s;
+                    }
+                    rec(seq, pts, max, sim, score, best, tried);
+                }
+                seq.pop();
+            }
+        }
+        rec(
+            &mut seq, &pts, MAX_STOPS, &sim, &score, &mut best, &mut tried,
+        );
+        // The greedy on the same instance: one unit, one shift from 0.
+        let greedy = {
+            // run the greedy with this unit alone over a one-shift window
+            let mut last = vec![0.0; self.points.len()];
+            let (mut x, mut t) = (u.home, 0.0);
+            let mut visits = Vec::new();
+            let mut stops = 0;
+            loop {
+                let cands = if x == u.home {
+                    &u.home_cands
+                } else {
+                    match gc.cands.get(&(x.index() as u32)) {
+                        Some(c) => c,
+                        None => break,
+                    }
+                };
+                let mut pick: Option<(f64, NodeIndex)> = None;
+                for &(p, v, secs) in cands {
+                    if v == x || w[p] <= 0.0 {
+                        continue;
+                    }
+                    let a = t + secs;
+                    let Some(back) = u.to_home.time(v) else {
+                        continue;
+                    };
+                    if a + back > shift || a - last[p] <= 60.0 {
+                        continue;
+                    }
+                    let sc = w[p] * (a - last[p]) / (secs + 600.0);
+                    if pick.is_none_or(|b| sc > b.0) {
+                        pick = Some((sc, v));
+                    }
+                }
+                let Some((_, v)) = pick else { break };
+                if stops == MAX_STOPS {
+                    break;
+                }
+                let Some(path) = leg_path(u, gc, x, v) else {
+                    break;
+                };
+                for &(n, dt) in path.iter().skip(1) {
+                    if let Some(ps) = gc.at_node.get(&(n.index() as u32)) {
+                        for &q in ps {
+                            if w[q] > 0.0 {
+                                visits.push((q, t + dt));
+                                last[q] = last[q].max(t + dt);
+                            }
+                        }
+                    }
+                }
+                t += path.last().map(|x| x.1).unwrap_or(0.0);
+                x = v;
+                stops += 1;
+            }
+            score(&visits)
+        };
+        let opt = best;
+        Some(ExactCheck {
+            unit: self.s.units[u.unit].id.to_string(),
+            watch_points: pts.iter().map(|&p| self.points[p].id.clone()).collect(),
+            max_stops: MAX_STOPS,
+            sequences_tried: tried,
+            greedy_worst_idleness_min: r1(greedy / 60.0),
+            optimum_worst_idleness_min: r1(opt / 60.0),
+            ratio: if opt > 0.0 { r3(greedy / opt) } else { 1.0 },
+        })
+    }
+}
+
+fn r3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
