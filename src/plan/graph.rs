@@ -153,6 +153,31 @@ impl Builder<'_> {
     }
 }
 
+/// Network arcs are cut to at most this length, so that posts and watch
+/// points snap to a node near the nearest point of a long straight link.
+pub const MAX_ARC_M: f64 = 100.0;
+
+/// The polyline with vertices added so no piece is longer than `max_m`.
+pub fn densify(xy: &[Coord], max_m: f64) -> Vec<Coord> {
+    let mut out = Vec::with_capacity(xy.len());
+    for (i, c) in xy.iter().enumerate() {
+        if i > 0 {
+            let a = xy[i - 1];
+            let len = ((c.x - a.x).powi(2) + (c.y - a.y).powi(2)).sqrt();
+            let n = (len / max_m).ceil() as usize;
+            for k in 1..n {
+                let t = k as f64 / n as f64;
+                out.push(Coord {
+                    x: a.x + t * (c.x - a.x),
+                    y: a.y + t * (c.y - a.y),
+                });
+            }
+        }
+        out.push(*c);
+    }
+    out
+}
+
 /// Midpoint of a polyline by length, and the index of the vertex after it.
 pub fn midpoint(xy: &[Coord]) -> (Coord, usize) {
     let len: Vec<f64> = xy
@@ -208,8 +233,8 @@ impl PatrolGraph {
                 NetworkKind::Waterway => ArcKind::Water,
             };
             let mut prev: Option<NodeIndex> = None;
-            for c in &l.xy.0 {
-                let n = b.node(*c);
+            for c in densify(&l.xy.0, MAX_ARC_M) {
+                let n = b.node(c);
                 if let Some(p) = prev {
                     b.link(p, n, kind, mode);
                 }

@@ -222,8 +222,8 @@ impl Planner<'_> {
     fn day_of(&self, plan: &Plan, k: usize, d: usize) -> Track {
         let (lo, hi) = (d as f64 * self.period_s, (d + 1) as f64 * self.period_s);
         let tr = &plan.tracks[k];
-        let inside =
-            |t: f64| t >= lo - 1e-6 && t < hi - 1e-6 || (d + 1 == self.days && t <= hi + 1e-6);
+        let last_day = d + 1 == self.days;
+        let inside = |t: f64| t >= lo - 1e-6 && (t < hi - 1e-6 || (last_day && t <= hi + 1e-6));
         Track {
             points: tr.points.iter().copied().filter(|x| inside(x.1)).collect(),
             visits: tr.visits.iter().copied().filter(|x| inside(x.1)).collect(),
