@@ -246,6 +246,83 @@ fn main() {
         t,
         &format!("{segs} segments, 2,641 km, no DEM"),
     );
+    // Patrol planning.
+    use borderwatch::plan::{PlanMode, PlanOptions, Planner};
+    for (name, sc, mode) in [
+        ("plan andorra-spain 24 h joint", &s, PlanMode::Joint),
+        (
+            "plan andorra-spain 24 h independent",
+            &s,
+            PlanMode::Independent,
+        ),
+    ] {
+        let o = PlanOptions {
+            mode,
+            seed: 7,
+            ..PlanOptions::default()
+        };
+        let t = median(
+            || {
+                Planner::new(sc, o.clone()).unwrap().solve();
+            },
+            5,
+        );
+        let r = Planner::new(sc, o.clone()).unwrap();
+        let res = r.solve();
+        row(
+            name,
+            t,
+            &format!(
+                "{} units, {} watch points, worst {:.0} min, baseline {:.0}, bound {:.0}",
+                res.plan.tracks.len(),
+                r.points.len(),
+                res.eval.worst_idleness_min,
+                res.baseline_eval.worst_idleness_min,
+                res.lower_bound_min
+            ),
+        );
+    }
+    // Continental: 300 posts per State, one foot patrol each (+ boats).
+    import::naturalearth::import(&import::naturalearth::NaturalEarthOptions {
+        file: d.join("naturalearth/ne_10m_admin_0_boundary_lines_land.json"),
+        states: StateCode::parse_pair("US,MX").unwrap(),
+        name: "usa-mexico-600".into(),
+        out: out.clone(),
+        crossings: Some(d.join("crossings/tx-mx-border-crossings.csv")),
+        snap_tolerance_m: 3000.0,
+        rivers: Some(d.join("naturalearth/ne_10m_rivers_north_america.json")),
+        blue_tolerance_m: 1500.0,
+        exercise_posts: 300,
+        seed: 1,
+    })
+    .unwrap();
+    let (us6, _) =
+        borderwatch::scenario::load_ok(&out.join("scenarios/usa-mexico-600.toml")).unwrap();
+    let o = PlanOptions {
+        seed: 1,
+        watch_m: 1000.0,
+        ..PlanOptions::default()
+    };
+    let t = median(
+        || {
+            Planner::new(&us6, o.clone()).unwrap().solve();
+        },
+        3,
+    );
+    let r = Planner::new(&us6, o.clone()).unwrap();
+    let res = r.solve();
+    row(
+        "plan usa-mexico 24 h joint (602 units)",
+        t,
+        &format!(
+            "{} watch points (1 km), worst {:.0} min, independent {:.0}, baseline {:.0}, bound {:.0}",
+            r.points.len(),
+            res.eval.worst_idleness_min,
+            res.independent_eval.as_ref().map(|e| e.worst_idleness_min).unwrap_or(0.0),
+            res.baseline_eval.worst_idleness_min,
+            res.lower_bound_min
+        ),
+    );
     let t = median(
         || {
             borderwatch::assess::site::site(

@@ -435,12 +435,16 @@ pub fn exercise_posts(
                     x: -d.y / n,
                     y: d.x / n,
                 };
-                let off = if want_left {
-                    left * 400.0
-                } else {
-                    left * -400.0
-                };
-                chosen.push((p + off, f64::NAN));
+                // 400 m inside the State; nearer where a bend of the line
+                // would put the point on the other side.
+                let sign = if want_left { 1.0 } else { -1.0 };
+                if let Some(q) = [400.0, 200.0, 100.0]
+                    .into_iter()
+                    .map(|m| p + left * (sign * m))
+                    .find(|q| border.is_left(*q) == Some(want_left))
+                {
+                    chosen.push((q, f64::NAN));
+                }
             }
         }
         // Order by chainage so ids run along the border.

@@ -3,7 +3,8 @@
 //!
 //! - **Foot**: the State's roads, tracks and paths at Tobler's hiking speed
 //!   from the DEM slope (6·e^(−3.5·|s + 0.05|) km/h, so uphill and downhill
-//!   differ), plus the green border line itself and straight cross-country
+//!   differ), plus the border line itself (on a river, the State's own
+//!   bank) and straight cross-country
 //!   links (≤ `access_m`) from border points to the nearest network node,
 //!   both at Tobler's off-path speed (× 0.6).
 //! - **Vehicle**: roads (40 km/h) and tracks (20 km/h) only.
@@ -243,15 +244,16 @@ impl PatrolGraph {
         }
         let network_nodes = b.g.node_count();
         // The border line of this mode, with the watch points inserted.
-        let line_kind = match mode {
-            UnitMode::Foot => Some(BorderKind::Green),
-            UnitMode::Boat => Some(BorderKind::Blue),
-            UnitMode::Vehicle => None,
+        // Foot patrols walk the line (on a blue stretch: their own bank).
+        let on_line_of = |k: BorderKind| match mode {
+            UnitMode::Foot => true,
+            UnitMode::Boat => k == BorderKind::Blue,
+            UnitMode::Vehicle => false,
         };
         let mut on_line = HashMap::new();
         let mut border_nodes = Vec::new();
         for (i, seg) in segments.iter().enumerate() {
-            if Some(seg.kind) != line_kind || (&seg.left != state && &seg.right != state) {
+            if !on_line_of(seg.kind) || (&seg.left != state && &seg.right != state) {
                 continue;
             }
             let (mid, after) = midpoint(&seg.xy);

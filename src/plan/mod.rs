@@ -384,7 +384,7 @@ impl<'a> Planner<'a> {
                 }
                 None => {
                     let what = match u.mode {
-                        UnitMode::Foot => "path, track, road or green border",
+                        UnitMode::Foot => "path, track, road or border line",
                         UnitMode::Vehicle => "road or track",
                         UnitMode::Boat => "waterway or blue border",
                     };
