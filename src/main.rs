@@ -147,12 +147,20 @@ enum Command {
         /// Window size for --screenshot, WIDTHxHEIGHT.
         #[arg(long, default_value = "1280x800")]
         size: String,
-        /// Colour the border by: kind (green/blue), coverage, or risk.
+        /// Colour the border by: kind (green/blue), coverage, risk, or
+        /// idleness (of the patrol plan).
         #[arg(long, default_value = "kind")]
         colour: String,
         /// Show the posts' viewsheds.
         #[arg(long)]
         viewsheds: bool,
+        /// Which patrol plan to show: joint or independent (both are
+        /// planned in the background).
+        #[arg(long, default_value = "joint")]
+        plan: String,
+        /// Time on the plan's timeline: HH:MM (day 1) or "D HH:MM".
+        #[arg(long)]
+        time: Option<String>,
     },
 }
 
@@ -258,19 +266,31 @@ fn default_scenario() -> PathBuf {
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        None => view(default_scenario(), None, "1280x800", "kind", false),
+        None => view(
+            default_scenario(),
+            None,
+            "1280x800",
+            "kind",
+            false,
+            "joint",
+            None,
+        ),
         Some(Command::View {
             scenario,
             screenshot,
             size,
             colour,
             viewsheds,
+            plan,
+            time,
         }) => view(
             scenario.unwrap_or_else(default_scenario),
             screenshot,
             &size,
             &colour,
             viewsheds,
+            &plan,
+            time.as_deref(),
         ),
         Some(Command::Check { scenario, json }) => {
             let l = scenario::load(&scenario);
@@ -772,13 +792,32 @@ fn view(
     size: &str,
     colour: &str,
     viewsheds: bool,
+    plan: &str,
+    time: Option<&str>,
 ) -> Result<ExitCode, Error> {
     use borderwatch::viewer::{assess::BorderColouring, ViewOptions};
     let colouring = BorderColouring::parse(colour).ok_or_else(|| {
         Error::Other(format!(
-            "--colour {colour:?}: expected kind, coverage or risk"
+            "--colour {colour:?}: expected kind, coverage, risk or idleness"
         ))
     })?;
+    let plan_mode = match plan {
+        "joint" => borderwatch::plan::PlanMode::Joint,
+        "independent" => borderwatch::plan::PlanMode::Independent,
+        other => {
+            return Err(Error::Other(format!(
+                "--plan {other:?}: expected joint or independent"
+            )))
+        }
+    };
+    let time_s = match time {
+        None => None,
+        Some(t) => Some(borderwatch::viewer::plan::parse_clock(t).ok_or_else(|| {
+            Error::Other(format!(
+                "--time {t:?}: expected HH:MM (day 1) or \"D HH:MM\", e.g. 08:30 or \"2 14:00\""
+            ))
+        })?),
+    };
     let (w, h) = size
         .split_once('x')
         .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
@@ -796,6 +835,8 @@ fn view(
             size: (w, h),
             colouring,
             viewsheds,
+            plan: plan_mode,
+            time_s,
         },
     )
 }
@@ -807,9 +848,11 @@ fn view(
     _size: &str,
     _colour: &str,
     _viewsheds: bool,
+    _plan: &str,
+    _time: Option<&str>,
 ) -> Result<ExitCode, Error> {
     Err(Error::Other(
-        "this borderwatch was built without the map window (cargo feature `viewer`); rebuild with default features, or use the CLI: check, info, import".into(),
+        "this borderwatch was built without the map window (cargo feature `viewer`); rebuild with default features, or use the CLI: check, info, import, assess, plan".into(),
     ))
 }
 

@@ -78,6 +78,8 @@ pub fn faded(c: [u8; 3], t: f64) -> [u8; 3] {
 pub const COVERED: [u8; 3] = [0, 140, 130];
 /// Border colouring by coverage: gaps.
 pub const GAP: [u8; 3] = [225, 30, 30];
+/// Watch points no unit can reach within a shift.
+pub const UNPATROLLED: [u8; 3] = [70, 70, 70];
 
 /// Risk 0..1 as a colour from pale yellow to dark red.
 pub fn risk_colour(t: f64) -> [u8; 3] {

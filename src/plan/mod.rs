@@ -127,6 +127,9 @@ pub struct WatchPoint {
     pub right: StateId,
     #[serde(skip)]
     pub xy: Coord,
+    /// The border segment it stands for (local metres).
+    #[serde(skip)]
+    pub line: Vec<Coord>,
     pub lonlat: [f64; 2],
     pub risk: f64,
     /// P(detected by posts around the clock) per view (States, then joint).
@@ -280,6 +283,7 @@ impl<'a> Planner<'a> {
                     left: r.segment.left.clone(),
                     right: r.segment.right.clone(),
                     xy,
+                    line: r.segment.xy.clone(),
                     lonlat: [crate::io::round7(ll.x), crate::io::round7(ll.y)],
                     risk: r.risk.score,
                     weight: post_p.iter().map(|p| r.risk.score * (1.0 - p)).collect(),
@@ -1005,6 +1009,110 @@ impl<'a> Planner<'a> {
     /// Node position (local metres).
     pub fn node_xy(&self, k: usize, n: NodeIndex) -> Coord {
         self.graphs[self.units[k].graph].pg.g[n].xy
+    }
+}
+
+/// A plan reduced to what a map shows (local metres).
+#[derive(Clone, Debug)]
+pub struct PlanLayers {
+    pub mode: PlanMode,
+    pub horizon_s: f64,
+    pub units: Vec<UnitLayer>,
+    pub points: Vec<PointLayer>,
+    pub worst_idleness_min: f64,
+    pub mean_idleness_min: f64,
+    pub baseline_worst_idleness_min: f64,
+    pub lower_bound_worst_idleness_min: f64,
+    pub unvisited: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct UnitLayer {
+    pub id: String,
+    /// Index of its State in the scenario.
+    pub state: usize,
+    pub xy: Vec<Coord>,
+    pub times: Vec<f64>,
+    pub shifts: Vec<(f64, f64)>,
+}
+
+impl UnitLayer {
+    /// Where the unit is at `t` while on shift (interpolated along its path).
+    pub fn position_at(&self, t: f64) -> Option<Coord> {
+        if !self.shifts.iter().any(|s| t >= s.0 && t <= s.1) || self.times.is_empty() {
+            return None;
+        }
+        let i = self.times.partition_point(|x| *x <= t);
+        if i == 0 {
+            return Some(self.xy[0]);
+        }
+        if i >= self.times.len() {
+            return self.xy.last().copied();
+        }
+        let (t0, t1) = (self.times[i - 1], self.times[i]);
+        let f = if t1 > t0 { (t - t0) / (t1 - t0) } else { 1.0 };
+        let (a, b) = (self.xy[i - 1], self.xy[i]);
+        Some(Coord {
+            x: a.x + f * (b.x - a.x),
+            y: a.y + f * (b.y - a.y),
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PointLayer {
+    pub line: Vec<Coord>,
+    pub counted: bool,
+    /// The posts already watch it (weight 0): no patrol needed.
+    pub posts_cover: bool,
+    /// Longest gap × normalised weight, seconds.
+    pub weighted_gap_s: f64,
+    pub max_gap_s: f64,
+}
+
+impl Planner<'_> {
+    /// The map layers of a planning result.
+    pub fn layers(&self, r: &solve::PlanResult) -> PlanLayers {
+        let units = (0..r.plan.tracks.len())
+            .map(|k| {
+                let tr = &r.plan.tracks[k];
+                let uk = r.plan.units[k];
+                UnitLayer {
+                    id: self.s.units[self.units[uk].unit].id.to_string(),
+                    state: self.units[uk].state,
+                    xy: tr
+                        .points
+                        .iter()
+                        .map(|(n, _)| self.node_xy(uk, *n))
+                        .collect(),
+                    times: tr.points.iter().map(|x| x.1).collect(),
+                    shifts: tr.shifts.clone(),
+                }
+            })
+            .collect();
+        let points = self
+            .points
+            .iter()
+            .zip(&r.eval.per_point)
+            .map(|(w, e)| PointLayer {
+                line: w.line.clone(),
+                counted: e.counted,
+                posts_cover: w.weight[self.joint_view()] <= 0.0,
+                weighted_gap_s: e.weight_norm * e.max_gap_s,
+                max_gap_s: e.max_gap_s,
+            })
+            .collect();
+        PlanLayers {
+            mode: self.o.mode,
+            horizon_s: self.horizon_s(),
+            units,
+            points,
+            worst_idleness_min: r.eval.worst_idleness_min,
+            mean_idleness_min: r.eval.mean_idleness_min,
+            baseline_worst_idleness_min: r.baseline_eval.worst_idleness_min,
+            lower_bound_worst_idleness_min: r.lower_bound_min,
+            unvisited: r.eval.unvisited,
+        }
     }
 }
 

@@ -20,6 +20,8 @@ pub enum BorderColouring {
     Coverage,
     /// Risk score, yellow to dark red.
     Risk,
+    /// Risk-weighted idleness of the patrol plan shown.
+    Idleness,
 }
 
 impl BorderColouring {
@@ -28,6 +30,7 @@ impl BorderColouring {
             "kind" => Some(Self::Kind),
             "coverage" => Some(Self::Coverage),
             "risk" => Some(Self::Risk),
+            "idleness" => Some(Self::Idleness),
             _ => None,
         }
     }

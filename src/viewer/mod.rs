@@ -11,11 +11,16 @@
 //!   chainage;
 //! - assessment (computed in the background at start): the border coloured
 //!   by coverage or risk for either State's posts alone or both, viewsheds
-//!   as an overlay, the ranked gaps — click one to zoom to it.
+//!   as an overlay, the ranked gaps — click one to zoom to it;
+//! - patrol plan (both modes planned in the background at start): routes
+//!   per unit, units moving on a time slider (play/pause), the border
+//!   coloured by risk-weighted idleness, joint/independent toggle.
 
 pub mod assess;
+pub mod plan;
 
 use assess::{AssessJob, BorderColouring};
+use plan::PlanJob;
 
 use crate::error::Error;
 use crate::geom::proj::LocalProjection;
@@ -66,6 +71,10 @@ pub struct ViewOptions {
     pub size: (u32, u32),
     pub colouring: BorderColouring,
     pub viewsheds: bool,
+    /// The patrol plan shown first.
+    pub plan: crate::plan::PlanMode,
+    /// Start time on the plan's timeline.
+    pub time_s: Option<f64>,
 }
 
 /// A request to frame an area (local metres).
@@ -92,6 +101,8 @@ struct RouteLines;
 #[derive(Default, Reflect, GizmoConfigGroup)]
 struct BorderLines;
 #[derive(Default, Reflect, GizmoConfigGroup)]
+struct PlanLines;
+#[derive(Default, Reflect, GizmoConfigGroup)]
 struct SideBands;
 
 const BAND_PX: f32 = 14.0;
@@ -112,6 +123,8 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         size,
         colouring,
         viewsheds,
+        plan: plan_mode,
+        time_s,
     } = opts;
     #[cfg(unix)]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
@@ -173,6 +186,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
             .init_gizmo_group::<SideBands>()
             .init_gizmo_group::<ThinLines>()
             .init_gizmo_group::<RouteLines>()
+            .init_gizmo_group::<PlanLines>()
             .init_gizmo_group::<BorderLines>()
             .insert_resource(data)
             .insert_resource(toggles)
@@ -182,16 +196,28 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
             })
             .init_resource::<CursorReadout>()
             .init_resource::<AssessJob>()
+            .insert_resource(PlanJob {
+                mode: plan_mode,
+                time_s: time_s.unwrap_or(PlanJob::default().time_s),
+                ..default()
+            })
             .init_resource::<ZoomTo>()
             .add_systems(
                 Startup,
-                (configure_gizmos, setup_camera, assess::start_assessment),
+                (
+                    configure_gizmos,
+                    setup_camera,
+                    assess::start_assessment,
+                    plan::start_plan,
+                ),
             )
             .add_systems(
                 Update,
                 (
                     assess::poll_assessment,
                     assess::overlay_visibility,
+                    plan::poll_plan,
+                    plan::advance_time,
                     camera_controls,
                     cursor_readout,
                     draw_map,
@@ -395,7 +421,9 @@ fn draw_map(
     mut routes_g: Gizmos<RouteLines>,
     mut border_g: Gizmos<BorderLines>,
     mut bands: Gizmos<SideBands>,
+    mut plan_g: Gizmos<PlanLines>,
     job: Res<AssessJob>,
+    plan_job: Res<PlanJob>,
 ) {
     let s = &map.scenario;
     let scale = match *camera {
@@ -425,6 +453,28 @@ fn draw_map(
     if layers.routes {
         for r in &s.routes {
             routes_g.linestrip_2d(r.xy.0.iter().map(|c| v2(*c)), rgb(view::ROUTE));
+        }
+    }
+    if let Some(p) = plan_job.current().filter(|_| plan_job.show) {
+        for u in &p.units {
+            let st = &s.states[u.state.min(s.states.len() - 1)];
+            let c = rgb(view::faded(st.colour, 0.25));
+            plan_g.linestrip_2d(u.xy.iter().map(|c| v2(*c)), c);
+        }
+    }
+    if layers.border && layers.colouring == BorderColouring::Idleness {
+        if let Some(p) = plan_job.current() {
+            for w in &p.points {
+                let c = if w.counted {
+                    view::risk_colour((w.weighted_gap_s / p.horizon_s).clamp(0.0, 1.0))
+                } else if w.posts_cover {
+                    view::COVERED
+                } else {
+                    view::UNPATROLLED
+                };
+                border_g.linestrip_2d(w.line.iter().map(|c| v2(*c)), rgb(c));
+            }
+            return;
         }
     }
     if layers.border {
@@ -475,6 +525,7 @@ fn side_panel(
     mut layers: ResMut<LayerToggles>,
     cursor: Res<CursorReadout>,
     camera: Single<(&Camera, &GlobalTransform)>,
+    mut plan_job: ResMut<PlanJob>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let s = &map.scenario;
@@ -490,77 +541,87 @@ fn side_panel(
         .exact_size(PANEL_WIDTH_PX as f32)
         .resizable(false)
         .show(&mut root, |ui| {
-            ui.heading(&s.title);
-            if s.exercise {
-                ui.colored_label(
-                    egui::Color32::from_rgb(200, 60, 0),
-                    "EXERCISE DATA — posts and units are invented",
-                );
-            }
-            ui.separator();
-            for p in &info.pairs {
-                ui.label(format!(
-                    "Border {}–{}: {:.1} km",
-                    p.states[0], p.states[1], p.length_km
-                ));
-                ui.label(format!(
-                    "  green {:.1} km · blue {:.1} km · {} stretches",
-                    p.green_km, p.blue_km, p.stretches
-                ));
-            }
-            ui.label(format!("Official crossings: {}", info.crossings));
-            ui.label(format!(
-                "Informal routes: {} ({} crossings)",
-                info.routes, info.route_border_crossings
-            ));
-            ui.label(format!("Posts: {} · Units: {}", info.posts, info.units));
-            for st in &info.states {
-                ui.label(format!(
-                    "  {} {}: {} posts, {} units, {:.0} km network",
-                    st.code, st.name, st.posts, st.units, st.network_km
-                ));
-            }
-            ui.separator();
-            ui.strong("Layers");
-            let swatch = |ui: &mut egui::Ui, c: [u8; 3]| {
-                let (r, p) = ui.allocate_painter(egui::vec2(14.0, 14.0), egui::Sense::hover());
-                p.rect_filled(
-                    r.rect.shrink(2.0),
-                    2.0,
-                    egui::Color32::from_rgb(c[0], c[1], c[2]),
-                );
-            };
-            ui.horizontal(|ui| {
-                swatch(ui, view::GREEN_BORDER);
-                swatch(ui, view::BLUE_BORDER);
-                ui.checkbox(&mut layers.border, "Border (green / blue)");
-            });
-            ui.checkbox(&mut layers.sides, "Sides of the border");
-            for (i, st) in s.states.iter().enumerate() {
-                if let Some(on) = layers.network.get_mut(i) {
-                    ui.horizontal(|ui| {
-                        swatch(ui, st.colour);
-                        ui.checkbox(on, format!("{} patrol network", st.name));
-                    });
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                ui.heading(&s.title);
+                if s.exercise {
+                    ui.colored_label(
+                        egui::Color32::from_rgb(200, 60, 0),
+                        "EXERCISE DATA — posts and units are invented",
+                    );
                 }
-            }
-            ui.horizontal(|ui| {
-                swatch(ui, view::ROUTE);
-                ui.checkbox(&mut layers.routes, "Informal routes");
+                ui.separator();
+                for p in &info.pairs {
+                    ui.label(format!(
+                        "Border {}–{}: {:.1} km",
+                        p.states[0], p.states[1], p.length_km
+                    ));
+                    ui.label(format!(
+                        "  green {:.1} km · blue {:.1} km · {} stretches",
+                        p.green_km, p.blue_km, p.stretches
+                    ));
+                }
+                ui.label(format!("Official crossings: {}", info.crossings));
+                ui.label(format!(
+                    "Informal routes: {} ({} crossings)",
+                    info.routes, info.route_border_crossings
+                ));
+                ui.label(format!("Posts: {} · Units: {}", info.posts, info.units));
+                for st in &info.states {
+                    ui.label(format!(
+                        "  {} {}: {} posts, {} units, {:.0} km network",
+                        st.code, st.name, st.posts, st.units, st.network_km
+                    ));
+                }
+                ui.separator();
+                ui.strong("Layers");
+                let swatch = |ui: &mut egui::Ui, c: [u8; 3]| {
+                    let (r, p) = ui.allocate_painter(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                    p.rect_filled(
+                        r.rect.shrink(2.0),
+                        2.0,
+                        egui::Color32::from_rgb(c[0], c[1], c[2]),
+                    );
+                };
+                ui.horizontal(|ui| {
+                    swatch(ui, view::GREEN_BORDER);
+                    swatch(ui, view::BLUE_BORDER);
+                    ui.checkbox(&mut layers.border, "Border (green / blue)");
+                });
+                ui.checkbox(&mut layers.sides, "Sides of the border");
+                for (i, st) in s.states.iter().enumerate() {
+                    if let Some(on) = layers.network.get_mut(i) {
+                        ui.horizontal(|ui| {
+                            swatch(ui, st.colour);
+                            ui.checkbox(on, format!("{} patrol network", st.name));
+                        });
+                    }
+                }
+                ui.horizontal(|ui| {
+                    swatch(ui, view::ROUTE);
+                    ui.checkbox(&mut layers.routes, "Informal routes");
+                });
+                ui.horizontal(|ui| {
+                    swatch(ui, view::CROSSING);
+                    ui.checkbox(&mut layers.crossings, "Official crossings");
+                });
+                ui.checkbox(&mut layers.posts, "Observation posts");
+                ui.checkbox(&mut layers.labels, "Labels");
+                ui.separator();
+                assessment_panel(ui, &mut layers, &job, &mut zoom_to);
+                ui.separator();
+                let mut by_idleness = layers.colouring == BorderColouring::Idleness;
+                plan::plan_panel(ui, &mut plan_job, &mut by_idleness);
+                if by_idleness {
+                    layers.colouring = BorderColouring::Idleness;
+                } else if layers.colouring == BorderColouring::Idleness {
+                    layers.colouring = BorderColouring::Kind;
+                }
+                ui.separator();
+                ui.small("Drag to pan · wheel or +/- to zoom · F to fit");
+                if let Some(c) = &cursor.0 {
+                    ui.monospace(c);
+                }
             });
-            ui.horizontal(|ui| {
-                swatch(ui, view::CROSSING);
-                ui.checkbox(&mut layers.crossings, "Official crossings");
-            });
-            ui.checkbox(&mut layers.posts, "Observation posts");
-            ui.checkbox(&mut layers.labels, "Labels");
-            ui.separator();
-            assessment_panel(ui, &mut layers, &job, &mut zoom_to);
-            ui.separator();
-            ui.small("Drag to pan · wheel or +/- to zoom · F to fit");
-            if let Some(c) = &cursor.0 {
-                ui.monospace(c);
-            }
         });
     // Point symbols and labels over the map (egui draws above the scene).
     let (cam, gt) = *camera;
@@ -624,6 +685,31 @@ fn side_panel(
                     q + egui::vec2(10.0, -6.0),
                     egui::Align2::LEFT_BOTTOM,
                     p.id.as_str(),
+                    font.clone(),
+                    egui::Color32::from_rgb(20, 20, 20),
+                );
+            }
+        }
+    }
+    // Units on patrol at the slider's time.
+    if let Some(p) = plan_job.current().filter(|_| plan_job.show) {
+        for u in &p.units {
+            let Some(xy) = u.position_at(plan_job.time_s) else {
+                continue;
+            };
+            let Some(q) = to_screen(xy) else { continue };
+            let colour = s.states[u.state.min(s.states.len() - 1)].colour;
+            painter.circle(
+                q,
+                7.0,
+                c32(colour),
+                egui::Stroke::new(2.0, egui::Color32::WHITE),
+            );
+            if layers.labels {
+                painter.text(
+                    q + egui::vec2(9.0, 4.0),
+                    egui::Align2::LEFT_TOP,
+                    &u.id,
                     font.clone(),
                     egui::Color32::from_rgb(20, 20, 20),
                 );
@@ -712,6 +798,16 @@ fn assessment_panel(
                 sw(ui, view::risk_colour(1.0), "high risk");
             });
         }
+        BorderColouring::Idleness => {
+            ui.horizontal(|ui| {
+                sw(ui, view::risk_colour(0.0), "visited often");
+                sw(ui, view::risk_colour(1.0), "once a day");
+            });
+            ui.horizontal(|ui| {
+                sw(ui, view::COVERED, "posts watch");
+                sw(ui, view::UNPATROLLED, "out of reach");
+            });
+        }
         BorderColouring::Kind => {}
     }
     let Some(v) = a.views.get(layers.view.min(a.views.len() - 1)) else {
@@ -757,6 +853,7 @@ fn screenshot_driver(
     mut job: ResMut<ScreenshotJob>,
     layers: Res<LayerToggles>,
     assess: Res<AssessJob>,
+    plan_job: Res<PlanJob>,
     mut exit: MessageWriter<AppExit>,
 ) {
     let Some(path) = job.path.clone() else { return };
@@ -764,7 +861,7 @@ fn screenshot_driver(
     // Wait for the assessment when the view shows it; then let a few frames
     // pass so egui, the gizmos and the overlay are laid out and drawn.
     let needs_assessment = layers.colouring != BorderColouring::Kind || layers.viewsheds;
-    if needs_assessment && assess.running() {
+    if (needs_assessment && assess.running()) || plan_job.running() {
         job.frames = 0;
     }
     if !job.requested && job.frames >= 8 {

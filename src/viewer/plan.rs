@@ -1,0 +1,205 @@
+//! The patrol plan in the viewer: both modes (joint, independent) planned
+//! off the frame in Bevy's async compute pool; routes per unit, units moving
+//! on a time slider (play/pause, speed), idleness colouring of the border.
+
+use super::MapData;
+use crate::plan::{PlanLayers, PlanMode, PlanOptions, Planner};
+use bevy::prelude::*;
+use bevy::tasks::{futures::check_ready, AsyncComputeTaskPool, Task};
+
+type Both = (PlanLayers, PlanLayers);
+
+/// The planning job, its results and the timeline.
+#[derive(Resource)]
+pub struct PlanJob {
+    pub(super) task: Option<Task<Result<Both, String>>>,
+    /// (joint, independent).
+    pub result: Option<Both>,
+    pub error: Option<String>,
+    /// Which plan is shown.
+    pub mode: PlanMode,
+    pub show: bool,
+    /// Time on the slider, seconds from the plan's start.
+    pub time_s: f64,
+    pub playing: bool,
+    /// Plan seconds per real second.
+    pub speed: f64,
+}
+
+impl Default for PlanJob {
+    fn default() -> Self {
+        PlanJob {
+            task: None,
+            result: None,
+            error: None,
+            mode: PlanMode::Joint,
+            show: true,
+            time_s: 8.0 * 3600.0 + 1800.0,
+            playing: false,
+            speed: 1800.0,
+        }
+    }
+}
+
+impl PlanJob {
+    pub fn running(&self) -> bool {
+        self.task.is_some()
+    }
+    /// The plan shown.
+    pub fn current(&self) -> Option<&PlanLayers> {
+        let (j, i) = self.result.as_ref()?;
+        Some(match self.mode {
+            PlanMode::Joint => j,
+            PlanMode::Independent => i,
+        })
+    }
+}
+
+pub fn start_plan(mut job: ResMut<PlanJob>, map: Res<MapData>) {
+    if map.scenario.units.is_empty() {
+        job.error = Some("no units in the scenario".into());
+        return;
+    }
+    let s = map.scenario.clone();
+    job.task = Some(AsyncComputeTaskPool::get().spawn(async move {
+        let one = |mode| -> Result<PlanLayers, String> {
+            let pl = Planner::new(
+                &s,
+                PlanOptions {
+                    mode,
+                    seed: s.seed,
+                    ..PlanOptions::default()
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(pl.layers(&pl.solve()))
+        };
+        Ok((one(PlanMode::Joint)?, one(PlanMode::Independent)?))
+    }));
+}
+
+pub fn poll_plan(mut job: ResMut<PlanJob>) {
+    let Some(task) = job.task.as_mut() else {
+        return;
+    };
+    let Some(done) = check_ready(task) else {
+        return;
+    };
+    job.task = None;
+    match done {
+        Ok(b) => job.result = Some(b),
+        Err(e) => job.error = Some(e),
+    }
+}
+
+/// Advance the timeline while playing (wraps at the horizon).
+pub fn advance_time(mut job: ResMut<PlanJob>, time: Res<Time>) {
+    if !job.playing {
+        return;
+    }
+    let Some(h) = job.current().map(|p| p.horizon_s) else {
+        return;
+    };
+    let t = job.time_s + time.delta_secs_f64() * job.speed;
+    job.time_s = if t > h { t - h } else { t };
+}
+
+/// "day 1 08:30".
+pub fn clock(t: f64) -> String {
+    let m = (t / 60.0).round() as i64;
+    format!("day {} {:02}:{:02}", m / 1440 + 1, (m % 1440) / 60, m % 60)
+}
+
+/// Parse "HH:MM" (day 1) or "D HH:MM" into seconds.
+pub fn parse_clock(s: &str) -> Option<f64> {
+    let (day, hm) = match s.trim().split_once(' ') {
+        Some((d, hm)) => (d.parse::<f64>().ok()? - 1.0, hm),
+        None => (0.0, s.trim()),
+    };
+    let (h, m) = hm.split_once(':')?;
+    let (h, m) = (h.parse::<f64>().ok()?, m.parse::<f64>().ok()?);
+    (day >= 0.0 && (0.0..24.0).contains(&h) && (0.0..60.0).contains(&m))
+        .then_some(day * 86_400.0 + h * 3600.0 + m * 60.0)
+}
+
+/// The plan part of the side panel.
+pub fn plan_panel(ui: &mut bevy_egui::egui::Ui, job: &mut PlanJob, colour_by_idleness: &mut bool) {
+    use bevy_egui::egui;
+    ui.strong("Patrol plan (24 h)");
+    if job.running() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("planning both modes…");
+        });
+        return;
+    }
+    if let Some(e) = &job.error {
+        ui.colored_label(egui::Color32::from_rgb(180, 0, 0), e);
+        return;
+    }
+    let Some((j, i)) = job.result.clone() else {
+        return;
+    };
+    ui.checkbox(&mut job.show, "Show routes and units");
+    ui.horizontal(|ui| {
+        ui.radio_value(&mut job.mode, PlanMode::Joint, "Joint");
+        ui.radio_value(&mut job.mode, PlanMode::Independent, "Independent");
+    });
+    ui.checkbox(colour_by_idleness, "Colour border by idleness");
+    let p = job.current().cloned().unwrap_or(j.clone());
+    ui.label(format!(
+        "Worst risk-weighted idleness: {:.0} min",
+        p.worst_idleness_min
+    ));
+    ui.label(format!(
+        "  joint {:.0} · independent {:.0} min",
+        j.worst_idleness_min, i.worst_idleness_min
+    ));
+    ui.label(format!(
+        "  baseline {:.0} · lower bound {:.0} min",
+        p.baseline_worst_idleness_min, p.lower_bound_worst_idleness_min
+    ));
+    if p.unvisited > 0 {
+        ui.label(format!("  {} watch points never visited", p.unvisited));
+    }
+    let h = p.horizon_s;
+    ui.horizontal(|ui| {
+        if ui
+            .button(if job.playing { "⏸ Pause" } else { "▶ Play" })
+            .clicked()
+        {
+            job.playing = !job.playing;
+        }
+        ui.label(clock(job.time_s));
+    });
+    ui.add(
+        egui::Slider::new(&mut job.time_s, 0.0..=h)
+            .show_value(false)
+            .text("time"),
+    );
+    ui.horizontal(|ui| {
+        ui.label("speed");
+        for (label, v) in [("×600", 600.0), ("×1800", 1800.0), ("×3600", 3600.0)] {
+            ui.radio_value(&mut job.speed, v, label);
+        }
+    });
+    let on_duty = p
+        .units
+        .iter()
+        .filter(|u| u.position_at(job.time_s).is_some())
+        .count();
+    ui.label(format!("{on_duty} of {} units on patrol", p.units.len()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_round_trip() {
+        assert_eq!(clock(8.5 * 3600.0), "day 1 08:30");
+        assert_eq!(parse_clock("08:30"), Some(8.5 * 3600.0));
+        assert_eq!(parse_clock("2 00:15"), Some(86_400.0 + 900.0));
+        assert_eq!(parse_clock("25:00"), None);
+    }
+}
