@@ -46,6 +46,10 @@ enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        /// Also plan patrols (joint or independent, 24 h) and add their
+        /// visits and idleness to each segment.
+        #[arg(long)]
+        patrols: Option<String>,
         #[command(flatten)]
         opts: AssessArgs,
     },
@@ -446,11 +450,36 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             scenario,
             out,
             json,
+            patrols,
             opts,
         }) => {
             let (s, warnings) = scenario::load_ok(&scenario)?;
             print_problems(&warnings);
-            let a = borderwatch::assess::assess(&s, &opts.options())?;
+            let mut a = borderwatch::assess::assess(&s, &opts.options())?;
+            if let Some(mode) = patrols {
+                use borderwatch::plan::{PlanMode, PlanOptions, Planner};
+                let mode = match mode.as_str() {
+                    "joint" => PlanMode::Joint,
+                    "independent" => PlanMode::Independent,
+                    other => {
+                        return Err(borderwatch::error::Error::Other(format!(
+                            "--patrols must be joint or independent, found {other:?}"
+                        )))
+                    }
+                };
+                let pl = Planner::new(
+                    &s,
+                    PlanOptions {
+                        mode,
+                        seed: s.seed,
+                        watch_m: opts.segment_m,
+                        assess: opts.options(),
+                        ..PlanOptions::default()
+                    },
+                )?;
+                let r = pl.solve();
+                pl.join_assessment(&r, &mut a)?;
+            }
             let written = borderwatch::report::write_assessment(&s, &a, &out)?;
             if json {
                 println!(
@@ -460,6 +489,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             } else {
                 for w in &a.warnings {
                     eprintln!("warning: {w}");
+                }
+                if let Some(p) = &a.patrol {
+                    println!(
+                        "patrols ({} plan, {} h): worst risk-weighted idleness {:.0} min, mean {:.0} min; {} segments out of every unit's reach",
+                        p.mode, p.hours, p.worst_idleness_min, p.mean_idleness_min, p.unreachable_segments
+                    );
                 }
                 println!(
                     "{} segments; line of sight: {}",

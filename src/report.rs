@@ -81,9 +81,22 @@ pub fn segments_csv(_s: &Scenario, a: &Assessment) -> Result<String> {
         .iter()
         .map(|x| x.to_string()),
     );
+    if a.patrol.is_some() {
+        head.extend(
+            [
+                "patrolled",
+                "patrol_visits",
+                "patrol_max_gap_min",
+                "patrol_weighted_gap_min",
+                "patrol_units",
+            ]
+            .iter()
+            .map(|x| x.to_string()),
+        );
+    }
     w.write_record(&head)
         .map_err(|e| Error::Other(e.to_string()))?;
-    for r in &a.segments {
+    for (i, r) in a.segments.iter().enumerate() {
         let g = &r.segment;
         let mut row = vec![
             g.id.clone(),
@@ -125,6 +138,15 @@ pub fn segments_csv(_s: &Scenario, a: &Assessment) -> Result<String> {
                 .collect::<Vec<_>>()
                 .join(" "),
         );
+        if let Some(sp) = a.patrol.as_ref().and_then(|p| p.per_segment.get(i)) {
+            row.extend([
+                sp.patrolled.to_string(),
+                sp.visits.to_string(),
+                format!("{:.1}", sp.max_gap_min),
+                format!("{:.1}", sp.weighted_gap_min),
+                sp.units.join(" "),
+            ]);
+        }
         w.write_record(&row)
             .map_err(|e| Error::Other(e.to_string()))?;
     }
@@ -136,13 +158,21 @@ pub fn coverage_geojson(_s: &Scenario, a: &Assessment) -> String {
     let feats: Vec<Value> = a
         .segments
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let g = &r.segment;
             let mut p = props! {"segment" => g.id, "from_km" => r3(g.from_km), "to_km" => r3(g.to_km), "kind" => g.kind.as_str(), "risk" => r.risk.score, "posts_seeing" => posts_seeing(r)};
             for (v, d) in &r.detect {
                 p.insert(format!("p_day_{v}"), json!(r3(d.day)));
                 p.insert(format!("p_night_{v}"), json!(r3(d.night)));
                 p.insert(format!("covered_{v}"), json!(d.both() >= a.options.threshold));
+            }
+            if let Some(sp) = a.patrol.as_ref().and_then(|p| p.per_segment.get(i)) {
+                p.insert("patrolled".into(), json!(sp.patrolled));
+                p.insert("patrol_visits".into(), json!(sp.visits));
+                p.insert("patrol_max_gap_min".into(), json!(sp.max_gap_min));
+                p.insert("patrol_weighted_gap_min".into(), json!(sp.weighted_gap_min));
+                p.insert("patrol_units".into(), json!(sp.units.join(" ")));
             }
             feature(line_geometry(&g.lonlat), p)
         })
@@ -200,6 +230,7 @@ pub fn summary_json(a: &Assessment) -> Value {
             "uncovered_route_crossings": v.uncovered_route_crossings,
             "gaps": v.gaps.len(),
         })).collect::<Vec<_>>(),
+        "patrol": a.patrol,
         "warnings": a.warnings,
     })
 }
@@ -406,6 +437,11 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
         let _ = write!(h, "<p>Cooperation: with both States' posts together, {:.1} % of the border is watched around the clock, against {:.1} % for the better-covered State alone (ISACS 05.60, 11.5.4).</p>", j.covered_pct.total, best_alone);
     }
 
+    if let Some(p) = &a.patrol {
+        let patrolled = p.per_segment.iter().filter(|x| x.patrolled).count();
+        let _ = write!(h, "<h2>Patrols ({} plan, {} h)</h2><p>{} of {} segments need patrols and are reached by a unit within its shift; {} are out of every unit's reach. Worst risk-weighted idleness {:.0} min, mean {:.0} min (columns <code>patrol_*</code> of <code>segments.csv</code>).</p>",
+            esc(&p.mode), p.hours, patrolled, a.segments.len(), p.unreachable_segments, p.worst_idleness_min, p.mean_idleness_min);
+    }
     if let Some(v) = a.view("joint") {
         h.push_str("<h2>Ranked gaps (both States' posts)</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>kind</th><th>mean risk</th><th>risk × km</th><th class=l>unwatched informal routes</th><th class=l>why the risk (highest-risk segment)</th></tr>");
         for g in v.gaps.iter().take(25) {

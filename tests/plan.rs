@@ -270,17 +270,17 @@ fn multi_day_plans_repeat_shifts_with_rest() {
     let (s, _) = run_plan(
         &sc,
         d.path(),
-        &["--hours", "72", "--start", "2026-12-01T06:00:00Z"],
+        &["--hours", "168", "--start", "2026-12-01T06:00:00Z"],
     );
-    assert_eq!(s["hours"].as_f64().unwrap(), 72.0);
+    assert_eq!(s["hours"].as_f64().unwrap(), 168.0);
     assert_eq!(
         s["mixed_strategy"]["unpredictability"]["daily_draws"]
             .as_array()
             .unwrap()
             .len(),
-        3
+        7
     );
-    check_plan_geojson(&sc, d.path(), 72.0);
+    check_plan_geojson(&sc, d.path(), 168.0);
     let gpx = std::fs::read_to_string(d.path().join("gpx/LI-F1.gpx")).unwrap();
     assert!(gpx.contains("<time>2026-12-01T"), "GPX has clock times");
     let html = std::fs::read_to_string(d.path().join("orders/LI-F1.html")).unwrap();
@@ -385,4 +385,55 @@ fn no_units_is_an_error_naming_the_field() {
     assert!(!o.status.success());
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("no units to plan") && e.contains("units"), "{e}");
+}
+
+#[test]
+fn assessment_gap_map_gains_patrol_idleness() {
+    let sc = repo().join("scenarios/liechtenstein-switzerland.toml");
+    let d = tempfile::tempdir().unwrap();
+    let o = Command::new(bin())
+        .arg("assess")
+        .arg(&sc)
+        .arg("--out")
+        .arg(d.path())
+        .args(["--patrols", "joint", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sum: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(sum["patrol"]["mode"], "joint");
+    let mut rd = csv::Reader::from_path(d.path().join("segments.csv")).unwrap();
+    let head = rd.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let (pc, vc, gc, uc) = (
+        col("patrolled"),
+        col("patrol_visits"),
+        col("patrol_max_gap_min"),
+        col("patrol_units"),
+    );
+    let (mut patrolled, mut visited) = (0, 0);
+    for r in rd.records() {
+        let r = r.unwrap();
+        let visits: usize = r[vc].parse().unwrap();
+        let gap: f64 = r[gc].parse().unwrap();
+        assert!((0.0..=1440.0).contains(&gap));
+        if &r[pc] == "true" {
+            patrolled += 1;
+        }
+        if visits > 0 {
+            visited += 1;
+            assert!(!r[uc].is_empty(), "visited by nobody?");
+            assert!(gap <= 1440.0);
+        }
+    }
+    assert!(
+        patrolled > 50 && visited > 50,
+        "{patrolled} patrolled, {visited} visited"
+    );
+    let cov: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("coverage.geojson")).unwrap())
+            .unwrap();
+    assert!(cov["features"][0]["properties"]["patrol_max_gap_min"].is_number());
+    let html = std::fs::read_to_string(d.path().join("report.html")).unwrap();
+    assert!(html.contains("Patrols (joint plan, 24 h)"));
 }

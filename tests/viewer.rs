@@ -386,7 +386,10 @@ fn plan_view_moves_units_and_colours_idleness() {
         hit += img.near(x, y, 3, want, 45) as usize;
     }
     assert!(grey > 5 && all > 100, "{grey} unreachable of {all}");
-    assert!(hit as f64 >= 0.8 * all as f64, "idleness colours at {hit} of {all}");
+    assert!(
+        hit as f64 >= 0.8 * all as f64,
+        "idleness colours at {hit} of {all}"
+    );
     // Each unit on patrol at 10:30 is drawn at its place: a disc in its
     // State's colour ringed in white.
     let t = 10.5 * 3600.0;
@@ -399,8 +402,16 @@ fn plan_view_moves_units_and_colours_idleness() {
     for (u, xy) in &on {
         let (x, y) = px(&s, *xy);
         let colour = s.states[u.state].colour;
-        assert!(img.near(x, y, 2, colour, 40), "{} not drawn at ({x:.0}, {y:.0})", u.id);
-        assert!(img.near(x, y, 9, [255, 255, 255], 20), "{} has no white ring", u.id);
+        assert!(
+            img.near(x, y, 2, colour, 40),
+            "{} not drawn at ({x:.0}, {y:.0})",
+            u.id
+        );
+        assert!(
+            img.near(x, y, 9, [255, 255, 255], 20),
+            "{} has no white ring",
+            u.id
+        );
     }
     let keep = repo().join("target/screenshots");
     std::fs::create_dir_all(&keep).unwrap();

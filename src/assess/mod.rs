@@ -642,6 +642,36 @@ pub struct Assessment {
     /// Each post's line of sight (viewshed when there is a DEM).
     #[serde(skip)]
     pub sights: Vec<PostSight>,
+    /// Patrol coverage joined from a plan (`assess --patrols`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patrol: Option<PatrolJoin>,
+}
+
+/// A patrol plan's coverage of the segments.
+#[derive(Clone, Debug, Serialize)]
+pub struct PatrolJoin {
+    pub mode: String,
+    pub hours: f64,
+    pub worst_idleness_min: f64,
+    pub mean_idleness_min: f64,
+    /// Segments no unit can reach within a shift (and the posts leave open).
+    pub unreachable_segments: usize,
+    /// Aligned with `segments`.
+    #[serde(skip)]
+    pub per_segment: Vec<SegmentPatrol>,
+}
+
+/// One segment's patrol figures.
+#[derive(Clone, Debug, Serialize)]
+pub struct SegmentPatrol {
+    /// Patrols needed here (risk left open by the posts) and some unit can reach it.
+    pub patrolled: bool,
+    pub visits: usize,
+    /// Longest time without a visit, minutes.
+    pub max_gap_min: f64,
+    /// × risk weight / highest weight.
+    pub weighted_gap_min: f64,
+    pub units: Vec<String>,
 }
 
 impl Assessment {
@@ -779,6 +809,7 @@ pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessmen
         route_crossings,
         terrain,
         sights,
+        patrol: None,
     })
 }
 

@@ -1116,6 +1116,65 @@ impl Planner<'_> {
     }
 }
 
+impl Planner<'_> {
+    /// Join a plan's idleness to an assessment cut the same way (segment
+    /// length = `watch_m`): per segment visits, gaps and units.
+    pub fn join_assessment(
+        &self,
+        r: &solve::PlanResult,
+        a: &mut crate::assess::Assessment,
+    ) -> Result<()> {
+        let by_id: HashMap<&str, usize> = self
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i))
+            .collect();
+        let mut per_segment = Vec::with_capacity(a.segments.len());
+        for seg in &a.segments {
+            let Some(&p) = by_id.get(seg.segment.id.as_str()) else {
+                return Err(Error::Other(format!(
+                    "segment {} has no watch point: plan with --watch-m equal to the assessment's --segment-m",
+                    seg.segment.id
+                )));
+            };
+            let e = &r.eval.per_point[p];
+            let mut units: Vec<String> = r
+                .plan
+                .tracks
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.visits.iter().any(|v| v.0 == p))
+                .map(|(k, _)| {
+                    self.s.units[self.units[r.plan.units[k]].unit]
+                        .id
+                        .to_string()
+                })
+                .collect();
+            units.dedup();
+            per_segment.push(crate::assess::SegmentPatrol {
+                patrolled: e.counted,
+                visits: e.visits,
+                max_gap_min: r1(e.max_gap_s / 60.0),
+                weighted_gap_min: r1(e.weight_norm * e.max_gap_s / 60.0),
+                units,
+            });
+        }
+        let jv = self.joint_view();
+        a.patrol = Some(crate::assess::PatrolJoin {
+            mode: self.o.mode.as_str().into(),
+            hours: self.o.hours,
+            worst_idleness_min: r.eval.worst_idleness_min,
+            mean_idleness_min: r.eval.mean_idleness_min,
+            unreachable_segments: (0..self.points.len())
+                .filter(|&p| !r.counted[p] && self.points[p].weight[jv] > 0.0)
+                .count(),
+            per_segment,
+        });
+        Ok(())
+    }
+}
+
 /// Candidates from a tree: (watch point, node, seconds) for every watch
 /// point whose visit node the tree reached.
 fn cands_of(

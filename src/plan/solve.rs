@@ -298,7 +298,10 @@ impl Planner<'_> {
                 } else {
                     0.0
                 },
-                in_mix: e.worst_idleness_min <= limit + 1e-9,
+                // over several days, every day's shifts start at the same
+                // times (rest between shifts stays 24 h − shift)
+                in_mix: e.worst_idleness_min <= limit + 1e-9
+                    && (self.days == 1 || c.1.offsets == cands[bi].1.offsets),
             })
             .collect();
         let mix: Vec<usize> = variants
