@@ -623,6 +623,7 @@ fn side_panel(
                 }
             });
         });
+    plan::timeline_bar(ctx, &mut plan_job, PANEL_WIDTH_PX as f32);
     // Point symbols and labels over the map (egui draws above the scene).
     let (cam, gt) = *camera;
     let painter = ctx.layer_painter(egui::LayerId::background());

@@ -162,33 +162,49 @@ pub fn plan_panel(ui: &mut bevy_egui::egui::Ui, job: &mut PlanJob, colour_by_idl
     if p.unvisited > 0 {
         ui.label(format!("  {} watch points never visited", p.unvisited));
     }
-    let h = p.horizon_s;
-    ui.horizontal(|ui| {
-        if ui
-            .button(if job.playing { "⏸ Pause" } else { "▶ Play" })
-            .clicked()
-        {
-            job.playing = !job.playing;
-        }
-        ui.label(clock(job.time_s));
-    });
-    ui.add(
-        egui::Slider::new(&mut job.time_s, 0.0..=h)
-            .show_value(false)
-            .text("time"),
-    );
-    ui.horizontal(|ui| {
-        ui.label("speed");
-        for (label, v) in [("×600", 600.0), ("×1800", 1800.0), ("×3600", 3600.0)] {
-            ui.radio_value(&mut job.speed, v, label);
-        }
-    });
     let on_duty = p
         .units
         .iter()
         .filter(|u| u.position_at(job.time_s).is_some())
         .count();
-    ui.label(format!("{on_duty} of {} units on patrol", p.units.len()));
+    ui.label(format!(
+        "{on_duty} of {} units on patrol at {}",
+        p.units.len(),
+        clock(job.time_s)
+    ));
+    ui.small("Timeline: the bar at the bottom of the map.");
+}
+
+/// The timeline bar along the bottom of the map: play/pause, clock, time
+/// slider over the horizon, speed.
+pub fn timeline_bar(ctx: &bevy_egui::egui::Context, job: &mut PlanJob, left_px: f32) {
+    use bevy_egui::egui;
+    let Some(h) = job.current().filter(|_| job.show).map(|p| p.horizon_s) else {
+        return;
+    };
+    let screen = ctx.viewport_rect();
+    let width = (screen.width() - left_px - 40.0).max(200.0);
+    egui::Area::new("timeline".into())
+        .fixed_pos(egui::pos2(left_px + 20.0, screen.bottom() - 52.0))
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_width(width);
+                ui.horizontal(|ui| {
+                    if ui
+                        .button(if job.playing { "⏸ Pause" } else { "▶ Play" })
+                        .clicked()
+                    {
+                        job.playing = !job.playing;
+                    }
+                    ui.monospace(clock(job.time_s));
+                    ui.spacing_mut().slider_width = (width - 330.0).max(80.0);
+                    ui.add(egui::Slider::new(&mut job.time_s, 0.0..=h).show_value(false));
+                    for (label, v) in [("×600", 600.0), ("×1800", 1800.0), ("×3600", 3600.0)] {
+                        ui.radio_value(&mut job.speed, v, label);
+                    }
+                });
+            });
+        });
 }
 
 #[cfg(test)]
