@@ -266,7 +266,7 @@ pub fn map_svg(s: &Scenario, a: &Assessment, width: f64, height: f64) -> String 
         return String::new();
     };
     let fit = crate::view::fit((min, max), width, height);
-    let px = |p: geo::Coord| crate::view::world_to_px(&fit, p, width, height, 0.0);
+    let px = |p: geo::Coord| crate::view::world_to_px(&fit, p, width, height, 0.0, 0.0);
     let th = a.options.threshold;
     let vi = a.views.len() - 1; // joint
     let mut svg = String::new();

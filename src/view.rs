@@ -6,6 +6,8 @@ use geo::Coord;
 
 /// Width of the viewer's side panel in logical pixels.
 pub const PANEL_WIDTH_PX: f64 = 300.0;
+/// Height of the viewer's timeline bar along the bottom of the map.
+pub const TIMELINE_PX: f64 = 60.0;
 
 /// A 2D view: the world point at the centre of the map area and the scale.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,11 +42,19 @@ pub fn frame_bbox(s: &Scenario) -> Option<(Coord, Coord)> {
 }
 
 /// Where a world point lands in a window of `win_w`×`win_h` pixels whose
-/// left `panel_px` are covered by the side panel and whose map area is
-/// centred on `fit.centre` (pixel y grows downwards).
-pub fn world_to_px(fit: &ViewFit, p: Coord, win_w: f64, win_h: f64, panel_px: f64) -> (f64, f64) {
+/// left `panel_px` are covered by the side panel and bottom `bottom_px` by
+/// the timeline, and whose map area is centred on `fit.centre` (pixel y
+/// grows downwards).
+pub fn world_to_px(
+    fit: &ViewFit,
+    p: Coord,
+    win_w: f64,
+    win_h: f64,
+    panel_px: f64,
+    bottom_px: f64,
+) -> (f64, f64) {
     let cx = panel_px + (win_w - panel_px) / 2.0;
-    let cy = win_h / 2.0;
+    let cy = (win_h - bottom_px) / 2.0;
     (
         cx + (p.x - fit.centre.x) / fit.metres_per_px,
         cy - (p.y - fit.centre.y) / fit.metres_per_px,
@@ -107,9 +117,9 @@ mod tests {
         );
         assert_eq!(f.centre, Coord { x: 500.0, y: 250.0 });
         assert!((f.metres_per_px - 11.0).abs() < 1e-9);
-        let (x, y) = world_to_px(&f, Coord { x: 500.0, y: 250.0 }, 400.0, 100.0, 300.0);
+        let (x, y) = world_to_px(&f, Coord { x: 500.0, y: 250.0 }, 400.0, 100.0, 300.0, 0.0);
         assert_eq!((x, y), (350.0, 50.0));
-        let (_, y) = world_to_px(&f, Coord { x: 500.0, y: 360.0 }, 400.0, 100.0, 300.0);
+        let (_, y) = world_to_px(&f, Coord { x: 500.0, y: 360.0 }, 400.0, 100.0, 300.0, 0.0);
         assert!((y - 40.0).abs() < 1e-9, "north is up");
     }
 }

@@ -125,9 +125,16 @@ fn px(s: &Scenario, p: Coord) -> (f64, f64) {
     let fit = view::fit(
         view::frame_bbox(s).unwrap(),
         W as f64 - view::PANEL_WIDTH_PX,
-        H as f64,
+        H as f64 - view::TIMELINE_PX,
     );
-    view::world_to_px(&fit, p, W as f64, H as f64, view::PANEL_WIDTH_PX)
+    view::world_to_px(
+        &fit,
+        p,
+        W as f64,
+        H as f64,
+        view::PANEL_WIDTH_PX,
+        view::TIMELINE_PX,
+    )
 }
 
 /// Share of border vertices (away from the panel) with the kind's colour

@@ -260,7 +260,7 @@ fn configure_gizmos(mut store: ResMut<GizmoConfigStore>) {
 /// The map area's view after fitting, for the initial camera.
 fn initial_fit(map: &MapData, w: f64, h: f64) -> ViewFit {
     let bbox = view::frame_bbox(&map.scenario).unwrap_or_default();
-    view::fit(bbox, w - PANEL_WIDTH_PX, h)
+    view::fit(bbox, w - PANEL_WIDTH_PX, h - view::TIMELINE_PX)
 }
 
 fn place_camera(fit: &ViewFit, w: f64, tf: &mut Transform, proj: &mut Projection) {
@@ -269,7 +269,8 @@ fn place_camera(fit: &ViewFit, w: f64, tf: &mut Transform, proj: &mut Projection
     let shift = PANEL_WIDTH_PX / 2.0 * fit.metres_per_px;
     let _ = w;
     tf.translation.x = (fit.centre.x - shift) as f32;
-    tf.translation.y = fit.centre.y as f32;
+    // ... and TIMELINE/2 pixels above it.
+    tf.translation.y = (fit.centre.y - view::TIMELINE_PX / 2.0 * fit.metres_per_px) as f32;
     if let Projection::Orthographic(o) = proj {
         o.scale = fit.metres_per_px as f32;
     }
@@ -308,7 +309,7 @@ fn camera_controls(
     if let Some(bbox) = zoom_to.0.take() {
         let (w, h) = (window.width() as f64, window.height() as f64);
         let bbox = crate::model::expand(bbox, 400.0);
-        let fit = view::fit(bbox, w - PANEL_WIDTH_PX, h);
+        let fit = view::fit(bbox, w - PANEL_WIDTH_PX, h - view::TIMELINE_PX);
         place_camera(&fit, w, &mut tf, &mut proj);
         return;
     }
