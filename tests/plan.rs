@@ -210,6 +210,11 @@ fn plans_for_both_shipped_scenarios_respect_speeds_and_shifts_and_joint_is_no_wo
             indep["worst_idleness_min"].as_f64().unwrap(),
         );
         assert!(wj <= wi, "{name}: joint {wj} worse than independent {wi}");
+        // joint mode reports the very plan `--mode independent` issues
+        assert_eq!(
+            joint["independent"]["worst_idleness_min"].as_f64().unwrap(),
+            wi
+        );
     }
 }
 

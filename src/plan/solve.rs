@@ -52,6 +52,14 @@ pub struct Unpredictability {
     pub daily_draws: Vec<usize>,
 }
 
+struct Issue {
+    plan: Plan,
+    eval: Eval,
+    best_eval: Eval,
+    variants: Vec<VariantInfo>,
+    unpredictability: Unpredictability,
+}
+
 /// Result of `plan`.
 pub struct PlanResult {
     /// The issued plan (each day from the variant drawn for it).
@@ -231,39 +239,19 @@ impl Planner<'_> {
         }
     }
 
-    /// The full planning run.
-    pub fn solve(&self) -> PlanResult {
-        let all = self.units_of(None);
-        let jv = self.joint_view();
-        let wj = self.weights(jv);
-        let counted = self.counted(&all, &wj);
-        let (indep_offsets, indep_plans) = self.independent(&all);
-        let mut cands: Vec<(String, Plan)> = Vec::new();
-        let independent_eval;
-        match self.o.mode {
-            PlanMode::Independent => {
-                independent_eval = None;
-                cands.extend(
-                    indep_plans
-                        .into_iter()
-                        .map(|p| ("independent".to_string(), p)),
-                );
-            }
-            PlanMode::Joint => {
-                let joint = self.joint(&all, &indep_offsets);
-                let ie = self.evaluate(&indep_plans[0], &wj, &counted, None);
-                independent_eval = Some(ie);
-                cands.extend(joint.into_iter().map(|p| ("joint".to_string(), p)));
-                cands.extend(
-                    indep_plans
-                        .into_iter()
-                        .map(|p| ("independent".to_string(), p)),
-                );
-            }
-        }
+    /// Choose the mix among `cands` (within `max_loss` of the best and no
+    /// worse than `cap`), draw one variant per day and assemble the plan.
+    fn issue(
+        &self,
+        all: &[usize],
+        cands: &[(String, Plan)],
+        wj: &[f64],
+        counted: &[bool],
+        cap: f64,
+    ) -> Issue {
         let evals: Vec<Eval> = cands
             .par_iter()
-            .map(|(_, p)| self.evaluate(p, &wj, &counted, None))
+            .map(|(_, p)| self.evaluate(p, wj, counted, None))
             .collect();
         let mut bi = 0;
         for i in 1..evals.len() {
@@ -272,21 +260,10 @@ impl Planner<'_> {
             }
         }
         let best = evals[bi].worst_idleness_min;
-        // In joint mode, no variant in the mix is worse than the best
-        // independent plan.
-        let cap = match &independent_eval {
-            Some(_) => evals
-                .iter()
-                .zip(&cands)
-                .filter(|(_, c)| c.0 == "independent")
-                .map(|(e, _)| e.worst_idleness_min)
-                .fold(f64::INFINITY, f64::min),
-            None => f64::INFINITY,
-        };
         let limit = (best * (1.0 + self.o.max_loss)).min(cap.max(best));
         let variants: Vec<VariantInfo> = evals
             .iter()
-            .zip(&cands)
+            .zip(cands)
             .enumerate()
             .map(|(i, (e, c))| VariantInfo {
                 index: i,
@@ -329,11 +306,11 @@ impl Planner<'_> {
             })
             .collect();
         let plan = Plan {
-            units: all.clone(),
+            units: all.to_vec(),
             offsets: cands[draws[0]].1.offsets.clone(),
             tracks,
         };
-        let eval = self.evaluate(&plan, &wj, &counted, None);
+        let eval = self.evaluate(&plan, wj, counted, None);
         // Unpredictability across the mix.
         let mut ent_sum = 0.0;
         let mut ent_n = 0;
@@ -374,6 +351,56 @@ impl Planner<'_> {
             }),
             daily_draws: draws,
         };
+        Issue {
+            plan,
+            eval,
+            best_eval: evals[bi].clone(),
+            variants,
+            unpredictability,
+        }
+    }
+
+    /// The full planning run.
+    pub fn solve(&self) -> PlanResult {
+        let all = self.units_of(None);
+        let jv = self.joint_view();
+        let wj = self.weights(jv);
+        let counted = self.counted(&all, &wj);
+        let (indep_offsets, indep_plans) = self.independent(&all);
+        let indep_cands: Vec<(String, Plan)> = indep_plans
+            .into_iter()
+            .map(|p| ("independent".to_string(), p))
+            .collect();
+        // What `--mode independent` issues, drawn with the same seed.
+        let indep = self.issue(&all, &indep_cands, &wj, &counted, f64::INFINITY);
+        let (issue, independent_eval) = match self.o.mode {
+            PlanMode::Independent => (indep, None),
+            PlanMode::Joint => {
+                let mut cands: Vec<(String, Plan)> = self
+                    .joint(&all, &indep_offsets)
+                    .into_iter()
+                    .map(|p| ("joint".to_string(), p))
+                    .collect();
+                cands.extend(indep_cands);
+                // No plan in the joint mix is worse than the independent
+                // plan; should the daily draws still end worse (several days
+                // from different variants), issue the independent plan.
+                let cap = indep.eval.worst_idleness_min;
+                let mut j = self.issue(&all, &cands, &wj, &counted, cap);
+                if indep.eval.better_than(&j.eval) {
+                    j.plan = indep.plan.clone();
+                    j.eval = indep.eval.clone();
+                }
+                (j, Some(indep.eval))
+            }
+        };
+        let Issue {
+            plan,
+            eval,
+            best_eval,
+            variants,
+            unpredictability,
+        } = issue;
         // Baseline with the independent staggering.
         let baseline = self.baseline(&all, &indep_offsets);
         let baseline_eval = self.evaluate(&baseline, &wj, &counted, None);
@@ -396,7 +423,7 @@ impl Planner<'_> {
             .collect();
         let exact = self.exact_check(&wj);
         PlanResult {
-            best_eval: evals[bi].clone(),
+            best_eval,
             plan,
             eval,
             baseline,
