@@ -410,7 +410,7 @@ table{{border-collapse:collapse;font-size:13px;margin:6px 0;width:100%}} td,th{{
             esc(ui.unit.home_post.as_str())
         );
     }
-    h.push_str("<p class=muted>Order of visits and times are planned; keep within 15 min of each time. Report deviations to the duty officer.</p></body></html>\n");
+    h.push_str("<p class=muted>Times are planned arrivals along the patrol network. This order is the variant drawn for the day from several equally good plans: keep it to those who need it — unpredictability is part of the plan.</p></body></html>\n");
     h
 }
 
