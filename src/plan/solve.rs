@@ -79,6 +79,9 @@ pub struct PlanResult {
     pub counted: Vec<bool>,
 }
 
+/// Rounds of raising the weights of the worst points (min-max refinement).
+const REWEIGHT_ROUNDS: usize = 4;
+
 fn mix_seed(seed: u64, a: u64, b: u64) -> u64 {
     // splitmix64 of the combination
     let mut z =
@@ -114,6 +117,7 @@ impl Planner<'_> {
         let mut offsets = vec![0.0; all.len()];
         let nst = self.s.states.len();
         let mut alphas = vec![1.0; nst];
+        let mut plan_w: Vec<Vec<f64>> = vec![Vec::new(); nst];
         for st in 0..nst {
             let us = self.units_of(Some(st));
             if us.is_empty() {
@@ -133,8 +137,9 @@ impl Planner<'_> {
                     }
                 })
                 .collect();
-            let (off, alpha) = self.search(&us, &w, &counted, cands);
+            let (off, alpha, pw) = self.search(&us, &w, &counted, cands);
             alphas[st] = alpha;
+            plan_w[st] = pw;
             for (i, uk) in us.iter().enumerate() {
                 let pos = all.iter().position(|x| x == uk).unwrap();
                 offsets[pos] = off[i];
@@ -157,7 +162,7 @@ impl Planner<'_> {
                         Some(self.run(
                             &us,
                             &off,
-                            &self.weights(st),
+                            &plan_w[st],
                             alphas[st],
                             noise,
                             mix_seed(seed, 100 + st as u64, v as u64),
@@ -178,7 +183,7 @@ impl Planner<'_> {
         w: &[f64],
         counted: &[bool],
         cands: Vec<Vec<f64>>,
-    ) -> (Vec<f64>, f64) {
+    ) -> (Vec<f64>, f64, Vec<f64>) {
         let combos: Vec<(usize, f64)> = (0..cands.len())
             .flat_map(|c| [1.0, 2.0, 4.0].into_iter().map(move |a| (c, a)))
             .collect();
@@ -195,7 +200,29 @@ impl Planner<'_> {
                 bi = i;
             }
         }
-        (cands[combos[bi].0].clone(), combos[bi].1)
+        let (off, alpha) = (cands[combos[bi].0].clone(), combos[bi].1);
+        // Min-max refinement: plan again with the weights of the points
+        // that set the worst idleness raised, keep what scores better on
+        // the true weights.
+        let mut best_eval = evals[bi].clone();
+        let mut best_w = w.to_vec();
+        let mut plan_w = w.to_vec();
+        let mut e = best_eval.clone();
+        for _ in 0..REWEIGHT_ROUNDS {
+            let worst = e.worst_idleness_min * 60.0;
+            for (p, pe) in e.per_point.iter().enumerate() {
+                if counted[p] && pe.weight_norm * pe.max_gap_s >= 0.9 * worst {
+                    plan_w[p] *= 1.6;
+                }
+            }
+            let plan = self.run(units, &off, &plan_w, alpha, 0.0, 0);
+            e = self.evaluate(&plan, w, counted, None);
+            if e.better_than(&best_eval) {
+                best_eval = e.clone();
+                best_w = plan_w.clone();
+            }
+        }
+        (off, alpha, best_w)
     }
 
     /// Both States' units against one shared target set.
@@ -215,13 +242,13 @@ impl Planner<'_> {
             })
             .collect();
         cands.push(indep_offsets.to_vec());
-        let (off, alpha) = self.search(all, &w, &counted, cands);
+        let (off, alpha, pw) = self.search(all, &w, &counted, cands);
         let off = &off;
         (0..self.o.variants.max(1))
             .into_par_iter()
             .map(|v| {
                 let noise = if v == 0 { 0.0 } else { 0.25 };
-                self.run(all, off, &w, alpha, noise, mix_seed(seed, 200, v as u64))
+                self.run(all, off, &pw, alpha, noise, mix_seed(seed, 200, v as u64))
             })
             .collect()
     }
