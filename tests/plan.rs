@@ -194,9 +194,29 @@ fn plans_for_both_shipped_scenarios_respect_speeds_and_shifts_and_joint_is_no_wo
             // the files a commander takes out
             let units = units_of(&sc);
             for u in units.keys() {
-                let gpx = std::fs::read_to_string(d.path().join(dir).join(format!("gpx/{u}.gpx")))
+                let gpx_path = d.path().join(dir).join(format!("gpx/{u}.gpx"));
+                // a GPX reader reads it back: one track point per vertex of
+                // the unit's path in plan.geojson
+                let g = gpx::read(std::io::BufReader::new(
+                    std::fs::File::open(&gpx_path).unwrap(),
+                ))
+                .unwrap_or_else(|e| panic!("{u}.gpx unreadable: {e}"));
+                let pts: usize = g.tracks[0].segments.iter().map(|s| s.points.len()).sum();
+                let geo: Value = serde_json::from_str(
+                    &std::fs::read_to_string(d.path().join(dir).join("plan.geojson")).unwrap(),
+                )
+                .unwrap();
+                let f = geo["features"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|f| f["properties"]["unit"] == u.as_str())
                     .unwrap();
-                assert!(gpx.contains("<trkpt") && gpx.contains("<gpx"), "{u}.gpx");
+                assert_eq!(
+                    pts,
+                    f["geometry"]["coordinates"].as_array().unwrap().len(),
+                    "{u}.gpx"
+                );
                 let html =
                     std::fs::read_to_string(d.path().join(dir).join(format!("orders/{u}.html")))
                         .unwrap();

@@ -234,9 +234,10 @@ fn liechtenstein_map_shows_the_rhine_in_blue() {
         &repo().join("scenarios/liechtenstein-switzerland.toml"),
         &out,
     );
+    // Units on patrol (discs drawn over the map) hide a few vertices.
     let (hit, all) = border_hits(&img, &s, borderwatch::model::BorderKind::Blue);
     assert!(
-        all > 50 && hit as f64 >= 0.9 * all as f64,
+        all > 50 && hit as f64 >= 0.85 * all as f64,
         "blue border drawn at {hit} of {all} vertices"
     );
     let (hit, all) = border_hits(&img, &s, borderwatch::model::BorderKind::Green);
@@ -355,72 +356,77 @@ fn coverage_view_colours_gaps_and_watched_stretches() {
 fn plan_view_moves_units_and_colours_idleness() {
     use borderwatch::plan::{PlanMode, PlanOptions, Planner};
     let d = tempfile::tempdir().unwrap();
-    let out = d.path().join("plan.png");
     let s = load("andorra-spain");
-    let img = screenshot_with(
-        &repo().join("scenarios/andorra-spain.toml"),
-        &out,
-        &["--colour", "idleness", "--time", "10:30", "--plan", "joint"],
-    );
-    // The same plan the viewer computes (same seed, same options).
-    let pl = Planner::new(
-        &s,
-        PlanOptions {
-            mode: PlanMode::Joint,
-            seed: s.seed,
-            ..PlanOptions::default()
-        },
-    )
-    .unwrap();
-    let layers = pl.layers(&pl.solve());
-    // Border coloured per watch point: idleness shade, posts' teal, or the
-    // dark grey of points out of every unit's reach.
-    let (mut hit, mut all, mut grey) = (0, 0, 0);
-    for w in &layers.points {
-        let (x, y) = px(&s, w.line[w.line.len() / 2]);
-        if x < view::PANEL_WIDTH_PX + 10.0 {
-            continue;
+    for (mode, name) in [
+        (PlanMode::Joint, "joint"),
+        (PlanMode::Independent, "independent"),
+    ] {
+        let out = d.path().join(format!("plan-{name}.png"));
+        let img = screenshot_with(
+            &repo().join("scenarios/andorra-spain.toml"),
+            &out,
+            &["--colour", "idleness", "--time", "10:30", "--plan", name],
+        );
+        // The same plan the viewer computes (same seed, same options).
+        let pl = Planner::new(
+            &s,
+            PlanOptions {
+                mode,
+                seed: s.seed,
+                ..PlanOptions::default()
+            },
+        )
+        .unwrap();
+        let layers = pl.layers(&pl.solve());
+        // Border coloured per watch point: idleness shade, posts' teal, or the
+        // dark grey of points out of every unit's reach.
+        let (mut hit, mut all, mut grey) = (0, 0, 0);
+        for w in &layers.points {
+            let (x, y) = px(&s, w.line[w.line.len() / 2]);
+            if x < view::PANEL_WIDTH_PX + 10.0 {
+                continue;
+            }
+            let want = if w.counted {
+                view::risk_colour((w.weighted_gap_s / layers.horizon_s).clamp(0.0, 1.0))
+            } else if w.posts_cover {
+                view::COVERED
+            } else {
+                grey += 1;
+                view::UNPATROLLED
+            };
+            all += 1;
+            hit += img.near(x, y, 3, want, 45) as usize;
         }
-        let want = if w.counted {
-            view::risk_colour((w.weighted_gap_s / layers.horizon_s).clamp(0.0, 1.0))
-        } else if w.posts_cover {
-            view::COVERED
-        } else {
-            grey += 1;
-            view::UNPATROLLED
-        };
-        all += 1;
-        hit += img.near(x, y, 3, want, 45) as usize;
-    }
-    assert!(grey > 5 && all > 100, "{grey} unreachable of {all}");
-    assert!(
-        hit as f64 >= 0.8 * all as f64,
-        "idleness colours at {hit} of {all}"
-    );
-    // Each unit on patrol at 10:30 is drawn at its place: a disc in its
-    // State's colour ringed in white.
-    let t = 10.5 * 3600.0;
-    let on = layers
-        .units
-        .iter()
-        .filter_map(|u| Some((u, u.position_at(t)?)))
-        .collect::<Vec<_>>();
-    assert!(!on.is_empty(), "no unit on patrol at 10:30");
-    for (u, xy) in &on {
-        let (x, y) = px(&s, *xy);
-        let colour = s.states[u.state].colour;
+        assert!(grey > 5 && all > 100, "{grey} unreachable of {all}");
         assert!(
-            img.near(x, y, 2, colour, 40),
-            "{} not drawn at ({x:.0}, {y:.0})",
-            u.id
+            hit as f64 >= 0.8 * all as f64,
+            "idleness colours at {hit} of {all}"
         );
-        assert!(
-            img.near(x, y, 9, [255, 255, 255], 20),
-            "{} has no white ring",
-            u.id
-        );
+        // Each unit on patrol at 10:30 is drawn at its place: a disc in its
+        // State's colour ringed in white.
+        let t = 10.5 * 3600.0;
+        let on = layers
+            .units
+            .iter()
+            .filter_map(|u| Some((u, u.position_at(t)?)))
+            .collect::<Vec<_>>();
+        assert!(!on.is_empty(), "no unit on patrol at 10:30");
+        for (u, xy) in &on {
+            let (x, y) = px(&s, *xy);
+            let colour = s.states[u.state].colour;
+            assert!(
+                img.near(x, y, 2, colour, 40),
+                "{} not drawn at ({x:.0}, {y:.0})",
+                u.id
+            );
+            assert!(
+                img.near(x, y, 9, [255, 255, 255], 20),
+                "{} has no white ring",
+                u.id
+            );
+        }
+        let keep = repo().join("target/screenshots");
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::copy(&out, keep.join(format!("andorra-spain-plan-{name}.png"))).unwrap();
     }
-    let keep = repo().join("target/screenshots");
-    std::fs::create_dir_all(&keep).unwrap();
-    std::fs::copy(&out, keep.join("andorra-spain-plan.png")).unwrap();
 }
