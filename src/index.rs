@@ -202,9 +202,10 @@ pub struct RouteCrossing {
     pub chainage_km: f64,
 }
 
-impl SpatialIndex {
-    pub fn build(s: &Scenario) -> Self {
-        let border = BorderIndex::new(
+impl BorderIndex {
+    /// The scenario's border stretches with their chainage.
+    pub fn of_scenario(s: &Scenario) -> Self {
+        BorderIndex::new(
             s.border
                 .iter()
                 .map(|b| {
@@ -215,7 +216,13 @@ impl SpatialIndex {
                     )
                 })
                 .collect(),
-        );
+        )
+    }
+}
+
+impl SpatialIndex {
+    pub fn build(s: &Scenario) -> Self {
+        let border = BorderIndex::of_scenario(s);
         Self {
             border,
             posts: point_tree(s.posts.iter().map(|p| p.xy)),

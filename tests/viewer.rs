@@ -368,15 +368,7 @@ fn plan_view_moves_units_and_colours_idleness() {
             &["--colour", "idleness", "--time", "10:30", "--plan", name],
         );
         // The same plan the viewer computes (same seed, same options).
-        let pl = Planner::new(
-            &s,
-            PlanOptions {
-                mode,
-                seed: s.seed,
-                ..PlanOptions::default()
-            },
-        )
-        .unwrap();
+        let pl = Planner::new(&s, PlanOptions::for_scenario(&s, mode)).unwrap();
         let layers = pl.layers(&pl.solve());
         // Border coloured per watch point: idleness shade, posts' teal, or the
         // dark grey of points out of every unit's reach.

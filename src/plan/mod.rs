@@ -98,6 +98,17 @@ pub struct PlanOptions {
     pub assess: AssessOptions,
 }
 
+impl PlanOptions {
+    /// Defaults for `mode`, seeded by the scenario's seed.
+    pub fn for_scenario(s: &Scenario, mode: PlanMode) -> Self {
+        PlanOptions {
+            mode,
+            seed: s.seed,
+            ..PlanOptions::default()
+        }
+    }
+}
+
 impl Default for PlanOptions {
     fn default() -> Self {
         PlanOptions {
@@ -344,18 +355,7 @@ impl<'a> Planner<'a> {
             })
             .collect();
         // Home posts join their graphs.
-        let bi = BorderIndex::new(
-            s.border
-                .iter()
-                .map(|b| {
-                    let cum = crate::geom::chainage::cumulative_m(&b.lonlat);
-                    (
-                        b.xy.0.clone(),
-                        cum.iter().map(|m| b.from_km + m / 1000.0).collect(),
-                    )
-                })
-                .collect(),
-        );
+        let bi = BorderIndex::of_scenario(s);
         let mut problems = Problems::default();
         let mut homes: Vec<Option<(usize, usize, NodeIndex)>> = Vec::new();
         let mut post_nodes: HashMap<(usize, String), NodeIndex> = HashMap::new();
@@ -802,15 +802,14 @@ impl<'a> Planner<'a> {
                     }
                     x = v;
                     if seq.len() == 1 {
-                        // a single point: wait there a little, then go again
+                        // a single point: stay and watch it, a visit
+                        // every 10 min
                         t += 600.0;
-                        if let Some(last) = tr.points.last_mut() {
-                            if last.0 != v {
-                                tr.points.push((v, t));
-                            } else {
-                                tr.points.push((v, t));
-                            }
+                        if t + u.to_home.time(v).unwrap_or(f64::INFINITY) > end {
+                            break;
                         }
+                        tr.points.push((v, t));
+                        tr.visits.push((seq[0], t));
                         continue;
                     }
                     let ni = i as isize + dir;

@@ -52,6 +52,11 @@ pub struct Unpredictability {
     pub daily_draws: Vec<usize>,
 }
 
+/// Simulates a stop sequence of the exact check (visits, or None).
+type SimFn<'a> = &'a dyn Fn(&[usize]) -> Option<Vec<(usize, f64)>>;
+/// Scores a visit list of the exact check.
+type ScoreFn<'a> = &'a dyn Fn(&[(usize, f64)]) -> f64;
+
 struct Issue {
     plan: Plan,
     eval: Eval,
@@ -533,8 +538,8 @@ impl Planner<'_> {
             seq: &mut Vec<usize>,
             pts: &[usize],
             max: usize,
-            sim: &dyn Fn(&[usize]) -> Option<Vec<(usize, f64)>>,
-            score: &dyn Fn(&[(usize, f64)]) -> f64,
+            sim: SimFn,
+            score: ScoreFn,
             best: &mut f64,
             tried: &mut usize,
         ) {

@@ -63,15 +63,8 @@ pub fn start_plan(mut job: ResMut<PlanJob>, map: Res<MapData>) {
     let s = map.scenario.clone();
     job.task = Some(AsyncComputeTaskPool::get().spawn(async move {
         let one = |mode| -> Result<PlanLayers, String> {
-            let pl = Planner::new(
-                &s,
-                PlanOptions {
-                    mode,
-                    seed: s.seed,
-                    ..PlanOptions::default()
-                },
-            )
-            .map_err(|e| e.to_string())?;
+            let pl =
+                Planner::new(&s, PlanOptions::for_scenario(&s, mode)).map_err(|e| e.to_string())?;
             Ok(pl.layers(&pl.solve()))
         };
         Ok((one(PlanMode::Joint)?, one(PlanMode::Independent)?))
