@@ -518,6 +518,7 @@ fn draw_map(
     }
 }
 
+#[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource
 fn side_panel(
     mut contexts: EguiContexts,
     map: Res<MapData>,
