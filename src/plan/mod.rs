@@ -53,6 +53,9 @@ use std::collections::{BinaryHeap, HashMap};
 pub const DAY_S: f64 = 86_400.0;
 /// A point visited this recently is not a target.
 pub const MIN_REVISIT_S: f64 = 900.0;
+/// Added to the travel time in the greedy's score (a near point is not
+/// infinitely attractive).
+const TAU0_S: f64 = 600.0;
 /// Default longest straight walk between a post or border point and the
 /// network (`--access-m`).
 pub const DEFAULT_ACCESS_M: f64 = 1500.0;
@@ -636,7 +639,6 @@ impl<'a> Planner<'a> {
         last: &mut [f64],
     ) -> Plan {
         let mut tracks: Vec<Track> = vec![Track::default(); units.len()];
-        let tau0 = 600.0;
         for day in 0..self.days {
             let d0 = day as f64 * self.period_s;
             // (time, k, node, shift end)
@@ -650,63 +652,14 @@ impl<'a> Planner<'a> {
             }
             while let Some(Ev(t, k, x)) = heap.pop() {
                 let u = &self.units[units[k]];
-                let gc = &self.graphs[u.graph];
                 let end = tracks[k].shifts.last().unwrap().1;
-                let cands = if x == u.home {
-                    Some(&u.home_cands)
-                } else {
-                    gc.cands.get(&(x.index() as u32))
-                };
-                let mut best: Option<(f64, usize, NodeIndex, f64)> = None;
-                for &(p, v, secs) in cands.into_iter().flatten() {
-                    if v == x || weights[p] <= 0.0 || !u.reach[p] {
-                        continue;
-                    }
-                    let a = t + secs;
-                    let Some(back) = u.to_home.time(v) else {
-                        continue;
-                    };
-                    if a + back > end {
-                        continue;
-                    }
-                    let idle = a - last[p];
-                    if idle <= MIN_REVISIT_S {
-                        continue;
-                    }
-                    let mut score = weights[p] * (idle / 3600.0).powf(alpha) / (secs + tau0);
-                    if noise > 0.0 {
-                        score *= 1.0 + noise * (2.0 * rng.f64() - 1.0);
-                    }
-                    if best.is_none_or(|b| score > b.0) {
-                        best = Some((score, p, v, secs));
-                    }
-                }
-                let target = match best {
-                    Some((_, _, v, _)) => v,
-                    None => u.home,
-                };
+                let target = self.choose(u, x, t, end, weights, last, alpha, noise, rng);
                 if target == x {
                     continue; // at home with nothing to do
                 }
-                let Some(path) = leg_path(u, gc, x, target) else {
+                let Some(arrive) = self.walk(u, x, target, t, weights, last, &mut tracks[k]) else {
                     continue;
                 };
-                let tr = &mut tracks[k];
-                for &(n, dt) in path.iter().skip(1) {
-                    let at = t + dt;
-                    tr.points.push((n, at));
-                    if let Some(ps) = gc.at_node.get(&(n.index() as u32)) {
-                        for &p in ps {
-                            if weights[p] > 0.0 && u.reach[p] {
-                                tr.visits.push((p, at));
-                                if at > last[p] {
-                                    last[p] = at;
-                                }
-                            }
-                        }
-                    }
-                }
-                let arrive = t + path.last().map(|x| x.1).unwrap_or(0.0);
                 if target != u.home {
                     heap.push(Ev(arrive, k, target));
                 }
@@ -717,6 +670,116 @@ impl<'a> Planner<'a> {
             tracks,
             offsets: offsets.to_vec(),
         }
+    }
+
+    /// The greedy's choice for unit `u` free at node `x` at time `t`: the
+    /// node of the watch point with the highest weight × (idleness on
+    /// arrival, h)^alpha / (travel time + 10 min) that still lets it be home
+    /// by `end`; its home when there is none.
+    #[allow(clippy::too_many_arguments)]
+    fn choose(
+        &self,
+        u: &UnitCtx,
+        x: NodeIndex,
+        t: f64,
+        end: f64,
+        weights: &[f64],
+        last: &[f64],
+        alpha: f64,
+        noise: f64,
+        rng: &mut fastrand::Rng,
+    ) -> NodeIndex {
+        let gc = &self.graphs[u.graph];
+        let cands = if x == u.home {
+            Some(&u.home_cands)
+        } else {
+            gc.cands.get(&(x.index() as u32))
+        };
+        let mut best: Option<(f64, NodeIndex)> = None;
+        for &(p, v, secs) in cands.into_iter().flatten() {
+            if v == x || weights[p] <= 0.0 || !u.reach[p] {
+                continue;
+            }
+            let a = t + secs;
+            let Some(back) = u.to_home.time(v) else {
+                continue;
+            };
+            if a + back > end {
+                continue;
+            }
+            let idle = a - last[p];
+            if idle <= MIN_REVISIT_S {
+                continue;
+            }
+            let mut score = weights[p] * (idle / 3600.0).powf(alpha) / (secs + TAU0_S);
+            if noise > 0.0 {
+                score *= 1.0 + noise * (2.0 * rng.f64() - 1.0);
+            }
+            if best.is_none_or(|b| score > b.0) {
+                best = Some((score, v));
+            }
+        }
+        best.map(|b| b.1).unwrap_or(u.home)
+    }
+
+    /// Move unit `u` from `x` to `target` leaving at `t`: append the path to
+    /// `tr`, record (and reserve) the visits on the way; the arrival time.
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &self,
+        u: &UnitCtx,
+        x: NodeIndex,
+        target: NodeIndex,
+        t: f64,
+        weights: &[f64],
+        last: &mut [f64],
+        tr: &mut Track,
+    ) -> Option<f64> {
+        let gc = &self.graphs[u.graph];
+        let path = leg_path(u, gc, x, target)?;
+        for &(n, dt) in path.iter().skip(1) {
+            let at = t + dt;
+            tr.points.push((n, at));
+            if let Some(ps) = gc.at_node.get(&(n.index() as u32)) {
+                for &p in ps {
+                    if weights[p] > 0.0 && u.reach[p] {
+                        tr.visits.push((p, at));
+                        if at > last[p] {
+                            last[p] = at;
+                        }
+                    }
+                }
+            }
+        }
+        Some(t + path.last().map(|x| x.1).unwrap_or(0.0))
+    }
+
+    /// The greedy for one unit alone over one shift from time 0 (no
+    /// cyclic warm start), at most `max_stops` stops: its visits.
+    pub(crate) fn run_one_shift(
+        &self,
+        k: usize,
+        weights: &[f64],
+        alpha: f64,
+        max_stops: usize,
+    ) -> Vec<(usize, f64)> {
+        let u = &self.units[k];
+        let mut last = vec![0.0; self.points.len()];
+        let mut tr = Track::default();
+        let mut rng = fastrand::Rng::with_seed(0);
+        let (mut x, mut t) = (u.home, 0.0);
+        for _ in 0..max_stops {
+            let target = self.choose(u, x, t, u.shift_s, weights, &last, alpha, 0.0, &mut rng);
+            if target == u.home {
+                break;
+            }
+            let Some(a) = self.walk(u, x, target, t, weights, &mut last, &mut tr) else {
+                break;
+            };
+            x = target;
+            t = a;
+        }
+        tr.visits
     }
 
     /// Partition baseline: each State's watch points split into contiguous

@@ -84,6 +84,8 @@ pub struct PlanResult {
     pub counted: Vec<bool>,
 }
 
+/// Exponents of idleness in the greedy's score, searched.
+const ALPHAS: [f64; 3] = [1.0, 2.0, 4.0];
 /// Rounds of raising the weights of the worst points (min-max refinement).
 const REWEIGHT_ROUNDS: usize = 4;
 
@@ -190,7 +192,7 @@ impl Planner<'_> {
         cands: Vec<Vec<f64>>,
     ) -> (Vec<f64>, f64, Vec<f64>) {
         let combos: Vec<(usize, f64)> = (0..cands.len())
-            .flat_map(|c| [1.0, 2.0, 4.0].into_iter().map(move |a| (c, a)))
+            .flat_map(|c| ALPHAS.into_iter().map(move |a| (c, a)))
             .collect();
         let evals: Vec<Eval> = combos
             .par_iter()
@@ -493,21 +495,21 @@ impl Planner<'_> {
         let wmax = pts.iter().map(|&p| w[p]).fold(0.0, f64::max);
         let shift = u.shift_s;
         // objective of a visit list over [0, shift], linear
-        let score = |visits: &[(usize, f64)]| -> f64 {
-            let mut worst = 0.0f64;
-            for &p in &pts {
-                let mut v: Vec<f64> = visits.iter().filter(|x| x.0 == p).map(|x| x.1).collect();
-                v.sort_by(|a, b| a.total_cmp(b));
-                let mut prev = 0.0;
-                let mut g = 0.0f64;
-                for t in v {
-                    g = g.max(t - prev);
-                    prev = t;
-                }
-                g = g.max(shift - prev);
-                worst = worst.max(w[p] / wmax * g);
+        // weighted longest gap of point p over [0, shift], linear
+        let gap_of = |visits: &[(usize, f64)], p: usize| -> f64 {
+            let mut v: Vec<f64> = visits.iter().filter(|x| x.0 == p).map(|x| x.1).collect();
+            v.sort_by(|a, b| a.total_cmp(b));
+            let mut prev = 0.0;
+            let mut g = 0.0f64;
+            for t in v {
+                g = g.max(t - prev);
+                prev = t;
             }
-            worst
+            g = g.max(shift - prev);
+            w[p] / wmax * g
+        };
+        let score = |visits: &[(usize, f64)]| -> f64 {
+            pts.iter().map(|&p| gap_of(visits, p)).fold(0.0, f64::max)
         };
         // simulate a stop sequence: visits, or None if infeasible
         let sim = |seq: &[usize]| -> Option<Vec<(usize, f64)>> {
@@ -566,61 +568,25 @@ impl Planner<'_> {
             &mut seq, &pts, MAX_STOPS, &sim, &score, &mut best, &mut tried,
         );
         // The greedy on the same instance: one unit, one shift from 0.
-        let greedy = {
-            // run the greedy with this unit alone over a one-shift window
-            let mut last = vec![0.0; self.points.len()];
-            let (mut x, mut t) = (u.home, 0.0);
-            let mut visits = Vec::new();
-            let mut stops = 0;
-            loop {
-                let cands = if x == u.home {
-                    &u.home_cands
-                } else {
-                    match gc.cands.get(&(x.index() as u32)) {
-                        Some(c) => c,
-                        None => break,
-                    }
-                };
-                let mut pick: Option<(f64, NodeIndex)> = None;
-                for &(p, v, secs) in cands {
-                    if v == x || w[p] <= 0.0 {
-                        continue;
-                    }
-                    let a = t + secs;
-                    let Some(back) = u.to_home.time(v) else {
-                        continue;
-                    };
-                    if a + back > shift || a - last[p] <= 60.0 {
-                        continue;
-                    }
-                    let sc = w[p] * (a - last[p]) / (secs + 600.0);
-                    if pick.is_none_or(|b| sc > b.0) {
-                        pick = Some((sc, v));
+        // The planner on the same instance: the greedy with each exponent
+        // and the min-max refinement, as in `search`.
+        let mut greedy = f64::INFINITY;
+        for alpha in ALPHAS {
+            let mut plan_w = w.clone();
+            for _ in 0..=REWEIGHT_ROUNDS {
+                let visits = self.run_one_shift(k, &plan_w, alpha, MAX_STOPS);
+                greedy = greedy.min(score(&visits));
+                // raise the weights of the points that set the worst
+                let gaps: Vec<(usize, f64)> =
+                    pts.iter().map(|&p| (p, gap_of(&visits, p))).collect();
+                let worst = gaps.iter().map(|g| g.1).fold(0.0, f64::max);
+                for (p, g) in gaps {
+                    if g >= 0.9 * worst {
+                        plan_w[p] *= 1.6;
                     }
                 }
-                let Some((_, v)) = pick else { break };
-                if stops == MAX_STOPS {
-                    break;
-                }
-                let Some(path) = leg_path(u, gc, x, v) else {
-                    break;
-                };
-                for &(n, dt) in path.iter().skip(1) {
-                    if let Some(ps) = gc.at_node.get(&(n.index() as u32)) {
-                        for &q in ps {
-                            if w[q] > 0.0 {
-                                visits.push((q, t + dt));
-                                last[q] = last[q].max(t + dt);
-                            }
-                        }
-                    }
-                }
-                t += path.last().map(|x| x.1).unwrap_or(0.0);
-                x = v;
-                stops += 1;
             }
-            score(&visits)
-        };
+        }
         let opt = best;
         Some(ExactCheck {
             unit: self.s.units[u.unit].id.to_string(),
