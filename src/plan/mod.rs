@@ -1093,6 +1093,7 @@ pub struct UnitLayer {
     pub id: String,
     /// Index of its State in the scenario.
     pub state: usize,
+    pub mode: UnitMode,
     pub xy: Vec<Coord>,
     pub times: Vec<f64>,
     pub shifts: Vec<(f64, f64)>,
@@ -1142,6 +1143,7 @@ impl Planner<'_> {
                 UnitLayer {
                     id: self.s.units[self.units[uk].unit].id.to_string(),
                     state: self.units[uk].state,
+                    mode: self.s.units[self.units[uk].unit].mode,
                     xy: tr
                         .points
                         .iter()

@@ -1,0 +1,520 @@
+//! Crossing and interception simulation (ISACS 05.60: 10.5.6 hot pursuit,
+//! 10.5.7 cross-border observation, 11.6 monitoring): illicit crossings
+//! along the informal routes replayed against a patrol plan, Monte Carlo by
+//! seed.
+//!
+//! # Model
+//! - **Crossing**: a group takes an informal route from one end to the
+//!   other (direction at random), at a speed by route kind (path: loaded on
+//!   foot 2.5 km/h; track: pack animal 4 km/h; road: vehicle 30 km/h; ford:
+//!   2 km/h; landing: boat 8 km/h), starting at night (20:00–05:00) with
+//!   probability `night_share`, else by day.
+//! - **Detection**: each post gets one look, where along the route it sees
+//!   the group best (its sensors' p(d) for day or night, line of sight on the
+//!   DEM — the assessment's model); each unit on patrol gets one look the
+//!   first time it is within `patrol_radius_m` of the group (p by day/night).
+//!   The earliest successful look detects.
+//! - **Response**: the units on shift at the detection that may act on it —
+//!   the detecting State's, or both States' with shared feeds (the other's
+//!   after the liaison delay) — run straight at `response speed` after
+//!   `reaction_s` towards the group's remaining path; the group is
+//!   intercepted at the first point a unit reaches before it. A point on the
+//!   neighbour's side counts only with hot pursuit, within the agreed depth
+//!   and time; otherwise only the neighbour's units can act there, and only
+//!   if the track is kept alive across the line (cross-border observation or
+//!   shared feeds).
+//! - **Runs** are independent, each with its own seeded generator: the
+//!   results are the same for any thread count.
+
+use crate::assess::{self, AssessOptions, PostSight};
+use crate::model::{RouteKind, Scenario, UnitMode};
+use crate::plan::UnitLayer;
+use crate::terrain::Terrain;
+use geo::Coord;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// What cooperation the response may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Cooperation {
+    /// Detections by either State's posts and units reach both States' units.
+    pub shared_feeds: bool,
+    /// Units may pursue across the line (within the agreement's depth/time).
+    pub hot_pursuit: bool,
+}
+
+/// How much the smugglers know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Knowledge {
+    /// Any route, uniformly.
+    Random,
+    /// Routes the posts watch less are preferred.
+    RiskAware,
+    /// The route and hour with the lowest interception chance against the
+    /// published plan (the Stackelberg adversary).
+    BestResponse,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SimOptions {
+    pub runs: usize,
+    pub seed: u64,
+    pub night_share: f64,
+    pub patrol_radius_m: f64,
+    pub patrol_p_day: f64,
+    pub patrol_p_night: f64,
+    pub reaction_s: f64,
+    pub sample_m: f64,
+    pub knowledge: Knowledge,
+    pub coop: Cooperation,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            runs: 10_000,
+            seed: 0,
+            night_share: 0.7,
+            patrol_radius_m: 300.0,
+            patrol_p_day: 0.8,
+            patrol_p_night: 0.5,
+            reaction_s: 300.0,
+            sample_m: 50.0,
+            knowledge: Knowledge::Random,
+            coop: Cooperation {
+                shared_feeds: false,
+                hot_pursuit: false,
+            },
+        }
+    }
+}
+
+/// Speed of a crossing group on a route kind, m/s.
+pub fn group_speed_ms(k: RouteKind) -> f64 {
+    let kmh = match k {
+        RouteKind::Path => 2.5,
+        RouteKind::Track => 4.0,
+        RouteKind::Road => 30.0,
+        RouteKind::Ford => 2.0,
+        RouteKind::Landing => 8.0,
+    };
+    kmh / 3.6
+}
+
+/// Speed of a responding unit across country (straight line), m/s.
+pub fn response_speed_ms(m: UnitMode) -> f64 {
+    match m {
+        UnitMode::Foot => 5.0 / 3.6,
+        UnitMode::Vehicle => 30.0 / 3.6,
+        UnitMode::Boat => 15.0 / 3.6,
+    }
+}
+
+/// A route prepared for replay: samples, which State each lies in, and
+/// what each post sees at each sample.
+pub struct SimRoute {
+    pub id: String,
+    pub kind: RouteKind,
+    pub samples: Vec<Coord>,
+    pub cum_m: Vec<f64>,
+    /// State index of each sample's side (None: no border).
+    pub side: Vec<Option<usize>>,
+    /// Distance of each sample to the border, m.
+    pub border_m: Vec<f64>,
+    /// Per post: (sample, p_day, p_night) where it sees the route.
+    pub looks: Vec<Vec<(usize, f64, f64)>>,
+}
+
+/// Everything fixed across runs.
+pub struct World<'a> {
+    pub s: &'a Scenario,
+    pub routes: Vec<SimRoute>,
+    pub sights: Vec<PostSight>,
+    pub post_state: Vec<usize>,
+    pub units: Vec<UnitLayer>,
+    pub horizon_s: f64,
+    pub o: SimOptions,
+    /// For best response: the (route, hour) chosen.
+    pub target: Option<(usize, usize)>,
+}
+
+fn dist(a: Coord, b: Coord) -> f64 {
+    ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
+}
+
+fn is_day(t: f64) -> bool {
+    let h = (t / 3600.0).rem_euclid(24.0);
+    (6.0..20.0).contains(&h)
+}
+
+/// One crossing's outcome.
+#[derive(Clone, Debug, Serialize)]
+pub struct Outcome {
+    pub route: usize,
+    /// Start, seconds from the plan's start.
+    pub start_s: f64,
+    /// Towards the route's last vertex.
+    pub forward: bool,
+    /// State index entered.
+    pub into: Option<usize>,
+    pub detected_s: Option<f64>,
+    /// "post ID" or "unit ID".
+    pub detected_by: Option<String>,
+    pub intercepted_s: Option<f64>,
+    pub intercepted_by: Option<String>,
+    pub intercept_at: Option<Coord>,
+    pub pursuit: bool,
+}
+
+impl<'a> World<'a> {
+    /// Prepare the routes (samples, sides, post looks) and posts' sights.
+    pub fn new(
+        s: &'a Scenario,
+        units: Vec<UnitLayer>,
+        horizon_s: f64,
+        o: SimOptions,
+    ) -> crate::error::Result<Self> {
+        let ao = AssessOptions::default();
+        let mut warnings = Vec::new();
+        let terrain: Option<Terrain> = assess::terrain_for(s, &ao, &mut warnings);
+        let sights = assess::post_sights(s, terrain.as_ref(), &ao, &mut warnings);
+        let post_state = sights
+            .iter()
+            .map(|ps| {
+                s.states
+                    .iter()
+                    .position(|st| st.id == ps.state)
+                    .unwrap_or(0)
+            })
+            .collect();
+        let bi = crate::index::BorderIndex::of_scenario(s);
+        let routes = s
+            .routes
+            .par_iter()
+            .map(|r| {
+                let samples = crate::plan::graph::densify(&r.xy.0, o.sample_m);
+                let mut cum_m = vec![0.0];
+                for w in samples.windows(2) {
+                    let l = dist(w[0], w[1]);
+                    cum_m.push(cum_m.last().unwrap() + l);
+                }
+                let side = samples
+                    .iter()
+                    .map(|q| {
+                        crate::geom::side_of_border(&s.border, *q)
+                            .and_then(|id| s.states.iter().position(|st| st.id == id))
+                    })
+                    .collect();
+                let border_m = samples
+                    .iter()
+                    .map(|q| bi.snap(*q).map(|sn| sn.distance_m).unwrap_or(f64::INFINITY))
+                    .collect();
+                let looks = sights
+                    .iter()
+                    .map(|ps| {
+                        samples
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, q)| {
+                                let (pd, pn, _) = ps.detect(terrain.as_ref(), *q)?;
+                                (pd > 0.0 || pn > 0.0).then_some((i, pd, pn))
+                            })
+                            .collect()
+                    })
+                    .collect();
+                SimRoute {
+                    id: r.id.to_string(),
+                    kind: r.kind,
+                    samples,
+                    cum_m,
+                    side,
+                    border_m,
+                    looks,
+                }
+            })
+            .collect();
+        let mut w = World {
+            s,
+            routes,
+            sights,
+            post_state,
+            units,
+            horizon_s,
+            o,
+            target: None,
+        };
+        if w.routes.is_empty() {
+            return Err(crate::error::Error::Other(format!(
+                "{}: no informal routes to simulate crossings on",
+                s.path.display()
+            )));
+        }
+        if w.o.knowledge == Knowledge::BestResponse {
+            w.target = Some(w.best_response());
+        }
+        Ok(w)
+    }
+
+    /// The (route, hour of day) with the lowest interception rate, each
+    /// tried `per` times with its own seeds.
+    fn best_response(&self) -> (usize, usize) {
+        let per = 40;
+        let cells: Vec<(usize, usize)> = (0..self.routes.len())
+            .flat_map(|r| (0..24).map(move |h| (r, h)))
+            .collect();
+        let rates: Vec<usize> = cells
+            .par_iter()
+            .map(|&(r, h)| {
+                (0..per)
+                    .filter(|&i| {
+                        let mut rng = fastrand::Rng::with_seed(mix(
+                            self.o.seed ^ 0xB5,
+                            (r * 24 + h) as u64,
+                            i as u64,
+                        ));
+                        let day =
+                            rng.usize(0..((self.horizon_s / 86_400.0).ceil() as usize).max(1));
+                        let t0 = (day as f64 * 86_400.0 + h as f64 * 3600.0 + rng.f64() * 3600.0)
+                            .min(self.horizon_s - 1.0);
+                        let fwd = rng.bool();
+                        self.replay(r, t0, fwd, &mut rng).intercepted_s.is_some()
+                    })
+                    .count()
+            })
+            .collect();
+        let mut best = 0;
+        for i in 1..cells.len() {
+            if rates[i] < rates[best] {
+                best = i;
+            }
+        }
+        cells[best]
+    }
+
+    /// One crossing drawn by `rng` (run `i`).
+    pub fn attempt(&self, run: u64) -> Outcome {
+        let mut rng = fastrand::Rng::with_seed(mix(self.o.seed, 0xC0, run));
+        let r = match (self.o.knowledge, self.target) {
+            (Knowledge::BestResponse, Some((r, _))) => r,
+            (Knowledge::RiskAware, _) => {
+                // prefer routes the posts see least: weight 1 − best look
+                let w: Vec<f64> = self
+                    .routes
+                    .iter()
+                    .map(|rt| {
+                        let seen = rt
+                            .looks
+                            .iter()
+                            .flat_map(|l| l.iter().map(|x| x.2))
+                            .fold(0.0, f64::max);
+                        (1.0 - seen).max(0.02)
+                    })
+                    .collect();
+                let total: f64 = w.iter().sum();
+                let mut u = rng.f64() * total;
+                let mut pick = w.len() - 1;
+                for (i, x) in w.iter().enumerate() {
+                    if u < *x {
+                        pick = i;
+                        break;
+                    }
+                    u -= x;
+                }
+                pick
+            }
+            _ => rng.usize(0..self.routes.len()),
+        };
+        let days = ((self.horizon_s / 86_400.0).ceil() as usize).max(1);
+        let day = rng.usize(0..days) as f64 * 86_400.0;
+        let hour = match (self.o.knowledge, self.target) {
+            (Knowledge::BestResponse, Some((_, h))) => h as f64 + rng.f64(),
+            _ if rng.f64() < self.o.night_share => (20.0 + rng.f64() * 9.0) % 24.0,
+            _ => 5.0 + rng.f64() * 15.0,
+        };
+        let t0 = (day + hour * 3600.0).min(self.horizon_s - 1.0);
+        let fwd = rng.bool();
+        self.replay(r, t0, fwd, &mut rng)
+    }
+
+    /// Replay route `r` from `t0` in one direction.
+    pub fn replay(&self, r: usize, t0: f64, forward: bool, rng: &mut fastrand::Rng) -> Outcome {
+        let rt = &self.routes[r];
+        let n = rt.samples.len();
+        let total = *rt.cum_m.last().unwrap();
+        let v = group_speed_ms(rt.kind);
+        // sample index in travel order, and its time
+        let idx = |k: usize| if forward { k } else { n - 1 - k };
+        let time_at = |k: usize| {
+            let m = rt.cum_m[idx(k)];
+            t0 + if forward { m } else { total - m } / v
+        };
+        let into = rt.side[idx(n - 1)];
+        // detection: the earliest successful look
+        let mut det: Option<(f64, usize, String, usize)> = None; // (t, k, by, state)
+        for (pi, looks) in rt.looks.iter().enumerate() {
+            let best = looks
+                .iter()
+                .map(|&(i, pd, pn)| {
+                    let k = if forward { i } else { n - 1 - i };
+                    let p = if is_day(time_at(k)) { pd } else { pn };
+                    (p, k)
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+            let draw = rng.f64();
+            if let Some((p, k)) = best {
+                if draw < p && det.as_ref().is_none_or(|d| time_at(k) < d.0) {
+                    det = Some((
+                        time_at(k),
+                        k,
+                        format!("post {}", self.sights[pi].id),
+                        self.post_state[pi],
+                    ));
+                }
+            }
+        }
+        for u in &self.units {
+            let first = (0..n).find(|&k| {
+                let t = time_at(k);
+                u.position_at(t)
+                    .is_some_and(|q| dist(q, rt.samples[idx(k)]) <= self.o.patrol_radius_m)
+            });
+            let draw = rng.f64();
+            if let Some(k) = first {
+                let t = time_at(k);
+                let p = if is_day(t) {
+                    self.o.patrol_p_day
+                } else {
+                    self.o.patrol_p_night
+                };
+                if draw < p && det.as_ref().is_none_or(|d| t < d.0) {
+                    det = Some((t, k, format!("unit {}", u.id), u.state));
+                }
+            }
+        }
+        let mut out = Outcome {
+            route: r,
+            start_s: t0,
+            forward,
+            into,
+            detected_s: None,
+            detected_by: None,
+            intercepted_s: None,
+            intercepted_by: None,
+            intercept_at: None,
+            pursuit: false,
+        };
+        let Some((td, kd, by, dstate)) = det else {
+            return out;
+        };
+        out.detected_s = Some(td);
+        out.detected_by = Some(by);
+        let ag = &self.s.agreements;
+        let track_crosses = ag.cross_border_observation || self.o.coop.shared_feeds;
+        let mut best: Option<(f64, String, Coord, bool)> = None;
+        for u in &self.units {
+            let own = u.state == dstate;
+            if !own && !self.o.coop.shared_feeds {
+                // the neighbour hears of it only through liaison, if the
+                // track is kept alive across the line
+                if !track_crosses {
+                    continue;
+                }
+            }
+            let delay = self.o.reaction_s
+                + if own {
+                    0.0
+                } else {
+                    ag.liaison_delay_min * 60.0
+                };
+            let Some(pos) = u.position_at(td) else {
+                continue;
+            };
+            let speed = response_speed_ms(u.mode);
+            for k in kd..n {
+                let tk = time_at(k);
+                let q = rt.samples[idx(k)];
+                let arrive = td + delay + dist(pos, q) / speed;
+                if arrive > tk {
+                    continue;
+                }
+                let side = rt.side[idx(k)];
+                let pursuit = side.is_some_and(|s| s != u.state);
+                if pursuit
+                    && !(self.o.coop.hot_pursuit
+                        && ag.hot_pursuit
+                        && rt.border_m[idx(k)] <= ag.hot_pursuit_depth_km * 1000.0
+                        && tk - td <= ag.hot_pursuit_time_min * 60.0)
+                {
+                    continue;
+                }
+                if best.as_ref().is_none_or(|b| tk < b.0) {
+                    best = Some((tk, u.id.clone(), q, pursuit));
+                }
+                break;
+            }
+        }
+        if let Some((t, id, q, pursuit)) = best {
+            out.intercepted_s = Some(t);
+            out.intercepted_by = Some(id);
+            out.intercept_at = Some(q);
+            out.pursuit = pursuit;
+        }
+        out
+    }
+
+    /// `runs` crossings, in parallel, in run order.
+    pub fn run(&self) -> Vec<Outcome> {
+        (0..self.o.runs as u64)
+            .into_par_iter()
+            .map(|i| self.attempt(i))
+            .collect()
+    }
+}
+
+/// Aggregate figures.
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct Rates {
+    pub attempts: usize,
+    pub p_detect: f64,
+    pub p_intercept: f64,
+    pub succeeded: usize,
+    pub mean_time_to_intercept_min: Option<f64>,
+}
+
+/// Rates over outcomes (filtered).
+pub fn rates<'b>(outs: impl Iterator<Item = &'b Outcome>) -> Rates {
+    let (mut n, mut d, mut i, mut tt) = (0usize, 0usize, 0usize, 0.0);
+    for o in outs {
+        n += 1;
+        if o.detected_s.is_some() {
+            d += 1;
+        }
+        if let Some(t) = o.intercepted_s {
+            i += 1;
+            tt += t - o.detected_s.unwrap_or(t);
+        }
+    }
+    let r = |x: usize| {
+        if n > 0 {
+            (x as f64 / n as f64 * 1e4).round() / 1e4
+        } else {
+            0.0
+        }
+    };
+    Rates {
+        attempts: n,
+        p_detect: r(d),
+        p_intercept: r(i),
+        succeeded: n - i,
+        mean_time_to_intercept_min: (i > 0).then(|| (tt / i as f64 / 60.0 * 10.0).round() / 10.0),
+    }
+}
+
+fn mix(seed: u64, a: u64, b: u64) -> u64 {
+    let mut z =
+        seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
