@@ -282,6 +282,37 @@ fn main() {
             ),
         );
     }
+    // Crossing simulation against the joint plan.
+    {
+        use borderwatch::sim::{Cooperation, SimOptions, World};
+        let pl = Planner::new(&s, PlanOptions::for_scenario(&s, PlanMode::Joint)).unwrap();
+        let layers = pl.layers(&pl.solve());
+        let runs = 200_000;
+        let o = SimOptions {
+            runs,
+            seed: 7,
+            coop: Cooperation {
+                shared_feeds: true,
+                hot_pursuit: true,
+            },
+            ..SimOptions::default()
+        };
+        let w = World::new(&s, layers.units.clone(), layers.horizon_s, o).unwrap();
+        let t = median(
+            || {
+                w.run();
+            },
+            3,
+        );
+        row(
+            "simulate andorra-spain, 200k crossings",
+            t,
+            &format!(
+                "{:.2} M crossings/min (25 routes, 6 posts, 7 units)",
+                runs as f64 / t.as_secs_f64() * 60.0 / 1e6
+            ),
+        );
+    }
     // Continental: 300 posts per State, one foot patrol each (+ boats).
     import::naturalearth::import(&import::naturalearth::NaturalEarthOptions {
         file: d.join("naturalearth/ne_10m_admin_0_boundary_lines_land.json"),

@@ -141,6 +141,50 @@ enum Command {
         #[arg(long, default_value_t = 0.15)]
         max_loss: f64,
     },
+    /// Replay illicit crossings along the informal routes against a patrol
+    /// plan (Monte Carlo by seed): detection by posts and patrols, response,
+    /// hot pursuit. Writes events.csv, events.geojson, routes.csv, summary.json.
+    Simulate {
+        scenario: PathBuf,
+        /// The plan.json written by `borderwatch plan`.
+        #[arg(long)]
+        plan: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        runs: usize,
+        /// Seed (default: the scenario's seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Smugglers' knowledge: random, risk-aware or best-response.
+        #[arg(long, default_value = "random")]
+        knowledge: String,
+        /// Detections reach both States' units (the other's after the
+        /// liaison delay).
+        #[arg(long)]
+        shared_feeds: bool,
+        /// Allow hot pursuit across the line (as far as the agreement allows).
+        #[arg(long)]
+        hot_pursuit: bool,
+        /// Crossings written to the events log (the figures count all).
+        #[arg(long, default_value_t = 100_000)]
+        events: usize,
+    },
+    /// What cooperation buys: the same crossings against independent plans,
+    /// joint plans, + shared post feeds, + hot pursuit.
+    Compare {
+        scenario: PathBuf,
+        #[arg(long, default_value_t = 20_000)]
+        runs: usize,
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long, default_value = "random")]
+        knowledge: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Open the map window.
     View {
         /// Scenario TOML (default: scenarios/andorra-spain.toml).
@@ -443,6 +487,160 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     r.unpredictability.strategy_entropy_bits
                 );
                 println!("wrote {} files to {}", written.len(), out.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Simulate {
+            scenario,
+            plan,
+            runs,
+            seed,
+            out,
+            json,
+            knowledge,
+            shared_feeds,
+            hot_pursuit,
+            events,
+        }) => {
+            use borderwatch::sim::{output, Cooperation, SimOptions, World};
+            let knowledge = parse_knowledge(&knowledge)?;
+            if runs == 0 {
+                return Err(Error::Other("--runs must be at least 1".into()));
+            }
+            let (s, warnings) = scenario::load_ok(&scenario)?;
+            print_problems(&warnings);
+            let (units, horizon_s, _mode) = output::read_plan_json(&s, &plan)?;
+            let o = SimOptions {
+                runs,
+                seed: seed.unwrap_or(s.seed),
+                knowledge,
+                coop: Cooperation {
+                    shared_feeds,
+                    hot_pursuit,
+                },
+                ..SimOptions::default()
+            };
+            let w = World::new(&s, units, horizon_s, o)?;
+            let pb = progress_bar(runs as u64, json);
+            let outs = w.run_with(&|n| pb.inc(n));
+            pb.finish_and_clear();
+            let files = output::write_all(&w, &outs, &out, events)?;
+            let sum = output::summary(&w, &outs);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&sum).unwrap());
+            } else {
+                println!(
+                    "{} crossings: P(detect) {:.3}, P(intercept) {:.3}, {} succeeded",
+                    outs.len(),
+                    sum["p_detect"].as_f64().unwrap_or(0.0),
+                    sum["p_intercept"].as_f64().unwrap_or(0.0),
+                    sum["succeeded"]
+                );
+                for (st, r) in sum["per_state"].as_object().into_iter().flatten() {
+                    println!(
+                        "  into {st}: {} crossings, P(detect) {:.3}, P(intercept) {:.3}",
+                        r["attempts"],
+                        r["p_detect"].as_f64().unwrap_or(0.0),
+                        r["p_intercept"].as_f64().unwrap_or(0.0)
+                    );
+                }
+                println!("wrote {} files to {}", files.len(), out.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Compare {
+            scenario,
+            runs,
+            seed,
+            knowledge,
+            json,
+        }) => {
+            use borderwatch::plan::{PlanMode, PlanOptions, Planner};
+            use borderwatch::sim::{rates, Cooperation, SimOptions, World};
+            let knowledge = parse_knowledge(&knowledge)?;
+            let (s, warnings) = scenario::load_ok(&scenario)?;
+            print_problems(&warnings);
+            let seed = seed.unwrap_or(s.seed);
+            let plan_of = |mode| -> Result<(Vec<borderwatch::plan::UnitLayer>, f64), Error> {
+                let pl = Planner::new(
+                    &s,
+                    PlanOptions {
+                        seed,
+                        ..PlanOptions::for_scenario(&s, mode)
+                    },
+                )?;
+                let l = pl.layers(&pl.solve());
+                Ok((l.units, l.horizon_s))
+            };
+            let indep = plan_of(PlanMode::Independent)?;
+            let joint = plan_of(PlanMode::Joint)?;
+            let steps = [
+                ("independent patrols", &indep, false, false),
+                ("joint patrols", &joint, false, false),
+                ("+ shared post feeds", &joint, true, false),
+                ("+ hot pursuit", &joint, true, true),
+            ];
+            let mut rows = Vec::new();
+            for (name, (units, h), feeds, hp) in steps {
+                let o = SimOptions {
+                    runs,
+                    seed,
+                    knowledge,
+                    coop: Cooperation {
+                        shared_feeds: feeds,
+                        hot_pursuit: hp,
+                    },
+                    ..SimOptions::default()
+                };
+                let w = World::new(&s, units.clone(), *h, o)?;
+                let outs = w.run();
+                let per_state: serde_json::Map<String, serde_json::Value> = s
+                    .states
+                    .iter()
+                    .enumerate()
+                    .map(|(i, st)| {
+                        (
+                            st.id.to_string(),
+                            serde_json::to_value(rates(outs.iter().filter(|o| o.into == Some(i))))
+                                .unwrap(),
+                        )
+                    })
+                    .collect();
+                let all = rates(outs.iter());
+                rows.push(serde_json::json!({"step": name, "p_detect": all.p_detect, "p_intercept": all.p_intercept, "succeeded": all.succeeded, "per_state": per_state}));
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&serde_json::json!({"scenario": s.name, "runs": runs, "seed": seed, "knowledge": knowledge, "ladder": rows})).unwrap());
+            } else {
+                let codes: Vec<String> = s.states.iter().map(|st| st.id.to_string()).collect();
+                print!("| step | P(intercept) | succeeded |");
+                for c in &codes {
+                    print!(" into {c}: P(intercept) | succeeded |");
+                }
+                println!();
+                print!("|---|---:|---:|");
+                for _ in &codes {
+                    print!("---:|---:|");
+                }
+                println!();
+                for r in &rows {
+                    print!(
+                        "| {} | {:.3} | {} |",
+                        r["step"].as_str().unwrap(),
+                        r["p_intercept"].as_f64().unwrap(),
+                        r["succeeded"]
+                    );
+                    for c in &codes {
+                        let x = &r["per_state"][c];
+                        print!(
+                            " {:.3} | {} |",
+                            x["p_intercept"].as_f64().unwrap_or(0.0),
+                            x["succeeded"]
+                        );
+                    }
+                    println!();
+                }
+                println!("({runs} crossings per step, seed {seed}, {knowledge:?} smugglers)");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -889,6 +1087,33 @@ fn view(
     Err(Error::Other(
         "this borderwatch was built without the map window (cargo feature `viewer`); rebuild with default features, or use the CLI: check, info, import, assess, plan".into(),
     ))
+}
+
+fn parse_knowledge(k: &str) -> Result<borderwatch::sim::Knowledge, Error> {
+    use borderwatch::sim::Knowledge;
+    match k {
+        "random" => Ok(Knowledge::Random),
+        "risk-aware" => Ok(Knowledge::RiskAware),
+        "best-response" => Ok(Knowledge::BestResponse),
+        other => Err(Error::Other(format!(
+            "--knowledge {other:?}: expected random, risk-aware or best-response"
+        ))),
+    }
+}
+
+/// A progress bar on stderr for long runs (hidden when not a terminal or
+/// with --json).
+fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || total < 50_000 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::new(total);
+    if let Ok(st) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} crossings ({per_sec}, {eta} left)",
+    ) {
+        pb.set_style(st);
+    }
+    pb
 }
 
 fn main() -> ExitCode {

@@ -190,3 +190,142 @@ fn best_response_finds_the_weakest_route_of_a_plan() {
         per_route[route]
     );
 }
+
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(bin())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn simulate_cli_replays_a_plan_and_writes_the_events() {
+    let sc = repo().join("scenarios/liechtenstein-switzerland.toml");
+    let d = tempfile::tempdir().unwrap();
+    let plan = d.path().join("plan");
+    let o = std::process::Command::new(bin())
+        .arg("plan")
+        .arg(&sc)
+        .arg("--out")
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = d.path().join(format!("sim{threads}"));
+        let o = std::process::Command::new(bin())
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("simulate")
+            .arg(&sc)
+            .arg("--plan")
+            .arg(plan.join("plan.json"))
+            .args([
+                "--runs",
+                "20000",
+                "--seed",
+                "9",
+                "--json",
+                "--hot-pursuit",
+                "--shared-feeds",
+            ])
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["runs"], 20000);
+        for k in ["p_detect", "p_intercept"] {
+            let p = v[k].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&p), "{k} {p}");
+        }
+        assert!(v["p_intercept"].as_f64().unwrap() <= v["p_detect"].as_f64().unwrap());
+        assert!(v["mean_time_to_intercept_min"].as_f64().unwrap() > 0.0);
+        assert!(v["per_state"]["LIE"]["attempts"].as_u64().unwrap() > 5000);
+        assert_eq!(v["per_route"].as_array().unwrap().len(), 19);
+        let events = std::fs::read_to_string(out.join("events.csv")).unwrap();
+        assert_eq!(events.lines().count(), 20001);
+        let g: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("events.geojson")).unwrap())
+                .unwrap();
+        let n = g["features"].as_array().unwrap().len() as f64;
+        assert!((n / 20000.0 - v["p_intercept"].as_f64().unwrap()).abs() < 1e-3);
+        outs.push(events);
+    }
+    assert_eq!(outs[0], outs[1], "events differ between 1 and 2 threads");
+}
+
+#[test]
+fn simulate_refuses_a_bad_plan_file() {
+    let sc = repo().join("scenarios/andorra-spain.toml");
+    let d = tempfile::tempdir().unwrap();
+    let bad = d.path().join("plan.json");
+    std::fs::write(&bad, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
+    let o = cli(&[
+        "simulate",
+        sc.to_str().unwrap(),
+        "--plan",
+        bad.to_str().unwrap(),
+        "--out",
+        d.path().join("o").to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("plan.json") && e.contains("borderwatch_plan"),
+        "{e}"
+    );
+    // a plan of another scenario
+    let li = repo().join("scenarios/liechtenstein-switzerland.toml");
+    let p = d.path().join("li");
+    assert!(
+        cli(&["plan", li.to_str().unwrap(), "--out", p.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let o = cli(&[
+        "simulate",
+        sc.to_str().unwrap(),
+        "--plan",
+        p.join("plan.json").to_str().unwrap(),
+        "--out",
+        d.path().join("o").to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("metrics.scenario") && e.contains("liechtenstein-switzerland"),
+        "{e}"
+    );
+    let o = cli(&[
+        "simulate",
+        sc.to_str().unwrap(),
+        "--plan",
+        p.join("plan.json").to_str().unwrap(),
+        "--out",
+        "x",
+        "--knowledge",
+        "psychic",
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("best-response"));
+}
+
+#[test]
+fn compare_ladder_on_both_scenarios_feeds_and_pursuit_never_hurt() {
+    for name in ["andorra-spain", "liechtenstein-switzerland"] {
+        let sc = repo().join(format!("scenarios/{name}.toml"));
+        let o = cli(&["compare", sc.to_str().unwrap(), "--runs", "5000", "--json"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let l = v["ladder"].as_array().unwrap();
+        assert_eq!(l.len(), 4);
+        let p = |i: usize| l[i]["p_intercept"].as_f64().unwrap();
+        // the same crossings: shared feeds and hot pursuit only add options
+        assert!(p(2) >= p(1) && p(3) >= p(2), "{name}: {}", v["ladder"]);
+        for st in v["ladder"][3]["per_state"].as_object().unwrap().keys() {
+            let q = |i: usize| l[i]["per_state"][st]["p_intercept"].as_f64().unwrap();
+            assert!(q(3) >= q(2) && q(2) >= q(1), "{name} {st}");
+        }
+    }
+}

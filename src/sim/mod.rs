@@ -15,8 +15,9 @@
 //!   first time it is within `patrol_radius_m` of the group (p by day/night).
 //!   The earliest successful look detects.
 //! - **Response**: the units on shift at the detection that may act on it —
-//!   the detecting State's, or both States' with shared feeds (the other's
-//!   after the liaison delay) — run straight at `response speed` after
+//!   the detecting State's; the neighbour's too, at once with shared feeds,
+//!   or after the liaison delay when the track is kept alive across the line
+//!   (cross-border observation) — run straight at `response speed` after
 //!   `reaction_s` towards the group's remaining path; the group is
 //!   intercepted at the first point a unit reaches before it. A point on the
 //!   neighbour's side counts only with hot pursuit, within the agreed depth
@@ -33,6 +34,8 @@ use crate::terrain::Terrain;
 use geo::Coord;
 use rayon::prelude::*;
 use serde::Serialize;
+
+pub mod output;
 
 /// What cooperation the response may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -421,8 +424,10 @@ impl<'a> World<'a> {
                     continue;
                 }
             }
+            // with shared feeds the neighbour sees the detection at once;
+            // otherwise it comes through the liaison officers
             let delay = self.o.reaction_s
-                + if own {
+                + if own || self.o.coop.shared_feeds {
                     0.0
                 } else {
                     ag.liaison_delay_min * 60.0
@@ -465,9 +470,21 @@ impl<'a> World<'a> {
 
     /// `runs` crossings, in parallel, in run order.
     pub fn run(&self) -> Vec<Outcome> {
+        self.run_with(&|_| {})
+    }
+
+    /// As [`World::run`], calling `progress(n)` every `n` runs done.
+    pub fn run_with(&self, progress: &(dyn Fn(u64) + Sync)) -> Vec<Outcome> {
+        const STEP: u64 = 4096;
         (0..self.o.runs as u64)
             .into_par_iter()
-            .map(|i| self.attempt(i))
+            .map(|i| {
+                let o = self.attempt(i);
+                if (i + 1) % STEP == 0 {
+                    progress(STEP);
+                }
+                o
+            })
             .collect()
     }
 }

@@ -1,0 +1,255 @@
+//! Simulation outputs: the events log (CSV, GeoJSON), per-route figures,
+//! the summary; reading a plan back from `plan.json`.
+
+use super::*;
+use crate::error::{Error, Result};
+use crate::props;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+/// Units of a `plan.json` written by `borderwatch plan`, projected into the
+/// scenario; with the plan's horizon (s) and mode.
+pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<(Vec<UnitLayer>, f64, String)> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let v: Value =
+        serde_json::from_str(&text).map_err(|e| Error::data(path, format!("not JSON: {e}")))?;
+    if v.get("borderwatch_plan").is_none() {
+        return Err(Error::data(
+            path,
+            "not a plan: expected the plan.json written by `borderwatch plan` (field `borderwatch_plan`)",
+        ));
+    }
+    let hours = v["metrics"]["hours"].as_f64().ok_or_else(|| {
+        Error::data(
+            path,
+            "field `metrics.hours`: expected the plan's horizon in hours",
+        )
+    })?;
+    let mode = v["metrics"]["mode"].as_str().unwrap_or("").to_string();
+    if v["metrics"]["scenario"].as_str() != Some(s.name.as_str()) {
+        return Err(Error::data(
+            path,
+            format!(
+                "field `metrics.scenario`: the plan is for {:?}, not for scenario {:?}",
+                v["metrics"]["scenario"].as_str().unwrap_or("?"),
+                s.name
+            ),
+        ));
+    }
+    let mut problems = Vec::new();
+    let mut units = Vec::new();
+    for (i, u) in v["units"]
+        .as_array()
+        .map(|a| a.as_slice())
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
+        let id = u["unit"].as_str().unwrap_or("?").to_string();
+        let bad =
+            |field: &str, what: &str| format!("units[{i}] (unit {id:?}): field `{field}`: {what}");
+        let Some(st) = u["state"]
+            .as_str()
+            .and_then(|c| s.states.iter().position(|x| x.id.as_str() == c))
+        else {
+            problems.push(bad("state", "expected one of the scenario's States"));
+            continue;
+        };
+        let mode = match u["unit_mode"].as_str() {
+            Some("foot") => UnitMode::Foot,
+            Some("vehicle") => UnitMode::Vehicle,
+            Some("boat") => UnitMode::Boat,
+            _ => {
+                problems.push(bad("unit_mode", "expected foot, vehicle or boat"));
+                continue;
+            }
+        };
+        let mut xy = Vec::new();
+        let mut times = Vec::new();
+        let mut ok = true;
+        for (k, p) in u["path"]
+            .as_array()
+            .map(|a| a.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            match (p[0].as_f64(), p[1].as_f64(), p[2].as_f64()) {
+                (Some(lon), Some(lat), Some(t)) if times.last().is_none_or(|l| t >= *l) => {
+                    xy.push(s.projection.forward(Coord { x: lon, y: lat }));
+                    times.push(t);
+                }
+                _ => {
+                    problems.push(bad(
+                        &format!("path[{k}]"),
+                        "expected [lon, lat, seconds] with non-decreasing seconds",
+                    ));
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        let shifts: Vec<(f64, f64)> = u["shifts_s"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| Some((x[0].as_f64()?, x[1].as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if ok {
+            units.push(UnitLayer {
+                id,
+                state: st,
+                mode,
+                xy,
+                times,
+                shifts,
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::data(path, problems.join("\n")));
+    }
+    Ok((units, hours * 3600.0, mode))
+}
+
+/// Figures per route, per State entered and overall.
+pub fn summary(w: &World, outs: &[Outcome]) -> Value {
+    let per_route: Vec<Value> = w
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(r, rt)| {
+            let x = rates(outs.iter().filter(|o| o.route == r));
+            json!({"route": rt.id, "kind": rt.kind.as_str(), "attempts": x.attempts, "p_detect": x.p_detect, "p_intercept": x.p_intercept, "succeeded": x.succeeded, "mean_time_to_intercept_min": x.mean_time_to_intercept_min})
+        })
+        .collect();
+    let per_state: serde_json::Map<String, Value> =
+        w.s.states
+            .iter()
+            .enumerate()
+            .map(|(i, st)| {
+                let x = rates(outs.iter().filter(|o| o.into == Some(i)));
+                (st.id.to_string(), serde_json::to_value(x).unwrap())
+            })
+            .collect();
+    let all = rates(outs.iter());
+    json!({
+        "scenario": w.s.name,
+        "runs": outs.len(),
+        "seed": w.o.seed,
+        "knowledge": w.o.knowledge,
+        "cooperation": w.o.coop,
+        "p_detect": all.p_detect,
+        "p_intercept": all.p_intercept,
+        "succeeded": all.succeeded,
+        "mean_time_to_intercept_min": all.mean_time_to_intercept_min,
+        "pursuits": outs.iter().filter(|o| o.pursuit).count(),
+        "per_state": per_state,
+        "per_route": per_route,
+        "best_response": w.target.map(|(r, h)| json!({"route": w.routes[r].id, "hour": h})),
+    })
+}
+
+/// Write `events.csv` and `events.geojson` (the first `limit` crossings),
+/// `routes.csv` and `summary.json`.
+pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut put = |name: &str, bytes: Vec<u8>| -> Result<()> {
+        let p = dir.join(name);
+        crate::io::write_atomic(&p, &bytes)?;
+        files.push(p);
+        Ok(())
+    };
+    let err = |e: csv::Error| Error::Other(format!("events.csv: {e}"));
+    let mut c = csv::Writer::from_writer(Vec::new());
+    c.write_record([
+        "run",
+        "route",
+        "start_s",
+        "direction",
+        "into",
+        "detected_s",
+        "detected_by",
+        "intercepted_s",
+        "intercepted_by",
+        "lon",
+        "lat",
+        "pursuit",
+        "succeeded",
+    ])
+    .map_err(err)?;
+    let mut feats = Vec::new();
+    let name = |i: Option<usize>| i.map(|i| w.s.states[i].id.to_string()).unwrap_or_default();
+    let f1 = |v: Option<f64>| v.map(|x| format!("{x:.1}")).unwrap_or_default();
+    for (i, o) in outs.iter().enumerate().take(limit) {
+        let ll = o.intercept_at.map(|q| w.s.projection.inverse(q));
+        c.write_record([
+            i.to_string(),
+            w.routes[o.route].id.clone(),
+            format!("{:.1}", o.start_s),
+            (if o.forward { "forward" } else { "backward" }).into(),
+            name(o.into),
+            f1(o.detected_s),
+            o.detected_by.clone().unwrap_or_default(),
+            f1(o.intercepted_s),
+            o.intercepted_by.clone().unwrap_or_default(),
+            ll.map(|c| format!("{:.7}", c.x)).unwrap_or_default(),
+            ll.map(|c| format!("{:.7}", c.y)).unwrap_or_default(),
+            o.pursuit.to_string(),
+            o.intercepted_s.is_none().to_string(),
+        ])
+        .map_err(err)?;
+        if let Some(ll) = ll {
+            feats.push(crate::io::feature(
+                crate::io::point_geometry(ll),
+                props! {"run" => i, "route" => w.routes[o.route].id, "event" => "interception", "t_s" => o.intercepted_s, "by" => o.intercepted_by, "detected_by" => o.detected_by, "pursuit" => o.pursuit},
+            ));
+        }
+    }
+    put(
+        "events.csv",
+        c.into_inner()
+            .map_err(|e| Error::Other(format!("events.csv: {e}")))?,
+    )?;
+    put(
+        "events.geojson",
+        crate::io::feature_collection(&feats).into_bytes(),
+    )?;
+    let mut rc = csv::Writer::from_writer(Vec::new());
+    rc.write_record([
+        "route",
+        "kind",
+        "attempts",
+        "p_detect",
+        "p_intercept",
+        "succeeded",
+        "mean_time_to_intercept_min",
+    ])
+    .map_err(err)?;
+    for (r, rt) in w.routes.iter().enumerate() {
+        let x = rates(outs.iter().filter(|o| o.route == r));
+        rc.write_record([
+            rt.id.clone(),
+            rt.kind.as_str().into(),
+            x.attempts.to_string(),
+            format!("{:.4}", x.p_detect),
+            format!("{:.4}", x.p_intercept),
+            x.succeeded.to_string(),
+            x.mean_time_to_intercept_min
+                .map(|v| format!("{v:.1}"))
+                .unwrap_or_default(),
+        ])
+        .map_err(err)?;
+    }
+    put(
+        "routes.csv",
+        rc.into_inner()
+            .map_err(|e| Error::Other(format!("routes.csv: {e}")))?,
+    )?;
+    let mut j = serde_json::to_string_pretty(&summary(w, outs)).unwrap();
+    j.push('\n');
+    put("summary.json", j.into_bytes())?;
+    Ok(files)
+}
