@@ -30,6 +30,7 @@ pub mod io;
 pub mod plan;
 pub mod report;
 pub mod scenario;
+pub mod seed;
 pub mod sim;
 pub mod terrain;
 pub mod view;

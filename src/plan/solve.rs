@@ -2,6 +2,7 @@
 //! joint against independent, baseline, lower bound, exact check.
 
 use super::*;
+use crate::seed::mix as mix_seed;
 
 /// One route variant of the mixed strategy.
 #[derive(Clone, Debug, Serialize)]
@@ -88,15 +89,6 @@ pub struct PlanResult {
 const ALPHAS: [f64; 3] = [1.0, 2.0, 4.0];
 /// Rounds of raising the weights of the worst points (min-max refinement).
 const REWEIGHT_ROUNDS: usize = 4;
-
-fn mix_seed(seed: u64, a: u64, b: u64) -> u64 {
-    // splitmix64 of the combination
-    let mut z =
-        seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
 impl Planner<'_> {
     /// Merge per-State plans into one plan over `all` units.

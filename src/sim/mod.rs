@@ -30,6 +30,7 @@
 use crate::assess::{self, AssessOptions, PostSight};
 use crate::model::{RouteKind, Scenario, UnitMode};
 use crate::plan::UnitLayer;
+use crate::seed::mix;
 use crate::terrain::Terrain;
 use geo::Coord;
 use rayon::prelude::*;
@@ -526,12 +527,4 @@ pub fn rates<'b>(outs: impl Iterator<Item = &'b Outcome>) -> Rates {
         succeeded: n - i,
         mean_time_to_intercept_min: (i > 0).then(|| (tt / i as f64 / 60.0 * 10.0).round() / 10.0),
     }
-}
-
-fn mix(seed: u64, a: u64, b: u64) -> u64 {
-    let mut z =
-        seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xD6E8_FEB8_6659_FD93);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
