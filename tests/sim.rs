@@ -329,3 +329,58 @@ fn compare_ladder_on_both_scenarios_feeds_and_pursuit_never_hurt() {
         }
     }
 }
+
+#[test]
+fn crossings_queue_figures_per_strategy_with_real_or_assumed_traffic() {
+    let sc = repo().join("scenarios/andorra-spain.toml");
+    let d = tempfile::tempdir().unwrap();
+    let csv = d.path().join("traffic.csv");
+    std::fs::write(&csv, "crossing,arrivals_per_h,lanes\nC1,30,1\n").unwrap();
+    let o = cli(&[
+        "crossings",
+        sc.to_str().unwrap(),
+        "--traffic",
+        csv.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cs = v["crossings"].as_array().unwrap();
+    assert_eq!(cs.len(), 5);
+    let c1 = cs.iter().find(|c| c["crossing"] == "C1").unwrap();
+    assert_eq!(c1["traffic_assumed"], false);
+    assert_eq!(c1["traffic"]["lanes"], 1);
+    // one lane, 30 vehicles/h, random: service 1 + 0.1 × 15 = 2.5 min → ρ = 1.25: saturated
+    let st = |c: &serde_json::Value, k: &str| {
+        c["strategies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["strategy"] == k)
+            .unwrap()
+            .clone()
+    };
+    assert!(st(c1, "random")["mean_wait_min"].is_null());
+    assert!((st(c1, "random")["throughput_per_h"].as_f64().unwrap() - 24.0).abs() < 0.1);
+    let c2 = cs.iter().find(|c| c["crossing"] == "C2").unwrap();
+    assert_eq!(c2["traffic_assumed"], true);
+    let (r, p, t) = (st(c2, "random"), st(c2, "partial"), st(c2, "total"));
+    assert!(p["mean_wait_min"].as_f64().unwrap() > r["mean_wait_min"].as_f64().unwrap());
+    assert!(
+        t["illicit_caught_share"].as_f64().unwrap() > p["illicit_caught_share"].as_f64().unwrap()
+    );
+    // a bad row is named
+    std::fs::write(&csv, "crossing,arrivals_per_h,lanes\nC1,abc,2\nC77,10,1\n").unwrap();
+    let o = cli(&[
+        "crossings",
+        sc.to_str().unwrap(),
+        "--traffic",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("row 2") && e.contains("row 3") && e.contains("C77"),
+        "{e}"
+    );
+}

@@ -37,6 +37,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub mod output;
+pub mod queue;
 
 /// What cooperation the response may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
