@@ -244,6 +244,13 @@ fn simulate_cli_replays_a_plan_and_writes_the_events() {
         assert!(v["mean_time_to_intercept_min"].as_f64().unwrap() > 0.0);
         assert!(v["per_state"]["LIE"]["attempts"].as_u64().unwrap() > 5000);
         assert_eq!(v["per_route"].as_array().unwrap().len(), 19);
+        let km: u64 = v["per_border_km"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["attempts"].as_u64().unwrap())
+            .sum();
+        assert!(km > 10_000 && km <= 20_000, "{km} crossings placed on the border");
         let events = std::fs::read_to_string(out.join("events.csv")).unwrap();
         assert_eq!(events.lines().count(), 20001);
         let g: serde_json::Value =

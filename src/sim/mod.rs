@@ -129,6 +129,8 @@ pub struct SimRoute {
     pub border_m: Vec<f64>,
     /// Per post: (sample, p_day, p_night) where it sees the route.
     pub looks: Vec<Vec<(usize, f64, f64)>>,
+    /// Chainage of its (first) border crossing, km.
+    pub border_km: Option<f64>,
 }
 
 /// Everything fixed across runs.
@@ -194,10 +196,12 @@ impl<'a> World<'a> {
             })
             .collect();
         let bi = crate::index::BorderIndex::of_scenario(s);
+        let hits = crate::index::SpatialIndex::build(s).route_crossings(s);
         let routes = s
             .routes
             .par_iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(ri, r)| {
                 let samples = crate::plan::graph::densify(&r.xy.0, o.sample_m);
                 let mut cum_m = vec![0.0];
                 for w in samples.windows(2) {
@@ -228,7 +232,13 @@ impl<'a> World<'a> {
                             .collect()
                     })
                     .collect();
+                let border_km = hits
+                    .iter()
+                    .filter(|h| h.route == ri)
+                    .map(|h| h.chainage_km)
+                    .next();
                 SimRoute {
+                    border_km,
                     id: r.id.to_string(),
                     kind: r.kind,
                     samples,

@@ -122,7 +122,7 @@ pub fn summary(w: &World, outs: &[Outcome]) -> Value {
         .enumerate()
         .map(|(r, rt)| {
             let x = rates(outs.iter().filter(|o| o.route == r));
-            json!({"route": rt.id, "kind": rt.kind.as_str(), "attempts": x.attempts, "p_detect": x.p_detect, "p_intercept": x.p_intercept, "succeeded": x.succeeded, "mean_time_to_intercept_min": x.mean_time_to_intercept_min})
+            json!({"route": rt.id, "kind": rt.kind.as_str(), "border_km": rt.border_km, "attempts": x.attempts, "p_detect": x.p_detect, "p_intercept": x.p_intercept, "succeeded": x.succeeded, "mean_time_to_intercept_min": x.mean_time_to_intercept_min})
         })
         .collect();
     let per_state: serde_json::Map<String, Value> =
@@ -134,6 +134,23 @@ pub fn summary(w: &World, outs: &[Outcome]) -> Value {
                 (st.id.to_string(), serde_json::to_value(x).unwrap())
             })
             .collect();
+    // per kilometre of border where the routes cross
+    let mut kms: Vec<i64> = w
+        .routes
+        .iter()
+        .filter_map(|r| r.border_km.map(|k| k.floor() as i64))
+        .collect();
+    kms.sort();
+    kms.dedup();
+    let per_km: Vec<Value> = kms
+        .iter()
+        .map(|&k| {
+            let x = rates(outs.iter().filter(|o| {
+                w.routes[o.route].border_km.map(|b| b.floor() as i64) == Some(k)
+            }));
+            json!({"from_km": k, "to_km": k + 1, "attempts": x.attempts, "p_detect": x.p_detect, "p_intercept": x.p_intercept, "succeeded": x.succeeded})
+        })
+        .collect();
     let all = rates(outs.iter());
     json!({
         "scenario": w.s.name,
@@ -148,6 +165,7 @@ pub fn summary(w: &World, outs: &[Outcome]) -> Value {
         "pursuits": outs.iter().filter(|o| o.pursuit).count(),
         "per_state": per_state,
         "per_route": per_route,
+        "per_border_km": per_km,
         "best_response": w.target.map(|(r, h)| json!({"route": w.routes[r].id, "hour": h})),
     })
 }
