@@ -422,15 +422,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             max_loss,
         }) => {
             use borderwatch::plan::{output, PlanMode, PlanOptions, Planner};
-            let mode = match mode.as_str() {
-                "joint" => PlanMode::Joint,
-                "independent" => PlanMode::Independent,
-                other => {
-                    return Err(borderwatch::error::Error::Other(format!(
-                        "--mode must be joint or independent, found {other:?}"
-                    )))
-                }
-            };
+            let mode = PlanMode::parse(mode.as_str(), "--mode")?;
             let start = match start {
                 None => None,
                 Some(t) => Some(
@@ -711,18 +703,26 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 ("+ hot pursuit", &joint, true, true),
             ];
             let mut rows = Vec::new();
-            for (name, (units, h), feeds, hp) in steps {
-                let o = SimOptions {
+            let mut w = World::new(
+                &s,
+                Vec::new(),
+                indep.1,
+                SimOptions {
                     runs,
                     seed,
                     knowledge,
-                    coop: Cooperation {
+                    ..SimOptions::default()
+                },
+            )?;
+            for (name, (units, h), feeds, hp) in steps {
+                w.set_plan(
+                    units.clone(),
+                    *h,
+                    Cooperation {
                         shared_feeds: feeds,
                         hot_pursuit: hp,
                     },
-                    ..SimOptions::default()
-                };
-                let w = World::new(&s, units.clone(), *h, o)?;
+                );
                 let outs = w.run();
                 let per_state: serde_json::Map<String, serde_json::Value> = s
                     .states
@@ -786,25 +786,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let mut a = borderwatch::assess::assess(&s, &opts.options())?;
             if let Some(mode) = patrols {
                 use borderwatch::plan::{PlanMode, PlanOptions, Planner};
-                let mode = match mode.as_str() {
-                    "joint" => PlanMode::Joint,
-                    "independent" => PlanMode::Independent,
-                    other => {
-                        return Err(borderwatch::error::Error::Other(format!(
-                            "--patrols must be joint or independent, found {other:?}"
-                        )))
-                    }
-                };
-                let pl = Planner::new(
-                    &s,
-                    PlanOptions {
-                        mode,
-                        seed: s.seed,
-                        watch_m: opts.segment_m,
-                        assess: opts.options(),
-                        ..PlanOptions::default()
-                    },
-                )?;
+                let mode = PlanMode::parse(mode.as_str(), "--patrols")?;
+                // the assessment's segments are the watch points
+                let pl = Planner::from_assessment(&s, PlanOptions::for_scenario(&s, mode), &a)?;
                 let r = pl.solve();
                 pl.join_assessment(&r, &mut a)?;
             }
@@ -1164,15 +1148,7 @@ fn view(
             "--colour {colour:?}: expected kind, coverage, risk or idleness"
         ))
     })?;
-    let plan_mode = match plan {
-        "joint" => borderwatch::plan::PlanMode::Joint,
-        "independent" => borderwatch::plan::PlanMode::Independent,
-        other => {
-            return Err(Error::Other(format!(
-                "--plan {other:?}: expected joint or independent"
-            )))
-        }
-    };
+    let plan_mode = borderwatch::plan::PlanMode::parse(plan, "--plan")?;
     let time_s = match time {
         None => None,
         Some(t) => Some(borderwatch::viewer::plan::parse_clock(t).ok_or_else(|| {

@@ -250,7 +250,10 @@ fn simulate_cli_replays_a_plan_and_writes_the_events() {
             .iter()
             .map(|x| x["attempts"].as_u64().unwrap())
             .sum();
-        assert!(km > 10_000 && km <= 20_000, "{km} crossings placed on the border");
+        assert!(
+            km > 10_000 && km <= 20_000,
+            "{km} crossings placed on the border"
+        );
         let events = std::fs::read_to_string(out.join("events.csv")).unwrap();
         assert_eq!(events.lines().count(), 20001);
         let g: serde_json::Value =

@@ -68,6 +68,16 @@ pub enum PlanMode {
 }
 
 impl PlanMode {
+    /// "joint" or "independent"; anything else is an error naming `what`.
+    pub fn parse(v: &str, what: &str) -> Result<Self> {
+        match v {
+            "joint" => Ok(Self::Joint),
+            "independent" => Ok(Self::Independent),
+            other => Err(Error::Other(format!(
+                "{what} must be joint or independent, found {other:?}"
+            ))),
+        }
+    }
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Joint => "joint",
@@ -274,12 +284,25 @@ impl<'a> Planner<'a> {
     /// Build graphs, watch points and travel-time tables; check the units.
     pub fn new(s: &'a Scenario, o: PlanOptions) -> Result<Self> {
         check_options(s, &o)?;
-        let mut warnings = Vec::new();
         let ao = AssessOptions {
             segment_m: o.watch_m,
             ..o.assess.clone()
         };
         let a = assess::assess(s, &ao)?;
+        Self::from_assessment(s, o, &a)
+    }
+
+    /// As [`Planner::new`], on an assessment already made (its segments
+    /// become the watch points, so its `segment_m` is the watch spacing).
+    pub fn from_assessment(
+        s: &'a Scenario,
+        mut o: PlanOptions,
+        a: &assess::Assessment,
+    ) -> Result<Self> {
+        o.watch_m = a.options.segment_m;
+        o.assess = a.options.clone();
+        check_options(s, &o)?;
+        let mut warnings = Vec::new();
         warnings.extend(a.warnings.iter().cloned());
         let nviews = s.states.len() + 1;
         let points: Vec<WatchPoint> = a
@@ -1181,6 +1204,20 @@ impl Planner<'_> {
 }
 
 impl Planner<'_> {
+    /// The ids of the units that visit each watch point, in plan order.
+    pub fn visitors(&self, plan: &Plan) -> Vec<Vec<String>> {
+        let mut by: Vec<Vec<String>> = vec![Vec::new(); self.points.len()];
+        for (k, tr) in plan.tracks.iter().enumerate() {
+            let id = &self.s.units[self.units[plan.units[k]].unit].id;
+            for &(p, _) in &tr.visits {
+                if by[p].last().map(|x| x.as_str()) != Some(id.as_str()) {
+                    by[p].push(id.to_string());
+                }
+            }
+        }
+        by
+    }
+
     /// Join a plan's idleness to an assessment cut the same way (segment
     /// length = `watch_m`): per segment visits, gaps and units.
     pub fn join_assessment(
@@ -1194,6 +1231,7 @@ impl Planner<'_> {
             .enumerate()
             .map(|(i, p)| (p.id.as_str(), i))
             .collect();
+        let visitors = self.visitors(&r.plan);
         let mut per_segment = Vec::with_capacity(a.segments.len());
         for seg in &a.segments {
             let Some(&p) = by_id.get(seg.segment.id.as_str()) else {
@@ -1203,19 +1241,7 @@ impl Planner<'_> {
                 )));
             };
             let e = &r.eval.per_point[p];
-            let mut units: Vec<String> = r
-                .plan
-                .tracks
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| t.visits.iter().any(|v| v.0 == p))
-                .map(|(k, _)| {
-                    self.s.units[self.units[r.plan.units[k]].unit]
-                        .id
-                        .to_string()
-                })
-                .collect();
-            units.dedup();
+            let units = visitors[p].clone();
             per_segment.push(crate::assess::SegmentPatrol {
                 patrolled: e.counted,
                 visits: e.visits,

@@ -227,18 +227,11 @@ pub fn idleness_csv(pl: &Planner, r: &PlanResult) -> Result<String> {
     head.push("visited_by".into());
     let err = |e: csv::Error| crate::error::Error::Other(format!("idleness.csv: {e}"));
     w.write_record(&head).map_err(err)?;
+    let visitors = pl.visitors(&r.plan);
     for (p, wp) in pl.points.iter().enumerate() {
         let e = &r.eval.per_point[p];
         let b = &r.baseline_eval.per_point[p];
-        let mut by: Vec<String> = r
-            .plan
-            .tracks
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.visits.iter().any(|v| v.0 == p))
-            .map(|(k, _)| pl.s.units[pl.unit_index(r.plan.units[k])].id.to_string())
-            .collect();
-        by.dedup();
+        let by = &visitors[p];
         w.write_record([
             wp.id.clone(),
             format!("{:.3}", wp.from_km),

@@ -144,6 +144,8 @@ pub struct World<'a> {
     pub o: SimOptions,
     /// For best response: the (route, hour) chosen.
     pub target: Option<(usize, usize)>,
+    /// Risk-aware choice: 1 − the best look any post has of each route.
+    route_weight: Vec<f64>,
 }
 
 fn dist(a: Coord, b: Coord) -> f64 {
@@ -197,7 +199,7 @@ impl<'a> World<'a> {
             .collect();
         let bi = crate::index::BorderIndex::of_scenario(s);
         let hits = crate::index::SpatialIndex::build(s).route_crossings(s);
-        let routes = s
+        let routes: Vec<SimRoute> = s
             .routes
             .par_iter()
             .enumerate()
@@ -249,8 +251,21 @@ impl<'a> World<'a> {
                 }
             })
             .collect();
+        // risk-aware smugglers prefer the routes the posts see least
+        let route_weight = routes
+            .iter()
+            .map(|rt| {
+                let seen = rt
+                    .looks
+                    .iter()
+                    .flat_map(|l| l.iter().map(|x| x.2))
+                    .fold(0.0, f64::max);
+                (1.0 - seen).max(0.02)
+            })
+            .collect();
         let mut w = World {
             s,
+            route_weight,
             routes,
             sights,
             post_state,
@@ -265,10 +280,20 @@ impl<'a> World<'a> {
                 s.path.display()
             )));
         }
-        if w.o.knowledge == Knowledge::BestResponse {
+        // (with no plan yet, `set_plan` will choose)
+        if w.o.knowledge == Knowledge::BestResponse && !w.units.is_empty() {
             w.target = Some(w.best_response());
         }
         Ok(w)
+    }
+
+    /// Replay against another plan or cooperation: keeps what depends on
+    /// the scenario only (route samples, the posts' looks).
+    pub fn set_plan(&mut self, units: Vec<UnitLayer>, horizon_s: f64, coop: Cooperation) {
+        self.units = units;
+        self.horizon_s = horizon_s;
+        self.o.coop = coop;
+        self.target = (self.o.knowledge == Knowledge::BestResponse).then(|| self.best_response());
     }
 
     /// The (route, hour of day) with the lowest interception rate, each
@@ -313,23 +338,10 @@ impl<'a> World<'a> {
         let r = match (self.o.knowledge, self.target) {
             (Knowledge::BestResponse, Some((r, _))) => r,
             (Knowledge::RiskAware, _) => {
-                // prefer routes the posts see least: weight 1 − best look
-                let w: Vec<f64> = self
-                    .routes
-                    .iter()
-                    .map(|rt| {
-                        let seen = rt
-                            .looks
-                            .iter()
-                            .flat_map(|l| l.iter().map(|x| x.2))
-                            .fold(0.0, f64::max);
-                        (1.0 - seen).max(0.02)
-                    })
-                    .collect();
-                let total: f64 = w.iter().sum();
+                let total: f64 = self.route_weight.iter().sum();
                 let mut u = rng.f64() * total;
-                let mut pick = w.len() - 1;
-                for (i, x) in w.iter().enumerate() {
+                let mut pick = self.route_weight.len() - 1;
+                for (i, x) in self.route_weight.iter().enumerate() {
                     if u < *x {
                         pick = i;
                         break;

@@ -130,16 +130,18 @@ pub fn plan_panel(ui: &mut bevy_egui::egui::Ui, job: &mut PlanJob, colour_by_idl
         ui.colored_label(egui::Color32::from_rgb(180, 0, 0), e);
         return;
     }
-    let Some((j, i)) = job.result.clone() else {
+    if job.result.is_none() {
         return;
-    };
+    }
     ui.checkbox(&mut job.show, "Show routes and units");
     ui.horizontal(|ui| {
         ui.radio_value(&mut job.mode, PlanMode::Joint, "Joint");
         ui.radio_value(&mut job.mode, PlanMode::Independent, "Independent");
     });
     ui.checkbox(colour_by_idleness, "Colour border by idleness");
-    let p = job.current().cloned().unwrap_or(j.clone());
+    let (Some((j, i)), Some(p)) = (job.result.as_ref(), job.current()) else {
+        return;
+    };
     ui.label(format!(
         "Worst risk-weighted idleness: {:.0} min",
         p.worst_idleness_min
