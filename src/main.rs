@@ -207,30 +207,40 @@ enum Command {
         json: bool,
     },
     /// Open the map window.
-    View {
-        /// Scenario TOML (default: scenarios/andorra-spain.toml).
-        scenario: Option<PathBuf>,
-        /// Render one frame to this PNG and exit (for tests and reports).
-        #[arg(long)]
-        screenshot: Option<PathBuf>,
-        /// Window size for --screenshot, WIDTHxHEIGHT.
-        #[arg(long, default_value = "1280x800")]
-        size: String,
-        /// Colour the border by: kind (green/blue), coverage, risk, or
-        /// idleness (of the patrol plan).
-        #[arg(long, default_value = "kind")]
-        colour: String,
-        /// Show the posts' viewsheds.
-        #[arg(long)]
-        viewsheds: bool,
-        /// Which patrol plan to show: joint or independent (both are
-        /// planned in the background).
-        #[arg(long, default_value = "joint")]
-        plan: String,
-        /// Time on the plan's timeline: HH:MM (day 1) or "D HH:MM".
-        #[arg(long)]
-        time: Option<String>,
-    },
+    View(ViewArgs),
+}
+
+#[derive(clap::Args)]
+struct ViewArgs {
+    /// Scenario TOML (default: scenarios/andorra-spain.toml).
+    scenario: Option<PathBuf>,
+    /// Render one frame to this PNG and exit (for tests and reports).
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
+    /// Window size for --screenshot, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x800")]
+    size: String,
+    /// Colour the border by: kind (green/blue), coverage, risk, or
+    /// idleness (of the patrol plan).
+    #[arg(long, default_value = "kind")]
+    colour: String,
+    /// Show the posts' viewsheds.
+    #[arg(long)]
+    viewsheds: bool,
+    /// Which patrol plan to show: joint or independent (both are
+    /// planned in the background).
+    #[arg(long, default_value = "joint")]
+    plan: String,
+    /// Time on the plan's timeline: HH:MM (day 1) or "D HH:MM".
+    #[arg(long)]
+    time: Option<String>,
+    /// The rung of the cooperation ladder whose simulated crossings
+    /// are replayed first: independent, joint, shared-feeds or
+    /// hot-pursuit (the window simulates all four once the plans are
+    /// ready; with --screenshot it simulates only when this is given,
+    /// and waits for it).
+    #[arg(long)]
+    replay: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -324,6 +334,7 @@ fn print_problems(p: &Problems) {
     }
 }
 
+#[cfg_attr(not(feature = "viewer"), allow(dead_code))]
 fn default_scenario() -> PathBuf {
     let local = PathBuf::from("scenarios/andorra-spain.toml");
     if local.exists() {
@@ -335,32 +346,17 @@ fn default_scenario() -> PathBuf {
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        None => view(
-            default_scenario(),
-            None,
-            "1280x800",
-            "kind",
-            false,
-            "joint",
-            None,
-        ),
-        Some(Command::View {
-            scenario,
-            screenshot,
-            size,
-            colour,
-            viewsheds,
-            plan,
-            time,
-        }) => view(
-            scenario.unwrap_or_else(default_scenario),
-            screenshot,
-            &size,
-            &colour,
-            viewsheds,
-            &plan,
-            time.as_deref(),
-        ),
+        None => view(ViewArgs {
+            scenario: None,
+            screenshot: None,
+            size: "1280x800".into(),
+            colour: "kind".into(),
+            viewsheds: false,
+            plan: "joint".into(),
+            time: None,
+            replay: None,
+        }),
+        Some(Command::View(a)) => view(a),
         Some(Command::Check { scenario, json }) => {
             let l = scenario::load(&scenario);
             if json {
@@ -678,7 +674,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
         }) => {
             use borderwatch::plan::{PlanMode, PlanOptions, Planner};
-            use borderwatch::sim::{rates, Cooperation, SimOptions, World};
+            use borderwatch::sim::{ladder, SimOptions, World};
             let knowledge = parse_knowledge(&knowledge)?;
             let (s, warnings) = scenario::load_ok(&scenario)?;
             print_problems(&warnings);
@@ -696,13 +692,6 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             let indep = plan_of(PlanMode::Independent)?;
             let joint = plan_of(PlanMode::Joint)?;
-            let steps = [
-                ("independent patrols", &indep, false, false),
-                ("joint patrols", &joint, false, false),
-                ("+ shared post feeds", &joint, true, false),
-                ("+ hot pursuit", &joint, true, true),
-            ];
-            let mut rows = Vec::new();
             let mut w = World::new(
                 &s,
                 Vec::new(),
@@ -714,31 +703,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     ..SimOptions::default()
                 },
             )?;
-            for (name, (units, h), feeds, hp) in steps {
-                w.set_plan(
-                    units.clone(),
-                    *h,
-                    Cooperation {
-                        shared_feeds: feeds,
-                        hot_pursuit: hp,
-                    },
-                );
-                let outs = w.run();
-                let per_state: serde_json::Map<String, serde_json::Value> = s
-                    .states
-                    .iter()
-                    .enumerate()
-                    .map(|(i, st)| {
-                        (
-                            st.id.to_string(),
-                            serde_json::to_value(rates(outs.iter().filter(|o| o.into == Some(i))))
-                                .unwrap(),
-                        )
-                    })
-                    .collect();
-                let all = rates(outs.iter());
-                rows.push(serde_json::json!({"step": name, "p_detect": all.p_detect, "p_intercept": all.p_intercept, "succeeded": all.succeeded, "per_state": per_state}));
-            }
+            let steps = ladder::run(&mut w, (&indep.0, indep.1), (&joint.0, joint.1), 0);
+            let rows = ladder::to_json(&w, &steps);
             if json {
                 println!("{}", serde_json::to_string_pretty(&serde_json::json!({"scenario": s.name, "runs": runs, "seed": seed, "knowledge": knowledge, "ladder": rows})).unwrap());
             } else {
@@ -1133,23 +1099,40 @@ fn check_name(name: &str) -> Result<(), Error> {
 }
 
 #[cfg(feature = "viewer")]
-fn view(
-    path: PathBuf,
-    screenshot: Option<PathBuf>,
-    size: &str,
-    colour: &str,
-    viewsheds: bool,
-    plan: &str,
-    time: Option<&str>,
-) -> Result<ExitCode, Error> {
+fn view(a: ViewArgs) -> Result<ExitCode, Error> {
     use borderwatch::viewer::{assess::BorderColouring, ViewOptions};
+    let ViewArgs {
+        scenario,
+        screenshot,
+        size,
+        colour,
+        viewsheds,
+        plan,
+        time,
+        replay,
+    } = a;
+    let path = scenario.unwrap_or_else(default_scenario);
+    let plan = plan.as_str();
+    let colour = colour.as_str();
+    let replay = match replay.as_deref() {
+        None => None,
+        Some(k) => Some(borderwatch::sim::ladder::step_of(k).ok_or_else(|| {
+            Error::Other(format!(
+                "--replay {k:?}: expected independent, joint, shared-feeds or hot-pursuit"
+            ))
+        })?),
+    };
     let colouring = BorderColouring::parse(colour).ok_or_else(|| {
         Error::Other(format!(
             "--colour {colour:?}: expected kind, coverage, risk or idleness"
         ))
     })?;
-    let plan_mode = borderwatch::plan::PlanMode::parse(plan, "--plan")?;
-    let time_s = match time {
+    let plan_mode = match replay {
+        // the rung's plan
+        Some(i) => borderwatch::sim::ladder::LADDER[i].plan,
+        None => borderwatch::plan::PlanMode::parse(plan, "--plan")?,
+    };
+    let time_s = match time.as_deref() {
         None => None,
         Some(t) => Some(borderwatch::viewer::plan::parse_clock(t).ok_or_else(|| {
             Error::Other(format!(
@@ -1176,20 +1159,13 @@ fn view(
             viewsheds,
             plan: plan_mode,
             time_s,
+            replay,
         },
     )
 }
 
 #[cfg(not(feature = "viewer"))]
-fn view(
-    _path: PathBuf,
-    _screenshot: Option<PathBuf>,
-    _size: &str,
-    _colour: &str,
-    _viewsheds: bool,
-    _plan: &str,
-    _time: Option<&str>,
-) -> Result<ExitCode, Error> {
+fn view(_: ViewArgs) -> Result<ExitCode, Error> {
     Err(Error::Other(
         "this borderwatch was built without the map window (cargo feature `viewer`); rebuild with default features, or use the CLI: check, info, import, assess, plan".into(),
     ))

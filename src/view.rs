@@ -98,9 +98,46 @@ pub fn risk_colour(t: f64) -> [u8; 3] {
     [lerp(250.0, 150.0), lerp(215.0, 0.0), lerp(60.0, 20.0)]
 }
 
+/// Highest P(intercept) on the route colour scale (0.3 and above: green).
+pub const INTERCEPT_FULL: f64 = 0.3;
+
+/// A route's P(intercept) as a colour: red (never intercepted) through
+/// amber to green (≥ [`INTERCEPT_FULL`]).
+pub fn intercept_colour(p: f64) -> [u8; 3] {
+    let t = (p / INTERCEPT_FULL).clamp(0.0, 1.0);
+    let stops = [
+        [200.0, 20.0, 30.0],
+        [235.0, 160.0, 0.0],
+        [20.0, 150.0, 60.0],
+    ];
+    let (a, b, f) = if t < 0.5 {
+        (stops[0], stops[1], t * 2.0)
+    } else {
+        (stops[1], stops[2], t * 2.0 - 1.0)
+    };
+    let m = |i: usize| (a[i] + (b[i] - a[i]) * f).round() as u8;
+    [m(0), m(1), m(2)]
+}
+
+/// Groups on the move, not yet detected.
+pub const GROUP: [u8; 3] = [60, 20, 20];
+/// Groups detected and tracked.
+pub const TRACKED: [u8; 3] = [240, 110, 0];
+/// Interception markers.
+pub const INTERCEPT: [u8; 3] = [230, 0, 200];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn intercept_colours_run_red_to_green() {
+        assert_eq!(intercept_colour(0.0), [200, 20, 30]);
+        assert_eq!(intercept_colour(INTERCEPT_FULL), [20, 150, 60]);
+        assert_eq!(intercept_colour(1.0), [20, 150, 60]);
+        let mid = intercept_colour(INTERCEPT_FULL / 2.0);
+        assert_eq!(mid, [235, 160, 0]);
+    }
 
     #[test]
     fn fit_centres_and_scales() {

@@ -259,8 +259,28 @@ fn simulate_cli_replays_a_plan_and_writes_the_events() {
         let g: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.join("events.geojson")).unwrap())
                 .unwrap();
-        let n = g["features"].as_array().unwrap().len() as f64;
-        assert!((n / 20000.0 - v["p_intercept"].as_f64().unwrap()).abs() < 1e-3);
+        let count = |e: &str| {
+            g["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["properties"]["event"] == e)
+                .count() as f64
+                / 20000.0
+        };
+        assert!((count("interception") - v["p_intercept"].as_f64().unwrap()).abs() < 1e-3);
+        assert!((count("detection") - v["p_detect"].as_f64().unwrap()).abs() < 1e-3);
+        // per border segment: every crossing counted where its route
+        // crosses (a route crossing twice counts in both)
+        let segs = v["per_segment"].as_array().unwrap();
+        assert!(segs.len() >= 10, "{} segments", segs.len());
+        let seg_n: u64 = segs.iter().map(|x| x["attempts"].as_u64().unwrap()).sum();
+        assert!(seg_n >= km, "{seg_n} < {km}");
+        for x in segs {
+            assert!(x["p_intercept"].as_f64().unwrap() <= x["p_detect"].as_f64().unwrap());
+        }
+        let csv = std::fs::read_to_string(out.join("segments.csv")).unwrap();
+        assert_eq!(csv.lines().count(), segs.len() + 1);
         outs.push(events);
     }
     assert_eq!(outs[0], outs[1], "events differ between 1 and 2 threads");
@@ -393,4 +413,74 @@ fn crossings_queue_figures_per_strategy_with_real_or_assumed_traffic() {
         e.contains("row 2") && e.contains("row 3") && e.contains("C77"),
         "{e}"
     );
+}
+
+#[test]
+fn responders_travel_on_their_patrol_graph() {
+    let (_d, s) = mini_p1();
+    // R1 crosses the line (10.05° E) at 45.02° N; a foot unit stands on the
+    // line 1 km north of it, a vehicle on Spain's track (2.4 km east of the
+    // line, farther than a crew walks from its vehicle).
+    let on_line = standing(&s, "AD-LINE", 0, (10.05, 45.029));
+    let mut van = standing(&s, "ES-VAN", 1, (10.08, 45.02));
+    van.mode = UnitMode::Vehicle;
+    let w = World::new(&s, vec![on_line, van], 86_400.0, opts(1, NONE)).unwrap();
+    let rt = &w.routes[0];
+    let k = (0..rt.samples.len())
+        .min_by(|&a, &b| rt.border_m[a].total_cmp(&rt.border_m[b]))
+        .unwrap();
+    assert!(rt.border_m[k] < 30.0);
+    // along the line on the flat, off path: Tobler's 5.04 km/h × 0.6
+    let t = w
+        .response_s(0, 3600.0, 0, k)
+        .expect("the line unit reaches it");
+    let line_m = 0.009 * 111_195.0;
+    let expect = line_m / (5.036 * 0.6 / 3.6);
+    // plus the steps on and off the line's nodes (every 125 m)
+    let step = 62.5 / (5.036 * 0.6 / 3.6);
+    assert!(
+        t > 0.99 * expect && t < expect + 2.0 * step,
+        "{t} s vs {expect} s"
+    );
+    // the vehicle has no road to it
+    assert_eq!(w.response_s(1, 3600.0, 0, k), None);
+    // farther along the line than the crossing lasts: out of reach
+    let far = standing(&s, "AD-FAR", 0, (10.05, 45.06));
+    let w2 = World::new(&s, vec![far], 86_400.0, opts(1, NONE)).unwrap();
+    assert_eq!(w2.response_s(0, 3600.0, 0, k), None);
+    // off shift: nobody responds
+    let mut w = w;
+    let mut off = w.units.clone();
+    off[0].shifts = vec![(0.0, 1800.0)];
+    w.set_plan(off, 86_400.0, NONE);
+    assert_eq!(w.response_s(0, 3600.0, 0, k), None);
+}
+
+#[test]
+fn replay_tracks_pass_where_the_group_was_detected_and_stop_where_intercepted() {
+    let (_d, s) = mini_p1();
+    let near = standing(&s, "NEAR", 0, (10.045, 45.02));
+    let w = World::new(&s, vec![near], 86_400.0, opts(500, NONE)).unwrap();
+    let outs = w.run();
+    let mut caught = 0;
+    for o in &outs {
+        let tr = w.track(o);
+        assert_eq!(tr.times.first().copied(), Some(o.start_s));
+        if let (Some(t), Some(at)) = (o.detected_s, o.detect_at) {
+            let q = tr.position_at(t).expect("on the move when detected");
+            assert!((q.x - at.x).abs() < 1e-6 && (q.y - at.y).abs() < 1e-6);
+            assert!(tr.tracked_at(t));
+        }
+        if let (Some(t), Some(at)) = (o.intercepted_s, o.intercept_at) {
+            caught += 1;
+            let q = tr.position_at(t).expect("there when intercepted");
+            assert!((q.x - at.x).abs() < 1e-6 && (q.y - at.y).abs() < 1e-6);
+            assert_eq!(tr.position_at(t + 1.0), None, "stopped once intercepted");
+        } else {
+            // not intercepted: it reaches the far end
+            let end = *tr.times.last().unwrap();
+            assert_eq!(tr.position_at(end), tr.xy.last().copied());
+        }
+    }
+    assert!(caught > 100, "{caught} intercepted");
 }

@@ -422,3 +422,107 @@ fn plan_view_moves_units_and_colours_idleness() {
         std::fs::copy(&out, keep.join(format!("andorra-spain-plan-{name}.png"))).unwrap();
     }
 }
+
+#[test]
+fn replay_shows_crossings_interceptions_and_routes_by_p_intercept() {
+    use borderwatch::plan::{PlanMode, PlanOptions, Planner};
+    use borderwatch::sim::{ladder, SimOptions, World};
+    use borderwatch::viewer::sim::{RUNS, TRACKS};
+    let d = tempfile::tempdir().unwrap();
+    let s = load("andorra-spain");
+    let out = d.path().join("replay.png");
+    let img = screenshot_with(
+        &repo().join("scenarios/andorra-spain.toml"),
+        &out,
+        &["--replay", "hot-pursuit", "--time", "23:30"],
+    );
+    // The ladder the viewer simulates (same plans, seed, runs).
+    let plan = |mode| {
+        let pl = Planner::new(&s, PlanOptions::for_scenario(&s, mode)).unwrap();
+        let l = pl.layers(&pl.solve());
+        (l.units, l.horizon_s)
+    };
+    let (indep, joint) = (plan(PlanMode::Independent), plan(PlanMode::Joint));
+    let o = SimOptions {
+        runs: RUNS,
+        seed: s.seed,
+        ..SimOptions::default()
+    };
+    let mut w = World::new(&s, Vec::new(), indep.1, o).unwrap();
+    let rows = ladder::run(&mut w, (&indep.0, indep.1), (&joint.0, joint.1), TRACKS);
+    let r = rows.last().unwrap();
+    // away from the panel, the timeline and the crossings window
+    let visible = |(x, y): (f64, f64)| {
+        x > view::PANEL_WIDTH_PX + 10.0
+            && y < H as f64 - 70.0
+            && !(x > W as f64 - 360.0 && y < 340.0)
+    };
+    // Each route in the colour of its P(intercept).
+    let (mut hit, mut all) = (0, 0);
+    for (i, route) in s.routes.iter().enumerate() {
+        // at points along it (the border and markers draw over some)
+        let n = route.xy.0.len();
+        let pts: Vec<_> = (1..20)
+            .map(|k| {
+                let f = (n - 1) as f64 * k as f64 / 20.0;
+                let (i, u) = (f.floor() as usize, f.fract());
+                let (a, b) = (route.xy.0[i], route.xy.0[(i + 1).min(n - 1)]);
+                px(&s, a + (b - a) * u)
+            })
+            .filter(|p| visible(*p))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        all += 1;
+        let want = view::intercept_colour(r.per_route[i].p_intercept);
+        let ok = pts.iter().any(|p| img.near(p.0, p.1, 2, want, 40));
+        hit += ok as usize;
+    }
+    assert!(
+        all >= 15 && hit as f64 >= 0.8 * all as f64,
+        "routes by P(intercept): {hit} of {all}"
+    );
+    // Groups on the move at 23:30 where the simulation puts them, orange
+    // once detected.
+    let t = 23.5 * 3600.0;
+    let (mut hit, mut all) = (0, 0);
+    for tr in &r.tracks {
+        let Some(q) = tr.position_at(t) else { continue };
+        let p = px(&s, q);
+        if !visible(p) {
+            continue;
+        }
+        all += 1;
+        let want = if tr.tracked_at(t) {
+            view::TRACKED
+        } else {
+            view::GROUP
+        };
+        hit += img.near(p.0, p.1, 2, want, 40) as usize;
+    }
+    assert!(
+        all >= 10 && hit as f64 >= 0.8 * all as f64,
+        "groups: {hit} of {all}"
+    );
+    // Interceptions of the last 24 h marked where they happened.
+    let (mut hit, mut all) = (0, 0);
+    for tr in &r.tracks {
+        let Some((ti, at)) = tr.intercepted.filter(|x| x.0 <= t) else {
+            continue;
+        };
+        let p = px(&s, at);
+        if t - ti >= 86_400.0 || !visible(p) {
+            continue;
+        }
+        all += 1;
+        hit += img.near(p.0, p.1, 6, view::INTERCEPT, 40) as usize;
+    }
+    assert!(
+        all >= 5 && hit as f64 >= 0.8 * all as f64,
+        "interceptions: {hit} of {all}"
+    );
+    let keep = repo().join("target/screenshots");
+    std::fs::create_dir_all(&keep).unwrap();
+    std::fs::copy(&out, keep.join("andorra-spain-replay.png")).unwrap();
+}

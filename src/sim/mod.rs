@@ -17,9 +17,9 @@
 //! - **Response**: the units on shift at the detection that may act on it —
 //!   the detecting State's; the neighbour's too, at once with shared feeds,
 //!   or after the liaison delay when the track is kept alive across the line
-//!   (cross-border observation) — run straight at `response speed` after
-//!   `reaction_s` towards the group's remaining path; the group is
-//!   intercepted at the first point a unit reaches before it. A point on the
+//!   (cross-border observation) — set off after `reaction_s` along their
+//!   patrol graph (see [`respond`]) towards the group's remaining path; the
+//!   group is intercepted at the first point a unit reaches before it. A point on the
 //!   neighbour's side counts only with hot pursuit, within the agreed depth
 //!   and time; otherwise only the neighbour's units can act there, and only
 //!   if the track is kept alive across the line (cross-border observation or
@@ -36,8 +36,10 @@ use geo::Coord;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub mod ladder;
 pub mod output;
 pub mod queue;
+pub mod respond;
 
 /// What cooperation the response may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -107,15 +109,6 @@ pub fn group_speed_ms(k: RouteKind) -> f64 {
     kmh / 3.6
 }
 
-/// Speed of a responding unit across country (straight line), m/s.
-pub fn response_speed_ms(m: UnitMode) -> f64 {
-    match m {
-        UnitMode::Foot => 5.0 / 3.6,
-        UnitMode::Vehicle => 30.0 / 3.6,
-        UnitMode::Boat => 15.0 / 3.6,
-    }
-}
-
 /// A route prepared for replay: samples, which State each lies in, and
 /// what each post sees at each sample.
 pub struct SimRoute {
@@ -146,6 +139,10 @@ pub struct World<'a> {
     pub target: Option<(usize, usize)>,
     /// Risk-aware choice: 1 − the best look any post has of each route.
     route_weight: Vec<f64>,
+    /// The assessment's border segments (default length), with the routes
+    /// crossing each.
+    pub segments: Vec<crate::assess::Segment>,
+    resp: respond::Responders,
 }
 
 fn dist(a: Coord, b: Coord) -> f64 {
@@ -170,6 +167,8 @@ pub struct Outcome {
     pub detected_s: Option<f64>,
     /// "post ID" or "unit ID".
     pub detected_by: Option<String>,
+    /// Where the group was when detected.
+    pub detect_at: Option<Coord>,
     pub intercepted_s: Option<f64>,
     pub intercepted_by: Option<String>,
     pub intercept_at: Option<Coord>,
@@ -263,8 +262,28 @@ impl<'a> World<'a> {
                 (1.0 - seen).max(0.02)
             })
             .collect();
+        let segments = assess::segments(s, &hits, terrain.as_ref(), &ao);
+        // travel times worth knowing: the longest crossing
+        let limit_s = routes
+            .iter()
+            .map(|r| r.cum_m.last().copied().unwrap_or(0.0) / group_speed_ms(r.kind))
+            .fold(0.0, f64::max)
+            .clamp(600.0, 86_400.0);
+        let samples: Vec<&[Coord]> = routes.iter().map(|r| r.samples.as_slice()).collect();
+        let mut resp = respond::Responders::new(
+            s,
+            &units,
+            &segments,
+            terrain.as_ref(),
+            &samples,
+            limit_s,
+            crate::plan::DEFAULT_ACCESS_M,
+        );
+        resp.set_units(&units);
         let mut w = World {
             s,
+            segments,
+            resp,
             route_weight,
             routes,
             sights,
@@ -290,6 +309,7 @@ impl<'a> World<'a> {
     /// Replay against another plan or cooperation: keeps what depends on
     /// the scenario only (route samples, the posts' looks).
     pub fn set_plan(&mut self, units: Vec<UnitLayer>, horizon_s: f64, coop: Cooperation) {
+        self.resp.set_units(&units);
         self.units = units;
         self.horizon_s = horizon_s;
         self.o.coop = coop;
@@ -426,6 +446,7 @@ impl<'a> World<'a> {
             into,
             detected_s: None,
             detected_by: None,
+            detect_at: None,
             intercepted_s: None,
             intercepted_by: None,
             intercept_at: None,
@@ -436,10 +457,11 @@ impl<'a> World<'a> {
         };
         out.detected_s = Some(td);
         out.detected_by = Some(by);
+        out.detect_at = Some(rt.samples[idx(kd)]);
         let ag = &self.s.agreements;
         let track_crosses = ag.cross_border_observation || self.o.coop.shared_feeds;
         let mut best: Option<(f64, String, Coord, bool)> = None;
-        for u in &self.units {
+        for (ui, u) in self.units.iter().enumerate() {
             let own = u.state == dstate;
             if !own && !self.o.coop.shared_feeds {
                 // the neighbour hears of it only through liaison, if the
@@ -456,14 +478,17 @@ impl<'a> World<'a> {
                 } else {
                     ag.liaison_delay_min * 60.0
                 };
-            let Some(pos) = u.position_at(td) else {
+            // on shift, and where it joins its graph
+            if u.position_at(td).is_none() {
+                continue;
+            }
+            let Some((lead, reach)) = self.resp.from_unit(ui, u, td, r, n) else {
                 continue;
             };
-            let speed = response_speed_ms(u.mode);
             for k in kd..n {
                 let tk = time_at(k);
                 let q = rt.samples[idx(k)];
-                let arrive = td + delay + dist(pos, q) / speed;
+                let arrive = td + delay + lead + reach[idx(k)] as f64;
                 if arrive > tk {
                     continue;
                 }
@@ -490,6 +515,17 @@ impl<'a> World<'a> {
             out.pursuit = pursuit;
         }
         out
+    }
+
+    /// Seconds unit `unit` needs from where it is at `t` to sample `k` of
+    /// route `route` along its patrol graph (no reaction time); `None`
+    /// when off shift or out of reach.
+    pub fn response_s(&self, unit: usize, t: f64, route: usize, k: usize) -> Option<f64> {
+        let u = self.units.get(unit)?;
+        let n = self.routes.get(route)?.samples.len();
+        let (lead, reach) = self.resp.from_unit(unit, u, t, route, n)?;
+        let x = lead + *reach.get(k)? as f64;
+        x.is_finite().then_some(x)
     }
 
     /// `runs` crossings, in parallel, in run order.

@@ -114,7 +114,24 @@ pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<(Vec<UnitLayer>, f64,
     Ok((units, hours * 3600.0, mode))
 }
 
-/// Figures per route, per State entered and overall.
+/// Figures per border segment the routes cross (the assessment's
+/// segments): (segment, rates) for each segment with at least one route.
+pub fn per_segment<'w>(w: &'w World, outs: &[Outcome]) -> Vec<(&'w crate::assess::Segment, Rates)> {
+    w.segments
+        .iter()
+        .filter(|seg| !seg.routes.is_empty())
+        .map(|seg| {
+            let on: Vec<bool> = w
+                .routes
+                .iter()
+                .map(|r| seg.routes.contains(&r.id))
+                .collect();
+            (seg, rates(outs.iter().filter(|o| on[o.route])))
+        })
+        .collect()
+}
+
+/// Figures per route, per segment, per State entered and overall.
 pub fn summary(w: &World, outs: &[Outcome]) -> Value {
     let per_route: Vec<Value> = w
         .routes
@@ -151,6 +168,12 @@ pub fn summary(w: &World, outs: &[Outcome]) -> Value {
             json!({"from_km": k, "to_km": k + 1, "attempts": x.attempts, "p_detect": x.p_detect, "p_intercept": x.p_intercept, "succeeded": x.succeeded})
         })
         .collect();
+    let per_segment: Vec<Value> = per_segment(w, outs)
+        .into_iter()
+        .map(|(seg, x)| {
+            json!({"segment": seg.id, "from_km": seg.from_km, "to_km": seg.to_km, "kind": seg.kind.as_str(), "routes": seg.routes, "attempts": x.attempts, "p_detect": x.p_detect, "p_intercept": x.p_intercept, "succeeded": x.succeeded, "mean_time_to_intercept_min": x.mean_time_to_intercept_min})
+        })
+        .collect();
     let all = rates(outs.iter());
     json!({
         "scenario": w.s.name,
@@ -165,13 +188,15 @@ pub fn summary(w: &World, outs: &[Outcome]) -> Value {
         "pursuits": outs.iter().filter(|o| o.pursuit).count(),
         "per_state": per_state,
         "per_route": per_route,
+        "per_segment": per_segment,
         "per_border_km": per_km,
         "best_response": w.target.map(|(r, h)| json!({"route": w.routes[r].id, "hour": h})),
     })
 }
 
-/// Write `events.csv` and `events.geojson` (the first `limit` crossings),
-/// `routes.csv` and `summary.json`.
+/// Write `events.csv` and `events.geojson` (the first `limit` crossings:
+/// where each was detected and intercepted), `routes.csv`, `segments.csv`
+/// and `summary.json`.
 pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut put = |name: &str, bytes: Vec<u8>| -> Result<()> {
@@ -190,6 +215,8 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
         "into",
         "detected_s",
         "detected_by",
+        "detected_lon",
+        "detected_lat",
         "intercepted_s",
         "intercepted_by",
         "lon",
@@ -203,6 +230,7 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
     let f1 = |v: Option<f64>| v.map(|x| format!("{x:.1}")).unwrap_or_default();
     for (i, o) in outs.iter().enumerate().take(limit) {
         let ll = o.intercept_at.map(|q| w.s.projection.inverse(q));
+        let dl = o.detect_at.map(|q| w.s.projection.inverse(q));
         c.write_record([
             i.to_string(),
             w.routes[o.route].id.clone(),
@@ -211,6 +239,8 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
             name(o.into),
             f1(o.detected_s),
             o.detected_by.clone().unwrap_or_default(),
+            dl.map(|c| format!("{:.7}", c.x)).unwrap_or_default(),
+            dl.map(|c| format!("{:.7}", c.y)).unwrap_or_default(),
             f1(o.intercepted_s),
             o.intercepted_by.clone().unwrap_or_default(),
             ll.map(|c| format!("{:.7}", c.x)).unwrap_or_default(),
@@ -219,6 +249,12 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
             o.intercepted_s.is_none().to_string(),
         ])
         .map_err(err)?;
+        if let Some(dl) = dl {
+            feats.push(crate::io::feature(
+                crate::io::point_geometry(dl),
+                props! {"run" => i, "route" => w.routes[o.route].id, "event" => "detection", "t_s" => o.detected_s, "by" => o.detected_by, "intercepted" => o.intercepted_s.is_some()},
+            ));
+        }
         if let Some(ll) = ll {
             feats.push(crate::io::feature(
                 crate::io::point_geometry(ll),
@@ -265,6 +301,42 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
         "routes.csv",
         rc.into_inner()
             .map_err(|e| Error::Other(format!("routes.csv: {e}")))?,
+    )?;
+    let mut sc = csv::Writer::from_writer(Vec::new());
+    sc.write_record([
+        "segment",
+        "from_km",
+        "to_km",
+        "kind",
+        "routes",
+        "attempts",
+        "p_detect",
+        "p_intercept",
+        "succeeded",
+        "mean_time_to_intercept_min",
+    ])
+    .map_err(err)?;
+    for (seg, x) in per_segment(w, outs) {
+        sc.write_record([
+            seg.id.clone(),
+            format!("{:.3}", seg.from_km),
+            format!("{:.3}", seg.to_km),
+            seg.kind.as_str().into(),
+            seg.routes.join(" "),
+            x.attempts.to_string(),
+            format!("{:.4}", x.p_detect),
+            format!("{:.4}", x.p_intercept),
+            x.succeeded.to_string(),
+            x.mean_time_to_intercept_min
+                .map(|v| format!("{v:.1}"))
+                .unwrap_or_default(),
+        ])
+        .map_err(err)?;
+    }
+    put(
+        "segments.csv",
+        sc.into_inner()
+            .map_err(|e| Error::Other(format!("segments.csv: {e}")))?,
     )?;
     let mut j = serde_json::to_string_pretty(&summary(w, outs)).unwrap();
     j.push('\n');

@@ -14,13 +14,18 @@
 //!   as an overlay, the ranked gaps — click one to zoom to it;
 //! - patrol plan (both modes planned in the background at start): routes
 //!   per unit, units moving on a time slider (play/pause), the border
-//!   coloured by risk-weighted idleness, joint/independent toggle.
+//!   coloured by risk-weighted idleness, joint/independent toggle;
+//! - crossings (simulated once the plans are ready): the cooperation
+//!   ladder's table, routes coloured by P(intercept), the crossings of the
+//!   chosen rung replayed on the timeline with their interceptions.
 
 pub mod assess;
 pub mod plan;
+pub mod sim;
 
 use assess::{AssessJob, BorderColouring};
 use plan::PlanJob;
+use sim::SimJob;
 
 use crate::error::Error;
 use crate::geom::proj::LocalProjection;
@@ -75,6 +80,10 @@ pub struct ViewOptions {
     pub plan: crate::plan::PlanMode,
     /// Start time on the plan's timeline.
     pub time_s: Option<f64>,
+    /// The cooperation-ladder rung replayed first (index into
+    /// [`crate::sim::ladder::LADDER`]); with a screenshot, crossings are
+    /// simulated only when this is set.
+    pub replay: Option<usize>,
 }
 
 /// A request to frame an area (local metres).
@@ -125,6 +134,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         viewsheds,
         plan: plan_mode,
         time_s,
+        replay,
     } = opts;
     #[cfg(unix)]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
@@ -155,6 +165,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         projection,
     };
     let shot = screenshot.clone();
+    let sim_enabled = screenshot.is_none() || replay.is_some();
     // A failure to start (no GPU adapter, no X server) panics inside Bevy:
     // print its message in one line, not a backtrace, then explain.
     let previous_hook = std::panic::take_hook();
@@ -201,6 +212,11 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
                 time_s: time_s.unwrap_or(PlanJob::default().time_s),
                 ..default()
             })
+            .insert_resource(SimJob {
+                enabled: sim_enabled,
+                step: replay.unwrap_or(SimJob::default().step),
+                ..default()
+            })
             .init_resource::<ZoomTo>()
             .add_systems(
                 Startup,
@@ -217,6 +233,8 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
                     assess::poll_assessment,
                     assess::overlay_visibility,
                     plan::poll_plan,
+                    sim::start_sim,
+                    sim::poll_sim,
                     plan::advance_time,
                     camera_controls,
                     cursor_readout,
@@ -425,6 +443,7 @@ fn draw_map(
     mut plan_g: Gizmos<PlanLines>,
     job: Res<AssessJob>,
     plan_job: Res<PlanJob>,
+    sim_job: Res<SimJob>,
 ) {
     let s = &map.scenario;
     let scale = match *camera {
@@ -452,8 +471,16 @@ fn draw_map(
         }
     }
     if layers.routes {
-        for r in &s.routes {
-            routes_g.linestrip_2d(r.xy.0.iter().map(|c| v2(*c)), rgb(view::ROUTE));
+        let by_p = sim_job
+            .current()
+            .filter(|_| sim_job.colour_routes)
+            .map(|r| &r.per_route);
+        for (i, r) in s.routes.iter().enumerate() {
+            let c = match by_p.and_then(|p| p.get(i)) {
+                Some(x) => view::intercept_colour(x.p_intercept),
+                None => view::ROUTE,
+            };
+            routes_g.linestrip_2d(r.xy.0.iter().map(|c| v2(*c)), rgb(c));
         }
     }
     if let Some(p) = plan_job.current().filter(|_| plan_job.show) {
@@ -528,6 +555,8 @@ fn side_panel(
     cursor: Res<CursorReadout>,
     camera: Single<(&Camera, &GlobalTransform)>,
     mut plan_job: ResMut<PlanJob>,
+    mut sim_job: ResMut<SimJob>,
+    time: Res<Time>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let s = &map.scenario;
@@ -626,6 +655,7 @@ fn side_panel(
             });
         });
     plan::timeline_bar(ctx, &mut plan_job, PANEL_WIDTH_PX as f32);
+    sim::sim_window(ctx, &mut sim_job, &mut plan_job, &s.states);
     // Point symbols and labels over the map (egui draws above the scene).
     let (cam, gt) = *camera;
     let painter = ctx.layer_painter(egui::LayerId::background());
@@ -691,6 +721,68 @@ fn side_panel(
                     font.clone(),
                     egui::Color32::from_rgb(20, 20, 20),
                 );
+            }
+        }
+    }
+    // Simulated crossings at the slider's time: groups on the move, and the
+    // interceptions of the last 24 h (flashing while recent).
+    if let Some(r) = sim_job
+        .current()
+        .filter(|_| sim_job.replay && plan_job.show)
+    {
+        let t = plan_job.time_s;
+        let flash_on = (time.elapsed_secs_f64() * 2.0) as i64 % 2 == 0;
+        for tr in &r.tracks {
+            if let Some(q) = tr.position_at(t).and_then(&to_screen) {
+                let c = if tr.tracked_at(t) {
+                    view::TRACKED
+                } else {
+                    view::GROUP
+                };
+                let d = 5.0;
+                painter.add(egui::Shape::convex_polygon(
+                    vec![
+                        q + egui::vec2(0.0, -d),
+                        q + egui::vec2(d, 0.0),
+                        q + egui::vec2(0.0, d),
+                        q + egui::vec2(-d, 0.0),
+                    ],
+                    c32(c),
+                    egui::Stroke::new(1.0, egui::Color32::WHITE),
+                ));
+            }
+            let Some((ti, at)) = tr.intercepted else {
+                continue;
+            };
+            let age = t - ti;
+            if !(0.0..86_400.0).contains(&age) {
+                continue;
+            }
+            let Some(q) = to_screen(at) else { continue };
+            let recent = age < sim::FLASH_S;
+            let (r, w) = if recent && flash_on {
+                (10.0, 4.0)
+            } else if recent {
+                (8.0, 3.0)
+            } else {
+                (5.0, 2.0)
+            };
+            let stroke = egui::Stroke::new(w, c32(view::INTERCEPT));
+            painter.line_segment([q + egui::vec2(-r, -r), q + egui::vec2(r, r)], stroke);
+            painter.line_segment([q + egui::vec2(-r, r), q + egui::vec2(r, -r)], stroke);
+            if recent {
+                painter.circle_stroke(q, r + 4.0, egui::Stroke::new(1.5, c32(view::INTERCEPT)));
+                if layers.labels {
+                    if let Some(by) = &tr.intercepted_by {
+                        painter.text(
+                            q + egui::vec2(r + 6.0, 0.0),
+                            egui::Align2::LEFT_CENTER,
+                            format!("{by}{}", if tr.pursuit { " (pursuit)" } else { "" }),
+                            font.clone(),
+                            egui::Color32::from_rgb(0, 60, 90),
+                        );
+                    }
+                }
             }
         }
     }
@@ -857,6 +949,7 @@ fn screenshot_driver(
     layers: Res<LayerToggles>,
     assess: Res<AssessJob>,
     plan_job: Res<PlanJob>,
+    sim_job: Res<SimJob>,
     mut exit: MessageWriter<AppExit>,
 ) {
     let Some(path) = job.path.clone() else { return };
@@ -864,7 +957,11 @@ fn screenshot_driver(
     // Wait for the assessment when the view shows it; then let a few frames
     // pass so egui, the gizmos and the overlay are laid out and drawn.
     let needs_assessment = layers.colouring != BorderColouring::Kind || layers.viewsheds;
-    if (needs_assessment && assess.running()) || plan_job.running() {
+    let needs_sim = sim_job.enabled
+        && plan_job.error.is_none()
+        && sim_job.result.is_none()
+        && sim_job.error.is_none();
+    if (needs_assessment && assess.running()) || plan_job.running() || needs_sim {
         job.frames = 0;
     }
     if !job.requested && job.frames >= 8 {

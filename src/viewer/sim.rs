@@ -1,0 +1,218 @@
+//! Crossings and interceptions in the viewer: once both plans are ready,
+//! the cooperation ladder (independent → joint → + shared feeds → + hot
+//! pursuit) is simulated off the frame; the panel shows its table (click a
+//! rung to replay it), the routes are coloured by P(intercept), and the
+//! first crossings of the chosen rung move along their routes on the
+//! timeline, with the interceptions marked where they happen.
+
+use super::plan::PlanJob;
+use super::MapData;
+use crate::sim::ladder::{self, StepResult, LADDER};
+use crate::sim::{SimOptions, World};
+use bevy::prelude::*;
+use bevy::tasks::{futures::check_ready, AsyncComputeTaskPool, Task};
+
+/// Crossings simulated per rung.
+pub const RUNS: usize = 4000;
+/// Crossings of each rung kept for the replay.
+pub const TRACKS: usize = 400;
+/// How long an interception marker flashes (plan seconds).
+pub const FLASH_S: f64 = 1800.0;
+
+#[derive(Resource)]
+pub struct SimJob {
+    pub(super) task: Option<Task<Result<Vec<StepResult>, String>>>,
+    pub result: Option<Vec<StepResult>>,
+    pub error: Option<String>,
+    /// Start once the plans are ready.
+    pub enabled: bool,
+    /// The rung replayed (index into [`LADDER`]).
+    pub step: usize,
+    pub replay: bool,
+    pub colour_routes: bool,
+}
+
+impl Default for SimJob {
+    fn default() -> Self {
+        SimJob {
+            task: None,
+            result: None,
+            error: None,
+            enabled: true,
+            step: LADDER.len() - 1,
+            replay: true,
+            colour_routes: true,
+        }
+    }
+}
+
+impl SimJob {
+    pub fn running(&self) -> bool {
+        self.task.is_some()
+    }
+    /// The replayed rung's results.
+    pub fn current(&self) -> Option<&StepResult> {
+        self.result.as_ref()?.get(self.step)
+    }
+}
+
+/// Start the ladder when both plans are ready.
+pub fn start_sim(mut job: ResMut<SimJob>, plan: Res<PlanJob>, map: Res<MapData>) {
+    if !job.enabled || job.task.is_some() || job.result.is_some() || job.error.is_some() {
+        return;
+    }
+    let Some((joint, indep)) = plan.result.as_ref() else {
+        return;
+    };
+    if map.scenario.routes.is_empty() {
+        job.error = Some("no informal routes to simulate crossings on".into());
+        return;
+    }
+    let s = map.scenario.clone();
+    let (joint, indep) = (
+        (joint.units.clone(), joint.horizon_s),
+        (indep.units.clone(), indep.horizon_s),
+    );
+    job.task = Some(AsyncComputeTaskPool::get().spawn(async move {
+        let o = SimOptions {
+            runs: RUNS,
+            seed: s.seed,
+            ..SimOptions::default()
+        };
+        let mut w = World::new(&s, Vec::new(), indep.1, o).map_err(|e| e.to_string())?;
+        Ok(ladder::run(
+            &mut w,
+            (&indep.0, indep.1),
+            (&joint.0, joint.1),
+            TRACKS,
+        ))
+    }));
+}
+
+pub fn poll_sim(mut job: ResMut<SimJob>) {
+    let Some(task) = job.task.as_mut() else {
+        return;
+    };
+    let Some(done) = check_ready(task) else {
+        return;
+    };
+    job.task = None;
+    match done {
+        Ok(r) => job.result = Some(r),
+        Err(e) => job.error = Some(e),
+    }
+}
+
+/// The crossings window at the map's top right: the cooperation table
+/// (click a rung to replay it), per-State figures, replay and colouring
+/// toggles.
+pub fn sim_window(
+    ctx: &bevy_egui::egui::Context,
+    job: &mut SimJob,
+    plan: &mut PlanJob,
+    states: &[crate::model::State],
+) {
+    use bevy_egui::egui;
+    if !job.enabled {
+        return;
+    }
+    egui::Window::new("Crossings and interceptions")
+        .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-10.0, 10.0))
+        .resizable(false)
+        .collapsible(true)
+        .show(ctx, |ui| sim_panel(ui, job, plan, states));
+}
+
+fn sim_panel(
+    ui: &mut bevy_egui::egui::Ui,
+    job: &mut SimJob,
+    plan: &mut PlanJob,
+    states: &[crate::model::State],
+) {
+    use bevy_egui::egui;
+    if job.running() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(format!("simulating {} × {RUNS} crossings…", LADDER.len()));
+        });
+        return;
+    }
+    if let Some(e) = &job.error {
+        ui.colored_label(egui::Color32::from_rgb(180, 0, 0), e);
+        return;
+    }
+    let Some(rows) = job.result.as_ref() else {
+        if plan.running() {
+            ui.small("waits for the plans");
+        }
+        return;
+    };
+    ui.small(format!(
+        "Value of cooperation ({RUNS} crossings per rung; click to replay):"
+    ));
+    let mut pick = None;
+    egui::Grid::new("ladder")
+        .num_columns(4)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.small("");
+            ui.small("P(detect)");
+            ui.small("P(intercept)");
+            ui.small("succeeded");
+            ui.end_row();
+            for (i, r) in rows.iter().enumerate() {
+                if ui.selectable_label(job.step == i, r.step).clicked() {
+                    pick = Some(i);
+                }
+                ui.monospace(format!("{:.3}", r.all.p_detect));
+                ui.monospace(format!("{:.3}", r.all.p_intercept));
+                ui.monospace(format!("{}", r.all.succeeded));
+                ui.end_row();
+            }
+        });
+    if let Some(i) = pick {
+        job.step = i;
+        plan.mode = LADDER[i].plan;
+    }
+    let Some(r) = rows.get(job.step) else { return };
+    for (st, x) in states.iter().zip(&r.per_state) {
+        ui.label(format!(
+            "  into {}: P(intercept) {:.3}, {} of {} succeed",
+            st.id, x.p_intercept, x.succeeded, x.attempts
+        ));
+    }
+    if LADDER[job.step].plan != plan.mode {
+        ui.small("(the map shows the other plan: click a rung to match)");
+    }
+    ui.checkbox(&mut job.colour_routes, "Colour routes by P(intercept)");
+    if job.colour_routes {
+        ui.horizontal(|ui| {
+            for (p, text) in [
+                (0.0, "0"),
+                (crate::view::INTERCEPT_FULL / 2.0, ""),
+                (crate::view::INTERCEPT_FULL, "≥ 0.3"),
+            ] {
+                let c = crate::view::intercept_colour(p);
+                let (rect, painter) =
+                    ui.allocate_painter(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                painter.rect_filled(
+                    rect.rect.shrink(2.0),
+                    2.0,
+                    egui::Color32::from_rgb(c[0], c[1], c[2]),
+                );
+                ui.small(text);
+            }
+        });
+    }
+    ui.checkbox(&mut job.replay, "Replay crossings on the timeline");
+    if job.replay {
+        let (moving, tracked, caught) = r.counts_at(plan.time_s);
+        ui.label(format!(
+            "{moving} groups on the move ({tracked} tracked); {caught} intercepted in the last 24 h"
+        ));
+        ui.small(format!(
+            "The first {TRACKS} crossings. Diamonds: groups (orange once detected); crosses: interceptions (flash for {} min).",
+            (FLASH_S / 60.0) as u32
+        ));
+    }
+}
