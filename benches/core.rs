@@ -95,6 +95,8 @@ fn main() {
                 snap_tolerance_m: 3000.0,
                 rivers: Some(d.join("naturalearth/ne_10m_rivers_north_america.json")),
                 blue_tolerance_m: 1500.0,
+                blue_between: Vec::new(),
+                exercise_routes: 0,
                 exercise_posts: 0,
                 seed: 1,
             })
@@ -225,6 +227,8 @@ fn main() {
         snap_tolerance_m: 3000.0,
         rivers: Some(d.join("naturalearth/ne_10m_rivers_north_america.json")),
         blue_tolerance_m: 1500.0,
+        blue_between: Vec::new(),
+        exercise_routes: 0,
         exercise_posts: 150,
         seed: 1,
     })
@@ -336,6 +340,8 @@ fn main() {
         snap_tolerance_m: 3000.0,
         rivers: Some(d.join("naturalearth/ne_10m_rivers_north_america.json")),
         blue_tolerance_m: 1500.0,
+        blue_between: Vec::new(),
+        exercise_routes: 0,
         exercise_posts: 300,
         seed: 1,
     })

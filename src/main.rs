@@ -321,11 +321,51 @@ enum ImportCmd {
         rivers: Option<PathBuf>,
         #[arg(long, default_value_t = 1500.0)]
         blue_tolerance_m: f64,
+        /// A stretch that follows a river the rivers file lacks, as
+        /// LON,LAT:LON,LAT (the border between the two points is blue);
+        /// repeatable. E.g. the Rio Grande from El Paso to the Gulf:
+        /// -106.528,31.784:-97.146,25.956
+        #[arg(long, allow_hyphen_values = true)]
+        blue_between: Vec<String>,
+        /// Invent this many exercise observation posts per State (0 = none).
         #[arg(long, default_value_t = 0)]
         exercise_posts: usize,
+        /// Invent this many exercise informal routes across the border
+        /// (Natural Earth has none; 0 = none).
+        #[arg(long, default_value_t = 0)]
+        exercise_routes: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// "LON,LAT:LON,LAT" for `--blue-between`.
+fn parse_blue_between(v: &[String]) -> Result<Vec<(geo::Coord, geo::Coord)>, Error> {
+    let mut out = Vec::new();
+    let mut bad = Vec::new();
+    for (i, x) in v.iter().enumerate() {
+        let pt = |t: &str| -> Option<geo::Coord> {
+            let (lon, lat) = t.split_once(',')?;
+            let (lon, lat) = (
+                lon.trim().parse::<f64>().ok()?,
+                lat.trim().parse::<f64>().ok()?,
+            );
+            ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat))
+                .then_some(geo::Coord { x: lon, y: lat })
+        };
+        match x.split_once(':').and_then(|(a, b)| Some((pt(a)?, pt(b)?))) {
+            Some(p) => out.push(p),
+            None => bad.push(format!(
+                "--blue-between #{} {x:?}: expected LON,LAT:LON,LAT in degrees, e.g. -106.528,31.784:-97.146,25.956",
+                i + 1
+            )),
+        }
+    }
+    if bad.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Other(bad.join("\n")))
+    }
 }
 
 fn print_problems(p: &Problems) {
@@ -936,7 +976,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     snap_tolerance_m,
                     rivers,
                     blue_tolerance_m,
+                    blue_between,
                     exercise_posts,
+                    exercise_routes,
                     seed,
                 } => {
                     check_name(&name)?;
@@ -949,7 +991,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                         snap_tolerance_m,
                         rivers,
                         blue_tolerance_m,
+                        blue_between: parse_blue_between(&blue_between)?,
                         exercise_posts,
+                        exercise_routes,
                         seed,
                     })?
                 }

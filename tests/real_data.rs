@@ -202,6 +202,8 @@ fn natural_earth_usa_mexico_with_crossings() {
         snap_tolerance_m: 3000.0,
         rivers: None,
         blue_tolerance_m: 1500.0,
+        blue_between: Vec::new(),
+        exercise_routes: 0,
         exercise_posts: 2,
         seed: 1,
     })
@@ -251,6 +253,8 @@ fn natural_earth_usa_mexico_with_crossings() {
         snap_tolerance_m: 50.0,
         rivers: None,
         blue_tolerance_m: 1500.0,
+        blue_between: Vec::new(),
+        exercise_routes: 0,
         exercise_posts: 0,
         seed: 1,
     })
@@ -303,4 +307,139 @@ fn spatial_index_queries_on_andorra() {
         .iter()
         .any(|f| matches!(f, borderwatch::index::FeatureRef::Border { .. })));
     assert!(near.contains(&borderwatch::index::FeatureRef::Crossing(0)));
+}
+
+#[test]
+fn shipped_usa_mexico_is_what_its_script_rebuilds_with_the_rio_grande_blue() {
+    let d = data();
+    let out = tempfile::tempdir().unwrap();
+    // the arguments of scripts/make-usa-mexico.sh
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .arg("import")
+        .arg("naturalearth")
+        .arg(d.join("naturalearth/ne_10m_admin_0_boundary_lines_land.json"))
+        .args(["--states", "US,MX", "--name", "usa-mexico", "--out"])
+        .arg(out.path())
+        .arg("--crossings")
+        .arg(d.join("crossings/tx-mx-border-crossings.csv"))
+        .arg("--rivers")
+        .arg(d.join("naturalearth/ne_10m_rivers_north_america.json"))
+        .args([
+            "--blue-between=-106.528,31.784:-97.146,25.956",
+            "--exercise-posts",
+            "150",
+            "--exercise-routes",
+            "400",
+            "--seed",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let same = |rel: &str| {
+        let a = std::fs::read(repo.join(rel)).unwrap();
+        let b = std::fs::read(out.path().join(rel)).unwrap();
+        assert!(a == b, "{rel} differs from what the script rebuilds");
+    };
+    same("scenarios/usa-mexico.toml");
+    for f in [
+        "border.geojson",
+        "crossings.geojson",
+        "posts.geojson",
+        "routes.geojson",
+        "network.geojson",
+        "SOURCES.md",
+    ] {
+        same(&format!("maps/usa-mexico/{f}"));
+    }
+    let s = load("usa-mexico");
+    let blue_km: f64 = s
+        .border
+        .iter()
+        .filter(|b| b.kind == borderwatch::model::BorderKind::Blue)
+        .map(|b| borderwatch::geom::chainage::geodesic_length_km(&b.lonlat))
+        .sum();
+    // the Rio Grande (El Paso to the Gulf) and the Colorado are blue
+    assert!((1400.0..1800.0).contains(&blue_km), "{blue_km} km blue");
+    let idx = SpatialIndex::build(&s);
+    let laredo = s.projection.forward(Coord {
+        x: -99.507,
+        y: 27.499,
+    });
+    let near = s
+        .border
+        .iter()
+        .filter(|b| b.kind == borderwatch::model::BorderKind::Blue)
+        .any(|b| {
+            b.xy.0
+                .iter()
+                .any(|c| ((c.x - laredo.x).powi(2) + (c.y - laredo.y).powi(2)).sqrt() < 5000.0)
+        });
+    assert!(near, "the border at Laredo is not blue");
+    // Arizona's land border stays green
+    let nogales = s.projection.forward(Coord {
+        x: -110.94,
+        y: 31.333,
+    });
+    let snap = idx.border.snap(nogales).unwrap();
+    assert!(snap.distance_m < 3000.0);
+    assert!(s
+        .border
+        .iter()
+        .filter(|b| b.kind == borderwatch::model::BorderKind::Green)
+        .any(|b| b
+            .xy
+            .0
+            .iter()
+            .any(|c| ((c.x - nogales.x).powi(2) + (c.y - nogales.y).powi(2)).sqrt() < 5000.0)));
+    // 400 invented routes, each crossing the border; fords or landings on blue
+    assert_eq!(s.routes.len(), 400);
+    let hits = idx.route_crossings(&s);
+    let crossed: std::collections::HashSet<usize> = hits.iter().map(|h| h.route).collect();
+    assert!(
+        crossed.len() >= 390,
+        "{} of 400 routes cross",
+        crossed.len()
+    );
+    assert!(s
+        .routes
+        .iter()
+        .any(|r| r.kind == borderwatch::model::RouteKind::Ford));
+    assert_eq!(s.crossings.len(), 34);
+    assert!(s.exercise);
+}
+
+#[test]
+fn blue_between_refuses_bad_points_naming_them() {
+    let d = data();
+    let out = tempfile::tempdir().unwrap();
+    let run = |arg: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+            .arg("import")
+            .arg("naturalearth")
+            .arg(d.join("naturalearth/ne_10m_admin_0_boundary_lines_land.json"))
+            .args(["--states", "US,MX", "--name", "x", "--out"])
+            .arg(out.path())
+            .arg(arg)
+            .output()
+            .unwrap()
+    };
+    // not LON,LAT:LON,LAT
+    let o = run("--blue-between=-106.5:31.7");
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("--blue-between #1") && e.contains("LON,LAT:LON,LAT"),
+        "{e}"
+    );
+    // a point far from the border (Denver)
+    let o = run("--blue-between=-104.99,39.74:-97.146,25.956");
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("first point") && e.contains("snap tolerance"),
+        "{e}"
+    );
+    assert!(!out.path().join("scenarios").exists(), "nothing written");
 }

@@ -572,6 +572,84 @@ pub fn exercise_units(posts: &[PostOut], layers: &Layers, proj: &LocalProjection
     units
 }
 
+/// Invented informal routes for an exercise (`--exercise-routes N`): `n`
+/// routes at seeded random chainages, each running from 1.5–5 km inside
+/// one State to 1.5–5 km inside the other, roughly square to the border
+/// and crossing it where drawn, with a little seeded meander. On a blue
+/// stretch (`is_blue`) they are fords or boat landings, else paths (60 %),
+/// tracks (30 %) or roads (10 %). For borders whose real informal routes
+/// are not in the data (Natural Earth has none).
+pub fn exercise_routes(
+    border: &BorderIndex,
+    total_km: f64,
+    proj: &LocalProjection,
+    is_blue: &dyn Fn(Coord) -> bool,
+    n: usize,
+    seed: u64,
+) -> Vec<RouteOut> {
+    let mut rng = fastrand::Rng::with_seed(crate::seed::mix(seed, 0x2047, n as u64));
+    let mut out = Vec::new();
+    for i in 0..n {
+        // stratified: one route per 1/n of the border, placed at random in it
+        let km = (i as f64 + 0.1 + 0.8 * rng.f64()) * total_km / n as f64;
+        let (Some((pa, p)), Some((pb, q))) = (
+            border.at_chainage(km),
+            border.at_chainage((km + 0.05).min(total_km)),
+        ) else {
+            continue;
+        };
+        let (a, b) = if pa == pb && q != p {
+            (p, q)
+        } else {
+            match border.at_chainage((km - 0.05).max(0.0)) {
+                Some((_, o)) if o != p => (o, p),
+                _ => continue,
+            }
+        };
+        let t = b - a;
+        let len = t.x.hypot(t.y);
+        let (tx, ty) = (t.x / len, t.y / len);
+        let normal = Coord { x: -ty, y: tx }; // towards the left State
+        let (da, db) = (1500.0 + 3500.0 * rng.f64(), 1500.0 + 3500.0 * rng.f64());
+        let mut pts = Vec::new();
+        let steps_a = (da / 500.0).ceil() as usize;
+        for k in (1..=steps_a).rev() {
+            let d = da * k as f64 / steps_a as f64;
+            let jitter = (rng.f64() - 0.5) * 300.0;
+            pts.push(p + normal * d + Coord { x: tx, y: ty } * jitter);
+        }
+        pts.push(p);
+        let steps_b = (db / 500.0).ceil() as usize;
+        for k in 1..=steps_b {
+            let d = db * k as f64 / steps_b as f64;
+            let jitter = (rng.f64() - 0.5) * 300.0;
+            pts.push(p - normal * d + Coord { x: tx, y: ty } * jitter);
+        }
+        let kind = if is_blue(p) {
+            if rng.bool() {
+                RouteKind::Ford
+            } else {
+                RouteKind::Landing
+            }
+        } else {
+            match rng.f64() {
+                x if x < 0.6 => RouteKind::Path,
+                x if x < 0.9 => RouteKind::Track,
+                _ => RouteKind::Road,
+            }
+        };
+        out.push(RouteOut {
+            lonlat: pts.iter().map(|c| proj.inverse(*c)).collect(),
+            kind,
+            name: format!("exercise route {}", i + 1),
+            chainage_km: km,
+            border_crossings: 1,
+            source: format!("invented (EXERCISE DATA, seed {seed})"),
+        });
+    }
+    out
+}
+
 /// Exercise agreements: hot pursuit 10 km / 30 min, cross-border observation,
 /// 15 min liaison delay (the joint-exercise defaults; edit per agreement).
 pub fn exercise_agreements() -> Agreements {

@@ -23,7 +23,12 @@ pub struct NaturalEarthOptions {
     /// within `blue_tolerance_m` of one are blue.
     pub rivers: Option<PathBuf>,
     pub blue_tolerance_m: f64,
+    /// Stretches known to follow a river that the rivers file lacks: the
+    /// border between the points (lon/lat) nearest each pair is blue.
+    pub blue_between: Vec<(Coord, Coord)>,
     pub exercise_posts: usize,
+    /// Invented informal routes (see [`super::exercise_routes`]).
+    pub exercise_routes: usize,
     pub seed: u64,
 }
 
@@ -141,7 +146,7 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
         .last()
         .and_then(|p| p.1.last().copied())
         .unwrap_or(0.0);
-    let border_index = BorderIndex::new(with_km);
+    let border_index = BorderIndex::new(with_km.clone());
 
     // Rivers → blue.
     let mut water = Vec::new();
@@ -169,6 +174,45 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
                 }
             }
         }
+    }
+    // Stretches declared blue: the border itself between the two points
+    // counts as water.
+    let mut blue_notes = Vec::new();
+    for (i, (p, q)) in o.blue_between.iter().enumerate() {
+        let (sp, sq) = (
+            border_index.snap(proj.forward(*p)),
+            border_index.snap(proj.forward(*q)),
+        );
+        let (Some(sp), Some(sq)) = (sp, sq) else {
+            continue;
+        };
+        for (what, sn, ll) in [("first", &sp, p), ("second", &sq, q)] {
+            if sn.distance_m > o.snap_tolerance_m {
+                return Err(Error::Other(format!(
+                    "--blue-between #{} ({:.5},{:.5}): the {what} point is {:.0} m from the {ida}–{idb} border, beyond the snap tolerance of {:.0} m",
+                    i + 1,
+                    ll.x,
+                    ll.y,
+                    sn.distance_m,
+                    o.snap_tolerance_m
+                )));
+            }
+        }
+        let (k0, k1) = (
+            sp.chainage_km.min(sq.chainage_km),
+            sp.chainage_km.max(sq.chainage_km),
+        );
+        for (xy, km) in &with_km {
+            for (w, k) in xy.windows(2).zip(km.windows(2)) {
+                if k[1] > k0 && k[0] < k1 {
+                    water.push(GeomWithData::new(geo::Line::new(w[0], w[1]), usize::MAX));
+                }
+            }
+        }
+        blue_notes.push(format!(
+            "km {k0:.1}–{k1:.1} (between {:.4},{:.4} and {:.4},{:.4})",
+            p.x, p.y, q.x, q.y
+        ));
     }
     let water = RTree::bulk_load(water);
     let mut layers = Layers::default();
@@ -219,6 +263,39 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
             .crossings
             .sort_by(|x, y| x.chainage_km.total_cmp(&y.chainage_km));
     }
+    if o.exercise_routes > 0 {
+        let blue: RTree<GeomWithData<geo::Line, ()>> = RTree::bulk_load(
+            layers
+                .border
+                .iter()
+                .filter(|b| b.kind == BorderKind::Blue)
+                .flat_map(|b| {
+                    b.lonlat
+                        .windows(2)
+                        .map(|w| {
+                            GeomWithData::new(
+                                geo::Line::new(proj.forward(w[0]), proj.forward(w[1])),
+                                (),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+        );
+        let is_blue = |p: Coord| {
+            blue.locate_within_distance(geo::Point::from(p), 1.0)
+                .next()
+                .is_some()
+        };
+        layers.routes = exercise_routes(
+            &border_index,
+            total_km,
+            &proj,
+            &is_blue,
+            o.exercise_routes,
+            o.seed,
+        );
+    }
     layers.posts = exercise_posts(
         &o.states,
         &border_index,
@@ -236,6 +313,19 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
         sources.push_str(&format!(
             "\nRivers (green/blue classification): `{}` — Natural Earth, public domain.\n",
             r.file_name().unwrap_or_default().to_string_lossy()
+        ));
+    }
+    if !blue_notes.is_empty() {
+        sources.push_str(&format!(
+            "\nDeclared blue (`--blue-between`: the border follows a river the rivers file lacks): {}.\n",
+            blue_notes.join("; ")
+        ));
+    }
+    if o.exercise_routes > 0 {
+        sources.push_str(&format!(
+            "\nInformal routes: {} invented EXERCISE DATA routes (`--exercise-routes`, seed {}), square to the border at random chainages; not real routes.\n",
+            layers.routes.len(),
+            o.seed
         ));
     }
     if let Some(c) = &o.crossings {

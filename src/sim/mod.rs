@@ -124,6 +124,8 @@ pub struct SimRoute {
     pub looks: Vec<Vec<(usize, f64, f64)>>,
     /// Chainage of its (first) border crossing, km.
     pub border_km: Option<f64>,
+    /// Bounding box of the samples.
+    pub bbox: (Coord, Coord),
 }
 
 /// Everything fixed across runs.
@@ -143,6 +145,29 @@ pub struct World<'a> {
     /// crossing each.
     pub segments: Vec<crate::assess::Segment>,
     resp: respond::Responders,
+    /// Bounding box of each unit's path (for skipping far units).
+    unit_bbox: Vec<(Coord, Coord)>,
+}
+
+/// Distance from `p` to a box (0 inside).
+fn box_dist(p: Coord, b: &(Coord, Coord)) -> f64 {
+    let dx = (b.0.x - p.x).max(0.0).max(p.x - b.1.x);
+    let dy = (b.0.y - p.y).max(0.0).max(p.y - b.1.y);
+    dx.hypot(dy)
+}
+
+/// Gap between two boxes (0 when they overlap).
+fn box_gap(a: &(Coord, Coord), b: &(Coord, Coord)) -> f64 {
+    let dx = (a.0.x - b.1.x).max(b.0.x - a.1.x).max(0.0);
+    let dy = (a.0.y - b.1.y).max(b.0.y - a.1.y).max(0.0);
+    dx.hypot(dy)
+}
+
+fn bboxes(units: &[UnitLayer]) -> Vec<(Coord, Coord)> {
+    units
+        .iter()
+        .map(|u| crate::model::bbox(u.xy.iter().copied()).unwrap_or_default())
+        .collect()
 }
 
 fn dist(a: Coord, b: Coord) -> f64 {
@@ -240,6 +265,7 @@ impl<'a> World<'a> {
                     .next();
                 SimRoute {
                     border_km,
+                    bbox: crate::model::bbox(samples.iter().copied()).unwrap_or_default(),
                     id: r.id.to_string(),
                     kind: r.kind,
                     samples,
@@ -282,6 +308,7 @@ impl<'a> World<'a> {
         resp.set_units(&units);
         let mut w = World {
             s,
+            unit_bbox: bboxes(&units),
             segments,
             resp,
             route_weight,
@@ -310,6 +337,7 @@ impl<'a> World<'a> {
     /// the scenario only (route samples, the posts' looks).
     pub fn set_plan(&mut self, units: Vec<UnitLayer>, horizon_s: f64, coop: Cooperation) {
         self.resp.set_units(&units);
+        self.unit_bbox = bboxes(&units);
         self.units = units;
         self.horizon_s = horizon_s;
         self.o.coop = coop;
@@ -420,7 +448,10 @@ impl<'a> World<'a> {
                 }
             }
         }
-        for u in &self.units {
+        for (ui, u) in self.units.iter().enumerate() {
+            if box_gap(&self.unit_bbox[ui], &rt.bbox) > self.o.patrol_radius_m {
+                continue;
+            }
             let first = (0..n).find(|&k| {
                 let t = time_at(k);
                 u.position_at(t)
@@ -478,34 +509,50 @@ impl<'a> World<'a> {
                 } else {
                     ag.liaison_delay_min * 60.0
                 };
-            // on shift, and where it joins its graph
-            if u.position_at(td).is_none() {
-                continue;
-            }
-            let Some((lead, reach)) = self.resp.from_unit(ui, u, td, r, n) else {
+            // on shift, and near enough to matter: no unit moves faster
+            // than its mode's top speed on its graph
+            let Some(pos) = u.position_at(td) else {
                 continue;
             };
-            for k in kd..n {
-                let tk = time_at(k);
-                let q = rt.samples[idx(k)];
-                let arrive = td + delay + lead + reach[idx(k)] as f64;
-                if arrive > tk {
-                    continue;
-                }
-                let side = rt.side[idx(k)];
-                let pursuit = side.is_some_and(|s| s != u.state);
-                if pursuit
-                    && !(self.o.coop.hot_pursuit
+            let left_s = time_at(n - 1) - td - delay;
+            if left_s < 0.0
+                || box_dist(pos, &rt.bbox)
+                    > left_s * crate::plan::graph::max_speed_ms(u.mode)
+                        + crate::plan::DEFAULT_ACCESS_M
+            {
+                continue;
+            }
+            let Some((lead, reach)) = self.resp.from_unit(ui, u, td, r) else {
+                continue;
+            };
+            // on the neighbour's side only in hot pursuit, within the
+            // agreed depth and time
+            let pursuit_at = |k: usize| rt.side[idx(k)].is_some_and(|s| s != u.state);
+            let allowed = |k: usize| {
+                !pursuit_at(k)
+                    || (self.o.coop.hot_pursuit
                         && ag.hot_pursuit
                         && rt.border_m[idx(k)] <= ag.hot_pursuit_depth_km * 1000.0
-                        && tk - td <= ag.hot_pursuit_time_min * 60.0)
-                {
+                        && time_at(k) - td <= ag.hot_pursuit_time_min * 60.0)
+            };
+            // the earliest point of the remaining path it reaches first
+            let base = self.resp.base(r) as u32;
+            let mut first: Option<usize> = None;
+            for &(p, secs) in reach {
+                let i = (p - base) as usize;
+                let k = if forward { i } else { n - 1 - i };
+                if k < kd || first.is_some_and(|f| f <= k) {
                     continue;
                 }
-                if best.as_ref().is_none_or(|b| tk < b.0) {
-                    best = Some((tk, u.id.clone(), q, pursuit));
+                if td + delay + lead + secs as f64 <= time_at(k) && allowed(k) {
+                    first = Some(k);
                 }
-                break;
+            }
+            if let Some(k) = first {
+                let tk = time_at(k);
+                if best.as_ref().is_none_or(|b| tk < b.0) {
+                    best = Some((tk, u.id.clone(), rt.samples[idx(k)], pursuit_at(k)));
+                }
             }
         }
         if let Some((t, id, q, pursuit)) = best {
@@ -522,10 +569,11 @@ impl<'a> World<'a> {
     /// when off shift or out of reach.
     pub fn response_s(&self, unit: usize, t: f64, route: usize, k: usize) -> Option<f64> {
         let u = self.units.get(unit)?;
-        let n = self.routes.get(route)?.samples.len();
-        let (lead, reach) = self.resp.from_unit(unit, u, t, route, n)?;
-        let x = lead + *reach.get(k)? as f64;
-        x.is_finite().then_some(x)
+        self.routes.get(route)?;
+        let (lead, reach) = self.resp.from_unit(unit, u, t, route)?;
+        let p = (self.resp.base(route) + k) as u32;
+        let i = reach.binary_search_by_key(&p, |x| x.0).ok()?;
+        Some(lead + reach[i].1 as f64)
     }
 
     /// `runs` crossings, in parallel, in run order.

@@ -11,7 +11,9 @@
 //! Travel tables are computed once per graph node a unit starts from, when
 //! first needed (a forward Dijkstra up to the longest crossing's duration),
 //! and shared by every run: the values do not depend on which run or thread
-//! asks first, so the results stay the same for any thread count.
+//! asks first, so the results stay the same for any thread count. A table
+//! holds only the route points within reach (sparse), so a continental
+//! border with thousands of start nodes stays small.
 
 use crate::assess::Segment;
 use crate::model::{Scenario, UnitMode};
@@ -34,11 +36,13 @@ struct ModeGraph {
     state: usize,
     mode: UnitMode,
     pg: PatrolGraph,
-    /// Per route point (all routes' samples, concatenated): up to
-    /// [`ANCHORS`] (node, off-path seconds).
-    anchors: Vec<Vec<(u32, f32)>>,
-    /// Per node: seconds from it to every route point (∞: out of reach).
-    tables: Vec<OnceLock<Box<[f32]>>>,
+    /// Per node: the route points (all routes' samples, concatenated) it
+    /// anchors — one of their [`ANCHORS`] nearest nodes — with the
+    /// off-path seconds.
+    anchored: std::collections::HashMap<u32, Vec<(u32, f32)>>,
+    /// Per node: (route point, seconds from the node) for the points within
+    /// reach, sorted by point.
+    tables: Vec<OnceLock<Box<[(u32, f32)]>>>,
 }
 
 /// Where each vertex of a unit's path joins its graph.
@@ -93,22 +97,22 @@ impl Responders {
             .par_iter()
             .map(|&(si, mode)| {
                 let pg = PatrolGraph::build(s, &s.states[si].id, mode, segments, terrain, access_m);
-                let anchors = routes
-                    .iter()
-                    .flat_map(|r| r.iter())
-                    .map(|q| {
-                        pg.nearest_k(*q, ANCHORS, access_m)
-                            .into_iter()
-                            .map(|(n, d)| (n.index() as u32, off_path_s(d) as f32))
-                            .collect()
-                    })
-                    .collect();
+                let mut anchored: std::collections::HashMap<u32, Vec<(u32, f32)>> =
+                    Default::default();
+                for (g, q) in routes.iter().flat_map(|r| r.iter()).enumerate() {
+                    for (n, d) in pg.nearest_k(*q, ANCHORS, access_m) {
+                        anchored
+                            .entry(n.index() as u32)
+                            .or_default()
+                            .push((g as u32, off_path_s(d) as f32));
+                    }
+                }
                 let tables = (0..pg.g.node_count()).map(|_| OnceLock::new()).collect();
                 ModeGraph {
                     state: si,
                     mode,
                     pg,
-                    anchors,
+                    anchored,
                     tables,
                 }
             })
@@ -147,16 +151,16 @@ impl Responders {
     }
 
     /// Travel times of unit `k` (path `u`) leaving at `t` to the points of
-    /// route `route`: (seconds before it is on its graph, seconds from
-    /// there to each of the route's samples; ∞ where out of reach).
+    /// route `route`: (seconds before it is on its graph, (global route
+    /// point, seconds from there) for the points within reach, sorted — the
+    /// route's first sample is point [`Responders::base`]`(route)`).
     pub fn from_unit(
         &self,
         k: usize,
         u: &UnitLayer,
         t: f64,
         route: usize,
-        n: usize,
-    ) -> Option<(f64, &[f32])> {
+    ) -> Option<(f64, &[(u32, f32)])> {
         let snap = self.units.get(k)?.as_ref()?;
         if u.times.is_empty() {
             return None;
@@ -182,11 +186,22 @@ impl Responders {
         let (node, off) = snap.vertex[i]?;
         let lead = reach_vertex(i) + off as f64;
         let table = self.table(snap.graph, node);
-        let b = self.base[route];
-        Some((lead, &table[b..b + n]))
+        let (b, e) = (self.base[route] as u32, self.base_end(route) as u32);
+        let i0 = table.partition_point(|x| x.0 < b);
+        let i1 = table.partition_point(|x| x.0 < e);
+        Some((lead, &table[i0..i1]))
     }
 
-    fn table(&self, graph: usize, node: u32) -> &[f32] {
+    /// Global index of route `route`'s first sample.
+    pub fn base(&self, route: usize) -> usize {
+        self.base[route]
+    }
+
+    fn base_end(&self, route: usize) -> usize {
+        self.base.get(route + 1).copied().unwrap_or(self.n_points)
+    }
+
+    fn table(&self, graph: usize, node: u32) -> &[(u32, f32)] {
         let mg = &self.graphs[graph];
         mg.tables[node as usize].get_or_init(|| {
             let g = &mg.pg.g;
@@ -196,19 +211,15 @@ impl Responders {
                 self.limit_s,
                 false,
             );
-            let mut dense = vec![f32::INFINITY; g.node_count()];
-            for (n, secs) in tree.iter() {
-                dense[n.index()] = secs as f32;
-            }
-            mg.anchors
+            let mut out: Vec<(u32, f32)> = tree
                 .iter()
-                .map(|a| {
-                    a.iter()
-                        .map(|&(n, off)| dense[n as usize] + off)
-                        .fold(f32::INFINITY, f32::min)
-                })
-                .collect::<Vec<f32>>()
-                .into_boxed_slice()
+                .filter_map(|(n, secs)| mg.anchored.get(&(n.index() as u32)).map(|a| (secs, a)))
+                .flat_map(|(secs, a)| a.iter().map(move |&(p, off)| (p, secs as f32 + off)))
+                .collect();
+            // the quickest way to each point
+            out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            out.dedup_by_key(|x| x.0);
+            out.into_boxed_slice()
         })
     }
 
