@@ -32,6 +32,9 @@ pub fn off_path_s(d: f64) -> f64 {
     d / (tobler_kmh(0.0, d) * OFF_PATH / 3.6)
 }
 
+/// (route point, seconds) for the points within reach, sorted by point.
+type Table = Box<[(u32, f32)]>;
+
 struct ModeGraph {
     state: usize,
     mode: UnitMode,
@@ -42,7 +45,7 @@ struct ModeGraph {
     anchored: std::collections::HashMap<u32, Vec<(u32, f32)>>,
     /// Per node: (route point, seconds from the node) for the points within
     /// reach, sorted by point.
-    tables: Vec<OnceLock<Box<[(u32, f32)]>>>,
+    tables: Vec<OnceLock<Table>>,
 }
 
 /// Where each vertex of a unit's path joins its graph.
