@@ -1,7 +1,9 @@
 //! ISO 3166-1 country codes. States are identified by their alpha-3 code
 //! internally; users may write alpha-2 or alpha-3, in any case.
 
-/// `alpha2 alpha3 name` per line, ISO 3166-1 (2024).
+/// `alpha2 alpha3 name` per line, ISO 3166-1 (2024), and two codes from
+/// the standard's user-assigned ranges (XA–XZ, XAA–XZZ) for the synthetic
+/// borders of `borderwatch generate`.
 const TABLE: &str = "\
 AD AND Andorra
 AE ARE United Arab Emirates
@@ -251,7 +253,9 @@ YE YEM Yemen
 YT MYT Mayotte
 ZA ZAF South Africa
 ZM ZMB Zambia
-ZW ZWE Zimbabwe";
+ZW ZWE Zimbabwe
+XA XAA Synthetic State A
+XB XBB Synthetic State B";
 
 /// One ISO 3166-1 entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -77,6 +77,27 @@ enum Command {
         #[command(flatten)]
         opts: AssessArgs,
     },
+    /// A State's patrol graph for one mode as files (nodes.csv, edges.csv,
+    /// edges.geojson), with timed shortest-path queries between random
+    /// nodes (queries.csv) to check against another router.
+    Graph {
+        scenario: PathBuf,
+        /// The State (ISO code).
+        #[arg(long)]
+        state: String,
+        /// foot, vehicle or boat.
+        #[arg(long, default_value = "foot")]
+        mode: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Shortest-path queries to time (0: none).
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Line of sight from one post over the scenario's DEM: writes the
     /// terrain grid and the viewshed as ESRI ASCII grids (QGIS, GDAL).
     Viewshed {
@@ -273,6 +294,28 @@ impl AssessArgs {
 
 #[derive(Subcommand)]
 enum ImportCmd {
+    /// A synthetic border of any length for scaling tests: a meandering
+    /// line between the user-assigned States XA and XB, blue stretches,
+    /// crossings, roads, invented posts, units and routes (nothing real).
+    Synthetic {
+        #[arg(long, default_value_t = 1000.0)]
+        length_km: f64,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Observation posts per State per 100 km.
+        #[arg(long, default_value_t = 8.0)]
+        posts_per_100km: f64,
+        /// Informal routes per 100 km.
+        #[arg(long, default_value_t = 15.0)]
+        routes_per_100km: f64,
+        /// Share of the border on rivers.
+        #[arg(long, default_value_t = 0.3)]
+        blue_share: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// From an OpenStreetMap PBF extract: border (admin_level=2), green/blue,
     /// official crossings, informal routes, each State's patrol network.
     Osm {
@@ -928,6 +971,97 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Graph {
+            scenario,
+            state,
+            mode,
+            out,
+            queries,
+            seed,
+            json,
+        }) => {
+            use borderwatch::model::UnitMode;
+            use borderwatch::plan::export;
+            let (s, warnings) = scenario::load_ok(&scenario)?;
+            print_problems(&warnings);
+            let si = s
+                .states
+                .iter()
+                .position(|st| {
+                    borderwatch::country::lookup(&state).is_some_and(|c| c.alpha3 == st.id.as_str())
+                })
+                .ok_or_else(|| {
+                    Error::Other(format!(
+                        "--state {state:?}: not a State of {} ({})",
+                        scenario.display(),
+                        s.states
+                            .iter()
+                            .map(|st| st.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
+            let mode = match mode.as_str() {
+                "foot" => UnitMode::Foot,
+                "vehicle" => UnitMode::Vehicle,
+                "boat" => UnitMode::Boat,
+                m => {
+                    return Err(Error::Other(format!(
+                        "--mode {m:?}: expected foot, vehicle or boat"
+                    )))
+                }
+            };
+            let t0 = std::time::Instant::now();
+            let pg = export::build(&s, si, mode);
+            let build_s = t0.elapsed().as_secs_f64();
+            let mut files = export::write(&s, &pg, &out)?;
+            let (q, took) = export::queries(&pg, queries, seed.unwrap_or(s.seed));
+            let mut c = csv::Writer::from_writer(Vec::new());
+            c.write_record(["source", "target", "seconds"])
+                .map_err(|e| Error::Other(e.to_string()))?;
+            for (a, b, t) in &q {
+                c.write_record([
+                    a.to_string(),
+                    b.to_string(),
+                    t.map(|x| format!("{x:.6}")).unwrap_or_default(),
+                ])
+                .map_err(|e| Error::Other(e.to_string()))?;
+            }
+            let qp = out.join("queries.csv");
+            borderwatch::io::write_atomic(
+                &qp,
+                &c.into_inner().map_err(|e| Error::Other(e.to_string()))?,
+            )?;
+            files.push(qp);
+            let sum = serde_json::json!({
+                "state": s.states[si].id.as_str(),
+                "mode": mode.as_str(),
+                "nodes": pg.g.node_count(),
+                "edges": pg.g.edge_count(),
+                "build_s": build_s,
+                "queries": q.len(),
+                "reached": q.iter().filter(|x| x.2.is_some()).count(),
+                "query_total_s": took.as_secs_f64(),
+                "query_mean_ms": if q.is_empty() { 0.0 } else { took.as_secs_f64() * 1e3 / q.len() as f64 },
+            });
+            if json {
+                println!("{}", serde_json::to_string_pretty(&sum).unwrap());
+            } else {
+                println!(
+                    "{} {} graph: {} nodes, {} edges (built in {:.2} s); {} queries in {:.3} s ({:.3} ms each)",
+                    s.states[si].id,
+                    mode.as_str(),
+                    pg.g.node_count(),
+                    pg.g.edge_count(),
+                    build_s,
+                    q.len(),
+                    took.as_secs_f64(),
+                    sum["query_mean_ms"].as_f64().unwrap_or(0.0)
+                );
+                println!("wrote {} files to {}", files.len(), out.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Viewshed {
             scenario,
             post,
@@ -943,6 +1077,26 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Some(Command::Import(cmd)) => {
             let report = match cmd {
+                ImportCmd::Synthetic {
+                    length_km,
+                    name,
+                    out,
+                    posts_per_100km,
+                    routes_per_100km,
+                    blue_share,
+                    seed,
+                } => {
+                    check_name(&name)?;
+                    import::generate::generate(&import::generate::GenerateOptions {
+                        length_km,
+                        name,
+                        out,
+                        posts_per_100km,
+                        routes_per_100km,
+                        blue_share,
+                        seed,
+                    })?
+                }
                 ImportCmd::Osm {
                     pbf,
                     states,

@@ -4,6 +4,7 @@
 //! layers they produce, green/blue classification, exercise posts and units,
 //! and writing `maps/NAME/*.geojson` + `scenarios/NAME.toml`.
 
+pub mod generate;
 pub mod naturalearth;
 pub mod osm;
 pub mod points;
@@ -513,22 +514,23 @@ pub fn exercise_units(posts: &[PostOut], layers: &Layers, proj: &LocalProjection
         // The post nearest to any of `lines`, if a crew can walk there
         // (within the planner's default access distance).
         let near = |lines: Vec<&Vec<Coord>>| -> Option<&PostOut> {
+            let segs: RTree<GeomWithData<geo::Line, ()>> = RTree::bulk_load(
+                lines
+                    .iter()
+                    .flat_map(|l| {
+                        let xy: Vec<Coord> = l.iter().map(|c| proj.forward(*c)).collect();
+                        xy.windows(2)
+                            .map(|w| GeomWithData::new(geo::Line::new(w[0], w[1]), ()))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect(),
+            );
             mine.iter()
-                .map(|p| {
+                .filter_map(|p| {
                     let xy = proj.forward(p.lonlat);
-                    let d = lines
-                        .iter()
-                        .flat_map(|l| l.windows(2))
-                        .map(|w| {
-                            crate::geom::closest_on_segment(
-                                xy,
-                                proj.forward(w[0]),
-                                proj.forward(w[1]),
-                            )
-                            .2
-                        })
-                        .fold(f64::INFINITY, f64::min);
-                    (d, *p)
+                    let seg = segs.nearest_neighbor(&geo::Point::from(xy))?;
+                    let d = crate::geom::closest_on_segment(xy, seg.geom().start, seg.geom().end).2;
+                    Some((d, *p))
                 })
                 .min_by(|a, b| a.0.total_cmp(&b.0))
                 .filter(|(d, _)| *d <= crate::plan::DEFAULT_ACCESS_M)

@@ -34,6 +34,7 @@
 //! plans each State alone. The joint search includes the independent plan,
 //! so joint is never worse on the shared metric.
 
+pub mod export;
 pub mod graph;
 pub mod output;
 pub mod solve;

@@ -245,9 +245,14 @@ impl<'a> World<'a> {
                     .iter()
                     .map(|q| bi.snap(*q).map(|sn| sn.distance_m).unwrap_or(f64::INFINITY))
                     .collect();
+                let bb = crate::model::bbox(samples.iter().copied()).unwrap_or_default();
                 let looks = sights
                     .iter()
                     .map(|ps| {
+                        // beyond its longest sensor range: no look at all
+                        if box_dist(ps.xy, &bb) > ps.range_m {
+                            return Vec::new();
+                        }
                         samples
                             .iter()
                             .enumerate()
@@ -265,7 +270,7 @@ impl<'a> World<'a> {
                     .next();
                 SimRoute {
                     border_km,
-                    bbox: crate::model::bbox(samples.iter().copied()).unwrap_or_default(),
+                    bbox: bb,
                     id: r.id.to_string(),
                     kind: r.kind,
                     samples,
@@ -289,12 +294,11 @@ impl<'a> World<'a> {
             })
             .collect();
         let segments = assess::segments(s, &hits, terrain.as_ref(), &ao);
-        // travel times worth knowing: the longest crossing
+        // travel times worth knowing: as long as each crossing lasts
         let limit_s = routes
             .iter()
             .map(|r| r.cum_m.last().copied().unwrap_or(0.0) / group_speed_ms(r.kind))
-            .fold(0.0, f64::max)
-            .clamp(600.0, 86_400.0);
+            .collect();
         let samples: Vec<&[Coord]> = routes.iter().map(|r| r.samples.as_slice()).collect();
         let mut resp = respond::Responders::new(
             s,
@@ -536,10 +540,9 @@ impl<'a> World<'a> {
                         && time_at(k) - td <= ag.hot_pursuit_time_min * 60.0)
             };
             // the earliest point of the remaining path it reaches first
-            let base = self.resp.base(r) as u32;
             let mut first: Option<usize> = None;
-            for &(p, secs) in reach {
-                let i = (p - base) as usize;
+            for &(p, secs) in reach.iter() {
+                let i = p as usize;
                 let k = if forward { i } else { n - 1 - i };
                 if k < kd || first.is_some_and(|f| f <= k) {
                     continue;
@@ -571,8 +574,7 @@ impl<'a> World<'a> {
         let u = self.units.get(unit)?;
         self.routes.get(route)?;
         let (lead, reach) = self.resp.from_unit(unit, u, t, route)?;
-        let p = (self.resp.base(route) + k) as u32;
-        let i = reach.binary_search_by_key(&p, |x| x.0).ok()?;
+        let i = reach.binary_search_by_key(&(k as u32), |x| x.0).ok()?;
         Some(lead + reach[i].1 as f64)
     }
 

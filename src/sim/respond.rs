@@ -8,44 +8,50 @@
 //! neighbour's side is reached the same way, from the unit's own side: the
 //! pursuit on foot across the line.
 //!
-//! Travel tables are computed once per graph node a unit starts from, when
-//! first needed (a forward Dijkstra up to the longest crossing's duration),
+//! Travel tables are computed once per (graph node a unit starts from,
+//! route), when first needed — a forward Dijkstra that stops once every node
+//! the route can be reached from is settled, or at the crossing's duration —
 //! and shared by every run: the values do not depend on which run or thread
 //! asks first, so the results stay the same for any thread count. A table
-//! holds only the route points within reach (sparse), so a continental
-//! border with thousands of start nodes stays small.
+//! holds only the route's points within reach.
 
 use crate::assess::Segment;
 use crate::model::{Scenario, UnitMode};
-use crate::plan::graph::{tobler_kmh, PatrolGraph, Search, OFF_PATH};
+use crate::plan::graph::{tobler_kmh, PatrolGraph, OFF_PATH};
 use crate::plan::UnitLayer;
 use crate::terrain::Terrain;
 use geo::Coord;
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
-use std::sync::OnceLock;
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Arc, Mutex};
 
 /// Nodes a route point may be reached from (nearest first).
 const ANCHORS: usize = 3;
+/// Lock shards of the table cache.
+const SHARDS: usize = 64;
 
 /// Seconds to walk `d` metres off path on the flat (Tobler × off-path).
 pub fn off_path_s(d: f64) -> f64 {
     d / (tobler_kmh(0.0, d) * OFF_PATH / 3.6)
 }
 
-/// (route point, seconds) for the points within reach, sorted by point.
-type Table = Box<[(u32, f32)]>;
+/// (route sample, seconds) for the route's points within reach, sorted by
+/// sample.
+pub type Table = Arc<[(u32, f32)]>;
 
 struct ModeGraph {
     state: usize,
     mode: UnitMode,
     pg: PatrolGraph,
-    /// Per node: the route points (all routes' samples, concatenated) it
-    /// anchors — one of their [`ANCHORS`] nearest nodes — with the
-    /// off-path seconds.
-    anchored: std::collections::HashMap<u32, Vec<(u32, f32)>>,
-    /// Per node: (route point, seconds from the node) for the points within
-    /// reach, sorted by point.
-    tables: Vec<OnceLock<Table>>,
+    /// Per route: (node, sample, off-path seconds) for each of its samples'
+    /// [`ANCHORS`] nearest nodes, sorted by node.
+    anchors: Vec<Vec<(u32, u32, f32)>>,
+    /// (start node, route) → table.
+    cache: Vec<Mutex<HashMap<(u32, u32), Table>>>,
 }
 
 /// Where each vertex of a unit's path joins its graph.
@@ -58,24 +64,43 @@ struct UnitSnap {
 pub struct Responders {
     graphs: Vec<ModeGraph>,
     units: Vec<Option<UnitSnap>>,
-    /// Offset of each route's first sample among all route points.
-    base: Vec<usize>,
-    n_points: usize,
-    limit_s: f64,
+    /// Per route: how long a crossing lasts (s) — no travel time beyond it
+    /// matters.
+    limit_s: Vec<f64>,
     access_m: f64,
+}
+
+#[derive(PartialEq)]
+struct Item(f64, u32);
+impl Eq for Item {}
+impl PartialOrd for Item {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Item {
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.0.total_cmp(&self.0).then(o.1.cmp(&self.1))
+    }
+}
+
+thread_local! {
+    /// Dijkstra scratch: best time per node, settled flags, touched nodes.
+    static SCRATCH: RefCell<(Vec<f64>, Vec<bool>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
 }
 
 impl Responders {
     /// Graphs for every (State, mode) of the scenario's units and of
     /// `units`, with each route sample's anchors. `routes` are the routes'
-    /// samples; `limit_s` bounds the travel times worth knowing.
+    /// samples, `limit_s` how long crossing each takes.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         s: &Scenario,
         units: &[UnitLayer],
         segments: &[Segment],
         terrain: Option<&Terrain>,
         routes: &[&[Coord]],
-        limit_s: f64,
+        limit_s: Vec<f64>,
         access_m: f64,
     ) -> Self {
         let mut keys: Vec<(usize, UnitMode)> = Vec::new();
@@ -90,41 +115,40 @@ impl Responders {
                 keys.push((u.state, u.mode));
             }
         }
-        let mut base = Vec::with_capacity(routes.len());
-        let mut n_points = 0;
-        for r in routes {
-            base.push(n_points);
-            n_points += r.len();
-        }
         let graphs = keys
             .par_iter()
             .map(|&(si, mode)| {
                 let pg = PatrolGraph::build(s, &s.states[si].id, mode, segments, terrain, access_m);
-                let mut anchored: std::collections::HashMap<u32, Vec<(u32, f32)>> =
-                    Default::default();
-                for (g, q) in routes.iter().flat_map(|r| r.iter()).enumerate() {
-                    for (n, d) in pg.nearest_k(*q, ANCHORS, access_m) {
-                        anchored
-                            .entry(n.index() as u32)
-                            .or_default()
-                            .push((g as u32, off_path_s(d) as f32));
-                    }
-                }
-                let tables = (0..pg.g.node_count()).map(|_| OnceLock::new()).collect();
+                let anchors = routes
+                    .iter()
+                    .map(|r| {
+                        let mut a: Vec<(u32, u32, f32)> = r
+                            .iter()
+                            .enumerate()
+                            .flat_map(|(k, q)| {
+                                pg.nearest_k(*q, ANCHORS, access_m).into_iter().map(
+                                    move |(n, d)| {
+                                        (n.index() as u32, k as u32, off_path_s(d) as f32)
+                                    },
+                                )
+                            })
+                            .collect();
+                        a.sort_by_key(|x| (x.0, x.1));
+                        a
+                    })
+                    .collect();
                 ModeGraph {
                     state: si,
                     mode,
                     pg,
-                    anchored,
-                    tables,
+                    anchors,
+                    cache: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
                 }
             })
             .collect();
         Responders {
             graphs,
             units: Vec::new(),
-            base,
-            n_points,
             limit_s,
             access_m,
         }
@@ -154,16 +178,9 @@ impl Responders {
     }
 
     /// Travel times of unit `k` (path `u`) leaving at `t` to the points of
-    /// route `route`: (seconds before it is on its graph, (global route
-    /// point, seconds from there) for the points within reach, sorted — the
-    /// route's first sample is point [`Responders::base`]`(route)`).
-    pub fn from_unit(
-        &self,
-        k: usize,
-        u: &UnitLayer,
-        t: f64,
-        route: usize,
-    ) -> Option<(f64, &[(u32, f32)])> {
+    /// route `route`: (seconds before it is on its graph, (sample, seconds
+    /// from there) for the route's samples within reach, sorted).
+    pub fn from_unit(&self, k: usize, u: &UnitLayer, t: f64, route: usize) -> Option<(f64, Table)> {
         let snap = self.units.get(k)?.as_ref()?;
         if u.times.is_empty() {
             return None;
@@ -188,46 +205,92 @@ impl Responders {
         };
         let (node, off) = snap.vertex[i]?;
         let lead = reach_vertex(i) + off as f64;
-        let table = self.table(snap.graph, node);
-        let (b, e) = (self.base[route] as u32, self.base_end(route) as u32);
-        let i0 = table.partition_point(|x| x.0 < b);
-        let i1 = table.partition_point(|x| x.0 < e);
-        Some((lead, &table[i0..i1]))
+        Some((lead, self.table(snap.graph, node, route)))
     }
 
-    /// Global index of route `route`'s first sample.
-    pub fn base(&self, route: usize) -> usize {
-        self.base[route]
-    }
-
-    fn base_end(&self, route: usize) -> usize {
-        self.base.get(route + 1).copied().unwrap_or(self.n_points)
-    }
-
-    fn table(&self, graph: usize, node: u32) -> &[(u32, f32)] {
+    fn table(&self, graph: usize, node: u32, route: usize) -> Table {
         let mg = &self.graphs[graph];
-        mg.tables[node as usize].get_or_init(|| {
-            let g = &mg.pg.g;
-            let tree = Search::new(g).run(
-                g,
-                petgraph::graph::NodeIndex::new(node as usize),
-                self.limit_s,
-                false,
-            );
-            let mut out: Vec<(u32, f32)> = tree
-                .iter()
-                .filter_map(|(n, secs)| mg.anchored.get(&(n.index() as u32)).map(|a| (secs, a)))
-                .flat_map(|(secs, a)| a.iter().map(move |&(p, off)| (p, secs as f32 + off)))
-                .collect();
-            // the quickest way to each point
-            out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-            out.dedup_by_key(|x| x.0);
-            out.into_boxed_slice()
-        })
+        let shard = &mg.cache[(node as usize).wrapping_mul(31).wrapping_add(route) % SHARDS];
+        if let Some(t) = shard.lock().unwrap().get(&(node, route as u32)) {
+            return t.clone();
+        }
+        // computed outside the lock: the same value whoever computes it
+        let t = self.compute(mg, node, route);
+        shard
+            .lock()
+            .unwrap()
+            .entry((node, route as u32))
+            .or_insert(t)
+            .clone()
     }
 
-    /// Route points in all.
-    pub fn n_points(&self) -> usize {
-        self.n_points
+    /// Dijkstra from `node` until every anchor of `route` is settled or
+    /// the crossing's duration is exceeded.
+    fn compute(&self, mg: &ModeGraph, node: u32, route: usize) -> Table {
+        let anchors = &mg.anchors[route];
+        let g = &mg.pg.g;
+        let limit = self.limit_s[route];
+        let mut settled: Vec<(u32, f64)> = Vec::new();
+        SCRATCH.with(|sc| {
+            let (best, done, touched) = &mut *sc.borrow_mut();
+            if best.len() < g.node_count() {
+                best.resize(g.node_count(), f64::INFINITY);
+                done.resize(g.node_count(), false);
+            }
+            // distinct anchor nodes still to settle
+            let mut left = anchors
+                .iter()
+                .map(|a| a.0)
+                .fold((0usize, u32::MAX), |(n, prev), x| {
+                    (n + (x != prev) as usize, x)
+                })
+                .0;
+            let mut heap = BinaryHeap::new();
+            best[node as usize] = 0.0;
+            touched.push(node);
+            heap.push(Item(0.0, node));
+            while let Some(Item(t, u)) = heap.pop() {
+                if done[u as usize] {
+                    continue;
+                }
+                done[u as usize] = true;
+                if anchors.binary_search_by_key(&u, |a| a.0).is_ok() {
+                    settled.push((u, t));
+                    left -= 1;
+                    if left == 0 {
+                        break;
+                    }
+                }
+                for e in g.edges(NodeIndex::new(u as usize)) {
+                    let v = e.target().index();
+                    let nt = t + e.weight().secs;
+                    if nt > limit || done[v] || nt >= best[v] {
+                        continue;
+                    }
+                    if best[v].is_infinite() {
+                        touched.push(v as u32);
+                    }
+                    best[v] = nt;
+                    heap.push(Item(nt, v as u32));
+                }
+            }
+            for &x in touched.iter() {
+                best[x as usize] = f64::INFINITY;
+                done[x as usize] = false;
+            }
+            touched.clear();
+        });
+        settled.sort_unstable_by_key(|x| x.0);
+        let mut out: Vec<(u32, f32)> = Vec::new();
+        for (n, t) in settled {
+            let i0 = anchors.partition_point(|a| a.0 < n);
+            for a in anchors[i0..].iter().take_while(|a| a.0 == n) {
+                out.push((a.1, t as f32 + a.2));
+            }
+        }
+        // the quickest way to each point
+        out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        out.dedup_by_key(|x| x.0);
+        out.into()
     }
 }

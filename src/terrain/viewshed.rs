@@ -6,7 +6,7 @@
 //! White, *Generating viewsheds without using sightlines*, PE&RS 66(1), 2000,
 //! in its "edge" variant (the default of `gdal_viewshed`, which this
 //! reproduces cell for cell on the same grid; see
-//! `scripts/viewshed-vs-gdal.sh`). Rows are scanned outwards from the
+//! `scripts/bench/viewshed-vs-gdal.sh`). Rows are scanned outwards from the
 //! observer's row; each cell's horizon height is interpolated on the plane
 //! through the observer's eye and the two already-processed neighbours
 //! between it and the observer; a cell is visible when its ground plus the

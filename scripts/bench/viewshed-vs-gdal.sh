@@ -2,13 +2,13 @@
 # Compare borderwatch's viewshed with gdal_viewshed (Debian gdal-bin) on the
 # same terrain grid, for every post of a scenario: cell agreement and time.
 #
-#   scripts/viewshed-vs-gdal.sh [SCENARIO] [TARGET_HEIGHT_M] [CELL_M] [RANGE_M]
+#   scripts/bench/viewshed-vs-gdal.sh [SCENARIO] [TARGET_HEIGHT_M] [CELL_M] [RANGE_M]
 #
 # Defaults: scenarios/andorra-spain.toml, 0 m, 60 m, each post's longest
 # sensor range. Installs gdal-bin if
 # missing (apt), builds borderwatch in release (core only, no viewer).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 scenario=${1:-scenarios/andorra-spain.toml}
 tz=${2:-0}
 cell=${3:-60}
@@ -39,7 +39,7 @@ for p in $posts; do
   done
   gdal_ms=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 3p | awk '{printf "%.1f", $1/1000}')
   gdal_translate -q -of AAIGrid "$out/gdal.tif" "$out/gdal.asc"
-  python3 scripts/compare_grids.py "$out/viewshed-$p.asc" "$out/gdal.asc" > "$out.cmp"
+  python3 scripts/bench/compare_grids.py "$out/viewshed-$p.asc" "$out/gdal.asc" > "$out.cmp"
   python3 - "$p" "$out.cmp" "$ours_ms" "$gdal_ms" <<'PY'
 import json, sys
 p, cmp, ours, gdal = sys.argv[1], json.load(open(sys.argv[2])), float(sys.argv[3]), sys.argv[4]

@@ -1,0 +1,146 @@
+//! A State's patrol graph for one mode, as files a GIS or a graph library
+//! reads (`borderwatch graph`): `nodes.csv` (id, lon, lat, elevation),
+//! `edges.csv` (from, to, seconds, metres, kind) and `edges.geojson`; and
+//! timed shortest-path queries between seeded random nodes (`queries.csv`),
+//! for checking against another router.
+
+use super::graph::{ArcKind, PatrolGraph, Search};
+use crate::error::{Error, Result};
+use crate::model::{Scenario, UnitMode};
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The graph the planner builds for `state` (index) and `mode`, with the
+/// border line cut at the default watch spacing.
+pub fn build(s: &Scenario, state: usize, mode: UnitMode) -> PatrolGraph {
+    let ao = crate::assess::AssessOptions {
+        segment_m: super::PlanOptions::default().watch_m,
+        ..Default::default()
+    };
+    let mut warnings = Vec::new();
+    let terrain = crate::assess::terrain_for(s, &ao, &mut warnings);
+    let hits = crate::index::SpatialIndex::build(s).route_crossings(s);
+    let segments = crate::assess::segments(s, &hits, terrain.as_ref(), &ao);
+    PatrolGraph::build(
+        s,
+        &s.states[state].id,
+        mode,
+        &segments,
+        terrain.as_ref(),
+        super::DEFAULT_ACCESS_M,
+    )
+}
+
+fn kind_str(k: ArcKind) -> &'static str {
+    match k {
+        ArcKind::Road => "road",
+        ArcKind::Track => "track",
+        ArcKind::Path => "path",
+        ArcKind::Water => "water",
+        ArcKind::Border => "border",
+        ArcKind::CrossCountry => "cross_country",
+    }
+}
+
+/// Write `nodes.csv`, `edges.csv` and `edges.geojson` into `dir`.
+pub fn write(s: &Scenario, pg: &PatrolGraph, dir: &Path) -> Result<Vec<PathBuf>> {
+    let err = |e: csv::Error| Error::Other(format!("graph csv: {e}"));
+    let mut nodes = csv::Writer::from_writer(Vec::new());
+    nodes
+        .write_record(["id", "lon", "lat", "elevation_m"])
+        .map_err(err)?;
+    for n in pg.g.node_indices() {
+        let w = pg.g[n];
+        let ll = s.projection.inverse(w.xy);
+        nodes
+            .write_record([
+                n.index().to_string(),
+                format!("{:.7}", ll.x),
+                format!("{:.7}", ll.y),
+                if w.z.is_finite() {
+                    format!("{:.1}", w.z)
+                } else {
+                    String::new()
+                },
+            ])
+            .map_err(err)?;
+    }
+    let mut edges = csv::Writer::from_writer(Vec::new());
+    edges
+        .write_record(["from", "to", "seconds", "metres", "kind"])
+        .map_err(err)?;
+    let mut feats = Vec::new();
+    for e in pg.g.edge_references() {
+        let a = e.weight();
+        edges
+            .write_record([
+                e.source().index().to_string(),
+                e.target().index().to_string(),
+                format!("{:.6}", a.secs),
+                format!("{:.2}", a.len_m),
+                kind_str(a.kind).to_string(),
+            ])
+            .map_err(err)?;
+        if e.source() < e.target() {
+            let ll = [pg.g[e.source()].xy, pg.g[e.target()].xy].map(|c| s.projection.inverse(c));
+            feats.push(crate::io::feature(
+                crate::io::line_geometry(&ll),
+                crate::props! {"from" => e.source().index(), "to" => e.target().index(), "seconds" => (a.secs * 1000.0).round() / 1000.0, "kind" => kind_str(a.kind)},
+            ));
+        }
+    }
+    let mut files = Vec::new();
+    let mut put = |name: &str, bytes: Vec<u8>| -> Result<()> {
+        let p = dir.join(name);
+        crate::io::write_atomic(&p, &bytes)?;
+        files.push(p);
+        Ok(())
+    };
+    put(
+        "nodes.csv",
+        nodes
+            .into_inner()
+            .map_err(|e| Error::Other(e.to_string()))?,
+    )?;
+    put(
+        "edges.csv",
+        edges
+            .into_inner()
+            .map_err(|e| Error::Other(e.to_string()))?,
+    )?;
+    put(
+        "edges.geojson",
+        crate::io::feature_collection(&feats).into_bytes(),
+    )?;
+    Ok(files)
+}
+
+/// `n` seeded random (source, target) node pairs and the quickest travel
+/// time between them (`None`: no path), each found by a full
+/// single-source Dijkstra from the source; with the total time taken.
+pub fn queries(
+    pg: &PatrolGraph,
+    n: usize,
+    seed: u64,
+) -> (Vec<(usize, usize, Option<f64>)>, Duration) {
+    let count = pg.g.node_count();
+    if count == 0 {
+        return (Vec::new(), Duration::ZERO);
+    }
+    let mut rng = fastrand::Rng::with_seed(crate::seed::mix(seed, 0x9A, n as u64));
+    let pairs: Vec<(usize, usize)> = (0..n)
+        .map(|_| (rng.usize(0..count), rng.usize(0..count)))
+        .collect();
+    let mut search = Search::new(&pg.g);
+    let t0 = Instant::now();
+    let out = pairs
+        .iter()
+        .map(|&(a, b)| {
+            let tree = search.run(&pg.g, NodeIndex::new(a), f64::INFINITY, false);
+            (a, b, tree.time(NodeIndex::new(b)))
+        })
+        .collect();
+    (out, t0.elapsed())
+}
