@@ -94,6 +94,19 @@ impl BorderIndex {
         self.snap(p).filter(|s| s.distance_m <= max_m)
     }
 
+    /// For an index built by [`BorderIndex::of_scenario`] (one part per
+    /// stretch): the State on whose side `p` lies, judged at its closest
+    /// border point (as [`crate::geom::side_of_border`], with the R-tree).
+    pub fn state_side<'s>(&self, s: &'s Scenario, p: Coord) -> Option<&'s crate::ids::StateId> {
+        let sn = self.snap(p)?;
+        let b = s.border.get(sn.part)?;
+        Some(if left_of_polyline(&self.parts[sn.part], sn.seg, sn.t, p) {
+            &b.left
+        } else {
+            &b.right
+        })
+    }
+
     /// Is `p` on the left of the border (as digitised), judged at its closest
     /// border point?
     pub fn is_left(&self, p: Coord) -> Option<bool> {

@@ -41,7 +41,8 @@ pub struct Info {
 }
 
 fn r3(v: f64) -> f64 {
-    (v * 1000.0).round() / 1000.0
+    // + 0.0: an empty sum is -0.0, which prints as "-0"
+    (v * 1000.0).round() / 1000.0 + 0.0
 }
 
 pub fn info(s: &Scenario) -> Info {

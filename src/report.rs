@@ -180,9 +180,37 @@ pub fn coverage_geojson(_s: &Scenario, a: &Assessment) -> String {
     feature_collection(&feats)
 }
 
-fn gap_line(a: &Assessment, ids: &[String]) -> Vec<geo::Coord> {
+/// Segment id → index in the assessment.
+fn segment_index(a: &Assessment) -> std::collections::HashMap<&str, usize> {
+    a.segments
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.segment.id.as_str(), i))
+        .collect()
+}
+
+/// The segments of a gap, in border order.
+fn gap_segments<'a>(
+    a: &'a Assessment,
+    index: &std::collections::HashMap<&str, usize>,
+    ids: &[String],
+) -> impl Iterator<Item = &'a crate::assess::SegmentResult> {
+    let mut idx: Vec<usize> = ids
+        .iter()
+        .filter_map(|id| index.get(id.as_str()).copied())
+        .collect();
+    idx.sort_unstable();
+    idx.dedup();
+    idx.into_iter().map(move |i| &a.segments[i])
+}
+
+fn gap_line(
+    a: &Assessment,
+    index: &std::collections::HashMap<&str, usize>,
+    ids: &[String],
+) -> Vec<geo::Coord> {
     let mut out: Vec<geo::Coord> = Vec::new();
-    for r in a.segments.iter().filter(|r| ids.contains(&r.segment.id)) {
+    for r in gap_segments(a, index, ids) {
         for c in &r.segment.lonlat {
             if out.last() != Some(c) {
                 out.push(*c);
@@ -194,10 +222,11 @@ fn gap_line(a: &Assessment, ids: &[String]) -> Vec<geo::Coord> {
 
 pub fn gaps_geojson(_s: &Scenario, a: &Assessment) -> String {
     let mut feats = Vec::new();
+    let index = segment_index(a);
     for v in &a.views {
         for g in &v.gaps {
             feats.push(feature(
-                line_geometry(&gap_line(a, &g.segments)),
+                line_geometry(&gap_line(a, &index, &g.segments)),
                 props! {"view" => v.view, "rank" => g.rank, "from_km" => g.from_km, "to_km" => g.to_km, "length_km" => g.length_km, "risk" => g.risk, "risk_km" => g.risk_km, "kind" => g.kind, "uncovered_routes" => g.uncovered_routes.join(" ")},
             ));
         }
@@ -444,11 +473,9 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
     }
     if let Some(v) = a.view("joint") {
         h.push_str("<h2>Ranked gaps (both States' posts)</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>kind</th><th>mean risk</th><th>risk × km</th><th class=l>unwatched informal routes</th><th class=l>why the risk (highest-risk segment)</th></tr>");
+        let index = segment_index(a);
         for g in v.gaps.iter().take(25) {
-            let worst = a
-                .segments
-                .iter()
-                .filter(|r| g.segments.contains(&r.segment.id))
+            let worst = gap_segments(a, &index, &g.segments)
                 .max_by(|x, y| x.risk.score.total_cmp(&y.risk.score));
             let why = worst
                 .map(|r| {

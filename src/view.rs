@@ -126,9 +126,184 @@ pub const TRACKED: [u8; 3] = [240, 110, 0];
 /// Interception markers.
 pub const INTERCEPT: [u8; 3] = [230, 0, 200];
 
+/// Hillshade of a terrain grid (Horn's slope and aspect; light from the
+/// north-west, 45° up): 0 (in shadow) … 1 (facing the light) per cell, NaN
+/// where the elevation is unknown.
+pub fn hillshade(t: &crate::terrain::Terrain) -> Vec<f32> {
+    let (rows, cols) = (t.rows, t.cols);
+    let z = |r: isize, c: isize| -> f32 {
+        let r = r.clamp(0, rows as isize - 1) as usize;
+        let c = c.clamp(0, cols as isize - 1) as usize;
+        t.z[r * cols + c]
+    };
+    let (az, alt) = (315f32.to_radians(), 45f32.to_radians());
+    let cell = t.cell as f32;
+    let mut out = Vec::with_capacity(rows * cols);
+    for r in 0..rows as isize {
+        for c in 0..cols as isize {
+            if z(r, c).is_nan() {
+                out.push(f32::NAN);
+                continue;
+            }
+            let v = |dr: isize, dc: isize| {
+                let x = z(r + dr, c + dc);
+                if x.is_nan() {
+                    z(r, c)
+                } else {
+                    x
+                }
+            };
+            // rows run south, columns east
+            let dzdx = ((v(-1, 1) + 2.0 * v(0, 1) + v(1, 1))
+                - (v(-1, -1) + 2.0 * v(0, -1) + v(1, -1)))
+                / (8.0 * cell);
+            let dzdy = ((v(-1, -1) + 2.0 * v(-1, 0) + v(-1, 1))
+                - (v(1, -1) + 2.0 * v(1, 0) + v(1, 1)))
+                / (8.0 * cell);
+            let slope = dzdx.hypot(dzdy).atan();
+            // direction the slope faces, clockwise from north
+            let aspect = (-dzdx).atan2(-dzdy);
+            let shade = alt.sin() * slope.cos() + alt.cos() * slope.sin() * (az - aspect).cos();
+            out.push(shade.clamp(0.0, 1.0));
+        }
+    }
+    out
+}
+
+/// The basemap under the layers as RGBA: the background shaded by the
+/// hillshade (where known) and tinted in the colour of the State whose side
+/// each cell lies on (`side`: index into `colours`).
+pub fn basemap_rgba(
+    t: &crate::terrain::Terrain,
+    shade: &[f32],
+    side: impl Fn(Coord) -> Option<usize>,
+    colours: &[[u8; 3]],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(t.rows * t.cols * 4);
+    for r in 0..t.rows {
+        for c in 0..t.cols {
+            let p = Coord {
+                x: t.origin.x + c as f64 * t.cell,
+                y: t.origin.y - r as f64 * t.cell,
+            };
+            let base = match side(p).and_then(|i| colours.get(i)) {
+                Some(col) => faded(*col, 0.86),
+                None => BACKGROUND,
+            };
+            let k = match shade.get(r * t.cols + c) {
+                Some(x) if x.is_finite() => 0.62 + 0.45 * *x as f64,
+                _ => 1.0,
+            };
+            for ch in base {
+                out.push((ch as f64 * k).round().clamp(0.0, 255.0) as u8);
+            }
+            out.push(255);
+        }
+    }
+    out
+}
+
+/// A scale bar about `target_px` long: (metres, pixels) with metres a
+/// round 1, 2 or 5 × 10^k.
+pub fn scale_bar(metres_per_px: f64, target_px: f64) -> (f64, f64) {
+    let want = metres_per_px * target_px;
+    let k = 10f64.powf(want.log10().floor());
+    let m = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|f| f * k)
+        .filter(|m| *m <= want)
+        .fold(k, f64::max);
+    (m, m / metres_per_px)
+}
+
+/// "500 m", "2 km".
+pub fn distance_label(m: f64) -> String {
+    if m >= 1000.0 {
+        format!("{} km", m / 1000.0)
+    } else {
+        format!("{m} m")
+    }
+}
+
+/// Spacing of the km marks along the border for a zoom: about one mark
+/// per `min_px` pixels, a round 1, 2 or 5 × 10^k km.
+pub fn km_mark_step(metres_per_px: f64, min_px: f64) -> f64 {
+    let want_km = metres_per_px * min_px / 1000.0;
+    let k = 10f64.powf(want_km.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|f| f * k)
+        .find(|s| *s >= want_km)
+        .unwrap_or(10.0 * k)
+        .max(1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn slope_grid(dzdx: f32, dzdy: f32) -> crate::terrain::Terrain {
+        let (rows, cols) = (5, 5);
+        let mut z = Vec::new();
+        for r in 0..rows {
+            for c in 0..cols {
+                // y runs north as r decreases
+                z.push(1000.0 + dzdx * 30.0 * c as f32 + dzdy * 30.0 * -(r as f32));
+            }
+        }
+        crate::terrain::Terrain {
+            origin: Coord { x: 0.0, y: 0.0 },
+            cell: 30.0,
+            rows,
+            cols,
+            z,
+        }
+    }
+
+    #[test]
+    fn hillshade_lights_slopes_facing_north_west() {
+        let flat = hillshade(&slope_grid(0.0, 0.0))[12];
+        assert!((flat - 45f32.to_radians().sin()).abs() < 1e-6);
+        // rising to the south-east: the slope faces north-west, the light
+        let nw = hillshade(&slope_grid(0.5, -0.5))[12];
+        // rising to the north-west: faces south-east, away from the light
+        let se = hillshade(&slope_grid(-0.5, 0.5))[12];
+        assert!(nw > flat && flat > se, "{nw} {flat} {se}");
+        let mut t = slope_grid(0.0, 0.0);
+        t.z[12] = f32::NAN;
+        assert!(hillshade(&t)[12].is_nan());
+    }
+
+    #[test]
+    fn basemap_tints_each_side_and_shades() {
+        let t = slope_grid(0.5, -0.5);
+        let shade = hillshade(&t);
+        let rgba = basemap_rgba(
+            &t,
+            &shade,
+            |p| Some(if p.x < 60.0 { 0 } else { 1 }),
+            &[[0, 0, 255], [255, 0, 0]],
+        );
+        assert_eq!(rgba.len(), 25 * 4);
+        let px = |i: usize| [rgba[i * 4], rgba[i * 4 + 1], rgba[i * 4 + 2]];
+        // west columns lean blue, east columns red
+        assert!(px(10)[2] > px(10)[0], "{:?}", px(10));
+        assert!(px(14)[0] > px(14)[2], "{:?}", px(14));
+        // no side, no shade: the background
+        let plain = basemap_rgba(&t, &[], |_| None, &[]);
+        assert_eq!([plain[0], plain[1], plain[2]], BACKGROUND);
+    }
+
+    #[test]
+    fn scale_bars_and_km_marks_are_round() {
+        assert_eq!(scale_bar(10.0, 120.0), (1000.0, 100.0));
+        assert_eq!(scale_bar(3.0, 120.0), (200.0, 200.0 / 3.0));
+        assert_eq!(distance_label(2000.0), "2 km");
+        assert_eq!(distance_label(500.0), "500 m");
+        assert_eq!(km_mark_step(50.0, 80.0), 5.0);
+        assert_eq!(km_mark_step(5.0, 80.0), 1.0);
+        assert_eq!(km_mark_step(2000.0, 80.0), 200.0);
+    }
 
     #[test]
     fn intercept_colours_run_red_to_green() {

@@ -199,17 +199,70 @@ fn andorra_map_shows_the_green_border_and_both_sides() {
         hit as f64 >= 0.6 * all as f64,
         "State colours on their sides at {hit} of {all} probes"
     );
-    // The map is not all border: most of it is background.
-    let bg = (0..img.h as i64)
-        .step_by(7)
-        .flat_map(|y| {
-            (view::PANEL_WIDTH_PX as i64 + 5..img.w as i64)
-                .step_by(7)
-                .map(move |x| (x, y))
-        })
-        .filter(|&(x, y)| img.at(x, y).is_some_and(|p| close(p, view::BACKGROUND, 6)))
-        .count();
-    assert!(bg > 5000, "background pixels: {bg}");
+    // Under the layers, the basemap: each State's territory tinted in its
+    // colour and shaded by the DEM's hillshade. Probe the map away from the
+    // border, the layers and the window's edges.
+    let fit = view::fit(
+        view::frame_bbox(&s).unwrap(),
+        W as f64 - view::PANEL_WIDTH_PX,
+        H as f64 - view::TIMELINE_PX,
+    );
+    let cx = view::PANEL_WIDTH_PX + (W as f64 - view::PANEL_WIDTH_PX) / 2.0;
+    let cy = (H as f64 - view::TIMELINE_PX) / 2.0;
+    let idx = borderwatch::index::SpatialIndex::build(&s);
+    let (mut toward_own, mut probes) = (0, 0);
+    let mut lum: Vec<f64> = Vec::new();
+    for y in (60..(H as i64 - 80)).step_by(23) {
+        for x in ((view::PANEL_WIDTH_PX as i64 + 60)..(W as i64 - 20)).step_by(23) {
+            let p = Coord {
+                x: fit.centre.x + (x as f64 - cx) * fit.metres_per_px,
+                y: fit.centre.y - (y as f64 - cy) * fit.metres_per_px,
+            };
+            let Some(sn) = idx.border.snap(p) else {
+                continue;
+            };
+            if sn.distance_m < 1500.0 {
+                continue;
+            }
+            let Some(px) = img.at(x, y) else { continue };
+            // skip the layers drawn over it (networks, routes, labels)
+            let grey = (px[0] as i32 - px[1] as i32)
+                .abs()
+                .max((px[1] as i32 - px[2] as i32).abs());
+            if grey > 60 {
+                continue;
+            }
+            let left = idx.border.is_left(p).unwrap();
+            let st = if left {
+                &s.border[sn.part].left
+            } else {
+                &s.border[sn.part].right
+            };
+            let own = s.state(st).unwrap().colour;
+            let other = s.states.iter().find(|x| &x.id != st).unwrap().colour;
+            // nearer in hue to its own State's colour than the other's
+            let dist = |c: [u8; 3]| {
+                let n = |v: [u8; 3]| {
+                    let m = v.iter().map(|x| *x as f64).sum::<f64>().max(1.0);
+                    [v[0] as f64 / m, v[1] as f64 / m, v[2] as f64 / m]
+                };
+                let (a, b) = (n(px), n(c));
+                (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
+            };
+            probes += 1;
+            toward_own += (dist(own) < dist(other)) as usize;
+            lum.push(px.iter().map(|x| *x as f64).sum::<f64>() / 3.0);
+        }
+    }
+    assert!(probes > 200, "{probes} probes");
+    assert!(
+        toward_own as f64 >= 0.9 * probes as f64,
+        "territory tint on its own side at {toward_own} of {probes} probes"
+    );
+    // hillshade: the mountains show (light and shadow), not a flat fill
+    let mean = lum.iter().sum::<f64>() / lum.len() as f64;
+    let sd = (lum.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / lum.len() as f64).sqrt();
+    assert!(sd > 12.0, "basemap luminance sd {sd:.1}: no hillshade?");
     // The side panel is drawn (egui's dark or light theme, not the map background).
     let panel_bg = (10..290)
         .step_by(10)

@@ -343,6 +343,15 @@ pub fn sightings(
     sights: &[PostSight],
     samples: &[Coord],
 ) -> Vec<Sighting> {
+    sightings_of(terrain, sights.iter(), samples)
+}
+
+/// As [`sightings`], over some of the observers (in order).
+pub fn sightings_of<'a>(
+    terrain: Option<&Terrain>,
+    sights: impl Iterator<Item = &'a PostSight>,
+    samples: &[Coord],
+) -> Vec<Sighting> {
     let mut out = Vec::new();
     for ps in sights {
         if samples.iter().all(|q| dist(ps.xy, *q) > ps.range_m) {
@@ -422,25 +431,102 @@ pub struct Risk {
 }
 
 /// Risk at a segment (ISACS 9.1): explicit, weighted indicators.
+/// Spatial lookups for the risk indicators, built once per scenario: route
+/// segments, each State's roads, the official crossings.
+pub struct RiskIndex {
+    routes: rstar::RTree<rstar::primitives::GeomWithData<geo::Line, usize>>,
+    route_by_id: std::collections::HashMap<String, usize>,
+    roads: Vec<(
+        StateId,
+        rstar::RTree<rstar::primitives::GeomWithData<geo::Line, ()>>,
+    )>,
+    crossings: rstar::RTree<[f64; 2]>,
+}
+
+impl RiskIndex {
+    pub fn new(s: &Scenario) -> Self {
+        use rstar::primitives::GeomWithData;
+        let lines = |xy: &geo::LineString| -> Vec<geo::Line> {
+            xy.0.windows(2)
+                .map(|w| geo::Line::new(w[0], w[1]))
+                .collect()
+        };
+        RiskIndex {
+            routes: rstar::RTree::bulk_load(
+                s.routes
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, r)| {
+                        lines(&r.xy)
+                            .into_iter()
+                            .map(move |l| GeomWithData::new(l, i))
+                    })
+                    .collect(),
+            ),
+            route_by_id: s
+                .routes
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.to_string(), i))
+                .collect(),
+            roads: s
+                .states
+                .iter()
+                .map(|st| {
+                    (
+                        st.id.clone(),
+                        rstar::RTree::bulk_load(
+                            s.network
+                                .iter()
+                                .filter(|n| {
+                                    n.state == st.id && n.kind == crate::model::NetworkKind::Road
+                                })
+                                .flat_map(|n| {
+                                    lines(&n.xy).into_iter().map(|l| GeomWithData::new(l, ()))
+                                })
+                                .collect(),
+                        ),
+                    )
+                })
+                .collect(),
+            crossings: rstar::RTree::bulk_load(
+                s.crossings.iter().map(|c| [c.xy.x, c.xy.y]).collect(),
+            ),
+        }
+    }
+}
+
+/// The risk of one segment (builds the lookups; see [`segment_risk_with`]
+/// for many segments).
 pub fn segment_risk(s: &Scenario, seg: &Segment) -> Risk {
+    segment_risk_with(s, seg, &RiskIndex::new(s))
+}
+
+pub fn segment_risk_with(s: &Scenario, seg: &Segment, ri: &RiskIndex) -> Risk {
     let w = &s.risk;
     let mid = seg.samples[seg.samples.len() / 2];
     let mut parts: Vec<(&'static str, f64, f64, String)> = Vec::new();
     // informal routes in the segment and within 500 m
     let mut route_w = 0.0;
     let mut names = Vec::new();
-    for r in &s.routes {
-        let near =
-            r.xy.0
-                .windows(2)
-                .map(|sg| crate::geom::closest_on_segment(mid, sg[0], sg[1]).2)
-                .fold(f64::INFINITY, f64::min);
-        let inside = seg.routes.iter().any(|id| id == r.id.as_str());
-        if inside || near <= 500.0 {
-            let f = if inside { 1.0 } else { 0.5 };
-            route_w += f * w.route_kind(r.kind);
-            names.push(format!("{} ({})", r.id, r.kind.as_str()));
-        }
+    let inside_set: Vec<usize> = seg
+        .routes
+        .iter()
+        .filter_map(|id| ri.route_by_id.get(id).copied())
+        .collect();
+    let mut near_set: Vec<usize> = ri
+        .routes
+        .locate_within_distance(geo::Point::from(mid), 500.0 * 500.0)
+        .map(|g| g.data)
+        .chain(inside_set.iter().copied())
+        .collect();
+    near_set.sort_unstable();
+    near_set.dedup();
+    for i in near_set {
+        let r = &s.routes[i];
+        let f = if inside_set.contains(&i) { 1.0 } else { 0.5 };
+        route_w += f * w.route_kind(r.kind);
+        names.push(format!("{} ({})", r.id, r.kind.as_str()));
     }
     parts.push((
         "routes",
@@ -461,15 +547,12 @@ pub fn segment_risk(s: &Scenario, seg: &Segment) -> Risk {
     parts.push(("passability", pass, w.passability, why));
     // roads on both sides
     let road_d = |state: &StateId| {
-        s.network
+        ri.roads
             .iter()
-            .filter(|n| &n.state == state && n.kind == crate::model::NetworkKind::Road)
-            .flat_map(|n| {
-                n.xy.0
-                    .windows(2)
-                    .map(|sg| crate::geom::closest_on_segment(mid, sg[0], sg[1]).2)
-            })
-            .fold(f64::INFINITY, f64::min)
+            .find(|(id, _)| id == state)
+            .and_then(|(_, t)| t.nearest_neighbor(&geo::Point::from(mid)))
+            .map(|l| crate::geom::closest_on_segment(mid, l.geom().start, l.geom().end).2)
+            .unwrap_or(f64::INFINITY)
     };
     let (dl, dr) = (road_d(&seg.left), road_d(&seg.right));
     let closeness = |d: f64| {
@@ -492,11 +575,11 @@ pub fn segment_risk(s: &Scenario, seg: &Segment) -> Risk {
         ),
     ));
     // official crossings nearby
-    let dc = s
+    let dc = ri
         .crossings
-        .iter()
-        .map(|c| dist(c.xy, mid))
-        .fold(f64::INFINITY, f64::min);
+        .nearest_neighbor(&[mid.x, mid.y])
+        .map(|c| dist(Coord { x: c[0], y: c[1] }, mid))
+        .unwrap_or(f64::INFINITY);
     parts.push((
         "crossings",
         closeness(dc),
@@ -764,12 +847,32 @@ pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessmen
     let segs = segments(s, &route_hits, terrain.as_ref(), o);
     let sights = post_sights(s, terrain.as_ref(), o, &mut warnings);
     let t = terrain.as_ref();
+    let ri = RiskIndex::new(s);
+    // posts near each segment: within the longest range of its samples
+    let post_tree = rstar::RTree::bulk_load(
+        sights
+            .iter()
+            .enumerate()
+            .map(|(i, p)| rstar::primitives::GeomWithData::new([p.xy.x, p.xy.y], i))
+            .collect(),
+    );
+    let max_range = sights.iter().map(|p| p.range_m).fold(0.0, f64::max);
     let segments: Vec<SegmentResult> = segs
         .into_iter()
         .map(|seg| {
-            let sightings = sightings(t, &sights, &seg.samples);
+            let (lo, hi) = crate::model::bbox(seg.samples.iter().copied()).unwrap_or_default();
+            let (c, r) = (
+                (lo + hi) / 2.0,
+                (hi - lo).x.hypot((hi - lo).y) / 2.0 + max_range,
+            );
+            let mut near: Vec<usize> = post_tree
+                .locate_within_distance([c.x, c.y], r * r)
+                .map(|g| g.data)
+                .collect();
+            near.sort_unstable();
+            let sightings = sightings_of(t, near.iter().map(|&i| &sights[i]), &seg.samples);
             let detect = detect_views(s, &sightings);
-            let risk = segment_risk(s, &seg);
+            let risk = segment_risk_with(s, &seg, &ri);
             SegmentResult {
                 segment: seg,
                 sightings,

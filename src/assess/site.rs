@@ -397,9 +397,10 @@ pub fn prepare(
         .into_iter()
         .filter(|p| !o.alone || p.state == o.state)
         .collect();
+    let ri = super::RiskIndex::new(s);
     let weight: Vec<f64> = segs
         .iter()
-        .map(|g| segment_risk(s, g).score * g.length_km())
+        .map(|g| super::segment_risk_with(s, g, &ri).score * g.length_km())
         .collect();
     let base: Vec<Detect> = segs
         .iter()

@@ -237,8 +237,8 @@ impl<'a> World<'a> {
                 let side = samples
                     .iter()
                     .map(|q| {
-                        crate::geom::side_of_border(&s.border, *q)
-                            .and_then(|id| s.states.iter().position(|st| st.id == id))
+                        bi.state_side(s, *q)
+                            .and_then(|id| s.states.iter().position(|st| &st.id == id))
                     })
                     .collect();
                 let border_m = samples

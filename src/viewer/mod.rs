@@ -20,6 +20,7 @@
 //!   chosen rung replayed on the timeline with their interceptions.
 
 pub mod assess;
+pub mod basemap;
 pub mod plan;
 pub mod sim;
 
@@ -54,6 +55,8 @@ pub struct MapData {
 /// Which layers are shown.
 #[derive(Resource, Clone, Debug)]
 pub struct LayerToggles {
+    /// Hillshade (with a DEM) and the States' territories tinted.
+    pub basemap: bool,
     pub border: bool,
     pub sides: bool,
     /// One per State, in scenario order.
@@ -146,6 +149,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
     let info = crate::info::info(&scenario);
     let projection = scenario.projection.clone();
     let toggles = LayerToggles {
+        basemap: true,
         border: true,
         sides: true,
         network: vec![true; scenario.states.len()],
@@ -207,6 +211,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
             })
             .init_resource::<CursorReadout>()
             .init_resource::<AssessJob>()
+            .init_resource::<basemap::BasemapJob>()
             .insert_resource(PlanJob {
                 mode: plan_mode,
                 time_s: time_s.unwrap_or(PlanJob::default().time_s),
@@ -223,6 +228,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
                 (
                     configure_gizmos,
                     setup_camera,
+                    basemap::start_basemap,
                     assess::start_assessment,
                     plan::start_plan,
                 ),
@@ -232,6 +238,8 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
                 (
                     assess::poll_assessment,
                     assess::overlay_visibility,
+                    basemap::poll_basemap,
+                    basemap::basemap_visibility,
                     plan::poll_plan,
                     sim::start_sim,
                     sim::poll_sim,
@@ -553,7 +561,7 @@ fn side_panel(
     mut zoom_to: ResMut<ZoomTo>,
     mut layers: ResMut<LayerToggles>,
     cursor: Res<CursorReadout>,
-    camera: Single<(&Camera, &GlobalTransform)>,
+    camera: Single<(&Camera, &GlobalTransform, &Projection)>,
     mut plan_job: ResMut<PlanJob>,
     mut sim_job: ResMut<SimJob>,
     time: Res<Time>,
@@ -618,6 +626,7 @@ fn side_panel(
                     swatch(ui, view::BLUE_BORDER);
                     ui.checkbox(&mut layers.border, "Border (green / blue)");
                 });
+                ui.checkbox(&mut layers.basemap, "Basemap (hillshade, territories)");
                 ui.checkbox(&mut layers.sides, "Sides of the border");
                 for (i, st) in s.states.iter().enumerate() {
                     if let Some(on) = layers.network.get_mut(i) {
@@ -657,7 +666,7 @@ fn side_panel(
     plan::timeline_bar(ctx, &mut plan_job, PANEL_WIDTH_PX as f32);
     sim::sim_window(ctx, &mut sim_job, &mut plan_job, &s.states);
     // Point symbols and labels over the map (egui draws above the scene).
-    let (cam, gt) = *camera;
+    let (cam, gt, cam_proj) = *camera;
     let painter = ctx.layer_painter(egui::LayerId::background());
     let font = egui::FontId::proportional(12.0);
     let to_screen = |p: Coord| -> Option<egui::Pos2> {
@@ -668,6 +677,21 @@ fn side_panel(
     };
     let outline = egui::Stroke::new(1.5, egui::Color32::from_rgb(20, 20, 20));
     let c32 = |c: [u8; 3]| egui::Color32::from_rgb(c[0], c[1], c[2]);
+    // Labels only while they can be read: not with more than 60 posts on
+    // screen (zoom in to see them).
+    let labels =
+        layers.labels && s.posts.iter().filter(|p| to_screen(p.xy).is_some()).count() <= 60;
+    if let Projection::Orthographic(o) = cam_proj {
+        let bottom = ctx.viewport_rect().bottom() - view::TIMELINE_PX as f32;
+        basemap::draw_furniture(
+            &painter,
+            &map,
+            o.scale as f64,
+            PANEL_WIDTH_PX as f32,
+            bottom,
+            &to_screen,
+        );
+    }
     if layers.crossings {
         for c in &s.crossings {
             let Some(q) = to_screen(c.xy) else { continue };
@@ -683,7 +707,7 @@ fn side_panel(
                 c32(view::CROSSING),
                 outline,
             ));
-            if layers.labels {
+            if labels {
                 let t = if c.name.is_empty() {
                     c.id.to_string()
                 } else {
@@ -713,7 +737,7 @@ fn side_panel(
                 q + egui::vec2(-0.87 * r, 0.5 * r),
             ];
             painter.add(egui::Shape::convex_polygon(tri, c32(colour), outline));
-            if layers.labels {
+            if labels {
                 painter.text(
                     q + egui::vec2(10.0, -6.0),
                     egui::Align2::LEFT_BOTTOM,
@@ -772,7 +796,7 @@ fn side_panel(
             painter.line_segment([q + egui::vec2(-r, r), q + egui::vec2(r, -r)], stroke);
             if recent {
                 painter.circle_stroke(q, r + 4.0, egui::Stroke::new(1.5, c32(view::INTERCEPT)));
-                if layers.labels {
+                if labels {
                     if let Some(by) = &tr.intercepted_by {
                         painter.text(
                             q + egui::vec2(r + 6.0, 0.0),
@@ -800,7 +824,7 @@ fn side_panel(
                 c32(colour),
                 egui::Stroke::new(2.0, egui::Color32::WHITE),
             );
-            if layers.labels {
+            if labels {
                 painter.text(
                     q + egui::vec2(9.0, 4.0),
                     egui::Align2::LEFT_TOP,
@@ -950,6 +974,7 @@ fn screenshot_driver(
     assess: Res<AssessJob>,
     plan_job: Res<PlanJob>,
     sim_job: Res<SimJob>,
+    basemap_job: Res<basemap::BasemapJob>,
     mut exit: MessageWriter<AppExit>,
 ) {
     let Some(path) = job.path.clone() else { return };
@@ -961,7 +986,11 @@ fn screenshot_driver(
         && plan_job.error.is_none()
         && sim_job.result.is_none()
         && sim_job.error.is_none();
-    if (needs_assessment && assess.running()) || plan_job.running() || needs_sim {
+    if (needs_assessment && assess.running())
+        || plan_job.running()
+        || needs_sim
+        || !basemap_job.done
+    {
         job.frames = 0;
     }
     if !job.requested && job.frames >= 8 {
