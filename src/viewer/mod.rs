@@ -967,6 +967,7 @@ fn assessment_panel(
         });
 }
 
+#[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource
 fn screenshot_driver(
     mut commands: Commands,
     mut job: ResMut<ScreenshotJob>,
