@@ -23,7 +23,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 posts=$(python3 -c "import json,sys; print(' '.join(f['properties']['id'] for f in json.load(open(sys.argv[1]))['features']))" \
   "$(dirname "$scenario")/$(sed -n 's/^maps = "\(.*\)"/\1/p' "$scenario")/posts.geojson")
-echo "gdal: $(gdal_viewshed --version 2>/dev/null || gdalinfo --version)"
+echo "gdal: $(gdalinfo --version)"
 printf '| post | cells compared | agreement | ours only | gdal only | ours (ms) | gdal_viewshed (ms) |\n|---|---:|---:|---:|---:|---:|---:|\n'
 for p in $posts; do
   out="$work/$p"
