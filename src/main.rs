@@ -262,6 +262,11 @@ struct ViewArgs {
     /// and waits for it).
     #[arg(long)]
     replay: Option<String>,
+    /// Frame benchmark: once everything is loaded, play the timeline for N
+    /// frames, print the load time and the median frame time as JSON, and
+    /// exit.
+    #[arg(long)]
+    bench_frames: Option<u32>,
 }
 
 #[derive(clap::Args)]
@@ -438,6 +443,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             plan: "joint".into(),
             time: None,
             replay: None,
+            bench_frames: None,
         }),
         Some(Command::View(a)) => view(a),
         Some(Command::Check { scenario, json }) => {
@@ -1308,6 +1314,7 @@ fn view(a: ViewArgs) -> Result<ExitCode, Error> {
         plan,
         time,
         replay,
+        bench_frames,
     } = a;
     let path = scenario.unwrap_or_else(default_scenario);
     let plan = plan.as_str();
@@ -1358,6 +1365,7 @@ fn view(a: ViewArgs) -> Result<ExitCode, Error> {
             plan: plan_mode,
             time_s,
             replay,
+            bench_frames,
         },
     )
 }

@@ -579,3 +579,41 @@ fn replay_shows_crossings_interceptions_and_routes_by_p_intercept() {
     std::fs::create_dir_all(&keep).unwrap();
     std::fs::copy(&out, keep.join("andorra-spain-replay.png")).unwrap();
 }
+
+#[test]
+fn frame_benchmark_loads_everything_then_times_frames() {
+    // Not a speed assertion: the mode loads every background job (basemap,
+    // assessment, both plans, the cooperation ladder), plays the timeline
+    // and reports what it measured.
+    let args: Vec<String> = [
+        "view",
+        repo()
+            .join("scenarios/liechtenstein-switzerland.toml")
+            .to_str()
+            .unwrap(),
+        "--bench-frames",
+        "30",
+        "--size",
+        &format!("{W}x{H}"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let o = on_display(&args).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let line = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .expect("a JSON line")
+        .to_string();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["frames"], 20, "30 frames less the first 10: {v}");
+    let load = v["load_s"].as_f64().unwrap();
+    let (med, p95, max) = (
+        v["median_frame_ms"].as_f64().unwrap(),
+        v["p95_frame_ms"].as_f64().unwrap(),
+        v["max_frame_ms"].as_f64().unwrap(),
+    );
+    assert!(load > 0.0 && med > 0.0, "{v}");
+    assert!(med <= p95 && p95 <= max, "{v}");
+}

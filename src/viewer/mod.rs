@@ -87,6 +87,18 @@ pub struct ViewOptions {
     /// [`crate::sim::ladder::LADDER`]); with a screenshot, crossings are
     /// simulated only when this is set.
     pub replay: Option<usize>,
+    /// Frame benchmark: once everything is loaded, play the timeline for
+    /// this many frames, print the load time and frame times (JSON), exit.
+    pub bench_frames: Option<u32>,
+}
+
+/// The frame benchmark's state.
+#[derive(Resource)]
+struct FrameBench {
+    frames: u32,
+    started: std::time::Instant,
+    loaded_s: Option<f64>,
+    times_ms: Vec<f64>,
 }
 
 /// A request to frame an area (local metres).
@@ -138,7 +150,9 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         plan: plan_mode,
         time_s,
         replay,
+        bench_frames,
     } = opts;
+    let started = std::time::Instant::now();
     #[cfg(unix)]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         return Err(Error::Other(
@@ -170,6 +184,12 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
     };
     let shot = screenshot.clone();
     let sim_enabled = screenshot.is_none() || replay.is_some();
+    let bench = bench_frames.map(|frames| FrameBench {
+        frames,
+        started,
+        loaded_s: None,
+        times_ms: Vec::new(),
+    });
     // A failure to start (no GPU adapter, no X server) panics inside Bevy:
     // print its message in one line, not a backtrace, then explain.
     let previous_hook = std::panic::take_hook();
@@ -244,14 +264,19 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
                     sim::start_sim,
                     sim::poll_sim,
                     plan::advance_time,
+                    choose_msaa,
                     camera_controls,
                     cursor_readout,
                     draw_map,
                     screenshot_driver,
+                    frame_bench.run_if(resource_exists::<FrameBench>),
                 )
                     .chain(),
             )
             .add_systems(EguiPrimaryContextPass, side_panel);
+        if let Some(b) = bench {
+            app.insert_resource(b);
+        }
         app.run()
     }));
     std::panic::set_hook(previous_hook);
@@ -272,12 +297,42 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
     }
 }
 
+/// Multisampling off on a software renderer (Mesa lavapipe: it costs a
+/// third of each frame there), on elsewhere; `BORDERWATCH_MSAA=on|off`
+/// overrides.
+fn choose_msaa(
+    info: Option<Res<bevy::render::renderer::RenderAdapterInfo>>,
+    mut q: Query<&mut Msaa, With<Camera2d>>,
+    mut done: Local<bool>,
+) {
+    if *done {
+        return;
+    }
+    let software = info
+        .as_ref()
+        .map(|i| format!("{:?}", i.device_type) == "Cpu");
+    let off = match std::env::var("BORDERWATCH_MSAA").as_deref() {
+        Ok("off") => true,
+        Ok("on") => false,
+        _ => match software {
+            Some(s) => s,
+            None => return, // no adapter yet
+        },
+    };
+    for mut m in &mut q {
+        *m = if off { Msaa::Off } else { Msaa::Sample4 };
+        *done = true;
+    }
+}
+
 fn configure_gizmos(mut store: ResMut<GizmoConfigStore>) {
     fn set(cfg: &mut GizmoConfig, width: f32) {
         cfg.line.width = width;
         cfg.line.joints = GizmoLineJoint::Round(4);
     }
     set(store.config_mut::<ThinLines>().0, 1.2);
+    // thousands of network vertices: no joints at 1.2 px
+    store.config_mut::<ThinLines>().0.line.joints = GizmoLineJoint::None;
     set(store.config_mut::<RouteLines>().0, 2.5);
     set(store.config_mut::<BorderLines>().0, 4.0);
     set(store.config_mut::<SideBands>().0, BAND_PX);
@@ -965,6 +1020,56 @@ fn assessment_panel(
                 }
             }
         });
+}
+
+/// Frame benchmark: wait until every background job is done (the load),
+/// then play the timeline and time each frame; print and exit.
+fn frame_bench(
+    mut b: ResMut<FrameBench>,
+    // real time: the virtual clock clamps its steps at 250 ms
+    time: Res<Time<Real>>,
+    assess: Res<AssessJob>,
+    basemap_job: Res<basemap::BasemapJob>,
+    mut plan_job: ResMut<PlanJob>,
+    sim_job: Res<SimJob>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let loading = assess.running()
+        || !basemap_job.done
+        || plan_job.running()
+        || (sim_job.enabled
+            && plan_job.error.is_none()
+            && sim_job.result.is_none()
+            && sim_job.error.is_none());
+    if b.loaded_s.is_none() {
+        if !loading {
+            b.loaded_s = Some(b.started.elapsed().as_secs_f64());
+            plan_job.playing = true;
+        }
+        return;
+    }
+    b.times_ms.push(time.delta_secs_f64() * 1e3);
+    if b.times_ms.len() as u32 >= b.frames {
+        // the first frames upload the textures: leave out the first 10
+        let mut t: Vec<f64> = b.times_ms.iter().skip(10).copied().collect();
+        t.sort_by(f64::total_cmp);
+        let q = |f: f64| {
+            t.get(((t.len() as f64 - 1.0) * f).round() as usize)
+                .copied()
+                .unwrap_or(0.0)
+        };
+        println!(
+            "{}",
+            serde_json::json!({
+                "load_s": (b.loaded_s.unwrap_or(0.0) * 1000.0).round() / 1000.0,
+                "frames": t.len(),
+                "median_frame_ms": (q(0.5) * 100.0).round() / 100.0,
+                "p95_frame_ms": (q(0.95) * 100.0).round() / 100.0,
+                "max_frame_ms": (q(1.0) * 100.0).round() / 100.0,
+            })
+        );
+        exit.write(AppExit::Success);
+    }
 }
 
 #[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource

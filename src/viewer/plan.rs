@@ -150,6 +150,17 @@ pub fn plan_panel(ui: &mut bevy_egui::egui::Ui, job: &mut PlanJob, colour_by_idl
         "  joint {:.0} · independent {:.0} min",
         j.worst_idleness_min, i.worst_idleness_min
     ));
+    // A/B: what planning jointly changes
+    let d = j.worst_idleness_min - i.worst_idleness_min;
+    let dm = j.mean_idleness_min - i.mean_idleness_min;
+    ui.label(format!(
+        "  joint − independent: worst {d:+.0} min ({:+.0} %), mean {dm:+.0} min",
+        if i.worst_idleness_min > 0.0 {
+            d / i.worst_idleness_min * 100.0
+        } else {
+            0.0
+        }
+    ));
     ui.label(format!(
         "  baseline {:.0} · lower bound {:.0} min",
         p.baseline_worst_idleness_min, p.lower_bound_worst_idleness_min

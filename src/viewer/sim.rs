@@ -170,6 +170,13 @@ fn sim_panel(
                 ui.end_row();
             }
         });
+    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+        ui.small(format!(
+            "Cooperation buys: P(intercept) {:+.3}, {:+} crossings succeed (of {RUNS})",
+            last.all.p_intercept - first.all.p_intercept,
+            last.all.succeeded as i64 - first.all.succeeded as i64
+        ));
+    }
     if let Some(i) = pick {
         job.step = i;
         plan.mode = LADDER[i].plan;
