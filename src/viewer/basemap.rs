@@ -12,8 +12,10 @@ use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 use bevy::tasks::{futures::check_ready, AsyncComputeTaskPool, Task};
 use geo::Coord;
 
-/// Cells of the basemap grid at most (the cell grows to keep under it).
-const MAX_CELLS: f64 = 1.2e6;
+/// Cells of the basemap grid at most (the cell grows to keep under it):
+/// with a DEM (hillshade), and without (the territories' tint only).
+const MAX_CELLS_DEM: f64 = 1.2e6;
+const MAX_CELLS_TINT: f64 = 2.5e5;
 
 /// The grid (shaded or not) and its pixels.
 pub struct Basemap {
@@ -44,7 +46,12 @@ pub fn compute(s: &crate::model::Scenario) -> Option<Basemap> {
     let (min, max) = crate::view::frame_bbox(s)?;
     let (min, max) = crate::model::expand((min, max), 3000.0);
     let area = (max.x - min.x) * (max.y - min.y);
-    let cell = (area / MAX_CELLS).sqrt().max(30.0);
+    let max_cells = if s.dem.is_some() {
+        MAX_CELLS_DEM
+    } else {
+        MAX_CELLS_TINT
+    };
+    let cell = (area / max_cells).sqrt().max(30.0);
     let dem_grid = s
         .dem
         .as_ref()
