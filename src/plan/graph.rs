@@ -402,8 +402,9 @@ impl PatrolGraph {
     }
 }
 
+/// A Dijkstra heap entry (time, node), smallest time first.
 #[derive(PartialEq)]
-struct Item(f64, u32);
+pub(crate) struct Item(pub f64, pub u32);
 impl Eq for Item {}
 impl PartialOrd for Item {
     fn partial_cmp(&self, o: &Self) -> Option<Ordering> {

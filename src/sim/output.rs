@@ -194,6 +194,20 @@ pub fn summary(w: &World, outs: &[Outcome]) -> Value {
     })
 }
 
+/// attempts, p_detect, p_intercept, succeeded, mean_time_to_intercept_min
+/// as CSV cells.
+fn rate_cells(x: &Rates) -> [String; 5] {
+    [
+        x.attempts.to_string(),
+        format!("{:.4}", x.p_detect),
+        format!("{:.4}", x.p_intercept),
+        x.succeeded.to_string(),
+        x.mean_time_to_intercept_min
+            .map(|v| format!("{v:.1}"))
+            .unwrap_or_default(),
+    ]
+}
+
 /// Write `events.csv` and `events.geojson` (the first `limit` crossings:
 /// where each was detected and intercepted), `routes.csv`, `segments.csv`
 /// and `summary.json`.
@@ -284,18 +298,9 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
     .map_err(err)?;
     for (r, rt) in w.routes.iter().enumerate() {
         let x = rates(outs.iter().filter(|o| o.route == r));
-        rc.write_record([
-            rt.id.clone(),
-            rt.kind.as_str().into(),
-            x.attempts.to_string(),
-            format!("{:.4}", x.p_detect),
-            format!("{:.4}", x.p_intercept),
-            x.succeeded.to_string(),
-            x.mean_time_to_intercept_min
-                .map(|v| format!("{v:.1}"))
-                .unwrap_or_default(),
-        ])
-        .map_err(err)?;
+        let [a, b, c, d, e] = rate_cells(&x);
+        rc.write_record([rt.id.clone(), rt.kind.as_str().into(), a, b, c, d, e])
+            .map_err(err)?;
     }
     put(
         "routes.csv",
@@ -317,19 +322,18 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
     ])
     .map_err(err)?;
     for (seg, x) in per_segment(w, outs) {
+        let [a, b, c, d, e] = rate_cells(&x);
         sc.write_record([
             seg.id.clone(),
             format!("{:.3}", seg.from_km),
             format!("{:.3}", seg.to_km),
             seg.kind.as_str().into(),
             seg.routes.join(" "),
-            x.attempts.to_string(),
-            format!("{:.4}", x.p_detect),
-            format!("{:.4}", x.p_intercept),
-            x.succeeded.to_string(),
-            x.mean_time_to_intercept_min
-                .map(|v| format!("{v:.1}"))
-                .unwrap_or_default(),
+            a,
+            b,
+            c,
+            d,
+            e,
         ])
         .map_err(err)?;
     }

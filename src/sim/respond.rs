@@ -17,7 +17,7 @@
 
 use crate::assess::Segment;
 use crate::model::{Scenario, UnitMode};
-use crate::plan::graph::{tobler_kmh, PatrolGraph, OFF_PATH};
+use crate::plan::graph::{tobler_kmh, Item, PatrolGraph, OFF_PATH};
 use crate::plan::UnitLayer;
 use crate::terrain::Terrain;
 use geo::Coord;
@@ -25,7 +25,6 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
 use std::cell::RefCell;
-use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -68,20 +67,6 @@ pub struct Responders {
     /// matters.
     limit_s: Vec<f64>,
     access_m: f64,
-}
-
-#[derive(PartialEq)]
-struct Item(f64, u32);
-impl Eq for Item {}
-impl PartialOrd for Item {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Item {
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.0.total_cmp(&self.0).then(o.1.cmp(&self.1))
-    }
 }
 
 thread_local! {
