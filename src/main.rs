@@ -1007,16 +1007,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                             .join(", ")
                     ))
                 })?;
-            let mode = match mode.as_str() {
-                "foot" => UnitMode::Foot,
-                "vehicle" => UnitMode::Vehicle,
-                "boat" => UnitMode::Boat,
-                m => {
-                    return Err(Error::Other(format!(
-                        "--mode {m:?}: expected foot, vehicle or boat"
-                    )))
-                }
-            };
+            let mode = UnitMode::parse(&mode).ok_or_else(|| {
+                Error::Other(format!("--mode {mode:?}: expected foot, vehicle or boat"))
+            })?;
             let t0 = std::time::Instant::now();
             let pg = export::build(&s, si, mode);
             let build_s = t0.elapsed().as_secs_f64();

@@ -101,6 +101,12 @@ pub enum UnitMode {
 }
 
 impl UnitMode {
+    /// "foot", "vehicle" or "boat".
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Foot, Self::Vehicle, Self::Boat]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Foot => "foot",

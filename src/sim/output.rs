@@ -55,14 +55,9 @@ pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<(Vec<UnitLayer>, f64,
             problems.push(bad("state", "expected one of the scenario's States"));
             continue;
         };
-        let mode = match u["unit_mode"].as_str() {
-            Some("foot") => UnitMode::Foot,
-            Some("vehicle") => UnitMode::Vehicle,
-            Some("boat") => UnitMode::Boat,
-            _ => {
-                problems.push(bad("unit_mode", "expected foot, vehicle or boat"));
-                continue;
-            }
+        let Some(mode) = u["unit_mode"].as_str().and_then(UnitMode::parse) else {
+            problems.push(bad("unit_mode", "expected foot, vehicle or boat"));
+            continue;
         };
         let mut xy = Vec::new();
         let mut times = Vec::new();

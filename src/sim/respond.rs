@@ -213,6 +213,10 @@ impl Responders {
     /// the crossing's duration is exceeded.
     fn compute(&self, mg: &ModeGraph, node: u32, route: usize) -> Table {
         let anchors = &mg.anchors[route];
+        if anchors.is_empty() {
+            // no node of this graph near the route
+            return Vec::new().into();
+        }
         let g = &mg.pg.g;
         let limit = self.limit_s[route];
         let mut settled: Vec<(u32, f64)> = Vec::new();

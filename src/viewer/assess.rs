@@ -8,7 +8,7 @@ use crate::terrain::viewshed::VISIBLE;
 use bevy::asset::RenderAssetUsages;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
-use bevy::tasks::{futures::check_ready, AsyncComputeTaskPool, Task};
+use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 /// How the border is coloured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -67,13 +67,9 @@ pub fn poll_assessment(
     map: Res<MapData>,
     mut images: ResMut<Assets<Image>>,
 ) {
-    let Some(task) = job.task.as_mut() else {
+    let Some(done) = super::take_done(&mut job.task) else {
         return;
     };
-    let Some(done) = check_ready(task) else {
-        return;
-    };
-    job.task = None;
     match done {
         Ok(a) => {
             if let Some(sprite) = viewshed_sprite(&map, &a, &mut images) {

@@ -9,7 +9,7 @@ use crate::terrain::Terrain;
 use bevy::asset::RenderAssetUsages;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
-use bevy::tasks::{futures::check_ready, AsyncComputeTaskPool, Task};
+use bevy::tasks::{AsyncComputeTaskPool, Task};
 use geo::Coord;
 
 /// Cells of the basemap grid at most (the cell grows to keep under it):
@@ -26,7 +26,7 @@ pub struct Basemap {
 
 #[derive(Resource, Default)]
 pub struct BasemapJob {
-    task: Option<Task<Basemap>>,
+    task: Option<Task<Option<Basemap>>>,
     pub done: bool,
     pub shaded: bool,
 }
@@ -87,19 +87,7 @@ pub fn compute(s: &crate::model::Scenario) -> Option<Basemap> {
 
 pub fn start_basemap(mut job: ResMut<BasemapJob>, map: Res<MapData>) {
     let s = map.scenario.clone();
-    job.task = Some(AsyncComputeTaskPool::get().spawn(async move {
-        compute(&s).unwrap_or(Basemap {
-            grid: Terrain {
-                origin: Coord::default(),
-                cell: 1.0,
-                rows: 0,
-                cols: 0,
-                z: Vec::new(),
-            },
-            rgba: Vec::new(),
-            shaded: false,
-        })
-    }));
+    job.task = Some(AsyncComputeTaskPool::get().spawn(async move { compute(&s) }));
 }
 
 pub fn poll_basemap(
@@ -107,19 +95,14 @@ pub fn poll_basemap(
     mut job: ResMut<BasemapJob>,
     mut images: ResMut<Assets<Image>>,
 ) {
-    let Some(task) = job.task.as_mut() else {
+    let Some(done) = super::take_done(&mut job.task) else {
         return;
     };
-    let Some(b) = check_ready(task) else {
-        return;
-    };
-    job.task = None;
     job.done = true;
+    // no border to frame: no basemap
+    let Some(b) = done else { return };
     job.shaded = b.shaded;
     let t = &b.grid;
-    if t.rows == 0 || t.cols == 0 {
-        return;
-    }
     let image = Image::new(
         Extent3d {
             width: t.cols as u32,

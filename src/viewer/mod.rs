@@ -476,6 +476,13 @@ fn cursor_readout(
         });
 }
 
+/// The result of a background task once it is done (the task is dropped).
+pub(crate) fn take_done<T>(task: &mut Option<bevy::tasks::Task<T>>) -> Option<T> {
+    let done = bevy::tasks::futures::check_ready(task.as_mut()?)?;
+    *task = None;
+    Some(done)
+}
+
 /// Offset a polyline sideways by `d` (positive = left).
 fn offset_line(pts: &[Coord], d: f64) -> Vec<Vec2> {
     let n = pts.len();

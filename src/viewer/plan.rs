@@ -5,7 +5,7 @@
 use super::MapData;
 use crate::plan::{PlanLayers, PlanMode, PlanOptions, Planner};
 use bevy::prelude::*;
-use bevy::tasks::{futures::check_ready, AsyncComputeTaskPool, Task};
+use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 type Both = (PlanLayers, PlanLayers);
 
@@ -72,13 +72,9 @@ pub fn start_plan(mut job: ResMut<PlanJob>, map: Res<MapData>) {
 }
 
 pub fn poll_plan(mut job: ResMut<PlanJob>) {
-    let Some(task) = job.task.as_mut() else {
+    let Some(done) = super::take_done(&mut job.task) else {
         return;
     };
-    let Some(done) = check_ready(task) else {
-        return;
-    };
-    job.task = None;
     match done {
         Ok(b) => job.result = Some(b),
         Err(e) => job.error = Some(e),

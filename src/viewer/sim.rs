@@ -10,7 +10,7 @@ use super::MapData;
 use crate::sim::ladder::{self, StepResult, LADDER};
 use crate::sim::{SimOptions, World};
 use bevy::prelude::*;
-use bevy::tasks::{futures::check_ready, AsyncComputeTaskPool, Task};
+use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 /// Crossings simulated per rung.
 pub const RUNS: usize = 4000;
@@ -90,13 +90,9 @@ pub fn start_sim(mut job: ResMut<SimJob>, plan: Res<PlanJob>, map: Res<MapData>)
 }
 
 pub fn poll_sim(mut job: ResMut<SimJob>) {
-    let Some(task) = job.task.as_mut() else {
+    let Some(done) = super::take_done(&mut job.task) else {
         return;
     };
-    let Some(done) = check_ready(task) else {
-        return;
-    };
-    job.task = None;
     match done {
         Ok(r) => job.result = Some(r),
         Err(e) => job.error = Some(e),
