@@ -135,6 +135,9 @@ pub enum Error {
     Data { path: PathBuf, message: String },
     #[error("{0}")]
     Other(String),
+    /// A computation stopped because its caller cancelled it.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 impl Error {

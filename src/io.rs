@@ -33,6 +33,50 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Write several files as one save: every temporary file written and
+/// synced first, then all renamed over their targets (an interruption
+/// before the renames leaves every old file as it was).
+pub fn write_atomic_all(files: &[(&Path, &[u8])]) -> Result<()> {
+    let mut tmps: Vec<(std::path::PathBuf, &Path)> = Vec::new();
+    let cleanup = |tmps: &[(std::path::PathBuf, &Path)]| {
+        for (t, _) in tmps {
+            let _ = std::fs::remove_file(t);
+        }
+    };
+    for (path, bytes) in files {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            cleanup(&tmps);
+            return Err(Error::io(dir, e));
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+        let res = (|| -> std::io::Result<()> {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()
+        })();
+        tmps.push((tmp, path));
+        if let Err(e) = res {
+            cleanup(&tmps);
+            return Err(Error::io(path, e));
+        }
+    }
+    for (i, (tmp, path)) in tmps.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            cleanup(&tmps[i..]);
+            return Err(Error::io(path, e));
+        }
+    }
+    Ok(())
+}
+
 /// Round a degree value to 7 decimals (~1 cm), for compact, stable files.
 pub fn round7(v: f64) -> f64 {
     (v * 1e7).round() / 1e7

@@ -28,6 +28,8 @@ pub mod index;
 pub mod info;
 pub mod io;
 pub mod plan;
+pub mod progress;
+pub mod recent;
 pub mod report;
 pub mod scenario;
 pub mod seed;

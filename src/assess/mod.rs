@@ -44,6 +44,10 @@ pub struct AssessOptions {
     pub target_height_m: f64,
     /// Detection probability a segment needs to count as covered.
     pub threshold: f64,
+    /// Progress and cancellation (a cancelled assessment returns
+    /// [`crate::error::Error::Cancelled`]).
+    #[serde(skip)]
+    pub progress: crate::progress::Progress,
 }
 
 impl Default for AssessOptions {
@@ -54,6 +58,7 @@ impl Default for AssessOptions {
             cell_m: 60.0,
             target_height_m: 1.7,
             threshold: 0.5,
+            progress: Default::default(),
         }
     }
 }
@@ -312,9 +317,14 @@ pub fn post_sights(
     o: &AssessOptions,
     warnings: &mut Vec<String>,
 ) -> Vec<PostSight> {
+    o.progress.stage("viewsheds of the posts", s.posts.len() as u64);
     s.posts
         .iter()
         .filter_map(|p| {
+            if o.progress.cancelled() {
+                return None;
+            }
+            o.progress.add(1);
             match PostSight::new(
                 p.id.to_string(),
                 p.state.clone(),
@@ -857,9 +867,13 @@ pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessmen
             .collect(),
     );
     let max_range = sights.iter().map(|p| p.range_m).fold(0.0, f64::max);
+    o.progress.check()?;
+    o.progress.stage("coverage of the border", segs.len() as u64);
     let segments: Vec<SegmentResult> = segs
         .into_iter()
+        .take_while(|_| !o.progress.cancelled())
         .map(|seg| {
+            o.progress.add(1);
             let (lo, hi) = crate::model::bbox(seg.samples.iter().copied()).unwrap_or_default();
             let (c, r) = (
                 (lo + hi) / 2.0,
@@ -881,6 +895,7 @@ pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessmen
             }
         })
         .collect();
+    o.progress.check()?;
     let route_crossings: Vec<RouteCrossingResult> = route_hits
         .into_iter()
         .map(|h| {

@@ -261,6 +261,7 @@ pub fn skeleton(
         exercise: false,
         maps: format!("../maps/{name}"),
         dem,
+        posts: None,
         states: states
             .iter()
             .enumerate()

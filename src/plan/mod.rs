@@ -107,7 +107,8 @@ pub struct PlanOptions {
     pub max_loss: f64,
     /// Longest leg between two watch points the planner considers, hours.
     pub max_leg_h: f64,
-    /// Assessment (post coverage and risk) behind the weights.
+    /// Assessment (post coverage and risk) behind the weights; its
+    /// `progress` also reports and cancels the planning.
     #[serde(skip)]
     pub assess: AssessOptions,
 }
@@ -301,7 +302,10 @@ impl<'a> Planner<'a> {
         a: &assess::Assessment,
     ) -> Result<Self> {
         o.watch_m = a.options.segment_m;
-        o.assess = a.options.clone();
+        o.assess = AssessOptions {
+            progress: o.assess.progress.clone(),
+            ..a.options.clone()
+        };
         check_options(s, &o)?;
         let mut warnings = Vec::new();
         warnings.extend(a.warnings.iter().cloned());
@@ -345,9 +349,13 @@ impl<'a> Planner<'a> {
                 keys.push((si, u.mode));
             }
         }
+        let progress = &o.assess.progress;
+        progress.check()?;
+        progress.stage("patrol graphs", keys.len() as u64 * 2);
         let mut graphs: Vec<GraphCtx> = keys
             .par_iter()
             .map(|&(si, mode)| {
+                progress.add(1);
                 let pg = PatrolGraph::build(
                     s,
                     &s.states[si].id,
@@ -448,7 +456,11 @@ impl<'a> Planner<'a> {
             let mut nodes: Vec<NodeIndex> = gc.visit.iter().flatten().copied().collect();
             nodes.sort();
             nodes.dedup();
+            progress.add(1);
             for n in nodes {
+                if progress.cancelled() {
+                    break;
+                }
                 let t = search.run(&gc.pg.g, n, leg_limit, false);
                 let c = cands_of(&t, &gc.at_node, &gc.visit);
                 gc.cands.insert(n.index() as u32, c);
@@ -636,7 +648,8 @@ impl<'a> Planner<'a> {
         // previous cycle (never-visited points look staler still).
         let h = self.horizon_s();
         let mut last = vec![-self.period_s; self.points.len()];
-        let passes = if self.cyclic { 3 } else { 1 };
+        let cancelled = self.o.assess.progress.cancelled();
+        let passes = if self.cyclic && !cancelled { 3 } else { 1 };
         let mut plan = None;
         for pass in 0..passes {
             let mut rng = fastrand::Rng::with_seed(rng_seed);
@@ -664,6 +677,9 @@ impl<'a> Planner<'a> {
     ) -> Plan {
         let mut tracks: Vec<Track> = vec![Track::default(); units.len()];
         for day in 0..self.days {
+            if self.o.assess.progress.cancelled() {
+                break;
+            }
             let d0 = day as f64 * self.period_s;
             // (time, k, node, shift end)
             let mut heap: BinaryHeap<Ev> = BinaryHeap::new();

@@ -388,6 +388,8 @@ impl Planner<'_> {
 
     /// The full planning run.
     pub fn solve(&self) -> PlanResult {
+        let progress = &self.o.assess.progress;
+        progress.stage("patrol routes", 4);
         let all = self.units_of(None);
         let jv = self.joint_view();
         let wj = self.weights(jv);
@@ -399,6 +401,7 @@ impl Planner<'_> {
             .collect();
         // What `--mode independent` issues, drawn with the same seed.
         let indep = self.issue(&all, &indep_cands, &wj, &counted, f64::INFINITY);
+        progress.add(1);
         let (issue, independent_eval) = match self.o.mode {
             PlanMode::Independent => (indep, None),
             PlanMode::Joint => {
@@ -427,6 +430,7 @@ impl Planner<'_> {
             variants,
             unpredictability,
         } = issue;
+        progress.add(1);
         // Baseline with the independent staggering.
         let baseline = self.baseline(&all, &indep_offsets);
         let baseline_eval = self.evaluate(&baseline, &wj, &counted, None);
@@ -447,7 +451,9 @@ impl Planner<'_> {
                 }
             })
             .collect();
+        progress.add(1);
         let exact = self.exact_check(&wj);
+        progress.add(1);
         PlanResult {
             best_eval,
             plan,

@@ -7,7 +7,7 @@
 //! | `crossings.geojson` | Point | `id`, `name`, `kind` |
 //! | `routes.geojson` | LineString | `id`, `kind` = `path`\|`track`\|`road`\|`ford`\|`landing`, `name` |
 //! | `network.geojson` | LineString | `state`, `kind` = `road`\|`track`\|`path`\|`waterway` |
-//! | `posts.geojson` | Point | `id`, `state`, `name`, `height_m`, `sensors` (array of sensor ids) |
+//! | `posts.geojson` (or the TOML's `posts`) | Point | `id`, `state`, `name`, `height_m`, `sensors` (array of sensor ids) |
 //! | `intel.geojson` (sensitive) | Point | `confidence` (0..1) |
 //! | `seizures.csv` or `seizures.geojson` | Point / lat,lon | `count` (default 1) |
 //!
@@ -46,6 +46,11 @@ pub struct ScenarioFile {
     /// Optional DEM (`.hgt` or `.hgt.zip`), relative to the TOML file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dem: Option<String>,
+    /// The posts layer, relative to the TOML file (default
+    /// `MAPS/posts.geojson`): a scenario saved under a new name keeps its
+    /// own posts next to it and shares the map layers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posts: Option<String>,
     pub states: Vec<StateDef>,
     #[serde(default)]
     pub agreements: Agreements,
@@ -70,6 +75,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "exercise",
     "maps",
     "dem",
+    "posts",
     "states",
     "agreements",
     "risk",

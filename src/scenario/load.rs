@@ -3,10 +3,11 @@
 
 use super::file::{parse_colour, StateDef, DEFAULT_COLOURS, TOP_LEVEL_KEYS};
 use super::model::*;
+use super::rules;
 use crate::country;
 use crate::dem::Dem;
 use crate::error::{Problem, Problems};
-use crate::geom::{chainage, proj::LocalProjection, side_of_border};
+use crate::geom::{chainage, proj::LocalProjection};
 use crate::ids::*;
 use geo::{Coord, LineString};
 use serde::de::DeserializeOwned;
@@ -105,6 +106,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     let base = path.parent().unwrap_or(Path::new("."));
     let maps_dir = req_str(&table, "maps", path, pr).map(|m| clean_path(&base.join(m)));
     let dem_path = opt_str(&table, "dem", path, pr).map(|d| clean_path(&base.join(d)));
+    let posts_file = opt_str(&table, "posts", path, pr).map(|d| clean_path(&base.join(d)));
 
     // States
     let state_defs: Vec<(usize, StateDef)> = section_items(&table, "states", path, pr);
@@ -163,18 +165,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         None => Agreements::default(),
         Some(v) => match v.clone().try_into::<Agreements>() {
             Ok(a) => {
-                for (f, x) in [
-                    ("hot_pursuit_depth_km", a.hot_pursuit_depth_km),
-                    ("hot_pursuit_time_min", a.hot_pursuit_time_min),
-                    ("liaison_delay_min", a.liaison_delay_min),
-                ] {
-                    if !(x.is_finite() && x >= 0.0) {
-                        pr.push(
-                            Problem::error(path, format!("expected a number ≥ 0, found {x}"))
-                                .field(format!("agreements.{f}")),
-                        );
-                    }
-                }
+                rules::agreements(&a, path, pr);
                 a
             }
             Err(e) => {
@@ -250,7 +241,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
             s
         })
         .collect();
-    dupes(sensors.iter().map(|s| s.id.as_str()), path, "sensors", pr);
+    rules::dupes(sensors.iter().map(|s| s.id.as_str()), path, "sensors", pr);
     let sensor_ids: HashSet<&SensorId> = sensors.iter().map(|s| &s.id).collect();
 
     let mut units: Vec<Unit> = Vec::new();
@@ -258,34 +249,12 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         match resolve(u.state.as_str()) {
             Some(s) => u.state = s,
             None if states_broken => {}
-            None => pr.push(
-                Problem::error(
-                    path,
-                    format!(
-                        "unknown State {:?}: expected one of the scenario's [[states]]",
-                        u.state.as_str()
-                    ),
-                )
-                .field(format!("units[{i}].state"))
-                .id(u.id.as_str()),
-            ),
+            None => pr.push(rules::unit_state_unknown(i, &u, path)),
         }
-        if !(u.shift_hours.is_finite() && u.shift_hours > 0.0 && u.shift_hours <= 24.0) {
-            pr.push(
-                Problem::error(
-                    path,
-                    format!(
-                        "shift must be more than 0 and at most 24 hours, found {}",
-                        u.shift_hours
-                    ),
-                )
-                .field(format!("units[{i}].shift_hours"))
-                .id(u.id.as_str()),
-            );
-        }
+        rules::unit_shift(i, &u, path, pr);
         units.push(u);
     }
-    dupes(units.iter().map(|u| u.id.as_str()), path, "units", pr);
+    rules::dupes(units.iter().map(|u| u.id.as_str()), path, "units", pr);
 
     // Layers
     let maps_dir = maps_dir?;
@@ -308,7 +277,10 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     let crossings_raw = read_points(&maps_dir.join("crossings.geojson"), false, pr);
     let routes_raw = read_lines(&maps_dir.join("routes.geojson"), false, pr);
     let network_raw = read_lines(&maps_dir.join("network.geojson"), false, pr);
-    let posts_raw = read_points(&maps_dir.join("posts.geojson"), false, pr);
+    let posts_path = posts_file
+        .clone()
+        .unwrap_or_else(|| maps_dir.join("posts.geojson"));
+    let posts_raw = read_points(&posts_path, false, pr);
 
     // Without a usable border, keep checking the other layers (so every
     // problem is listed) in a projection centred on whatever they hold.
@@ -369,7 +341,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
             releasable: prop_bool(&f, "releasable", &file, pr).unwrap_or(true),
         });
     }
-    dupes(
+    rules::dupes(
         crossings.iter().map(|c| c.id.as_str()),
         &file,
         "crossings",
@@ -406,7 +378,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
             releasable: prop_bool(&f, "releasable", &file, pr).unwrap_or(true),
         });
     }
-    dupes(routes.iter().map(|r| r.id.as_str()), &file, "routes", pr);
+    rules::dupes(routes.iter().map(|r| r.id.as_str()), &file, "routes", pr);
 
     let file = maps_dir.join("network.geojson");
     let mut network = Vec::new();
@@ -462,7 +434,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         });
     }
 
-    let file = maps_dir.join("posts.geojson");
+    let file = posts_path.clone();
     let mut posts = Vec::new();
     for f in posts_raw {
         let Some(id) = f.id.clone() else {
@@ -476,17 +448,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         let state = match prop_str(&f, "state", &file, pr) {
             Some(s) => resolve(&s).unwrap_or_else(|| {
                 if !states_broken {
-                    pr.push(
-                        Problem::error(
-                            &file,
-                            format!(
-                                "unknown State {s:?}: expected one of the scenario's [[states]]"
-                            ),
-                        )
-                        .feature(f.index)
-                        .id(&id)
-                        .field("state"),
-                    );
+                    pr.push(rules::post_state_unknown(&s, &file, f.index, &id));
                 }
                 StateId::new(s)
             }),
@@ -501,17 +463,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
             }
         };
         let height_m = prop_num(&f, "height_m", &file, pr).unwrap_or(2.0);
-        if !(0.0..=500.0).contains(&height_m) {
-            pr.push(
-                Problem::error(
-                    &file,
-                    format!("observer height must be 0..500 m, found {height_m}"),
-                )
-                .feature(f.index)
-                .id(&id)
-                .field("height_m"),
-            );
-        }
+        rules::post_height(height_m, &file, f.index, &id, pr);
         let sensors_v: Vec<SensorId> = match f.props.get("sensors") {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(a)) => a
@@ -542,28 +494,18 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
                 Vec::new()
             }
         };
-        for s in &sensors_v {
-            if !sensor_ids.contains(s) {
-                pr.push(
-                    Problem::error(
-                        &file,
-                        format!("sensor {s:?} is not defined in the scenario's [[sensors]]"),
-                    )
-                    .feature(f.index)
-                    .id(&id)
-                    .field("sensors"),
-                );
-            }
-        }
+        rules::post_sensors(&sensors_v, &sensor_ids, &file, f.index, &id, pr);
         let xy = projection.forward(f.point());
         // A post must stand on its own State's side of the border.
         if state_ids.contains(&state) {
-            if let Some(side) = side_of_border(&border, xy) {
-                if side != state && border.iter().any(|b| b.left == state || b.right == state) {
-                    pr.push(Problem::error(&file, format!("post lies on the {side} side of the border, not in its State {state}")).feature(f.index).id(&id).field("geometry"));
-                }
-            }
+            rules::post_side(&border, &state, xy, &file, f.index, &id, pr);
         }
+        let extra: Map<String, Value> = f
+            .props
+            .iter()
+            .filter(|(k, _)| !POST_KEYS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         posts.push(Post {
             id: PostId::new(id),
             name: prop_str(&f, "name", &file, pr).unwrap_or_default(),
@@ -573,9 +515,10 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
             height_m,
             sensors: sensors_v,
             releasable: prop_bool(&f, "releasable", &file, pr).unwrap_or(true),
+            extra,
         });
     }
-    dupes(posts.iter().map(|p| p.id.as_str()), &file, "posts", pr);
+    rules::dupes(posts.iter().map(|p| p.id.as_str()), &file, "posts", pr);
 
     // Risk inputs (optional).
     let file = maps_dir.join("intel.geojson");
@@ -625,31 +568,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     }
 
     for (i, u) in units.iter().enumerate() {
-        match posts.iter().find(|p| p.id == u.home_post) {
-            None => pr.push(
-                Problem::error(
-                    path,
-                    format!(
-                        "home post {:?} does not exist in posts.geojson",
-                        u.home_post.as_str()
-                    ),
-                )
-                .field(format!("units[{i}].home_post"))
-                .id(u.id.as_str()),
-            ),
-            Some(p) if p.state != u.state && !states_broken => pr.push(
-                Problem::error(
-                    path,
-                    format!(
-                        "home post {} belongs to {}, but the unit to {}",
-                        p.id, p.state, u.state
-                    ),
-                )
-                .field(format!("units[{i}].home_post"))
-                .id(u.id.as_str()),
-            ),
-            _ => {}
-        }
+        rules::unit_home(i, u, &posts, states_broken, path, pr);
     }
 
     let dem = dem_path.as_ref().and_then(|p| match Dem::read_hgt(p) {
@@ -677,6 +596,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         exercise,
         path: path.to_path_buf(),
         maps_dir,
+        posts_path,
         states,
         projection,
         border,
@@ -791,18 +711,8 @@ fn section_items<T: DeserializeOwned>(
     }
 }
 
-fn dupes<'a>(ids: impl Iterator<Item = &'a str>, file: &Path, what: &str, pr: &mut Problems) {
-    let mut seen = HashSet::new();
-    for id in ids {
-        if !seen.insert(id) {
-            pr.push(
-                Problem::error(file, format!("duplicate id among {what}"))
-                    .id(id)
-                    .field("id"),
-            );
-        }
-    }
-}
+/// Properties of a post the model reads; others are kept as they are.
+const POST_KEYS: &[&str] = &["id", "state", "name", "height_m", "sensors", "releasable"];
 
 /// A feature read from a layer, geometry checked.
 pub(crate) struct RawFeature {

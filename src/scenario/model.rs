@@ -214,6 +214,9 @@ pub struct Post {
     pub height_m: f64,
     pub sensors: Vec<SensorId>,
     pub releasable: bool,
+    /// Other properties of its feature (`elevation_m`, `source`...), kept
+    /// as they are when the posts are saved.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A sensor type (what a post carries).
@@ -379,6 +382,8 @@ pub struct Scenario {
     pub exercise: bool,
     pub path: PathBuf,
     pub maps_dir: PathBuf,
+    /// The posts layer: `posts` in the TOML, else `MAPS/posts.geojson`.
+    pub posts_path: PathBuf,
     pub states: Vec<State>,
     pub projection: LocalProjection,
     pub border: Vec<BorderStretch>,

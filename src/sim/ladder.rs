@@ -185,8 +185,14 @@ pub fn run(
     joint: (&[UnitLayer], f64),
     keep_tracks: usize,
 ) -> Vec<StepResult> {
+    let progress = w.o.progress.clone();
+    progress.stage(
+        "crossings on the cooperation ladder",
+        (w.o.runs * LADDER.len()) as u64,
+    );
     LADDER
         .iter()
+        .take_while(|_| !progress.cancelled())
         .map(|step| {
             let (units, h) = match step.plan {
                 PlanMode::Independent => independent,

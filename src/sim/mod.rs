@@ -75,6 +75,10 @@ pub struct SimOptions {
     pub sample_m: f64,
     pub knowledge: Knowledge,
     pub coop: Cooperation,
+    /// Progress and cancellation: a cancelled run stops early and returns
+    /// fewer outcomes (callers discard them).
+    #[serde(skip)]
+    pub progress: crate::progress::Progress,
 }
 
 impl Default for SimOptions {
@@ -93,6 +97,7 @@ impl Default for SimOptions {
                 shared_feeds: false,
                 hot_pursuit: false,
             },
+            progress: Default::default(),
         }
     }
 }
@@ -583,19 +588,27 @@ impl<'a> World<'a> {
         self.run_with(&|_| {})
     }
 
-    /// As [`World::run`], calling `progress(n)` every `n` runs done.
+    /// As [`World::run`], calling `progress(n)` every `n` runs done (and
+    /// counting them on the options' [`crate::progress::Progress`]). Once
+    /// cancelled, returns no outcome.
     pub fn run_with(&self, progress: &(dyn Fn(u64) + Sync)) -> Vec<Outcome> {
-        const STEP: u64 = 4096;
-        (0..self.o.runs as u64)
+        const STEP: u64 = 1024;
+        let shared = &self.o.progress;
+        let outs: Option<Vec<Outcome>> = (0..self.o.runs as u64)
             .into_par_iter()
             .map(|i| {
+                if shared.cancelled() {
+                    return None;
+                }
                 let o = self.attempt(i);
                 if (i + 1) % STEP == 0 {
                     progress(STEP);
+                    shared.add(STEP);
                 }
-                o
+                Some(o)
             })
-            .collect()
+            .collect();
+        outs.unwrap_or_default()
     }
 }
 
