@@ -415,6 +415,9 @@ pub fn scenario_toml(s: &Scenario, toml_path: &Path, posts_path: &Path) -> Resul
     }
     let dir = toml_path.parent().unwrap_or(Path::new("."));
     if toml_path != s.path {
+        if let Some(stem) = toml_path.file_stem() {
+            doc["name"] = toml_edit::value(stem.to_string_lossy().to_string());
+        }
         doc["maps"] = toml_edit::value(relative(&s.maps_dir, dir));
         if let Some(d) = &s.dem_path {
             doc["dem"] = toml_edit::value(relative(d, dir));
