@@ -21,6 +21,7 @@ pub mod assess;
 pub mod country;
 pub mod dem;
 pub mod error;
+pub mod export;
 pub mod geom;
 pub mod ids;
 pub mod import;

@@ -267,6 +267,9 @@ struct ViewArgs {
     /// exit.
     #[arg(long)]
     bench_frames: Option<u32>,
+    /// Open the editor on this post (its form and units), e.g. AD-OP2.
+    #[arg(long)]
+    select: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -444,6 +447,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             time: None,
             replay: None,
             bench_frames: None,
+            select: None,
         }),
         Some(Command::View(a)) => view(a),
         Some(Command::Check { scenario, json }) => {
@@ -1308,6 +1312,7 @@ fn view(a: ViewArgs) -> Result<ExitCode, Error> {
         time,
         replay,
         bench_frames,
+        select,
     } = a;
     let path = scenario.unwrap_or_else(default_scenario);
     let plan = plan.as_str();
@@ -1348,6 +1353,25 @@ fn view(a: ViewArgs) -> Result<ExitCode, Error> {
         })?;
     let (s, warnings) = scenario::load_ok(&path)?;
     print_problems(&warnings);
+    let select = match select {
+        None => None,
+        Some(id) => {
+            let id = borderwatch::ids::PostId::new(id);
+            if s.post(&id).is_none() {
+                return Err(Error::Other(format!(
+                    "--select {id}: no such post in {} (posts: {})",
+                    path.display(),
+                    s.posts
+                        .iter()
+                        .map(|p| p.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            Some(id)
+        }
+    };
+    let _ = borderwatch::recent::remember(&path);
     borderwatch::viewer::run(
         s,
         ViewOptions {
@@ -1359,6 +1383,7 @@ fn view(a: ViewArgs) -> Result<ExitCode, Error> {
             time_s,
             replay,
             bench_frames,
+            select,
         },
     )
 }

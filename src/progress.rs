@@ -26,7 +26,12 @@ pub struct Progress(Arc<Inner>);
 
 impl std::fmt::Debug for Progress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Progress({:?}, {:.2})", self.stage_name(), self.fraction())
+        write!(
+            f,
+            "Progress({:?}, {:.2})",
+            self.stage_name(),
+            self.fraction()
+        )
     }
 }
 

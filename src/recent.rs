@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 pub const KEEP: usize = 10;
 
 pub fn config_dir() -> Option<PathBuf> {
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     env("BORDERWATCH_CONFIG_DIR")
         .or_else(|| env("XDG_CONFIG_HOME").map(|d| d.join("borderwatch")))
         .or_else(|| env("HOME").map(|d| d.join(".config").join("borderwatch")))

@@ -10,22 +10,8 @@ use borderwatch::scenario::edit::{Edit, Editor, PostDraft};
 use borderwatch::scenario::load;
 use std::path::{Path, PathBuf};
 
-/// A private copy of the shipped Andorra–Spain scenario and its maps.
 fn andorra() -> (tempfile::TempDir, PathBuf) {
-    let d = tempfile::tempdir().unwrap();
-    let repo = common::repo();
-    std::fs::create_dir_all(d.path().join("scenarios")).unwrap();
-    std::fs::copy(
-        repo.join("scenarios/andorra-spain.toml"),
-        d.path().join("scenarios/andorra-spain.toml"),
-    )
-    .unwrap();
-    common::copy_dir(
-        &repo.join("maps/andorra-spain"),
-        &d.path().join("maps/andorra-spain"),
-    );
-    let p = d.path().join("scenarios/andorra-spain.toml");
-    (d, p)
+    common::shipped("andorra-spain")
 }
 
 fn editor(p: &Path) -> Editor {
@@ -52,7 +38,9 @@ fn a_post_moved_across_the_border_is_refused_with_checks_message() {
     assert!(!ed.dirty() && ed.undo_label().is_none());
     // the same file written by hand: `check` reports the same problem
     common::edit(
-        &p.parent().unwrap().join("../maps/andorra-spain/posts.geojson"),
+        &p.parent()
+            .unwrap()
+            .join("../maps/andorra-spain/posts.geojson"),
         "\"coordinates\":[1.4433333,42.5916667]",
         &format!("\"coordinates\":[{},{}]", es.x, es.y),
     );
@@ -62,7 +50,11 @@ fn a_post_moved_across_the_border_is_refused_with_checks_message() {
             .map(|x| (x.message.clone(), x.feature, x.field.clone(), x.id.clone()))
             .collect()
     };
-    assert_eq!(msg(&err), msg(&from_check), "editor: {err}\ncheck: {from_check}");
+    assert_eq!(
+        msg(&err),
+        msg(&from_check),
+        "editor: {err}\ncheck: {from_check}"
+    );
     assert!(err.0[0]
         .message
         .contains("post lies on the ESP side of the border, not in its State AND"));
@@ -91,7 +83,10 @@ fn bad_values_are_refused_with_every_problem_listed() {
         ..ed.scenario.agreements.clone()
     };
     let err = ed.apply(Edit::SetAgreements(a)).unwrap_err();
-    assert!(err.to_string().contains("agreements.liaison_delay_min"), "{err}");
+    assert!(
+        err.to_string().contains("agreements.liaison_delay_min"),
+        "{err}"
+    );
     assert!(!ed.dirty());
 }
 
@@ -135,7 +130,10 @@ fn add_move_delete_undo_redo() {
     assert_eq!(label, "delete post AD-OP4 and its units AD-F4");
     assert_eq!(ed.scenario.posts.len(), n_posts);
     assert_eq!(ed.scenario.units.len(), n_units);
-    assert_eq!(ed.undo().as_deref(), Some("delete post AD-OP4 and its units AD-F4"));
+    assert_eq!(
+        ed.undo().as_deref(),
+        Some("delete post AD-OP4 and its units AD-F4")
+    );
     assert_eq!(ed.scenario.units.len(), n_units + 1);
     assert_eq!(ed.undo().as_deref(), Some("add unit AD-F4"));
     assert_eq!(ed.undo().as_deref(), Some("add post AD-OP4"));
@@ -194,7 +192,12 @@ fn save_keeps_comments_and_reloads_the_same_scenario() {
     assert!((moved.lonlat.x - to.x).abs() < 1e-7 && (moved.lonlat.y - to.y).abs() < 1e-7);
     // unmoved posts keep their other properties; the moved one loses its
     // (now wrong) elevation
-    let posts = std::fs::read_to_string(p.parent().unwrap().join("../maps/andorra-spain/posts.geojson")).unwrap();
+    let posts = std::fs::read_to_string(
+        p.parent()
+            .unwrap()
+            .join("../maps/andorra-spain/posts.geojson"),
+    )
+    .unwrap();
     let v: serde_json::Value = serde_json::from_str(&posts).unwrap();
     let f = |id: &str| {
         v["features"]
@@ -210,7 +213,10 @@ fn save_keeps_comments_and_reloads_the_same_scenario() {
     assert!(f("AD-OP2")["properties"].get("elevation_m").is_none());
     assert_eq!(s.posts.len(), ed.scenario.posts.len());
     // no temporary files left behind
-    for dir in [p.parent().unwrap().to_path_buf(), p.parent().unwrap().join("../maps/andorra-spain")] {
+    for dir in [
+        p.parent().unwrap().to_path_buf(),
+        p.parent().unwrap().join("../maps/andorra-spain"),
+    ] {
         for e in std::fs::read_dir(dir).unwrap() {
             let n = e.unwrap().file_name().to_string_lossy().to_string();
             assert!(!n.contains(".tmp"), "left over: {n}");
@@ -221,7 +227,10 @@ fn save_keeps_comments_and_reloads_the_same_scenario() {
 #[test]
 fn save_as_leaves_the_original_untouched() {
     let (d, p) = andorra();
-    let posts = p.parent().unwrap().join("../maps/andorra-spain/posts.geojson");
+    let posts = p
+        .parent()
+        .unwrap()
+        .join("../maps/andorra-spain/posts.geojson");
     let (toml0, posts0) = (std::fs::read(&p).unwrap(), std::fs::read(&posts).unwrap());
     let mut ed = editor(&p);
     ed.apply(Edit::DeleteUnit(ed.scenario.units[0].id.clone()))
@@ -281,5 +290,9 @@ fn recent_files_newest_first() {
     assert_eq!(l.len(), 2);
     assert_eq!(l[0], std::fs::canonicalize(&p).unwrap());
     std::fs::remove_file(&other).unwrap();
-    assert_eq!(borderwatch::recent::list().len(), 1, "vanished files drop out");
+    assert_eq!(
+        borderwatch::recent::list().len(),
+        1,
+        "vanished files drop out"
+    );
 }

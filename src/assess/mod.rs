@@ -317,7 +317,8 @@ pub fn post_sights(
     o: &AssessOptions,
     warnings: &mut Vec<String>,
 ) -> Vec<PostSight> {
-    o.progress.stage("viewsheds of the posts", s.posts.len() as u64);
+    o.progress
+        .stage("viewsheds of the posts", s.posts.len() as u64);
     s.posts
         .iter()
         .filter_map(|p| {
@@ -868,7 +869,8 @@ pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessmen
     );
     let max_range = sights.iter().map(|p| p.range_m).fold(0.0, f64::max);
     o.progress.check()?;
-    o.progress.stage("coverage of the border", segs.len() as u64);
+    o.progress
+        .stage("coverage of the border", segs.len() as u64);
     let segments: Vec<SegmentResult> = segs
         .into_iter()
         .take_while(|_| !o.progress.cancelled())

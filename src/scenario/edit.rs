@@ -351,7 +351,10 @@ fn new_id<'a>(
 ) -> String {
     // prefix = an existing id without its trailing digits
     let prefix = same
-        .map(|id| id.trim_end_matches(|c: char| c.is_ascii_digit()).to_string())
+        .map(|id| {
+            id.trim_end_matches(|c: char| c.is_ascii_digit())
+                .to_string()
+        })
         .find(|p| !p.is_empty())
         .unwrap_or_else(|| fallback.to_string());
     let taken: std::collections::HashSet<&str> = all.collect();
@@ -397,12 +400,12 @@ pub fn posts_geojson(s: &Scenario) -> String {
 /// new place.
 pub fn scenario_toml(s: &Scenario, toml_path: &Path, posts_path: &Path) -> Result<String> {
     let text = std::fs::read_to_string(&s.path).map_err(|e| Error::io(&s.path, e))?;
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        Error::Data {
-            path: s.path.clone(),
-            message: format!("not valid TOML: {}", e.message()),
-        }
-    })?;
+    let mut doc: toml_edit::DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| Error::Data {
+                path: s.path.clone(),
+                message: format!("not valid TOML: {}", e.message()),
+            })?;
     let a = ser(&Wrap {
         agreements: &s.agreements,
     })?;
@@ -462,7 +465,9 @@ fn absolute(p: &Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
     }
 }
 

@@ -208,7 +208,12 @@ pub fn editable(s: &Scenario) -> Problems {
             post_side(&s.border, &p.state, p.xy, file, i, id, &mut pr);
         }
     }
-    dupes(s.posts.iter().map(|p| p.id.as_str()), file, "posts", &mut pr);
+    dupes(
+        s.posts.iter().map(|p| p.id.as_str()),
+        file,
+        "posts",
+        &mut pr,
+    );
     for (i, u) in s.units.iter().enumerate() {
         if !state_ids.contains(&u.state) {
             pr.push(unit_state_unknown(i, u, path));
@@ -216,6 +221,11 @@ pub fn editable(s: &Scenario) -> Problems {
         unit_shift(i, u, path, &mut pr);
         unit_home(i, u, &s.posts, false, path, &mut pr);
     }
-    dupes(s.units.iter().map(|u| u.id.as_str()), path, "units", &mut pr);
+    dupes(
+        s.units.iter().map(|u| u.id.as_str()),
+        path,
+        "units",
+        &mut pr,
+    );
     pr
 }

@@ -2,13 +2,14 @@
 //! compute pool at start, then the border can be coloured by coverage or
 //! risk, viewsheds shown as an overlay, and gaps listed (click to zoom).
 
+use super::jobs::Slot;
 use super::{LayerToggles, MapData};
 use crate::assess::{self, AssessOptions, Assessment};
+use crate::model::Scenario;
 use crate::terrain::viewshed::VISIBLE;
 use bevy::asset::RenderAssetUsages;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
-use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 /// How the border is coloured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -38,15 +39,31 @@ impl BorderColouring {
 
 /// The assessment job and its result.
 #[derive(Resource, Default)]
-pub struct AssessJob {
-    task: Option<Task<Result<Assessment, String>>>,
-    pub result: Option<Assessment>,
-    pub error: Option<String>,
+pub struct AssessJob(pub Slot<Assessment>);
+
+impl std::ops::Deref for AssessJob {
+    type Target = Slot<Assessment>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl std::ops::DerefMut for AssessJob {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }
 
 impl AssessJob {
-    pub fn running(&self) -> bool {
-        self.task.is_some()
+    /// Assess `s` (revision `rev`) in the background.
+    pub fn restart(&mut self, s: &Scenario, rev: u64) {
+        let s = s.clone();
+        self.0.start(rev, move |progress| {
+            let o = AssessOptions {
+                progress,
+                ..AssessOptions::default()
+            };
+            assess::assess(&s, &o).map_err(|e| e.to_string())
+        });
     }
 }
 
@@ -55,29 +72,28 @@ impl AssessJob {
 pub struct ViewshedOverlay;
 
 pub fn start_assessment(mut job: ResMut<AssessJob>, map: Res<MapData>) {
-    let s = map.scenario.clone();
-    job.task = Some(AsyncComputeTaskPool::get().spawn(async move {
-        assess::assess(&s, &AssessOptions::default()).map_err(|e| e.to_string())
-    }));
+    job.restart(&map.scenario, map.rev);
 }
 
+/// A finished assessment replaces the old one (and its viewshed overlay).
 pub fn poll_assessment(
     mut commands: Commands,
     mut job: ResMut<AssessJob>,
     map: Res<MapData>,
-    mut images: ResMut<Assets<Image>>,
+    images: Option<ResMut<Assets<Image>>>,
+    old: Query<Entity, With<ViewshedOverlay>>,
 ) {
-    let Some(done) = super::take_done(&mut job.task) else {
+    if !job.poll() {
         return;
-    };
-    match done {
-        Ok(a) => {
-            if let Some(sprite) = viewshed_sprite(&map, &a, &mut images) {
-                commands.spawn(sprite);
-            }
-            job.result = Some(a);
+    }
+    for e in &old {
+        commands.entity(e).despawn();
+    }
+    // no image assets in a headless app (tests)
+    if let (Some(mut images), Some(a)) = (images, job.result.as_ref()) {
+        if let Some(sprite) = viewshed_sprite(&map, a, &mut images) {
+            commands.spawn(sprite);
         }
-        Err(e) => job.error = Some(e),
     }
 }
 

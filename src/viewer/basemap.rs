@@ -85,22 +85,32 @@ pub fn compute(s: &crate::model::Scenario) -> Option<Basemap> {
     Some(Basemap { grid, rgba, shaded })
 }
 
+impl BasemapJob {
+    /// Compute the basemap of `s` in the background.
+    pub fn start(&mut self, s: &crate::model::Scenario) {
+        let s = s.clone();
+        self.done = false;
+        self.task = Some(AsyncComputeTaskPool::get().spawn(async move { compute(&s) }));
+    }
+}
+
 pub fn start_basemap(mut job: ResMut<BasemapJob>, map: Res<MapData>) {
-    let s = map.scenario.clone();
-    job.task = Some(AsyncComputeTaskPool::get().spawn(async move { compute(&s) }));
+    job.start(&map.scenario);
 }
 
 pub fn poll_basemap(
     mut commands: Commands,
     mut job: ResMut<BasemapJob>,
-    mut images: ResMut<Assets<Image>>,
+    images: Option<ResMut<Assets<Image>>>,
 ) {
     let Some(done) = super::take_done(&mut job.task) else {
         return;
     };
     job.done = true;
-    // no border to frame: no basemap
-    let Some(b) = done else { return };
+    // no border to frame: no basemap; no image assets in a headless app
+    let (Some(b), Some(mut images)) = (done, images) else {
+        return;
+    };
     job.shaded = b.shaded;
     let t = &b.grid;
     let image = Image::new(

@@ -21,6 +21,8 @@
 
 pub mod assess;
 pub mod basemap;
+pub mod edit;
+pub mod jobs;
 pub mod plan;
 pub mod sim;
 
@@ -47,9 +49,73 @@ use std::process::ExitCode;
 #[derive(Resource)]
 pub struct MapData {
     pub scenario: Scenario,
+    /// The editor's revision this copy of the scenario shows.
+    pub rev: u64,
     pub index: SpatialIndex,
     pub info: Info,
     pub projection: LocalProjection,
+}
+
+impl MapData {
+    pub fn new(scenario: Scenario) -> Self {
+        MapData {
+            index: SpatialIndex::build(&scenario),
+            info: crate::info::info(&scenario),
+            projection: scenario.projection.clone(),
+            scenario,
+            rev: 0,
+        }
+    }
+    /// Show `s` (the editor's revision `rev`).
+    pub fn replace(&mut self, s: Scenario, rev: u64) {
+        *self = MapData::new(s);
+        self.rev = rev;
+    }
+}
+
+/// The systems that carry out edits and run jobs, in this order; the
+/// drawing systems run after them.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WorkSet;
+
+/// The workstation without its window: scenario, editor, jobs and the
+/// systems that carry out requests and land results. The map window adds
+/// drawing and input on top; the headless tests run this alone (with
+/// `MinimalPlugins`).
+pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: SimJob) {
+    app.insert_resource(edit::EditorRes(crate::scenario::edit::Editor::new(
+        scenario.clone(),
+    )))
+    .insert_resource(MapData::new(scenario))
+    .insert_resource(plan)
+    .insert_resource(sim)
+    .init_resource::<AssessJob>()
+    .init_resource::<basemap::BasemapJob>()
+    .init_resource::<edit::EditState>()
+    .init_resource::<edit::Requests>()
+    .init_resource::<edit::IoJobs>()
+    .add_systems(
+        Startup,
+        (
+            basemap::start_basemap,
+            assess::start_assessment,
+            plan::start_plan,
+        ),
+    )
+    .add_systems(
+        Update,
+        (
+            edit::handle_requests,
+            edit::poll_io,
+            assess::poll_assessment,
+            basemap::poll_basemap,
+            plan::poll_plan,
+            sim::start_sim,
+            sim::poll_sim,
+        )
+            .chain()
+            .in_set(WorkSet),
+    );
 }
 
 /// Which layers are shown.
@@ -90,6 +156,8 @@ pub struct ViewOptions {
     /// Frame benchmark: once everything is loaded, play the timeline for
     /// this many frames, print the load time and frame times (JSON), exit.
     pub bench_frames: Option<u32>,
+    /// A post selected in the editor at start.
+    pub select: Option<crate::ids::PostId>,
 }
 
 /// The frame benchmark's state.
@@ -103,7 +171,7 @@ struct FrameBench {
 
 /// A request to frame an area (local metres).
 #[derive(Resource, Default)]
-struct ZoomTo(Option<(Coord, Coord)>);
+pub struct ZoomTo(pub Option<(Coord, Coord)>);
 
 /// Screenshot mode: render, capture one frame, exit.
 #[derive(Resource, Default)]
@@ -151,6 +219,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         time_s,
         replay,
         bench_frames,
+        select,
     } = opts;
     let started = std::time::Instant::now();
     #[cfg(unix)]
@@ -159,9 +228,6 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
             "no display: the map window needs an X11 display (DISPLAY is not set). On a headless machine run it under Xvfb (xvfb-run -a borderwatch view ...), or use the CLI: borderwatch check | info | import".into(),
         ));
     }
-    let index = SpatialIndex::build(&scenario);
-    let info = crate::info::info(&scenario);
-    let projection = scenario.projection.clone();
     let toggles = LayerToggles {
         basemap: true,
         border: true,
@@ -176,12 +242,6 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         viewsheds,
     };
     let title = format!("borderwatch — {}", scenario.title);
-    let data = MapData {
-        scenario,
-        index,
-        info,
-        projection,
-    };
     let shot = screenshot.clone();
     let sim_enabled = screenshot.is_none() || replay.is_some();
     let bench = bench_frames.map(|frames| FrameBench {
@@ -223,57 +283,49 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
             .init_gizmo_group::<RouteLines>()
             .init_gizmo_group::<PlanLines>()
             .init_gizmo_group::<BorderLines>()
-            .insert_resource(data)
             .insert_resource(toggles)
             .insert_resource(ScreenshotJob {
                 path: shot,
                 ..default()
             })
             .init_resource::<CursorReadout>()
-            .init_resource::<AssessJob>()
-            .init_resource::<basemap::BasemapJob>()
-            .insert_resource(PlanJob {
-                mode: plan_mode,
-                time_s: time_s.unwrap_or(PlanJob::default().time_s),
-                ..default()
-            })
-            .insert_resource(SimJob {
-                enabled: sim_enabled,
-                step: replay.unwrap_or(SimJob::default().step),
-                ..default()
-            })
             .init_resource::<ZoomTo>()
-            .add_systems(
-                Startup,
-                (
-                    configure_gizmos,
-                    setup_camera,
-                    basemap::start_basemap,
-                    assess::start_assessment,
-                    plan::start_plan,
-                ),
-            )
+            .add_systems(Startup, (configure_gizmos, setup_camera))
             .add_systems(
                 Update,
                 (
-                    assess::poll_assessment,
                     assess::overlay_visibility,
-                    basemap::poll_basemap,
                     basemap::basemap_visibility,
-                    plan::poll_plan,
-                    sim::start_sim,
-                    sim::poll_sim,
                     plan::advance_time,
                     choose_msaa,
+                    edit::map_input,
                     camera_controls,
                     cursor_readout,
                     draw_map,
                     screenshot_driver,
                     frame_bench.run_if(resource_exists::<FrameBench>),
                 )
-                    .chain(),
+                    .chain()
+                    .after(WorkSet),
             )
-            .add_systems(EguiPrimaryContextPass, side_panel);
+            .add_systems(EguiPrimaryContextPass, (side_panel, edit_panels).chain());
+        add_workstation(
+            &mut app,
+            scenario,
+            PlanJob {
+                mode: plan_mode,
+                time_s: time_s.unwrap_or(PlanJob::default().time_s),
+                ..default()
+            },
+            SimJob {
+                enabled: sim_enabled,
+                step: replay.unwrap_or(SimJob::default().step),
+                ..default()
+            },
+        );
+        if let Some(id) = select {
+            app.world_mut().resource_mut::<edit::EditState>().selected = Some(id);
+        }
         if let Some(b) = bench {
             app.insert_resource(b);
         }
@@ -381,7 +433,9 @@ fn camera_controls(
     window: Single<&Window, With<PrimaryWindow>>,
     map: Res<MapData>,
     camera: Single<(&Camera, &GlobalTransform, &mut Transform, &mut Projection)>,
+    edit_state: Res<edit::EditState>,
 ) {
+    let dragging_post = edit_state.drag.is_some();
     let wants_pointer = contexts
         .ctx_mut()
         .map(|c| c.egui_wants_pointer_input() || c.is_pointer_over_egui())
@@ -406,7 +460,11 @@ fn camera_controls(
     let Projection::Orthographic(ortho) = &mut *proj else {
         return;
     };
-    if !wants_pointer && buttons.pressed(MouseButton::Left) && motion.delta != Vec2::ZERO {
+    if !wants_pointer
+        && !dragging_post
+        && buttons.pressed(MouseButton::Left)
+        && motion.delta != Vec2::ZERO
+    {
         tf.translation.x -= motion.delta.x * scale;
         tf.translation.y += motion.delta.y * scale;
     }
@@ -619,7 +677,8 @@ fn draw_map(
 fn side_panel(
     mut contexts: EguiContexts,
     map: Res<MapData>,
-    job: Res<AssessJob>,
+    mut job: ResMut<AssessJob>,
+    mut ui_edit: edit::EditUi,
     mut zoom_to: ResMut<ZoomTo>,
     mut layers: ResMut<LayerToggles>,
     cursor: Res<CursorReadout>,
@@ -642,6 +701,12 @@ fn side_panel(
         .exact_size(PANEL_WIDTH_PX as f32)
         .resizable(false)
         .show(&mut root, |ui| {
+            edit::menu_bar(
+                ui,
+                &ui_edit.editor,
+                &mut ui_edit.state,
+                &mut ui_edit.requests,
+            );
             egui::ScrollArea::vertical().show(ui, |ui| {
                 ui.heading(&s.title);
                 if s.exercise {
@@ -719,6 +784,17 @@ fn side_panel(
                     layers.colouring = BorderColouring::Kind;
                 }
                 ui.separator();
+                edit::jobs_panel(
+                    ui,
+                    map.rev,
+                    &mut ui_edit.state,
+                    &mut job,
+                    &mut plan_job,
+                    &mut sim_job,
+                    &mut ui_edit.io,
+                    &mut ui_edit.requests,
+                );
+                ui.separator();
                 ui.small("Drag to pan · wheel or +/- to zoom · F to fit");
                 if let Some(c) = &cursor.0 {
                     ui.monospace(c);
@@ -787,7 +863,18 @@ fn side_panel(
     }
     if layers.posts {
         for p in &s.posts {
-            let Some(q) = to_screen(p.xy) else { continue };
+            let xy = match &ui_edit.state.drag {
+                Some((id, at, true)) if id == &p.id => *at,
+                _ => p.xy,
+            };
+            let Some(q) = to_screen(xy) else { continue };
+            if ui_edit.state.selected.as_ref() == Some(&p.id) {
+                painter.circle_stroke(
+                    q + egui::vec2(0.0, -1.0),
+                    15.0,
+                    egui::Stroke::new(3.0, c32(view::SELECTED)),
+                );
+            }
             let colour = s
                 .state(&p.state)
                 .map(|st| st.colour)
@@ -897,6 +984,24 @@ fn side_panel(
             }
         }
     }
+    Ok(())
+}
+
+/// The editor window and the path dialogs.
+fn edit_panels(
+    mut contexts: EguiContexts,
+    mut ui_edit: edit::EditUi,
+    plan_job: Res<PlanJob>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let edit::EditUi {
+        editor,
+        state,
+        requests,
+        ..
+    } = &mut ui_edit;
+    edit::editor_window(ctx, editor, state, requests, plan_job.show);
+    edit::dialogs(ctx, state, requests);
     Ok(())
 }
 

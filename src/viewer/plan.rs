@@ -2,20 +2,19 @@
 //! off the frame in Bevy's async compute pool; routes per unit, units moving
 //! on a time slider (play/pause, speed), idleness colouring of the border.
 
+use super::jobs::Slot;
 use super::MapData;
+use crate::model::Scenario;
 use crate::plan::{PlanLayers, PlanMode, PlanOptions, Planner};
 use bevy::prelude::*;
-use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 type Both = (PlanLayers, PlanLayers);
 
 /// The planning job, its results and the timeline.
 #[derive(Resource)]
 pub struct PlanJob {
-    pub(super) task: Option<Task<Result<Both, String>>>,
     /// (joint, independent).
-    pub result: Option<Both>,
-    pub error: Option<String>,
+    pub slot: Slot<Both>,
     /// Which plan is shown.
     pub mode: PlanMode,
     pub show: bool,
@@ -29,9 +28,7 @@ pub struct PlanJob {
 impl Default for PlanJob {
     fn default() -> Self {
         PlanJob {
-            task: None,
-            result: None,
-            error: None,
+            slot: Slot::default(),
             mode: PlanMode::Joint,
             show: true,
             time_s: 8.0 * 3600.0 + 1800.0,
@@ -41,9 +38,37 @@ impl Default for PlanJob {
     }
 }
 
+impl std::ops::Deref for PlanJob {
+    type Target = Slot<Both>;
+    fn deref(&self) -> &Self::Target {
+        &self.slot
+    }
+}
+impl std::ops::DerefMut for PlanJob {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.slot
+    }
+}
+
 impl PlanJob {
-    pub fn running(&self) -> bool {
-        self.task.is_some()
+    /// Plan both modes for `s` (revision `rev`) in the background.
+    pub fn restart(&mut self, s: &Scenario, rev: u64) {
+        if s.units.is_empty() {
+            self.slot.cancel();
+            self.slot.result = None;
+            self.slot.error = Some("no units in the scenario".into());
+            return;
+        }
+        let s = s.clone();
+        self.slot.start(rev, move |progress| {
+            let one = |mode| -> Result<PlanLayers, String> {
+                let mut o = PlanOptions::for_scenario(&s, mode);
+                o.assess.progress = progress.clone();
+                let pl = Planner::new(&s, o).map_err(|e| e.to_string())?;
+                Ok(pl.layers(&pl.solve()))
+            };
+            Ok((one(PlanMode::Joint)?, one(PlanMode::Independent)?))
+        });
     }
     /// The plan shown.
     pub fn current(&self) -> Option<&PlanLayers> {
@@ -56,29 +81,11 @@ impl PlanJob {
 }
 
 pub fn start_plan(mut job: ResMut<PlanJob>, map: Res<MapData>) {
-    if map.scenario.units.is_empty() {
-        job.error = Some("no units in the scenario".into());
-        return;
-    }
-    let s = map.scenario.clone();
-    job.task = Some(AsyncComputeTaskPool::get().spawn(async move {
-        let one = |mode| -> Result<PlanLayers, String> {
-            let pl =
-                Planner::new(&s, PlanOptions::for_scenario(&s, mode)).map_err(|e| e.to_string())?;
-            Ok(pl.layers(&pl.solve()))
-        };
-        Ok((one(PlanMode::Joint)?, one(PlanMode::Independent)?))
-    }));
+    job.restart(&map.scenario, map.rev);
 }
 
 pub fn poll_plan(mut job: ResMut<PlanJob>) {
-    let Some(done) = super::take_done(&mut job.task) else {
-        return;
-    };
-    match done {
-        Ok(b) => job.result = Some(b),
-        Err(e) => job.error = Some(e),
-    }
+    job.poll();
 }
 
 /// Advance the timeline while playing (wraps at the horizon).

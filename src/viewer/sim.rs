@@ -5,12 +5,12 @@
 //! first crossings of the chosen rung move along their routes on the
 //! timeline, with the interceptions marked where they happen.
 
+use super::jobs::Slot;
 use super::plan::PlanJob;
 use super::MapData;
 use crate::sim::ladder::{self, StepResult, LADDER};
 use crate::sim::{SimOptions, World};
 use bevy::prelude::*;
-use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 /// Crossings simulated per rung.
 pub const RUNS: usize = 4000;
@@ -21,9 +21,9 @@ pub const FLASH_S: f64 = 1800.0;
 
 #[derive(Resource)]
 pub struct SimJob {
-    pub(super) task: Option<Task<Result<Vec<StepResult>, String>>>,
-    pub result: Option<Vec<StepResult>>,
-    pub error: Option<String>,
+    pub slot: Slot<Vec<StepResult>>,
+    /// The plans' generation simulated last.
+    pub plan_generation: u64,
     /// Start once the plans are ready.
     pub enabled: bool,
     /// The rung replayed (index into [`LADDER`]).
@@ -35,9 +35,8 @@ pub struct SimJob {
 impl Default for SimJob {
     fn default() -> Self {
         SimJob {
-            task: None,
-            result: None,
-            error: None,
+            slot: Slot::default(),
+            plan_generation: 0,
             enabled: true,
             step: LADDER.len() - 1,
             replay: true,
@@ -46,24 +45,35 @@ impl Default for SimJob {
     }
 }
 
-impl SimJob {
-    pub fn running(&self) -> bool {
-        self.task.is_some()
+impl std::ops::Deref for SimJob {
+    type Target = Slot<Vec<StepResult>>;
+    fn deref(&self) -> &Self::Target {
+        &self.slot
     }
+}
+impl std::ops::DerefMut for SimJob {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.slot
+    }
+}
+
+impl SimJob {
     /// The replayed rung's results.
     pub fn current(&self) -> Option<&StepResult> {
         self.result.as_ref()?.get(self.step)
     }
 }
 
-/// Start the ladder when both plans are ready.
+/// Simulate the ladder on each new pair of plans (the result replaces the
+/// old one when done).
 pub fn start_sim(mut job: ResMut<SimJob>, plan: Res<PlanJob>, map: Res<MapData>) {
-    if !job.enabled || job.task.is_some() || job.result.is_some() || job.error.is_some() {
+    if !job.enabled || job.running() || plan.generation == job.plan_generation {
         return;
     }
     let Some((joint, indep)) = plan.result.as_ref() else {
         return;
     };
+    job.plan_generation = plan.generation;
     if map.scenario.routes.is_empty() {
         job.error = Some("no informal routes to simulate crossings on".into());
         return;
@@ -73,10 +83,11 @@ pub fn start_sim(mut job: ResMut<SimJob>, plan: Res<PlanJob>, map: Res<MapData>)
         (joint.units.clone(), joint.horizon_s),
         (indep.units.clone(), indep.horizon_s),
     );
-    job.task = Some(AsyncComputeTaskPool::get().spawn(async move {
+    job.slot.start(plan.rev, move |progress| {
         let o = SimOptions {
             runs: RUNS,
             seed: s.seed,
+            progress,
             ..SimOptions::default()
         };
         let mut w = World::new(&s, Vec::new(), indep.1, o).map_err(|e| e.to_string())?;
@@ -86,17 +97,11 @@ pub fn start_sim(mut job: ResMut<SimJob>, plan: Res<PlanJob>, map: Res<MapData>)
             (&joint.0, joint.1),
             TRACKS,
         ))
-    }));
+    });
 }
 
 pub fn poll_sim(mut job: ResMut<SimJob>) {
-    let Some(done) = super::take_done(&mut job.task) else {
-        return;
-    };
-    match done {
-        Ok(r) => job.result = Some(r),
-        Err(e) => job.error = Some(e),
-    }
+    job.poll();
 }
 
 /// The crossings window at the map's top right: the cooperation table
@@ -137,7 +142,7 @@ fn sim_panel(
         ui.colored_label(egui::Color32::from_rgb(180, 0, 0), e);
         return;
     }
-    let Some(rows) = job.result.as_ref() else {
+    let Some(rows) = job.slot.result.as_ref() else {
         if plan.running() {
             ui.small("waits for the plans");
         }

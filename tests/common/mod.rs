@@ -45,6 +45,24 @@ pub fn mini() -> (tempfile::TempDir, PathBuf) {
     (d, toml)
 }
 
+/// A private copy of a shipped scenario (`scenarios/NAME.toml` and
+/// `maps/NAME/`); returns (tempdir guard, toml path).
+pub fn shipped(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join("scenarios")).unwrap();
+    std::fs::copy(
+        repo().join(format!("scenarios/{name}.toml")),
+        d.path().join(format!("scenarios/{name}.toml")),
+    )
+    .unwrap();
+    copy_dir(
+        &repo().join(format!("maps/{name}")),
+        &d.path().join(format!("maps/{name}")),
+    );
+    let p = d.path().join(format!("scenarios/{name}.toml"));
+    (d, p)
+}
+
 /// Replace `from` by `to` in a file (the text must be there).
 pub fn edit(path: &Path, from: &str, to: &str) {
     let s = std::fs::read_to_string(path).unwrap();

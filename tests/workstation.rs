@@ -1,0 +1,355 @@
+//! The map window's workstation without a window (Bevy `MinimalPlugins`,
+//! `app.update()`): edits, undo, jobs with cancel, save, open and export
+//! go through the same systems the window runs.
+#![cfg(feature = "viewer")]
+
+mod common;
+
+use bevy::prelude::*;
+use borderwatch::export::Export;
+use borderwatch::ids::PostId;
+use borderwatch::plan::PlanMode;
+use borderwatch::scenario::edit::Edit;
+use borderwatch::viewer::assess::AssessJob;
+use borderwatch::viewer::edit::{EditState, EditorRes, IoJobs, Request, Requests};
+use borderwatch::viewer::plan::PlanJob;
+use borderwatch::viewer::sim::SimJob;
+use borderwatch::viewer::{add_workstation, MapData};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn app(scenario: &Path) -> App {
+    // recent files go to a private place, never the user's
+    static CONFIG: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let cfg = CONFIG.get_or_init(|| tempfile::tempdir().unwrap());
+    std::env::set_var("BORDERWATCH_CONFIG_DIR", cfg.path());
+    let s = borderwatch::scenario::load::load_ok(scenario).unwrap().0;
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins);
+    add_workstation(&mut app, s, PlanJob::default(), SimJob::default());
+    app
+}
+
+/// Update until `done` holds (fails after 10 minutes).
+fn settle(app: &mut App, what: &str, done: impl Fn(&World) -> bool) {
+    let t = Instant::now();
+    loop {
+        app.update();
+        if done(app.world()) {
+            return;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(600),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn idle(w: &World) -> bool {
+    !w.resource::<AssessJob>().running()
+        && !w.resource::<PlanJob>().running()
+        && !w.resource::<SimJob>().running()
+        && !w.resource::<IoJobs>().open.running()
+        && !w.resource::<IoJobs>().export.running()
+}
+
+/// Every job done and its result for the map's current revision.
+fn up_to_date(w: &World) -> bool {
+    let rev = w.resource::<MapData>().rev;
+    let sim = w.resource::<SimJob>();
+    let plan = w.resource::<PlanJob>();
+    idle(w)
+        && w.resource::<AssessJob>().result.is_some()
+        && w.resource::<AssessJob>().rev == rev
+        && plan.result.is_some()
+        && plan.rev == rev
+        && sim.result.is_some()
+        && sim.rev == rev
+}
+
+fn request(app: &mut App, r: Request) {
+    app.world_mut().resource_mut::<Requests>().0.push(r);
+}
+
+fn post_xy(app: &App, id: &str) -> geo::Coord {
+    app.world()
+        .resource::<MapData>()
+        .scenario
+        .post(&PostId::new(id))
+        .unwrap()
+        .xy
+}
+
+fn sight_xy(app: &App, id: &str) -> geo::Coord {
+    let a = app.world().resource::<AssessJob>();
+    a.result
+        .as_ref()
+        .unwrap()
+        .sights
+        .iter()
+        .find(|s| s.id == id)
+        .unwrap()
+        .xy
+}
+
+#[test]
+fn move_a_post_replans_and_undo_restores_the_figures() {
+    let (_d, p) = common::shipped("andorra-spain");
+    let mut app = app(&p);
+    settle(&mut app, "the first results", up_to_date);
+    let covered0 = app
+        .world()
+        .resource::<AssessJob>()
+        .result
+        .as_ref()
+        .unwrap()
+        .views[2]
+        .covered_pct
+        .total;
+    let worst0 = app
+        .world()
+        .resource::<PlanJob>()
+        .current()
+        .unwrap()
+        .worst_idleness_min;
+    let old = post_xy(&app, "AD-OP2");
+    let lonlat = app
+        .world()
+        .resource::<MapData>()
+        .scenario
+        .projection
+        .inverse(old);
+    // 2.5 km north, further into Andorra
+    let to = geo::Coord {
+        x: lonlat.x,
+        y: lonlat.y + 0.0225,
+    };
+    request(
+        &mut app,
+        Request::Edit(Edit::MovePost {
+            id: PostId::new("AD-OP2"),
+            lonlat: to,
+        }),
+    );
+    app.update();
+    {
+        let w = app.world();
+        assert_eq!(w.resource::<MapData>().rev, 1);
+        assert_eq!(w.resource::<EditState>().status, "move post AD-OP2");
+        assert!(w.resource::<EditorRes>().0.dirty());
+        // the jobs restarted; the old results stay until the new land
+        assert!(w.resource::<AssessJob>().running() && w.resource::<PlanJob>().running());
+        assert_eq!(w.resource::<AssessJob>().rev, 0);
+        assert!(w.resource::<AssessJob>().result.is_some());
+    }
+    let new = post_xy(&app, "AD-OP2");
+    assert!((new.y - old.y - 2500.0).abs() < 50.0, "{old:?} → {new:?}");
+    settle(&mut app, "the results after the move", up_to_date);
+    assert_eq!(sight_xy(&app, "AD-OP2"), new, "assessed from the new place");
+    let covered1 = app
+        .world()
+        .resource::<AssessJob>()
+        .result
+        .as_ref()
+        .unwrap()
+        .views[2]
+        .covered_pct
+        .total;
+    assert_ne!(covered0, covered1, "coverage changes with the post");
+    // undo: the post goes back, and every figure with it
+    request(&mut app, Request::Undo);
+    app.update();
+    assert_eq!(app.world().resource::<MapData>().rev, 2);
+    assert_eq!(post_xy(&app, "AD-OP2"), old);
+    assert_eq!(
+        app.world().resource::<EditState>().status,
+        "undone: move post AD-OP2"
+    );
+    settle(&mut app, "the results after undo", up_to_date);
+    assert_eq!(sight_xy(&app, "AD-OP2"), old);
+    let a = app.world().resource::<AssessJob>();
+    assert_eq!(
+        a.result.as_ref().unwrap().views[2].covered_pct.total,
+        covered0
+    );
+    let plan = app.world().resource::<PlanJob>();
+    assert_eq!(plan.current().unwrap().worst_idleness_min, worst0);
+    // redo brings the move back
+    request(&mut app, Request::Redo);
+    app.update();
+    assert_eq!(post_xy(&app, "AD-OP2"), new);
+}
+
+#[test]
+fn a_refused_edit_changes_nothing_and_says_why() {
+    let (_d, p) = common::shipped("andorra-spain");
+    let mut app = app(&p);
+    settle(&mut app, "the first results", up_to_date);
+    let es = app
+        .world()
+        .resource::<MapData>()
+        .scenario
+        .post(&PostId::new("ES-OP1"))
+        .unwrap()
+        .lonlat;
+    request(
+        &mut app,
+        Request::Edit(Edit::MovePost {
+            id: PostId::new("AD-OP1"),
+            lonlat: es,
+        }),
+    );
+    app.update();
+    let w = app.world();
+    let st = w.resource::<EditState>();
+    assert!(st.status.starts_with("edit refused"), "{}", st.status);
+    assert_eq!(st.problems.len(), 1, "{:?}", st.problems);
+    assert!(
+        st.problems[0].contains("post lies on the ESP side of the border, not in its State AND"),
+        "{:?}",
+        st.problems
+    );
+    assert!(st.problems[0].contains("posts.geojson"), "names the file");
+    assert_eq!(w.resource::<MapData>().rev, 0);
+    assert!(!w.resource::<EditorRes>().0.dirty());
+    assert!(!w.resource::<AssessJob>().running(), "no job restarted");
+}
+
+#[test]
+fn cancel_keeps_the_old_results() {
+    let (_d, p) = common::shipped("andorra-spain");
+    let mut app = app(&p);
+    settle(&mut app, "the first results", up_to_date);
+    let gen = app.world().resource::<PlanJob>().generation;
+    request(&mut app, Request::Rerun);
+    app.update();
+    assert!(app.world().resource::<AssessJob>().running());
+    assert!(app.world().resource::<PlanJob>().running());
+    request(&mut app, Request::Cancel);
+    app.update();
+    for _ in 0..20 {
+        app.update();
+    }
+    let w = app.world();
+    for (name, running, note, has) in [
+        (
+            "assess",
+            w.resource::<AssessJob>().running(),
+            w.resource::<AssessJob>().note.clone(),
+            w.resource::<AssessJob>().result.is_some(),
+        ),
+        (
+            "plan",
+            w.resource::<PlanJob>().running(),
+            w.resource::<PlanJob>().note.clone(),
+            w.resource::<PlanJob>().result.is_some(),
+        ),
+    ] {
+        assert!(!running, "{name} still running");
+        assert_eq!(note.as_deref(), Some("cancelled"), "{name}");
+        assert!(has, "{name} lost its result");
+    }
+    assert_eq!(
+        w.resource::<PlanJob>().generation,
+        gen,
+        "no new plan landed"
+    );
+}
+
+#[test]
+fn cancelled_computations_stop_early() {
+    // the flag the Cancel button sets makes the core return Cancelled
+    let (_d, p) = common::shipped("usa-mexico");
+    let s = borderwatch::scenario::load::load_ok(&p).unwrap().0;
+    let progress = borderwatch::progress::Progress::new();
+    let o = borderwatch::assess::AssessOptions {
+        progress: progress.clone(),
+        ..Default::default()
+    };
+    let t = std::thread::spawn(move || borderwatch::assess::assess(&s, &o));
+    let started = Instant::now();
+    while progress.fraction() == 0.0 && started.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    progress.cancel();
+    let r = t.join().unwrap();
+    assert!(
+        matches!(r, Err(borderwatch::error::Error::Cancelled)),
+        "{:?}",
+        r.map(|a| a.segments.len())
+    );
+}
+
+#[test]
+fn save_export_and_open_from_the_workstation() {
+    let (d, p) = common::shipped("andorra-spain");
+    let mut app = app(&p);
+    settle(&mut app, "the first results", up_to_date);
+    let before = std::fs::read_to_string(&p).unwrap();
+    let mut a = app
+        .world()
+        .resource::<MapData>()
+        .scenario
+        .agreements
+        .clone();
+    a.hot_pursuit = !a.hot_pursuit;
+    request(&mut app, Request::Edit(Edit::SetAgreements(a.clone())));
+    request(&mut app, Request::Save);
+    app.update();
+    let st = app.world().resource::<EditState>();
+    assert!(st.status.starts_with("saved "), "{}", st.status);
+    assert!(!app.world().resource::<EditorRes>().0.dirty());
+    let after = std::fs::read_to_string(&p).unwrap();
+    assert_ne!(before, after);
+    let reread = borderwatch::scenario::load::load_ok(&p).unwrap().0;
+    assert_eq!(reread.agreements, a);
+    // export the joint plan's orders and GPX
+    let out = d.path().join("out/plan");
+    request(
+        &mut app,
+        Request::Export(Export::Plan(PlanMode::Joint), out.clone()),
+    );
+    settle(&mut app, "the export", |w| {
+        !w.resource::<IoJobs>().export.running() && w.resource::<IoJobs>().export.generation > 0
+    });
+    let st = app.world().resource::<EditState>();
+    assert!(
+        st.status.starts_with("exported "),
+        "{} {:?}",
+        st.status,
+        st.problems
+    );
+    let orders: Vec<_> = std::fs::read_dir(out.join("orders")).unwrap().collect();
+    let units = app.world().resource::<MapData>().scenario.units.len();
+    assert_eq!(orders.len(), units, "one order sheet per unit");
+    assert!(out.join("plan.geojson").is_file() && out.join("gpx").is_dir());
+    // open another scenario: everything restarts on it
+    let li = common::repo().join("scenarios/liechtenstein-switzerland.toml");
+    request(&mut app, Request::Open(li.clone()));
+    settle(&mut app, "the opened scenario", |w| {
+        w.resource::<MapData>().scenario.name == "liechtenstein-switzerland" && up_to_date(w)
+    });
+    let w = app.world();
+    assert_eq!(
+        w.resource::<EditorRes>().0.scenario.name,
+        "liechtenstein-switzerland"
+    );
+    assert!(!w.resource::<EditorRes>().0.dirty());
+    let a = w.resource::<AssessJob>().result.as_ref().unwrap();
+    assert_eq!(a.scenario, "liechtenstein-switzerland");
+    let recent = borderwatch::recent::list();
+    assert_eq!(recent[0], std::fs::canonicalize(&li).unwrap());
+    // a scenario that does not load: the problems, not a crash
+    let bad = d.path().join("missing.toml");
+    request(&mut app, Request::Open(bad));
+    settle(&mut app, "the failed open", |w| {
+        !w.resource::<IoJobs>().open.running() && !w.resource::<EditState>().problems.is_empty()
+    });
+    let w = app.world();
+    assert!(w.resource::<EditState>().problems[0].contains("missing.toml"));
+    assert_eq!(
+        w.resource::<MapData>().scenario.name,
+        "liechtenstein-switzerland"
+    );
+}
