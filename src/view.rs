@@ -100,7 +100,7 @@ pub fn risk_colour(t: f64) -> [u8; 3] {
 
 /// Highest P(intercept) on the route colour scale (0.3 and above: green).
 /// Ring around the post selected in the editor.
-pub const SELECTED: [u8; 3] = [255, 200, 0];
+pub const SELECTED: [u8; 3] = [0, 190, 255];
 pub const INTERCEPT_FULL: f64 = 0.3;
 
 /// A route's P(intercept) as a colour: red (never intercepted) through

@@ -45,9 +45,15 @@ fn a_post_moved_across_the_border_is_refused_with_checks_message() {
         &format!("\"coordinates\":[{},{}]", es.x, es.y),
     );
     let from_check = load::load(&p).problems;
-    let msg = |pr: &borderwatch::error::Problems| -> Vec<(String, Option<usize>, Option<String>, Option<String>)> {
+    // message, feature index, field and id of each problem
+    let msg = |pr: &borderwatch::error::Problems| -> Vec<String> {
         pr.0.iter()
-            .map(|x| (x.message.clone(), x.feature, x.field.clone(), x.id.clone()))
+            .map(|x| {
+                format!(
+                    "{} | {:?} | {:?} | {:?}",
+                    x.message, x.feature, x.field, x.id
+                )
+            })
             .collect()
     };
     assert_eq!(

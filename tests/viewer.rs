@@ -37,6 +37,13 @@ impl Image {
     }
 }
 
+/// Keep a screenshot in target/screenshots/ (for people to look at).
+fn keep(png: &Path, name: &str) {
+    let dir = repo().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(png, dir.join(name)).unwrap();
+}
+
 fn close(a: [u8; 3], b: [u8; 3], tol: i32) -> bool {
     (0..3).all(|i| (a[i] as i32 - b[i] as i32).abs() <= tol)
 }
@@ -504,11 +511,14 @@ fn replay_shows_crossings_interceptions_and_routes_by_p_intercept() {
     let mut w = World::new(&s, Vec::new(), indep.1, o).unwrap();
     let rows = ladder::run(&mut w, (&indep.0, indep.1), (&joint.0, joint.1), TRACKS);
     let r = rows.last().unwrap();
-    // away from the panel, the timeline and the crossings window
+    // away from the panel, the timeline, the crossings window (top right),
+    // the legend (bottom left) and the Edit window (bottom right)
     let visible = |(x, y): (f64, f64)| {
         x > view::PANEL_WIDTH_PX + 10.0
             && y < H as f64 - 70.0
             && !(x > W as f64 - 360.0 && y < 340.0)
+            && !(x < view::PANEL_WIDTH_PX + 200.0 && y > 460.0)
+            && !(x > W as f64 - 350.0 && y > 600.0)
     };
     // Each route in the colour of its P(intercept).
     let (mut hit, mut all) = (0, 0);
@@ -616,4 +626,86 @@ fn frame_benchmark_loads_everything_then_times_frames() {
     );
     assert!(load > 0.0 && med > 0.0, "{v}");
     assert!(med <= p95 && p95 <= max, "{v}");
+}
+
+#[test]
+fn editor_shows_the_selected_post_its_form_and_the_legend() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("andorra-spain-edit.png");
+    let s = load("andorra-spain");
+    let img = screenshot_with(
+        &repo().join("scenarios/andorra-spain.toml"),
+        &out,
+        &["--select", "AD-OP2"],
+    );
+    keep(&out, "andorra-spain-edit.png");
+    // the selection ring (15 px radius) around the post's triangle
+    let post = s.post(&borderwatch::ids::PostId::new("AD-OP2")).unwrap();
+    let (x, y) = px(&s, post.xy);
+    // (each probe looks along its ray, 11..20 px: the map's fit and
+    // egui's rounding differ by a pixel or two)
+    let ringed = |x: f64, y: f64, a: f64| {
+        (11..=20).any(|r| {
+            let r = r as f64;
+            img.at(
+                (x + r * a.cos()).round() as i64,
+                (y + r * a.sin()).round() as i64,
+            )
+            .is_some_and(|c| close(c, view::SELECTED, 60))
+        })
+    };
+    let probes = 72;
+    let ring = (0..probes)
+        .filter(|k| {
+            ringed(
+                x,
+                y - 1.0,
+                *k as f64 / probes as f64 * std::f64::consts::TAU,
+            )
+        })
+        .count();
+    assert!(
+        ring * 2 >= probes,
+        "selection ring at {ring} of {probes} probes around ({x:.0}, {y:.0})"
+    );
+    // no other post is ringed
+    for p in s.posts.iter().filter(|p| p.id.as_str() != "AD-OP2") {
+        let (x, y) = px(&s, p.xy);
+        let hits = (0..36)
+            .filter(|k| {
+                let a = *k as f64 / 36.0 * std::f64::consts::TAU;
+                img.at(
+                    (x + 15.0 * a.cos()).round() as i64,
+                    (y - 1.0 + 15.0 * a.sin()).round() as i64,
+                )
+                .is_some_and(|c| close(c, view::SELECTED, 60))
+            })
+            .count();
+        assert!(hits < 6, "{} ringed too ({hits})", p.id);
+    }
+    // the Edit window (egui's dark frame) at the bottom right, over the map
+    let dark = (1000..1270)
+        .step_by(5)
+        .flat_map(|x| (560..740).step_by(5).map(move |y| (x, y)))
+        .filter(|&(x, y)| img.at(x, y).is_some_and(|c| c.iter().all(|&v| v < 60)))
+        .count();
+    assert!(
+        dark > 400,
+        "the Edit window is not there ({dark} dark probes)"
+    );
+    // the legend (light box) at the map's bottom left, with the post symbols
+    // in both States' colours
+    let light = (310..470)
+        .step_by(4)
+        .flat_map(|x| (560..690).step_by(4).map(move |y| (x, y)))
+        .filter(|&(x, y)| img.at(x, y).is_some_and(|c| close(c, [250, 250, 246], 12)))
+        .count();
+    assert!(light > 300, "no legend box ({light} light probes)");
+    for st in &s.states {
+        let n = (310..330)
+            .flat_map(|x| (560..740).map(move |y| (x, y)))
+            .filter(|&(x, y)| img.at(x, y).is_some_and(|c| close(c, st.colour, 30)))
+            .count();
+        assert!(n > 10, "no {} post symbol in the legend ({n} px)", st.id);
+    }
 }

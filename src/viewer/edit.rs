@@ -266,13 +266,16 @@ pub fn handle_requests(mut w: Workstation) {
     }
 }
 
+/// The sprites drawn from the scenario's results (replaced on open).
+type OldOverlays = Or<(With<BasemapSprite>, With<super::assess::ViewshedOverlay>)>;
+
 /// Land an opened scenario (everything restarts on it) or a finished export.
 #[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource
 pub fn poll_io(
     mut commands: Commands,
     mut w: Workstation,
     mut basemap: ResMut<BasemapJob>,
-    old: Query<Entity, Or<(With<BasemapSprite>, With<super::assess::ViewshedOverlay>)>>,
+    old: Query<Entity, OldOverlays>,
     mut windows: Query<&mut Window, With<bevy::window::PrimaryWindow>>,
     mut zoom: Option<ResMut<super::ZoomTo>>,
 ) {
@@ -593,6 +596,7 @@ pub fn dialogs(ctx: &egui::Context, st: &mut EditState, req: &mut Requests) {
 }
 
 /// The jobs section: each job's progress and Cancel, or its state; re-run.
+#[allow(clippy::too_many_arguments)] // one per job and the panel's state
 pub fn jobs_panel(
     ui: &mut egui::Ui,
     rev: u64,

@@ -23,6 +23,7 @@ pub mod assess;
 pub mod basemap;
 pub mod edit;
 pub mod jobs;
+pub mod legend;
 pub mod plan;
 pub mod sim;
 
@@ -131,6 +132,11 @@ pub struct LayerToggles {
     pub crossings: bool,
     pub posts: bool,
     pub labels: bool,
+    pub legend: bool,
+    /// Line widths (screen pixels): border, routes, networks.
+    pub border_px: f32,
+    pub route_px: f32,
+    pub network_px: f32,
     pub colouring: BorderColouring,
     /// Which posts count: index into the assessment's views (each State,
     /// then both together).
@@ -237,6 +243,10 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         crossings: true,
         posts: true,
         labels: true,
+        legend: true,
+        border_px: 4.0,
+        route_px: 2.5,
+        network_px: 1.2,
         colouring,
         view: scenario.states.len(),
         viewsheds,
@@ -290,7 +300,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
             })
             .init_resource::<CursorReadout>()
             .init_resource::<ZoomTo>()
-            .add_systems(Startup, (configure_gizmos, setup_camera))
+            .add_systems(Startup, setup_camera)
             .add_systems(
                 Update,
                 (
@@ -298,6 +308,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
                     basemap::basemap_visibility,
                     plan::advance_time,
                     choose_msaa,
+                    configure_gizmos,
                     edit::map_input,
                     camera_controls,
                     cursor_readout,
@@ -377,16 +388,21 @@ fn choose_msaa(
     }
 }
 
-fn configure_gizmos(mut store: ResMut<GizmoConfigStore>) {
+/// Line widths from the layers' style (whenever it changes).
+fn configure_gizmos(layers: Res<LayerToggles>, mut store: ResMut<GizmoConfigStore>) {
+    if !layers.is_changed() {
+        return;
+    }
     fn set(cfg: &mut GizmoConfig, width: f32) {
         cfg.line.width = width;
         cfg.line.joints = GizmoLineJoint::Round(4);
     }
-    set(store.config_mut::<ThinLines>().0, 1.2);
-    // thousands of network vertices: no joints at 1.2 px
+    set(store.config_mut::<ThinLines>().0, layers.network_px);
+    // thousands of network vertices: no joints on thin lines
     store.config_mut::<ThinLines>().0.line.joints = GizmoLineJoint::None;
-    set(store.config_mut::<RouteLines>().0, 2.5);
-    set(store.config_mut::<BorderLines>().0, 4.0);
+    set(store.config_mut::<RouteLines>().0, layers.route_px);
+    set(store.config_mut::<PlanLines>().0, 2.0);
+    set(store.config_mut::<BorderLines>().0, layers.border_px);
     set(store.config_mut::<SideBands>().0, BAND_PX);
 }
 
@@ -773,6 +789,27 @@ fn side_panel(
                 });
                 ui.checkbox(&mut layers.posts, "Observation posts");
                 ui.checkbox(&mut layers.labels, "Labels");
+                ui.checkbox(&mut layers.legend, "Legend");
+                if let Some(a) = job.result.as_ref() {
+                    let text = if a.line_of_sight {
+                        "Posts' viewsheds"
+                    } else {
+                        "Posts' sensor ranges (no DEM)"
+                    };
+                    ui.checkbox(&mut layers.viewsheds, text);
+                }
+                if plan_job.result.is_some() {
+                    ui.checkbox(&mut plan_job.show, "Patrol routes and units");
+                }
+                if sim_job.slot.result.is_some() {
+                    ui.checkbox(&mut sim_job.colour_routes, "Routes by P(intercept)");
+                    ui.checkbox(&mut sim_job.replay, "Simulated crossings");
+                }
+                egui::CollapsingHeader::new("Line widths").show(ui, |ui| {
+                    ui.add(egui::Slider::new(&mut layers.border_px, 1.0..=10.0).text("border"));
+                    ui.add(egui::Slider::new(&mut layers.route_px, 0.5..=8.0).text("routes"));
+                    ui.add(egui::Slider::new(&mut layers.network_px, 0.5..=5.0).text("networks"));
+                });
                 ui.separator();
                 assessment_panel(ui, &mut layers, &job, &mut zoom_to);
                 ui.separator();
@@ -802,6 +839,30 @@ fn side_panel(
             });
         });
     plan::timeline_bar(ctx, &mut plan_job, PANEL_WIDTH_PX as f32);
+    if layers.legend {
+        let bottom = ctx.viewport_rect().bottom()
+            - if plan_job.show && plan_job.result.is_some() {
+                view::TIMELINE_PX as f32
+            } else {
+                0.0
+            };
+        legend::legend(
+            ctx,
+            &legend::LegendInput {
+                layers: &layers,
+                states: &s.states,
+                routes_by_p: sim_job.colour_routes && sim_job.current().is_some(),
+                plan_shown: plan_job.show && plan_job.result.is_some(),
+                crossings_shown: sim_job.replay && sim_job.current().is_some() && plan_job.show,
+                has_blue: s
+                    .border
+                    .iter()
+                    .any(|b| b.kind == crate::model::BorderKind::Blue),
+            },
+            PANEL_WIDTH_PX as f32,
+            bottom - ctx.viewport_rect().bottom(),
+        );
+    }
     sim::sim_window(ctx, &mut sim_job, &mut plan_job, &s.states);
     // Point symbols and labels over the map (egui draws above the scene).
     let (cam, gt, cam_proj) = *camera;
@@ -1053,14 +1114,6 @@ fn assessment_panel(
                 ui.selectable_value(&mut layers.view, i, name(i));
             }
         });
-    ui.checkbox(
-        &mut layers.viewsheds,
-        if a.line_of_sight {
-            "Viewsheds of the posts"
-        } else {
-            "Sensor ranges (no DEM)"
-        },
-    );
     let sw = |ui: &mut egui::Ui, c: [u8; 3], text: &str| {
         let (r, p) = ui.allocate_painter(egui::vec2(14.0, 14.0), egui::Sense::hover());
         p.rect_filled(

@@ -1,0 +1,181 @@
+//! The legend over the map's bottom-left corner: what the border's and the
+//! routes' colours mean right now, and the symbols on the map.
+
+use super::assess::BorderColouring;
+use super::LayerToggles;
+use crate::view;
+use bevy_egui::egui;
+
+/// What the legend shows (from the layers and the jobs' state).
+pub struct LegendInput<'a> {
+    pub layers: &'a LayerToggles,
+    pub states: &'a [crate::model::State],
+    pub routes_by_p: bool,
+    pub plan_shown: bool,
+    pub crossings_shown: bool,
+    pub has_blue: bool,
+}
+
+fn c32(c: [u8; 3]) -> egui::Color32 {
+    egui::Color32::from_rgb(c[0], c[1], c[2])
+}
+
+fn line(ui: &mut egui::Ui, c: [u8; 3], text: &str) {
+    ui.horizontal(|ui| {
+        let (r, p) = ui.allocate_painter(egui::vec2(22.0, 12.0), egui::Sense::hover());
+        let y = r.rect.center().y;
+        p.line_segment(
+            [
+                egui::pos2(r.rect.left() + 1.0, y),
+                egui::pos2(r.rect.right() - 1.0, y),
+            ],
+            egui::Stroke::new(4.0, c32(c)),
+        );
+        ui.small(text);
+    });
+}
+
+fn ramp(ui: &mut egui::Ui, lo: &str, hi: &str, f: impl Fn(f64) -> [u8; 3]) {
+    ui.horizontal(|ui| {
+        ui.small(lo);
+        let (r, p) = ui.allocate_painter(egui::vec2(90.0, 10.0), egui::Sense::hover());
+        let n = 18;
+        let w = r.rect.width() / n as f32;
+        for i in 0..n {
+            let x = r.rect.left() + i as f32 * w;
+            p.rect_filled(
+                egui::Rect::from_min_size(egui::pos2(x, r.rect.top()), egui::vec2(w + 0.5, 10.0)),
+                0.0,
+                c32(f(i as f64 / (n - 1) as f64)),
+            );
+        }
+        ui.small(hi);
+    });
+}
+
+fn symbol(ui: &mut egui::Ui, text: &str, draw: impl Fn(&egui::Painter, egui::Pos2)) {
+    ui.horizontal(|ui| {
+        let (r, p) = ui.allocate_painter(egui::vec2(22.0, 16.0), egui::Sense::hover());
+        draw(&p, r.rect.center());
+        ui.small(text);
+    });
+}
+
+/// Draw the legend (an egui area at the map's bottom left, above the
+/// scale bar).
+pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
+    egui::Area::new("legend".into())
+        .anchor(
+            egui::Align2::LEFT_BOTTOM,
+            egui::vec2(left + 8.0, bottom - 40.0),
+        )
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::new()
+                .fill(egui::Color32::from_rgb(250, 250, 246))
+                .stroke(egui::Stroke::new(1.0, egui::Color32::from_gray(170)))
+                .inner_margin(6.0)
+                .corner_radius(4.0)
+                .show(ui, |ui| {
+                    ui.spacing_mut().item_spacing.y = 1.0;
+                    ui.visuals_mut().override_text_color = Some(egui::Color32::from_gray(25));
+                    ui.label(
+                        egui::RichText::new("Legend")
+                            .small()
+                            .strong()
+                            .color(egui::Color32::from_gray(10)),
+                    );
+                    if l.layers.border {
+                        match l.layers.colouring {
+                            BorderColouring::Kind => {
+                                line(ui, view::GREEN_BORDER, "green border (land)");
+                                if l.has_blue {
+                                    line(ui, view::BLUE_BORDER, "blue border (water)");
+                                }
+                            }
+                            BorderColouring::Coverage => {
+                                line(ui, view::COVERED, "watched day and night");
+                                line(ui, view::GAP, "gap in post coverage");
+                            }
+                            BorderColouring::Risk => {
+                                ui.small("border: risk");
+                                ramp(ui, "low", "high", view::risk_colour);
+                            }
+                            BorderColouring::Idleness => {
+                                ui.small("border: patrol idleness (risk-weighted)");
+                                ramp(ui, "often", "once a day", view::risk_colour);
+                                line(ui, view::COVERED, "posts watch it");
+                                line(ui, view::UNPATROLLED, "out of patrol reach");
+                            }
+                        }
+                    }
+                    if l.layers.routes {
+                        if l.routes_by_p {
+                            ui.small("informal routes: P(intercept)");
+                            ramp(ui, "0", &format!("≥{:.1}", view::INTERCEPT_FULL), |t| {
+                                view::intercept_colour(t * view::INTERCEPT_FULL)
+                            });
+                        } else {
+                            line(ui, view::ROUTE, "informal route");
+                        }
+                    }
+                    if l.layers.crossings {
+                        symbol(ui, "official crossing", |p, c| {
+                            p.rect(
+                                egui::Rect::from_center_size(c, egui::vec2(10.0, 10.0)),
+                                0.0,
+                                c32(view::CROSSING),
+                                egui::Stroke::new(1.2, egui::Color32::from_gray(20)),
+                                egui::StrokeKind::Middle,
+                            );
+                        });
+                    }
+                    if l.layers.posts {
+                        for st in l.states {
+                            symbol(ui, &format!("observation post, {}", st.name), |p, c| {
+                                p.add(egui::Shape::convex_polygon(
+                                    vec![
+                                        c + egui::vec2(0.0, -7.0),
+                                        c + egui::vec2(6.0, 4.0),
+                                        c + egui::vec2(-6.0, 4.0),
+                                    ],
+                                    c32(st.colour),
+                                    egui::Stroke::new(1.2, egui::Color32::from_gray(20)),
+                                ));
+                            });
+                        }
+                    }
+                    if l.plan_shown {
+                        symbol(ui, "unit on patrol", |p, c| {
+                            p.circle(
+                                c,
+                                5.5,
+                                c32(view::GREEN_BORDER),
+                                egui::Stroke::new(2.0, egui::Color32::WHITE),
+                            );
+                        });
+                    }
+                    if l.crossings_shown {
+                        symbol(ui, "crossing group (orange: tracked)", |p, c| {
+                            let d = 5.0;
+                            p.add(egui::Shape::convex_polygon(
+                                vec![
+                                    c + egui::vec2(0.0, -d),
+                                    c + egui::vec2(d, 0.0),
+                                    c + egui::vec2(0.0, d),
+                                    c + egui::vec2(-d, 0.0),
+                                ],
+                                c32(view::GROUP),
+                                egui::Stroke::new(1.0, egui::Color32::WHITE),
+                            ));
+                        });
+                        symbol(ui, "interception", |p, c| {
+                            let s = egui::Stroke::new(2.5, c32(view::INTERCEPT));
+                            let r = 5.0;
+                            p.line_segment([c + egui::vec2(-r, -r), c + egui::vec2(r, r)], s);
+                            p.line_segment([c + egui::vec2(-r, r), c + egui::vec2(r, -r)], s);
+                        });
+                    }
+                });
+        });
+}
