@@ -709,3 +709,154 @@ fn editor_shows_the_selected_post_its_form_and_the_legend() {
         assert!(n > 10, "no {} post symbol in the legend ({n} px)", st.id);
     }
 }
+
+/// A private X server (never the user's desktop: the test moves the mouse).
+struct Xvfb {
+    child: std::process::Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        for n in 91..140 {
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                || Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            {
+                continue;
+            }
+            let display = format!(":{n}");
+            let Ok(child) = Command::new("Xvfb")
+                .args([display.as_str(), "-screen", "0", &format!("{W}x{H}x24")])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+            else {
+                panic!("cannot start Xvfb: install xvfb (see .ci/run)");
+            };
+            let t = std::time::Instant::now();
+            while !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                assert!(t.elapsed().as_secs() < 20, "Xvfb {display} did not start");
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            return Xvfb { child, display };
+        }
+        panic!("no free X display number");
+    }
+    fn xdotool(&self, args: &[&str]) -> String {
+        let o = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xdotool is needed to drive the window (apt-get install xdotool, see .ci/run)");
+        assert!(
+            o.status.success(),
+            "xdotool {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct KillOnDrop(std::process::Child);
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn drag_a_post_in_the_window_then_ctrl_s_saves_it() {
+    let (d, toml) = shipped("andorra-spain");
+    let posts = d.path().join("maps/andorra-spain/posts.geojson");
+    let s = borderwatch::scenario::load_ok(&toml).unwrap().0;
+    let x = Xvfb::start();
+    let xdg = d.path().join("xdg");
+    std::fs::create_dir_all(&xdg).unwrap();
+    let viewer = KillOnDrop(
+        Command::new(bin())
+            .args([
+                "view",
+                &toml.to_string_lossy(),
+                "--size",
+                &format!("{W}x{H}"),
+            ])
+            .env("DISPLAY", &x.display)
+            .env("XDG_RUNTIME_DIR", &xdg)
+            .env("BORDERWATCH_CONFIG_DIR", d.path().join("config"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let win = x.xdotool(&["search", "--sync", "--name", "borderwatch"]);
+    let win = win.lines().next().unwrap().to_string();
+    // no window manager: give the window the keyboard
+    x.xdotool(&["windowfocus", "--sync", &win]);
+    // the camera is placed on the first frame
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let post = s.post(&borderwatch::ids::PostId::new("AD-OP2")).unwrap();
+    let (px0, py0) = px(&s, post.xy);
+    let (px0, py0) = (px0.round() as i64, py0.round() as i64);
+    x.xdotool(&["mousemove", &px0.to_string(), &py0.to_string()]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    x.xdotool(&["mousedown", "1"]);
+    for dy in [5, 20, 40, 60, 80] {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        x.xdotool(&["mousemove", &px0.to_string(), &(py0 - dy).to_string()]);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    x.xdotool(&["mouseup", "1"]);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    x.xdotool(&["keydown", "ctrl"]);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    x.xdotool(&["key", "s"]);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    x.xdotool(&["keyup", "ctrl"]);
+    // the save lands in posts.geojson: AD-OP2 80 px further north
+    let before = post.lonlat;
+    let t = std::time::Instant::now();
+    let moved = loop {
+        let again = borderwatch::scenario::load_ok(&toml).unwrap().0;
+        let p = again
+            .post(&borderwatch::ids::PostId::new("AD-OP2"))
+            .unwrap()
+            .clone();
+        if p.lonlat != before {
+            break p;
+        }
+        assert!(
+            t.elapsed().as_secs() < 60,
+            "the drag and Ctrl+S were not saved"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    };
+    drop(viewer);
+    let fit = view::fit(
+        view::frame_bbox(&s).unwrap(),
+        W as f64 - view::PANEL_WIDTH_PX,
+        H as f64 - view::TIMELINE_PX,
+    );
+    let north_m = moved.xy.y - post.xy.y;
+    let want = 80.0 * fit.metres_per_px;
+    assert!(
+        (north_m - want).abs() < 3.0 * fit.metres_per_px
+            && (moved.xy.x - post.xy.x).abs() < 3.0 * fit.metres_per_px,
+        "moved {north_m:.0} m north, {:.0} m east; dragged {want:.0} m north",
+        moved.xy.x - post.xy.x
+    );
+    // every other post as it was, and the file passes check
+    let text = std::fs::read_to_string(&posts).unwrap();
+    assert!(text.contains("\"id\":\"AD-OP1\""));
+    let again = borderwatch::scenario::load_ok(&toml).unwrap().0;
+    for p in s.posts.iter().filter(|p| p.id.as_str() != "AD-OP2") {
+        assert_eq!(again.post(&p.id).unwrap().lonlat, p.lonlat, "{}", p.id);
+    }
+}

@@ -362,7 +362,9 @@ pub fn map_input(
         .map(|c| {
             (
                 c.egui_wants_pointer_input() || c.is_pointer_over_egui(),
-                c.egui_wants_keyboard_input(),
+                // keys go to a text field being typed in; a clicked
+                // button keeps egui's focus but not the keys
+                c.text_edit_focused(),
             )
         })
         .unwrap_or((false, false));
@@ -664,52 +666,58 @@ pub fn editor_window(
         .resizable(false)
         .collapsible(true)
         .default_width(330.0)
+        // clear of the crossings window at the top right
+        .max_height((ctx.viewport_rect().height() - 420.0).max(200.0))
         .show(ctx, |ui| {
-            ui.horizontal(|ui| {
-                ui.selectable_value(&mut st.tool, Tool::Select, "Select / move");
-                ui.selectable_value(&mut st.tool, Tool::AddPost, "Add post");
-                let undo = ui.add_enabled(ed.0.undo_label().is_some(), egui::Button::new("Undo"));
-                if undo.clicked() {
-                    req.0.push(Request::Undo);
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut st.tool, Tool::Select, "Select / move");
+                    ui.selectable_value(&mut st.tool, Tool::AddPost, "Add post");
+                    let undo =
+                        ui.add_enabled(ed.0.undo_label().is_some(), egui::Button::new("Undo"));
+                    if undo.clicked() {
+                        req.0.push(Request::Undo);
+                    }
+                    let redo =
+                        ui.add_enabled(ed.0.redo_label().is_some(), egui::Button::new("Redo"));
+                    if redo.clicked() {
+                        req.0.push(Request::Redo);
+                    }
+                });
+                match st.tool {
+                    Tool::AddPost => {
+                        ui.small("Click in the map: the post belongs to the State on that side.");
+                    }
+                    Tool::Select if st.selected.is_none() => {
+                        ui.small("Click a post to edit it; drag it to move it; Delete removes it.");
+                    }
+                    _ => {}
                 }
-                let redo = ui.add_enabled(ed.0.redo_label().is_some(), egui::Button::new("Redo"));
-                if redo.clicked() {
-                    req.0.push(Request::Redo);
+                if !st.status.is_empty() {
+                    ui.small(&st.status);
+                }
+                for p in &st.problems {
+                    ui.colored_label(egui::Color32::from_rgb(190, 20, 20), p);
+                }
+                if let Some(d) = st.forms.post.as_mut() {
+                    ui.separator();
+                    post_form(ui, s, d, &st.forms.units, req, st.selected.clone());
+                    units_form(
+                        ui,
+                        ed,
+                        &mut st.forms.units,
+                        &mut st.forms.new_unit_mode,
+                        d,
+                        req,
+                    );
+                }
+                if let Some(a) = st.forms.agreements.as_mut() {
+                    ui.separator();
+                    egui::CollapsingHeader::new("Agreements (ISACS 05.60, 10.5.6–7)")
+                        .default_open(false)
+                        .show(ui, |ui| agreements_form(ui, a, &s.agreements, req));
                 }
             });
-            match st.tool {
-                Tool::AddPost => {
-                    ui.small("Click in the map: the post belongs to the State on that side.");
-                }
-                Tool::Select if st.selected.is_none() => {
-                    ui.small("Click a post to edit it; drag it to move it; Delete removes it.");
-                }
-                _ => {}
-            }
-            if !st.status.is_empty() {
-                ui.small(&st.status);
-            }
-            for p in &st.problems {
-                ui.colored_label(egui::Color32::from_rgb(190, 20, 20), p);
-            }
-            if let Some(d) = st.forms.post.as_mut() {
-                ui.separator();
-                post_form(ui, s, d, &st.forms.units, req, st.selected.clone());
-                units_form(
-                    ui,
-                    ed,
-                    &mut st.forms.units,
-                    &mut st.forms.new_unit_mode,
-                    d,
-                    req,
-                );
-            }
-            if let Some(a) = st.forms.agreements.as_mut() {
-                ui.separator();
-                egui::CollapsingHeader::new("Agreements (ISACS 05.60, 10.5.6–7)")
-                    .default_open(false)
-                    .show(ui, |ui| agreements_form(ui, a, &s.agreements, req));
-            }
         });
 }
 
