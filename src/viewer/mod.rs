@@ -389,10 +389,18 @@ fn choose_msaa(
 }
 
 /// Line widths from the layers' style (whenever it changes).
-fn configure_gizmos(layers: Res<LayerToggles>, mut store: ResMut<GizmoConfigStore>) {
-    if !layers.is_changed() {
+fn configure_gizmos(
+    layers: Res<LayerToggles>,
+    mut store: ResMut<GizmoConfigStore>,
+    mut set_to: Local<Option<[f32; 3]>>,
+) {
+    // (the panel touches the toggles every frame: compare the values, so
+    // the gizmo configuration changes only when a width does)
+    let want = [layers.network_px, layers.route_px, layers.border_px];
+    if *set_to == Some(want) {
         return;
     }
+    *set_to = Some(want);
     fn set(cfg: &mut GizmoConfig, width: f32) {
         cfg.line.width = width;
         cfg.line.joints = GizmoLineJoint::Round(4);
