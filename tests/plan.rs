@@ -462,3 +462,31 @@ fn assessment_gap_map_gains_patrol_idleness() {
     let html = std::fs::read_to_string(d.path().join("report.html")).unwrap();
     assert!(html.contains("Patrols (joint plan, 24 h)"));
 }
+
+#[test]
+fn both_modes_at_once_equal_each_mode_alone() {
+    // the map window plans both modes from one planner (solve_modes); each
+    // result must be exactly what `plan --mode M` issues
+    use borderwatch::plan::{output, PlanMode, PlanOptions, Planner};
+    for name in ["liechtenstein-switzerland", "andorra-spain"] {
+        let s = borderwatch::scenario::load_ok(&repo().join(format!("scenarios/{name}.toml")))
+            .unwrap()
+            .0;
+        let both = Planner::new(&s, PlanOptions::for_scenario(&s, PlanMode::Joint)).unwrap();
+        let r = both.solve_modes(&[PlanMode::Joint, PlanMode::Independent]);
+        for (mode, got) in [PlanMode::Joint, PlanMode::Independent].into_iter().zip(&r) {
+            let alone = Planner::new(&s, PlanOptions::for_scenario(&s, mode)).unwrap();
+            let want = alone.solve();
+            assert_eq!(
+                output::plan_geojson(&alone, &want),
+                output::plan_geojson(&alone, got),
+                "{name} {mode:?}: routes differ"
+            );
+            assert_eq!(
+                output::summary_json(&alone, &want),
+                output::summary_json(&alone, got),
+                "{name} {mode:?}: figures differ"
+            );
+        }
+    }
+}

@@ -1176,6 +1176,12 @@ pub struct PointLayer {
 impl Planner<'_> {
     /// The map layers of a planning result.
     pub fn layers(&self, r: &solve::PlanResult) -> PlanLayers {
+        self.layers_as(r, self.o.mode)
+    }
+
+    /// As [`Planner::layers`], for a result of `mode` (from
+    /// [`Planner::solve_modes`]).
+    pub fn layers_as(&self, r: &solve::PlanResult, mode: PlanMode) -> PlanLayers {
         let units = (0..r.plan.tracks.len())
             .map(|k| {
                 let tr = &r.plan.tracks[k];
@@ -1207,7 +1213,7 @@ impl Planner<'_> {
             })
             .collect();
         PlanLayers {
-            mode: self.o.mode,
+            mode,
             horizon_s: self.horizon_s(),
             units,
             points,

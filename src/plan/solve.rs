@@ -58,6 +58,7 @@ type SimFn<'a> = &'a dyn Fn(&[usize]) -> Option<Vec<(usize, f64)>>;
 /// Scores a visit list of the exact check.
 type ScoreFn<'a> = &'a dyn Fn(&[(usize, f64)]) -> f64;
 
+#[derive(Clone)]
 struct Issue {
     plan: Plan,
     eval: Eval,
@@ -386,8 +387,19 @@ impl Planner<'_> {
         }
     }
 
-    /// The full planning run.
+    /// The full planning run (in the options' mode).
     pub fn solve(&self) -> PlanResult {
+        self.solve_modes(&[self.o.mode])
+            .pop()
+            .expect("one result per mode")
+    }
+
+    /// The planning run for several modes at once, in the order asked: the
+    /// joint run computes the independent plan anyway (it is a candidate
+    /// and the cap), and the baseline, bounds and exact check do not depend
+    /// on the mode, so both cost little more than the joint one. Each
+    /// result is what [`Planner::solve`] gives in that mode.
+    pub fn solve_modes(&self, modes: &[PlanMode]) -> Vec<PlanResult> {
         let progress = &self.o.assess.progress;
         progress.stage("patrol routes", 4);
         let all = self.units_of(None);
@@ -402,72 +414,88 @@ impl Planner<'_> {
         // What `--mode independent` issues, drawn with the same seed.
         let indep = self.issue(&all, &indep_cands, &wj, &counted, f64::INFINITY);
         progress.add(1);
-        let (issue, independent_eval) = match self.o.mode {
-            PlanMode::Independent => (indep, None),
-            PlanMode::Joint => {
-                let mut cands: Vec<(String, Plan)> = self
-                    .joint(&all, &indep_offsets)
-                    .into_iter()
-                    .map(|p| ("joint".to_string(), p))
-                    .collect();
-                cands.extend(indep_cands);
-                // No plan in the joint mix is worse than the independent
-                // plan; should the daily draws still end worse (several days
-                // from different variants), issue the independent plan.
-                let cap = indep.eval.worst_idleness_min;
-                let mut j = self.issue(&all, &cands, &wj, &counted, cap);
-                if indep.eval.better_than(&j.eval) {
-                    j.plan = indep.plan.clone();
-                    j.eval = indep.eval.clone();
-                }
-                (j, Some(indep.eval))
+        let joint = modes.contains(&PlanMode::Joint).then(|| {
+            let mut cands: Vec<(String, Plan)> = self
+                .joint(&all, &indep_offsets)
+                .into_iter()
+                .map(|p| ("joint".to_string(), p))
+                .collect();
+            cands.extend(indep_cands.iter().cloned());
+            // No plan in the joint mix is worse than the independent
+            // plan; should the daily draws still end worse (several days
+            // from different variants), issue the independent plan.
+            let cap = indep.eval.worst_idleness_min;
+            let mut j = self.issue(&all, &cands, &wj, &counted, cap);
+            if indep.eval.better_than(&j.eval) {
+                j.plan = indep.plan.clone();
+                j.eval = indep.eval.clone();
             }
-        };
-        let Issue {
-            plan,
-            eval,
-            best_eval,
-            variants,
-            unpredictability,
-        } = issue;
+            j
+        });
         progress.add(1);
         // Baseline with the independent staggering.
         let baseline = self.baseline(&all, &indep_offsets);
         let baseline_eval = self.evaluate(&baseline, &wj, &counted, None);
         let lower_bound_min = self.lower_bound_min(&all, &wj, &counted);
-        let per_state = (0..self.s.states.len())
+        // per State: its units, weights, counted points, bound
+        let states: Vec<_> = (0..self.s.states.len())
             .map(|st| {
                 let us = self.units_of(Some(st));
                 let w = self.weights(st);
                 let c = self.counted(&us, &w);
-                StateFigures {
-                    state: self.s.states[st].id.to_string(),
-                    units: us.len(),
-                    eval: self.evaluate(&plan, &w, &c, Some(st)),
-                    baseline_worst_idleness_min: self
-                        .evaluate(&baseline, &w, &c, Some(st))
-                        .worst_idleness_min,
-                    lower_bound_worst_idleness_min: self.lower_bound_min(&us, &w, &c),
-                }
+                let bound = self.lower_bound_min(&us, &w, &c);
+                let base = self
+                    .evaluate(&baseline, &w, &c, Some(st))
+                    .worst_idleness_min;
+                (st, us, w, c, bound, base)
             })
             .collect();
         progress.add(1);
         let exact = self.exact_check(&wj);
         progress.add(1);
-        PlanResult {
-            best_eval,
-            plan,
-            eval,
-            baseline,
-            baseline_eval,
-            lower_bound_min,
-            independent_eval,
-            per_state,
-            variants,
-            unpredictability,
-            exact,
-            counted,
-        }
+        modes
+            .iter()
+            .map(|mode| {
+                let (issue, independent_eval) = match mode {
+                    PlanMode::Independent => (indep.clone(), None),
+                    PlanMode::Joint => (
+                        joint.clone().expect("planned when Joint is asked for"),
+                        Some(indep.eval.clone()),
+                    ),
+                };
+                let Issue {
+                    plan,
+                    eval,
+                    best_eval,
+                    variants,
+                    unpredictability,
+                } = issue;
+                let per_state = states
+                    .iter()
+                    .map(|(st, us, w, c, bound, base)| StateFigures {
+                        state: self.s.states[*st].id.to_string(),
+                        units: us.len(),
+                        eval: self.evaluate(&plan, w, c, Some(*st)),
+                        baseline_worst_idleness_min: *base,
+                        lower_bound_worst_idleness_min: *bound,
+                    })
+                    .collect();
+                PlanResult {
+                    best_eval,
+                    plan,
+                    eval,
+                    baseline: baseline.clone(),
+                    baseline_eval: baseline_eval.clone(),
+                    lower_bound_min,
+                    independent_eval,
+                    per_state,
+                    variants,
+                    unpredictability,
+                    exact: exact.clone(),
+                    counted: counted.clone(),
+                }
+            })
+            .collect()
     }
 
     /// Exact optimum by brute force on a small sub-instance: the first unit

@@ -138,11 +138,9 @@ pub fn job_row<T: Send + 'static>(
     ui.horizontal(|ui| {
         ui.label(format!("{name}:"));
         if let Some((stage, f)) = slot.progress() {
-            ui.add(
-                egui::ProgressBar::new(f)
-                    .desired_width(90.0)
-                    .text(format!("{:.0} %", f * 100.0)),
-            );
+            // (no changing text: egui would lay the panel out and ask for
+            // another frame each time)
+            ui.add(egui::ProgressBar::new(f).desired_width(90.0));
             if ui.small_button("Cancel").clicked() {
                 slot.cancel();
             }

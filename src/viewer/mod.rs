@@ -97,11 +97,13 @@ pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: Si
     .init_resource::<edit::IoJobs>()
     .add_systems(
         Startup,
+        // the quick ones first
         (
-            basemap::start_basemap,
             assess::start_assessment,
+            basemap::start_basemap,
             plan::start_plan,
-        ),
+        )
+            .chain(),
     )
     .add_systems(
         Update,
@@ -172,6 +174,10 @@ struct FrameBench {
     frames: u32,
     started: std::time::Instant,
     loaded_s: Option<f64>,
+    /// The first frame drawn (the window is usable from then on).
+    first_frame_s: Option<f64>,
+    /// Frames drawn while the jobs ran.
+    load_frames: u32,
     times_ms: Vec<f64>,
 }
 
@@ -258,6 +264,8 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         frames,
         started,
         loaded_s: None,
+        first_frame_s: None,
+        load_frames: 0,
         times_ms: Vec::new(),
     });
     // A failure to start (no GPU adapter, no X server) panics inside Bevy:
@@ -275,7 +283,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         let mut app = App::new();
         app.insert_resource(ClearColor(rgb(view::BACKGROUND)))
-            .add_plugins(DefaultPlugins.set(WindowPlugin {
+            .add_plugins(DefaultPlugins.set(background_threads()).set(WindowPlugin {
                 primary_window: Some(Window {
                     title,
                     resolution:
@@ -285,6 +293,14 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
                 ..default()
             }))
             .add_plugins(EguiPlugin::default())
+            // A desktop map, not a game: draw when something happens (input,
+            // egui asking for it, every IDLE_REDRAW otherwise), continuously
+            // only while the timeline plays, a post is dragged or a
+            // screenshot or benchmark runs. The background jobs get the CPU.
+            .insert_resource(bevy::winit::WinitSettings {
+                focused_mode: bevy::winit::UpdateMode::reactive(IDLE_REDRAW),
+                unfocused_mode: bevy::winit::UpdateMode::reactive(IDLE_REDRAW),
+            })
             // 2D gizmo groups are drawn in the order they are registered
             // (their sort keys are equal): bands under networks under routes
             // under the border.
@@ -315,6 +331,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
                     draw_map,
                     screenshot_driver,
                     frame_bench.run_if(resource_exists::<FrameBench>),
+                    keep_drawing,
                 )
                     .chain()
                     .after(WorkSet),
@@ -357,6 +374,34 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         Err(_) => Err(Error::Other(
             "the map window could not start (see the line above): this machine may have no display or no GPU/Vulkan driver (on Debian: apt-get install mesa-vulkan-drivers libvulkan1). Everything else works from the CLI: borderwatch check | info | import".into(),
         )),
+    }
+}
+
+/// At least two threads for the background jobs (Bevy gives them a
+/// quarter of the cores, one on a 2-core machine): the assessment then
+/// lands while the plans are still running.
+fn background_threads() -> bevy::app::TaskPoolPlugin {
+    let mut o = bevy::app::TaskPoolOptions::default();
+    o.async_compute.min_threads = 2;
+    bevy::app::TaskPoolPlugin {
+        task_pool_options: o,
+    }
+}
+
+/// How often the window redraws when nothing moves.
+const IDLE_REDRAW: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Ask for the next frame at once while something moves.
+fn keep_drawing(
+    plan: Res<PlanJob>,
+    edit: Res<edit::EditState>,
+    shot: Res<ScreenshotJob>,
+    bench: Option<Res<FrameBench>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let benchmarking = bench.is_some_and(|b| b.loaded_s.is_some());
+    if plan.playing || edit.drag.is_some() || shot.path.is_some() || benchmarking {
+        redraw.write(bevy::window::RequestRedraw);
     }
 }
 
@@ -1082,12 +1127,12 @@ fn assessment_panel(
     zoom_to: &mut ZoomTo,
 ) {
     ui.strong("Assessment");
-    if job.running() {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label("assessing coverage…");
-        });
-        return;
+    if let Some((stage, _)) = job.progress() {
+        // (no spinner: it would keep the window redrawing)
+        ui.label(format!("assessing: {stage}…"));
+        if job.result.is_none() {
+            return;
+        }
     }
     if let Some(e) = &job.error {
         ui.colored_label(
@@ -1207,6 +1252,9 @@ fn frame_bench(
     sim_job: Res<SimJob>,
     mut exit: MessageWriter<AppExit>,
 ) {
+    if b.first_frame_s.is_none() {
+        b.first_frame_s = Some(b.started.elapsed().as_secs_f64());
+    }
     let loading = assess.running()
         || !basemap_job.done
         || plan_job.running()
@@ -1215,6 +1263,7 @@ fn frame_bench(
             && sim_job.result.is_none()
             && sim_job.error.is_none());
     if b.loaded_s.is_none() {
+        b.load_frames += 1;
         if !loading {
             b.loaded_s = Some(b.started.elapsed().as_secs_f64());
             plan_job.playing = true;
@@ -1235,6 +1284,13 @@ fn frame_bench(
             "{}",
             serde_json::json!({
                 "load_s": (b.loaded_s.unwrap_or(0.0) * 1000.0).round() / 1000.0,
+                "first_frame_s": (b.first_frame_s.unwrap_or(0.0) * 1000.0).round() / 1000.0,
+                "frames_while_loading": b.load_frames,
+                "jobs_s": {
+                    "assess": assess.last_s,
+                    "plan_both_modes": plan_job.last_s,
+                    "simulate_ladder": sim_job.last_s,
+                },
                 "frames": t.len(),
                 "median_frame_ms": (q(0.5) * 100.0).round() / 100.0,
                 "p95_frame_ms": (q(0.95) * 100.0).round() / 100.0,

@@ -61,13 +61,16 @@ impl PlanJob {
         }
         let s = s.clone();
         self.slot.start(rev, move |progress| {
-            let one = |mode| -> Result<PlanLayers, String> {
-                let mut o = PlanOptions::for_scenario(&s, mode);
-                o.assess.progress = progress.clone();
-                let pl = Planner::new(&s, o).map_err(|e| e.to_string())?;
-                Ok(pl.layers(&pl.solve()))
+            // one planner, both modes (the joint run plans the independent
+            // one anyway)
+            let mut o = PlanOptions::for_scenario(&s, PlanMode::Joint);
+            o.assess.progress = progress;
+            let pl = Planner::new(&s, o).map_err(|e| e.to_string())?;
+            let mut r = pl.solve_modes(&[PlanMode::Joint, PlanMode::Independent]);
+            let (Some(i), Some(j)) = (r.pop(), r.pop()) else {
+                return Err("the planner returned no plan".into());
             };
-            Ok((one(PlanMode::Joint)?, one(PlanMode::Independent)?))
+            Ok((pl.layers(&j), pl.layers_as(&i, PlanMode::Independent)))
         });
     }
     /// The plan shown.
@@ -122,12 +125,12 @@ pub fn parse_clock(s: &str) -> Option<f64> {
 pub fn plan_panel(ui: &mut bevy_egui::egui::Ui, job: &mut PlanJob, colour_by_idleness: &mut bool) {
     use bevy_egui::egui;
     ui.strong("Patrol plan (24 h)");
-    if job.running() {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label("planning both modes…");
-        });
-        return;
+    if let Some((stage, f)) = job.progress() {
+        let _ = f;
+        ui.label(format!("planning both modes: {stage}…"));
+        if job.result.is_none() {
+            return;
+        }
     }
     if let Some(e) = &job.error {
         ui.colored_label(egui::Color32::from_rgb(180, 0, 0), e);

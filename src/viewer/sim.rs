@@ -132,11 +132,10 @@ fn sim_panel(
 ) {
     use bevy_egui::egui;
     if job.running() {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label(format!("simulating {} × {RUNS} crossings…", LADDER.len()));
-        });
-        return;
+        ui.label(format!("simulating {} × {RUNS} crossings…", LADDER.len()));
+        if job.slot.result.is_none() {
+            return;
+        }
     }
     if let Some(e) = &job.error {
         ui.colored_label(egui::Color32::from_rgb(180, 0, 0), e);
