@@ -176,8 +176,10 @@ struct FrameBench {
     loaded_s: Option<f64>,
     /// The first frame drawn (the window is usable from then on).
     first_frame_s: Option<f64>,
-    /// Frames drawn while the jobs ran.
+    /// Frames drawn while the jobs ran, and those something asked for
+    /// (egui: its input events).
     load_frames: u32,
+    load_redraws: u32,
     times_ms: Vec<f64>,
 }
 
@@ -266,6 +268,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         loaded_s: None,
         first_frame_s: None,
         load_frames: 0,
+        load_redraws: 0,
         times_ms: Vec::new(),
     });
     // A failure to start (no GPU adapter, no X server) panics inside Bevy:
@@ -336,7 +339,13 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
                     .chain()
                     .after(WorkSet),
             )
-            .add_systems(EguiPrimaryContextPass, (side_panel, edit_panels).chain());
+            .add_systems(EguiPrimaryContextPass, (side_panel, edit_panels).chain())
+            .add_systems(
+                PreUpdate,
+                drop_repeated_modifiers
+                    .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
+                    .before(bevy_egui::EguiPreUpdateSet::BeginPass),
+            );
         add_workstation(
             &mut app,
             scenario,
@@ -385,6 +394,25 @@ fn background_threads() -> bevy::app::TaskPoolPlugin {
     o.async_compute.min_threads = 2;
     bevy::app::TaskPoolPlugin {
         task_pool_options: o,
+    }
+}
+
+/// bevy_egui tells egui the modifier keys every frame; egui takes any
+/// event as a reason to draw the next frame, so the window never idles.
+/// Pass the modifiers on only when they change.
+fn drop_repeated_modifiers(
+    mut q: Query<&mut bevy_egui::EguiInput>,
+    mut last: Local<Option<egui::Modifiers>>,
+) {
+    for mut input in &mut q {
+        input.events.retain(|e| match e {
+            egui::Event::ModifiersChanged(m) => {
+                let changed = *last != Some(*m);
+                *last = Some(*m);
+                changed
+            }
+            _ => true,
+        });
     }
 }
 
@@ -1251,7 +1279,11 @@ fn frame_bench(
     mut plan_job: ResMut<PlanJob>,
     sim_job: Res<SimJob>,
     mut exit: MessageWriter<AppExit>,
+    mut redraws: MessageReader<bevy::window::RequestRedraw>,
 ) {
+    if redraws.read().count() > 0 && b.loaded_s.is_none() {
+        b.load_redraws += 1;
+    }
     if b.first_frame_s.is_none() {
         b.first_frame_s = Some(b.started.elapsed().as_secs_f64());
     }
@@ -1286,6 +1318,7 @@ fn frame_bench(
                 "load_s": (b.loaded_s.unwrap_or(0.0) * 1000.0).round() / 1000.0,
                 "first_frame_s": (b.first_frame_s.unwrap_or(0.0) * 1000.0).round() / 1000.0,
                 "frames_while_loading": b.load_frames,
+                "redraws_asked_while_loading": b.load_redraws,
                 "jobs_s": {
                     "assess": assess.last_s,
                     "plan_both_modes": plan_job.last_s,
