@@ -180,6 +180,8 @@ struct FrameBench {
     /// (egui: its input events).
     load_frames: u32,
     load_redraws: u32,
+    /// Process CPU seconds when the timed frames began.
+    cpu0_s: Option<f64>,
     times_ms: Vec<f64>,
 }
 
@@ -269,6 +271,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         first_frame_s: None,
         load_frames: 0,
         load_redraws: 0,
+        cpu0_s: None,
         times_ms: Vec::new(),
     });
     // A failure to start (no GPU adapter, no X server) panics inside Bevy:
@@ -419,17 +422,26 @@ fn drop_repeated_modifiers(
 /// How often the window redraws when nothing moves.
 const IDLE_REDRAW: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// Ask for the next frame at once while something moves.
+/// Draw continuously while something moves (the timeline plays, a post is
+/// dragged, a screenshot or the frame benchmark runs), on demand otherwise.
 fn keep_drawing(
     plan: Res<PlanJob>,
     edit: Res<edit::EditState>,
     shot: Res<ScreenshotJob>,
     bench: Option<Res<FrameBench>>,
-    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+    mut winit: ResMut<bevy::winit::WinitSettings>,
 ) {
+    use bevy::winit::UpdateMode;
     let benchmarking = bench.is_some_and(|b| b.loaded_s.is_some());
-    if plan.playing || edit.drag.is_some() || shot.path.is_some() || benchmarking {
-        redraw.write(bevy::window::RequestRedraw);
+    let moving = plan.playing || edit.drag.is_some() || shot.path.is_some() || benchmarking;
+    let mode = if moving {
+        UpdateMode::Continuous
+    } else {
+        UpdateMode::reactive(IDLE_REDRAW)
+    };
+    if winit.focused_mode != mode {
+        winit.focused_mode = mode;
+        winit.unfocused_mode = mode;
     }
 }
 
@@ -1302,6 +1314,9 @@ fn frame_bench(
         }
         return;
     }
+    if b.times_ms.is_empty() {
+        b.cpu0_s = process_cpu_s();
+    }
     b.times_ms.push(time.delta_secs_f64() * 1e3);
     if b.times_ms.len() as u32 >= b.frames {
         // the first frames upload the textures: leave out the first 10
@@ -1328,10 +1343,28 @@ fn frame_bench(
                 "median_frame_ms": (q(0.5) * 100.0).round() / 100.0,
                 "p95_frame_ms": (q(0.95) * 100.0).round() / 100.0,
                 "max_frame_ms": (q(1.0) * 100.0).round() / 100.0,
+                // CPU time of the whole process (all threads, lavapipe's
+                // included) per timed frame: steadier than wall time on a
+                // shared machine
+                "cpu_ms_per_frame": b.cpu0_s.zip(process_cpu_s()).map(|(a, z)| {
+                    ((z - a) * 1e3 / b.times_ms.len().max(1) as f64 * 10.0).round() / 10.0
+                }),
             })
         );
         exit.write(AppExit::Success);
     }
+}
+
+/// CPU seconds this process has used (user + system, all threads), from
+/// `/proc/self/stat` (Linux; `None` elsewhere).
+fn process_cpu_s() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // fields after the command name (which may hold spaces): utime is the
+    // 14th field of the line, stime the 15th, in clock ticks (100 Hz)
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 #[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource
