@@ -1282,6 +1282,7 @@ fn assessment_panel(
 
 /// Frame benchmark: wait until every background job is done (the load),
 /// then play the timeline and time each frame; print and exit.
+#[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource
 fn frame_bench(
     mut b: ResMut<FrameBench>,
     // real time: the virtual clock clamps its steps at 250 ms
