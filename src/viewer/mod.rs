@@ -494,7 +494,6 @@ fn configure_gizmos(
     // thousands of network vertices: no joints on thin lines
     store.config_mut::<ThinLines>().0.line.joints = GizmoLineJoint::None;
     set(store.config_mut::<RouteLines>().0, layers.route_px);
-    set(store.config_mut::<PlanLines>().0, 2.0);
     set(store.config_mut::<BorderLines>().0, layers.border_px);
     set(store.config_mut::<SideBands>().0, BAND_PX);
 }
