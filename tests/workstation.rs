@@ -353,3 +353,85 @@ fn save_export_and_open_from_the_workstation() {
         "liechtenstein-switzerland"
     );
 }
+
+#[test]
+fn suggested_sites_can_be_added_as_posts() {
+    let (_d, p) = common::shipped("andorra-spain");
+    let mut app = app(&p);
+    settle(&mut app, "the first results", up_to_date);
+    let and = borderwatch::ids::StateId::new("AND");
+    request(
+        &mut app,
+        Request::Site {
+            state: and.clone(),
+            add: 2,
+        },
+    );
+    settle(&mut app, "the sites", |w| {
+        let s = &w.resource::<IoJobs>().site;
+        !s.running() && (s.result.is_some() || s.error.is_some())
+    });
+    let r = app
+        .world()
+        .resource::<IoJobs>()
+        .site
+        .result
+        .clone()
+        .unwrap();
+    assert_eq!(r.chosen.len(), 2);
+    assert_eq!(r.state, "AND");
+    // the same figures as `borderwatch site --state AND --add 2`
+    let s = app.world().resource::<MapData>().scenario.clone();
+    let cli = borderwatch::assess::site::site(
+        &s,
+        &Default::default(),
+        &borderwatch::assess::site::SiteOptions::new(and.clone(), 2),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        r.chosen
+            .iter()
+            .map(|c| c.candidate.id.clone())
+            .collect::<Vec<_>>(),
+        cli.chosen
+            .iter()
+            .map(|c| c.candidate.id.clone())
+            .collect::<Vec<_>>()
+    );
+    // "Add as post" on the first: a new Andorran post there, jobs re-run
+    let c = &r.chosen[0];
+    let lonlat = geo::Coord {
+        x: c.candidate.lonlat[0],
+        y: c.candidate.lonlat[1],
+    };
+    let ed = &app.world().resource::<EditorRes>().0;
+    let d = borderwatch::viewer::edit::new_post_at(ed, c.candidate.xy).unwrap();
+    assert_eq!(d.state, and);
+    let n = s.posts.len();
+    request(
+        &mut app,
+        Request::Edit(Edit::AddPost(borderwatch::scenario::edit::PostDraft {
+            lonlat,
+            ..d
+        })),
+    );
+    app.update();
+    let w = app.world();
+    assert_eq!(w.resource::<MapData>().scenario.posts.len(), n + 1);
+    assert!(w
+        .resource::<EditState>()
+        .status
+        .starts_with("add post AD-OP"));
+    settle(&mut app, "the results with the new post", up_to_date);
+    // (the siting counts both States' posts: the joint view)
+    let a = app.world().resource::<AssessJob>();
+    let v = &a.result.as_ref().unwrap().views[2];
+    assert_eq!(v.view, "joint");
+    let covered = v.covered_pct.total;
+    assert!(
+        (covered - c.covered_pct_after).abs() < 0.05,
+        "coverage with the new post {covered} vs the siting's {}",
+        c.covered_pct_after
+    );
+}

@@ -53,6 +53,11 @@ pub enum Request {
     /// Cancel every job in flight.
     Cancel,
     Export(Export, PathBuf),
+    /// Suggest `add` new post sites for a State (the `site` command).
+    Site {
+        state: StateId,
+        add: usize,
+    },
 }
 
 /// The queue of requests, carried out once per frame.
@@ -83,6 +88,9 @@ pub struct EditState {
     pub dialog: Option<Dialog>,
     pub path_text: String,
     pub export_what: Export,
+    /// The State and number of posts the siting form asks for.
+    pub site_state: usize,
+    pub site_add: usize,
     /// The property forms, refilled when the selection or revision changes.
     forms: Forms,
 }
@@ -99,6 +107,8 @@ impl Default for EditState {
             dialog: None,
             path_text: String::new(),
             export_what: Export::Plan(PlanMode::Joint),
+            site_state: 0,
+            site_add: 2,
             forms: Forms::default(),
         }
     }
@@ -118,6 +128,8 @@ struct Forms {
 pub struct IoJobs {
     pub open: Slot<Scenario>,
     pub export: Slot<(PathBuf, Vec<PathBuf>)>,
+    /// Suggested sites (drawn in the map; each can be added as a post).
+    pub site: Slot<crate::assess::site::SiteResult>,
 }
 
 /// Everything [`handle_requests`] touches.
@@ -234,6 +246,19 @@ pub fn handle_requests(mut w: Workstation) {
                 w.sim.cancel();
                 w.io.export.cancel();
                 w.io.open.cancel();
+                w.io.site.cancel();
+            }
+            Request::Site { state, add } => {
+                let s = w.map.scenario.clone();
+                w.state.status = format!("looking for {add} new post sites for {state}…");
+                w.io.site.start(w.map.rev, move |progress| {
+                    let ao = crate::assess::AssessOptions {
+                        progress,
+                        ..Default::default()
+                    };
+                    let o = crate::assess::site::SiteOptions::new(state, add);
+                    crate::assess::site::site(&s, &ao, &o, &[]).map_err(|e| e.to_string())
+                });
             }
             Request::Export(what, dir) => {
                 let s = w.map.scenario.clone();
@@ -279,6 +304,23 @@ pub fn poll_io(
     mut windows: Query<&mut Window, With<bevy::window::PrimaryWindow>>,
     mut zoom: Option<ResMut<super::ZoomTo>>,
 ) {
+    if w.io.site.poll() {
+        if let Some(r) = &w.io.site.result {
+            w.state.status = format!(
+                "{} sites suggested for {}: 24 h coverage {:.1} % → {:.1} %",
+                r.chosen.len(),
+                r.state,
+                r.covered_pct_before,
+                r.chosen
+                    .last()
+                    .map(|c| c.covered_pct_after)
+                    .unwrap_or(r.covered_pct_before)
+            );
+        }
+    } else if let Some(e) = w.io.site.error.take() {
+        w.state.status = "no sites suggested".into();
+        w.state.problems = vec![e];
+    }
     if w.io.export.poll() {
         if let Some((dir, files)) = &w.io.export.result {
             w.state.status = format!("exported {} files to {}", files.len(), dir.display());
@@ -308,6 +350,7 @@ pub fn poll_io(
     w.map.replace(s, 0);
     // every result belonged to the old scenario
     w.assess.0 = Slot::default();
+    w.io.site = Slot::default();
     w.plan.slot = Slot::default();
     w.sim.slot = Slot::default();
     w.sim.plan_generation = 0;
@@ -621,6 +664,9 @@ pub fn jobs_panel(
     if io.open.running() {
         super::jobs::job_row(ui, "Open", &mut io.open, rev);
     }
+    if io.site.running() || io.site.result.is_some() {
+        super::jobs::job_row(ui, "Sites", &mut io.site, rev);
+    }
     ui.horizontal(|ui| {
         if ui.button("Re-run").clicked() {
             req.0.push(Request::Rerun);
@@ -636,6 +682,7 @@ pub fn editor_window(
     ed: &EditorRes,
     st: &mut EditState,
     req: &mut Requests,
+    io: &IoJobs,
     plan_shown: bool,
 ) {
     let s = &ed.0.scenario;
@@ -717,6 +764,9 @@ pub fn editor_window(
                         .default_open(false)
                         .show(ui, |ui| agreements_form(ui, a, &s.agreements, req));
                 }
+                egui::CollapsingHeader::new("Where should new posts go?")
+                    .default_open(false)
+                    .show(ui, |ui| site_form(ui, ed, st, req, io));
             });
         });
 }
@@ -861,6 +911,75 @@ fn units_form(
             })));
         }
     });
+}
+
+/// Suggest sites for new posts (the `site` command) and add them.
+fn site_form(
+    ui: &mut egui::Ui,
+    ed: &EditorRes,
+    st: &mut EditState,
+    req: &mut Requests,
+    io: &IoJobs,
+) {
+    let s = &ed.0.scenario;
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_id_salt("site-state")
+            .width(90.0)
+            .selected_text(
+                s.states
+                    .get(st.site_state)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+            )
+            .show_ui(ui, |ui| {
+                for (i, x) in s.states.iter().enumerate() {
+                    ui.selectable_value(&mut st.site_state, i, &x.name);
+                }
+            });
+        ui.add(
+            egui::DragValue::new(&mut st.site_add)
+                .range(1..=10)
+                .suffix(" posts"),
+        );
+        let running = io.site.running();
+        if ui
+            .add_enabled(!running, egui::Button::new("Suggest"))
+            .clicked()
+        {
+            if let Some(x) = s.states.get(st.site_state) {
+                req.0.push(Request::Site {
+                    state: x.id.clone(),
+                    add: st.site_add,
+                });
+            }
+        }
+    });
+    ui.small(
+        "Greedy on the assessment: each site adds the most risk-weighted \
+         coverage (day and night) to the posts already there.",
+    );
+    let Some(r) = &io.site.result else { return };
+    for c in &r.chosen {
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "{}. {:.5} N {:.5} E · +{:.2} risk-km · {:.1} %",
+                c.order, c.candidate.lonlat[1], c.candidate.lonlat[0], c.gain, c.covered_pct_after
+            ));
+            let lonlat = geo::Coord {
+                x: c.candidate.lonlat[0],
+                y: c.candidate.lonlat[1],
+            };
+            let here = s.posts.iter().any(|p| {
+                (p.lonlat.x - lonlat.x).abs() < 1e-7 && (p.lonlat.y - lonlat.y).abs() < 1e-7
+            });
+            if !here && ui.small_button("Add as post").clicked() {
+                if let Some(d) = new_post_at(&ed.0, s.projection.forward(lonlat)) {
+                    req.0
+                        .push(Request::Edit(Edit::AddPost(PostDraft { lonlat, ..d })));
+                }
+            }
+        });
+    }
 }
 
 fn mode_box(ui: &mut egui::Ui, salt: &str, mode: &mut UnitMode) {

@@ -1050,6 +1050,38 @@ fn side_panel(
             }
         }
     }
+    // Suggested sites: white triangles ringed in the State's colour, numbered.
+    if let Some(r) = ui_edit.io.site.result.as_ref() {
+        let colour = s
+            .states
+            .iter()
+            .find(|x| x.id.as_str() == r.state)
+            .map(|x| x.colour)
+            .unwrap_or([128, 128, 128]);
+        for c in &r.chosen {
+            let Some(q) = to_screen(c.candidate.xy) else {
+                continue;
+            };
+            let r = 10.0;
+            let tri = vec![
+                q + egui::vec2(0.0, -r),
+                q + egui::vec2(0.87 * r, 0.5 * r),
+                q + egui::vec2(-0.87 * r, 0.5 * r),
+            ];
+            painter.add(egui::Shape::convex_polygon(
+                tri,
+                egui::Color32::WHITE,
+                egui::Stroke::new(2.5, c32(colour)),
+            ));
+            painter.text(
+                q + egui::vec2(0.0, 1.0),
+                egui::Align2::CENTER_CENTER,
+                c.order.to_string(),
+                egui::FontId::proportional(10.0),
+                egui::Color32::from_rgb(20, 20, 20),
+            );
+        }
+    }
     // Simulated crossings at the slider's time: groups on the move, and the
     // interceptions of the last 24 h (flashing while recent).
     if let Some(r) = sim_job
@@ -1151,9 +1183,9 @@ fn edit_panels(
         editor,
         state,
         requests,
-        ..
+        io,
     } = &mut ui_edit;
-    edit::editor_window(ctx, editor, state, requests, plan_job.show);
+    edit::editor_window(ctx, editor, state, requests, io, plan_job.show);
     edit::dialogs(ctx, state, requests);
     Ok(())
 }
