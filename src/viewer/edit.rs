@@ -307,7 +307,7 @@ pub fn poll_io(
     if w.io.site.poll() {
         if let Some(r) = &w.io.site.result {
             w.state.status = format!(
-                "{} sites suggested for {}: 24 h coverage {:.1} % → {:.1} %",
+                "{} sites suggested for {}: 24 h coverage {:.1} % to {:.1} %",
                 r.chosen.len(),
                 r.state,
                 r.covered_pct_before,

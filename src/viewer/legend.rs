@@ -14,6 +14,7 @@ pub struct LegendInput<'a> {
     pub plan_shown: bool,
     pub crossings_shown: bool,
     pub has_blue: bool,
+    pub sites_shown: bool,
 }
 
 fn c32(c: [u8; 3]) -> egui::Color32 {
@@ -144,6 +145,19 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
                                 ));
                             });
                         }
+                    }
+                    if l.sites_shown {
+                        symbol(ui, "suggested site for a new post", |p, c| {
+                            p.add(egui::Shape::convex_polygon(
+                                vec![
+                                    c + egui::vec2(0.0, -7.0),
+                                    c + egui::vec2(6.0, 4.0),
+                                    c + egui::vec2(-6.0, 4.0),
+                                ],
+                                egui::Color32::WHITE,
+                                egui::Stroke::new(2.0, egui::Color32::from_gray(60)),
+                            ));
+                        });
                     }
                     if l.plan_shown {
                         symbol(ui, "unit on patrol", |p, c| {

@@ -946,6 +946,7 @@ fn side_panel(
                 routes_by_p: sim_job.colour_routes && sim_job.current().is_some(),
                 plan_shown: plan_job.show && plan_job.result.is_some(),
                 crossings_shown: sim_job.replay && sim_job.current().is_some() && plan_job.show,
+                sites_shown: ui_edit.io.site.result.is_some(),
                 has_blue: s
                     .border
                     .iter()
@@ -1059,7 +1060,12 @@ fn side_panel(
             .map(|x| x.colour)
             .unwrap_or([128, 128, 128]);
         for c in &r.chosen {
-            let Some(q) = to_screen(c.candidate.xy) else {
+            // (not once added as a post)
+            let added = s.posts.iter().any(|p| {
+                (p.lonlat.x - c.candidate.lonlat[0]).abs() < 1e-7
+                    && (p.lonlat.y - c.candidate.lonlat[1]).abs() < 1e-7
+            });
+            let Some(q) = to_screen(c.candidate.xy).filter(|_| !added) else {
                 continue;
             };
             let r = 10.0;
