@@ -21,6 +21,25 @@ fn c32(c: [u8; 3]) -> egui::Color32 {
     egui::Color32::from_rgb(c[0], c[1], c[2])
 }
 
+/// A post's triangle (pointing up) around `c`, `r` from centre to tip.
+pub fn triangle(c: egui::Pos2, r: f32) -> Vec<egui::Pos2> {
+    vec![
+        c + egui::vec2(0.0, -r),
+        c + egui::vec2(0.87 * r, 0.5 * r),
+        c + egui::vec2(-0.87 * r, 0.5 * r),
+    ]
+}
+
+/// A crossing group's diamond around `c`.
+pub fn diamond(c: egui::Pos2, d: f32) -> Vec<egui::Pos2> {
+    vec![
+        c + egui::vec2(0.0, -d),
+        c + egui::vec2(d, 0.0),
+        c + egui::vec2(0.0, d),
+        c + egui::vec2(-d, 0.0),
+    ]
+}
+
 fn line(ui: &mut egui::Ui, c: [u8; 3], text: &str) {
     ui.horizontal(|ui| {
         let (r, p) = ui.allocate_painter(egui::vec2(22.0, 12.0), egui::Sense::hover());
@@ -149,11 +168,7 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
                     if l.sites_shown {
                         symbol(ui, "suggested site for a new post", |p, c| {
                             p.add(egui::Shape::convex_polygon(
-                                vec![
-                                    c + egui::vec2(0.0, -7.0),
-                                    c + egui::vec2(6.0, 4.0),
-                                    c + egui::vec2(-6.0, 4.0),
-                                ],
+                                triangle(c + egui::vec2(0.0, 1.0), 7.0),
                                 egui::Color32::WHITE,
                                 egui::Stroke::new(2.0, egui::Color32::from_gray(60)),
                             ));
@@ -171,14 +186,8 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
                     }
                     if l.crossings_shown {
                         symbol(ui, "crossing group (orange: tracked)", |p, c| {
-                            let d = 5.0;
                             p.add(egui::Shape::convex_polygon(
-                                vec![
-                                    c + egui::vec2(0.0, -d),
-                                    c + egui::vec2(d, 0.0),
-                                    c + egui::vec2(0.0, d),
-                                    c + egui::vec2(-d, 0.0),
-                                ],
+                                diamond(c, 5.0),
                                 c32(view::GROUP),
                                 egui::Stroke::new(1.0, egui::Color32::WHITE),
                             ));

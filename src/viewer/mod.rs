@@ -1034,11 +1034,7 @@ fn side_panel(
                 .map(|st| st.colour)
                 .unwrap_or([128, 128, 128]);
             let r = 9.0;
-            let tri = vec![
-                q + egui::vec2(0.0, -r),
-                q + egui::vec2(0.87 * r, 0.5 * r),
-                q + egui::vec2(-0.87 * r, 0.5 * r),
-            ];
+            let tri = legend::triangle(q, r);
             painter.add(egui::Shape::convex_polygon(tri, c32(colour), outline));
             if labels {
                 painter.text(
@@ -1069,11 +1065,7 @@ fn side_panel(
                 continue;
             };
             let r = 10.0;
-            let tri = vec![
-                q + egui::vec2(0.0, -r),
-                q + egui::vec2(0.87 * r, 0.5 * r),
-                q + egui::vec2(-0.87 * r, 0.5 * r),
-            ];
+            let tri = legend::triangle(q, r);
             painter.add(egui::Shape::convex_polygon(
                 tri,
                 egui::Color32::WHITE,
@@ -1103,14 +1095,8 @@ fn side_panel(
                 } else {
                     view::GROUP
                 };
-                let d = 5.0;
                 painter.add(egui::Shape::convex_polygon(
-                    vec![
-                        q + egui::vec2(0.0, -d),
-                        q + egui::vec2(d, 0.0),
-                        q + egui::vec2(0.0, d),
-                        q + egui::vec2(-d, 0.0),
-                    ],
+                    legend::diamond(q, 5.0),
                     c32(c),
                     egui::Stroke::new(1.0, egui::Color32::WHITE),
                 ));
