@@ -294,6 +294,12 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
             .unwrap_or_default();
         eprintln!("borderwatch viewer: {msg}");
     }));
+    // rayon's threads (the planner and simulation fan out to them) at the
+    // jobs' priority; already built if the CLI used rayon before (then
+    // they keep the normal priority)
+    let _ = rayon::ThreadPoolBuilder::new()
+        .start_handler(|_| lower_priority())
+        .build_global();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         let mut app = App::new();
         app.insert_resource(ClearColor(rgb(view::BACKGROUND)))
@@ -403,6 +409,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
 fn background_threads() -> bevy::app::TaskPoolPlugin {
     let mut o = bevy::app::TaskPoolOptions::default();
     o.async_compute.min_threads = 2;
+    o.async_compute.on_thread_spawn = Some(std::sync::Arc::new(lower_priority));
     bevy::app::TaskPoolPlugin {
         task_pool_options: o,
     }
@@ -424,6 +431,18 @@ fn drop_repeated_modifiers(
             }
             _ => true,
         });
+    }
+}
+
+/// Run the calling thread at a lower CPU priority (nice 10) than the
+/// window's, so that drawing keeps its pace while the jobs (and the rayon
+/// threads they fan out to) use what is left (Linux; elsewhere nothing).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on the calling thread's own id (Linux applies a
+    // thread id's nice value to that thread alone); no memory is involved.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10);
     }
 }
 
