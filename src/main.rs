@@ -1371,7 +1371,11 @@ fn view(a: ViewArgs) -> Result<ExitCode, Error> {
             Some(id)
         }
     };
-    let _ = borderwatch::recent::remember(&path);
+    // an interactive session counts as opening the file; a screenshot or a
+    // benchmark does not
+    if screenshot.is_none() && bench_frames.is_none() {
+        let _ = borderwatch::recent::remember(&path);
+    }
     borderwatch::viewer::run(
         s,
         ViewOptions {

@@ -312,11 +312,17 @@ fn liechtenstein_map_shows_the_rhine_in_blue() {
 
 #[test]
 fn viewer_without_display_says_so_and_points_to_the_cli() {
+    let cfg = tempfile::tempdir().unwrap();
     let o = Command::new(bin())
         .args(["view"])
         .arg(repo().join("scenarios/andorra-spain.toml"))
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
+        // (the user's recent files are not the test's business)
+        .env(
+            "BORDERWATCH_CONFIG_DIR",
+            tempfile::tempdir().unwrap().path(),
+        )
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
