@@ -319,10 +319,7 @@ fn viewer_without_display_says_so_and_points_to_the_cli() {
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         // (the user's recent files are not the test's business)
-        .env(
-            "BORDERWATCH_CONFIG_DIR",
-            tempfile::tempdir().unwrap().path(),
-        )
+        .env("BORDERWATCH_CONFIG_DIR", cfg.path())
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
