@@ -6,7 +6,7 @@
 //! fraction and may ask it to stop. Cancellation is cooperative: the
 //! computation checks [`Progress::cancelled`] between units of work and
 //! returns early; its result is then incomplete and the caller discards it
-//! (helpers like [`Progress::check`] turn that into [`Error::Cancelled`]).
+//! ([`Progress::check`] turns that into [`Error::Cancelled`]).
 
 use crate::error::{Error, Result};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -78,11 +78,6 @@ impl Progress {
             Ok(())
         }
     }
-    /// `value`, or `Err(Cancelled)` when the computation was cancelled
-    /// while it ran (the value is then incomplete).
-    pub fn finish<T>(&self, value: T) -> Result<T> {
-        self.check().map(|_| value)
-    }
 }
 
 #[cfg(test)]
@@ -97,9 +92,9 @@ mod tests {
         q.add(1);
         assert_eq!(p.stage_name(), "segments");
         assert!((p.fraction() - 0.25).abs() < 1e-6);
-        assert!(p.finish(3).is_ok());
+        assert!(p.check().is_ok());
         p.cancel();
         assert!(q.cancelled());
-        assert!(matches!(q.finish(3), Err(Error::Cancelled)));
+        assert!(matches!(q.check(), Err(Error::Cancelled)));
     }
 }

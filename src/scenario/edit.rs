@@ -9,7 +9,7 @@
 
 use super::model::*;
 use super::rules;
-use crate::error::{Error, Problems, Result, Severity};
+use crate::error::{Error, Problems, Result};
 use crate::ids::*;
 use crate::io::{feature, feature_collection, point_geometry};
 use geo::Coord;
@@ -137,7 +137,7 @@ impl Editor {
             }
         };
         let pr = rules::editable(&self.scenario);
-        if pr.0.iter().any(|p| p.severity == Severity::Error) {
+        if pr.has_errors() {
             self.restore(before);
             return Err(pr);
         }
@@ -147,23 +147,27 @@ impl Editor {
         Ok(label)
     }
 
+    /// Put `snap` in place (a new revision); what it replaced.
+    fn swap_in(&mut self, snap: Snapshot) -> Snapshot {
+        let now = self.snapshot();
+        self.restore(snap);
+        self.revision += 1;
+        now
+    }
+
     /// Take back the last edit; its description.
     pub fn undo(&mut self) -> Option<String> {
         let (label, snap) = self.undo.pop()?;
-        let now = self.snapshot();
-        self.restore(snap);
+        let now = self.swap_in(snap);
         self.redo.push((label.clone(), now));
-        self.revision += 1;
         Some(label)
     }
 
     /// Do again the last edit undone; its description.
     pub fn redo(&mut self) -> Option<String> {
         let (label, snap) = self.redo.pop()?;
-        let now = self.snapshot();
-        self.restore(snap);
+        let now = self.swap_in(snap);
         self.undo.push((label.clone(), now));
-        self.revision += 1;
         Some(label)
     }
 

@@ -41,17 +41,7 @@ impl BorderColouring {
 #[derive(Resource, Default)]
 pub struct AssessJob(pub Slot<Assessment>);
 
-impl std::ops::Deref for AssessJob {
-    type Target = Slot<Assessment>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-impl std::ops::DerefMut for AssessJob {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
-    }
-}
+super::jobs::deref_to_slot!(AssessJob, 0, Assessment);
 
 impl AssessJob {
     /// Assess `s` (revision `rev`) in the background.

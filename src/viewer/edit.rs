@@ -91,8 +91,28 @@ pub struct EditState {
     /// The State and number of posts the siting form asks for.
     pub site_state: usize,
     pub site_add: usize,
+    /// The recent scenarios (read at start and after each open or save,
+    /// not every frame the menu shows them).
+    pub recent: Vec<PathBuf>,
+    /// The Open dialog's suggestions (read when it opens).
+    open_choices: Vec<PathBuf>,
     /// The property forms, refilled when the selection or revision changes.
     forms: Forms,
+}
+
+impl EditState {
+    /// The starting state, with the recent files read once.
+    pub fn with_recent() -> Self {
+        EditState {
+            recent: crate::recent::list(),
+            ..Self::default()
+        }
+    }
+    /// Put `path` first in the recent files and re-read the list.
+    fn remember(&mut self, path: &std::path::Path) {
+        let _ = crate::recent::remember(path);
+        self.recent = crate::recent::list();
+    }
 }
 
 impl Default for EditState {
@@ -109,6 +129,8 @@ impl Default for EditState {
             export_what: Export::Plan(PlanMode::Joint),
             site_state: 0,
             site_add: 2,
+            recent: Vec::new(),
+            open_choices: Vec::new(),
             forms: Forms::default(),
         }
     }
@@ -205,7 +227,8 @@ pub fn handle_requests(mut w: Workstation) {
                 };
                 match res {
                     Ok(files) => {
-                        let _ = crate::recent::remember(&w.editor.0.scenario.path);
+                        let path = w.editor.0.scenario.path.clone();
+                        w.state.remember(&path);
                         w.state.status = format!(
                             "saved {}",
                             files
@@ -339,7 +362,7 @@ pub fn poll_io(
     let Some(s) = w.io.open.result.take() else {
         return;
     };
-    let _ = crate::recent::remember(&s.path);
+    w.state.remember(&s.path);
     w.state.status = format!("opened {}", s.path.display());
     w.state.problems.clear();
     w.state.selected = None;
@@ -504,16 +527,24 @@ pub fn menu_bar(ui: &mut egui::Ui, ed: &EditorRes, st: &mut EditState, req: &mut
             if ui.button("Open…").clicked() {
                 st.dialog = Some(Dialog::Open);
                 st.path_text.clear();
+                let mut found: Vec<PathBuf> = std::fs::read_dir("scenarios")
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                    .collect();
+                found.sort();
+                st.open_choices = st.recent.iter().cloned().chain(found).take(12).collect();
                 ui.close();
             }
             ui.menu_button("Open recent", |ui| {
-                let recent = crate::recent::list();
-                if recent.is_empty() {
+                if st.recent.is_empty() {
                     ui.label("(none yet)");
                 }
-                for p in recent {
+                for p in &st.recent {
                     if ui.button(p.display().to_string()).clicked() {
-                        req.0.push(Request::Open(p));
+                        req.0.push(Request::Open(p.clone()));
                         ui.close();
                     }
                 }
@@ -606,15 +637,7 @@ pub fn dialogs(ctx: &egui::Context, st: &mut EditState, req: &mut Requests) {
             ui.label(hint);
             ui.add(egui::TextEdit::singleline(&mut st.path_text).desired_width(420.0));
             if d == Dialog::Open {
-                let mut found: Vec<PathBuf> = std::fs::read_dir("scenarios")
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-                    .collect();
-                found.sort();
-                for p in crate::recent::list().into_iter().chain(found).take(12) {
+                for p in &st.open_choices {
                     if ui.link(p.display().to_string()).clicked() {
                         st.path_text = p.display().to_string();
                     }
@@ -913,6 +936,14 @@ fn units_form(
     });
 }
 
+/// A suggested site already added as a post (same place).
+pub fn site_taken(s: &Scenario, c: &crate::assess::site::Chosen) -> bool {
+    let [x, y] = c.candidate.lonlat;
+    s.posts
+        .iter()
+        .any(|p| (p.lonlat.x - x).abs() < 1e-7 && (p.lonlat.y - y).abs() < 1e-7)
+}
+
 /// Suggest sites for new posts (the `site` command) and add them.
 fn site_form(
     ui: &mut egui::Ui,
@@ -969,10 +1000,7 @@ fn site_form(
                 x: c.candidate.lonlat[0],
                 y: c.candidate.lonlat[1],
             };
-            let here = s.posts.iter().any(|p| {
-                (p.lonlat.x - lonlat.x).abs() < 1e-7 && (p.lonlat.y - lonlat.y).abs() < 1e-7
-            });
-            if !here && ui.small_button("Add as post").clicked() {
+            if !site_taken(s, c) && ui.small_button("Add as post").clicked() {
                 if let Some(d) = new_post_at(&ed.0, s.projection.forward(lonlat)) {
                     req.0
                         .push(Request::Edit(Edit::AddPost(PostDraft { lonlat, ..d })));

@@ -8,6 +8,26 @@ use crate::progress::Progress;
 use bevy::tasks::{AsyncComputeTaskPool, Task};
 use std::time::Instant;
 
+/// `impl Deref<Target = Slot<T>>` (and `DerefMut`) for a job resource
+/// holding its slot in `field`, so `job.result`, `job.running()`… read
+/// through.
+macro_rules! deref_to_slot {
+    ($job:ty, $field:tt, $t:ty) => {
+        impl std::ops::Deref for $job {
+            type Target = $crate::viewer::jobs::Slot<$t>;
+            fn deref(&self) -> &Self::Target {
+                &self.$field
+            }
+        }
+        impl std::ops::DerefMut for $job {
+            fn deref_mut(&mut self) -> &mut Self::Target {
+                &mut self.$field
+            }
+        }
+    };
+}
+pub(crate) use deref_to_slot;
+
 /// A job's state: the run in flight (if any) and the last result.
 pub struct Slot<T> {
     task: Option<Task<Result<T, String>>>,
@@ -53,12 +73,6 @@ impl<T: Send + 'static> Slot<T> {
         self.task
             .as_ref()
             .map(|_| (self.progress.stage_name(), self.progress.fraction()))
-    }
-    /// Seconds the run in flight has taken so far.
-    pub fn elapsed_s(&self) -> Option<f64> {
-        self.started
-            .filter(|_| self.running())
-            .map(|t| t.elapsed().as_secs_f64())
     }
     /// Start `f` for scenario revision `rev` (a run in flight is cancelled
     /// first). `f` gets the progress to report on and to watch.

@@ -92,7 +92,7 @@ pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: Si
     .insert_resource(sim)
     .init_resource::<AssessJob>()
     .init_resource::<basemap::BasemapJob>()
-    .init_resource::<edit::EditState>()
+    .insert_resource(edit::EditState::with_recent())
     .init_resource::<edit::Requests>()
     .init_resource::<edit::IoJobs>()
     .add_systems(
@@ -1084,10 +1084,7 @@ fn side_panel(
             .unwrap_or([128, 128, 128]);
         for c in &r.chosen {
             // (not once added as a post)
-            let added = s.posts.iter().any(|p| {
-                (p.lonlat.x - c.candidate.lonlat[0]).abs() < 1e-7
-                    && (p.lonlat.y - c.candidate.lonlat[1]).abs() < 1e-7
-            });
+            let added = edit::site_taken(s, c);
             let Some(q) = to_screen(c.candidate.xy).filter(|_| !added) else {
                 continue;
             };

@@ -38,17 +38,7 @@ impl Default for PlanJob {
     }
 }
 
-impl std::ops::Deref for PlanJob {
-    type Target = Slot<Both>;
-    fn deref(&self) -> &Self::Target {
-        &self.slot
-    }
-}
-impl std::ops::DerefMut for PlanJob {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.slot
-    }
-}
+super::jobs::deref_to_slot!(PlanJob, slot, Both);
 
 impl PlanJob {
     /// Plan both modes for `s` (revision `rev`) in the background.

@@ -45,17 +45,7 @@ impl Default for SimJob {
     }
 }
 
-impl std::ops::Deref for SimJob {
-    type Target = Slot<Vec<StepResult>>;
-    fn deref(&self) -> &Self::Target {
-        &self.slot
-    }
-}
-impl std::ops::DerefMut for SimJob {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.slot
-    }
-}
+super::jobs::deref_to_slot!(SimJob, slot, Vec<StepResult>);
 
 impl SimJob {
     /// The replayed rung's results.
