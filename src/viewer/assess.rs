@@ -149,14 +149,5 @@ pub fn overlay_visibility(
     layers: Res<LayerToggles>,
     mut q: Query<&mut Visibility, With<ViewshedOverlay>>,
 ) {
-    for mut v in &mut q {
-        let want = if layers.viewsheds {
-            Visibility::Visible
-        } else {
-            Visibility::Hidden
-        };
-        if *v != want {
-            *v = want;
-        }
-    }
+    super::show(&mut q, layers.viewsheds);
 }

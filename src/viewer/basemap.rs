@@ -146,16 +146,7 @@ pub fn basemap_visibility(
     layers: Res<LayerToggles>,
     mut q: Query<&mut Visibility, With<BasemapSprite>>,
 ) {
-    for mut v in &mut q {
-        let want = if layers.basemap {
-            Visibility::Visible
-        } else {
-            Visibility::Hidden
-        };
-        if *v != want {
-            *v = want;
-        }
-    }
+    super::show(&mut q, layers.basemap);
 }
 
 /// Scale bar (bottom left of the map, above the timeline), north arrow

@@ -669,6 +669,20 @@ fn cursor_readout(
         });
 }
 
+/// Show or hide the queried sprites (touching them only on a change).
+pub(crate) fn show<F: bevy::ecs::query::QueryFilter>(q: &mut Query<&mut Visibility, F>, on: bool) {
+    let want = if on {
+        Visibility::Visible
+    } else {
+        Visibility::Hidden
+    };
+    for mut v in q.iter_mut() {
+        if *v != want {
+            *v = want;
+        }
+    }
+}
+
 /// The result of a background task once it is done (the task is dropped).
 pub(crate) fn take_done<T>(task: &mut Option<bevy::tasks::Task<T>>) -> Option<T> {
     let done = bevy::tasks::futures::check_ready(task.as_mut()?)?;
