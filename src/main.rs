@@ -8,6 +8,9 @@ use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[path = "cli/game.rs"]
+mod cli_game;
+
 /// Offline planner for border surveillance and coordinated patrols on both
 /// sides of a border (after UN ISACS 05.60).
 #[derive(Parser)]
@@ -205,6 +208,18 @@ enum Command {
         knowledge: String,
         #[arg(long)]
         json: bool,
+        /// interception: plan each rung as an interception game against an
+        /// informed smuggler (guaranteed P(intercept), bound, gap; simulated
+        /// against the best response and random smugglers); idleness: the
+        /// idleness plans replayed (the earlier ladder).
+        #[arg(long, value_enum, default_value = "interception")]
+        objective: Objective,
+        /// Stop each rung's game at this relative gap.
+        #[arg(long, default_value_t = 0.05)]
+        gap: f64,
+        /// Stop each rung's game after this many seconds.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit_s: f64,
     },
     /// Official crossings as queues (ISACS 8.2.4, 11.6): waiting time,
     /// throughput and the share of illicit consignments caught under random,
@@ -765,6 +780,29 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             seed,
             knowledge,
             json,
+            objective: Objective::Interception,
+            gap,
+            time_limit_s,
+        }) => {
+            let (s, warnings) = scenario::load_ok(&scenario)?;
+            print_problems(&warnings);
+            let _ = knowledge;
+            let o = borderwatch::game::GameOptions {
+                gap,
+                time_limit_s,
+                ..Default::default()
+            };
+            cli_game::compare(&s, runs, seed.unwrap_or(s.seed), o, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Compare {
+            scenario,
+            runs,
+            seed,
+            knowledge,
+            json,
+            objective: Objective::Idleness,
+            ..
         }) => {
             use borderwatch::plan::{PlanMode, PlanOptions, Planner};
             use borderwatch::sim::{ladder, SimOptions, World};
@@ -1397,6 +1435,13 @@ fn view(_: ViewArgs) -> Result<ExitCode, Error> {
     Err(Error::Other(
         "this borderwatch was built without the map window (cargo feature `viewer`); rebuild with default features, or use the CLI: check, info, import, assess, plan".into(),
     ))
+}
+
+/// What a plan optimises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Objective {
+    Interception,
+    Idleness,
 }
 
 fn parse_knowledge(k: &str) -> Result<borderwatch::sim::Knowledge, Error> {

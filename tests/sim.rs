@@ -345,7 +345,15 @@ fn simulate_refuses_a_bad_plan_file() {
 fn compare_ladder_on_both_scenarios_feeds_and_pursuit_never_hurt() {
     for name in ["andorra-spain", "liechtenstein-switzerland"] {
         let sc = repo().join(format!("scenarios/{name}.toml"));
-        let o = cli(&["compare", sc.to_str().unwrap(), "--runs", "5000", "--json"]);
+        let o = cli(&[
+            "compare",
+            sc.to_str().unwrap(),
+            "--runs",
+            "5000",
+            "--json",
+            "--objective",
+            "idleness",
+        ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         let l = v["ladder"].as_array().unwrap();

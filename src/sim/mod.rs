@@ -36,10 +36,13 @@ use geo::Coord;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub mod journey;
 pub mod ladder;
 pub mod output;
 pub mod queue;
+pub mod replay;
 pub mod respond;
+pub use replay::{Catch, Crew, Look, LookBy, Pass};
 
 /// What cooperation the response may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -114,8 +117,9 @@ pub fn group_speed_ms(k: RouteKind) -> f64 {
     kmh / 3.6
 }
 
-/// A route prepared for replay: samples, which State each lies in, and
-/// what each post sees at each sample.
+/// A route prepared for replay: the journey's samples (the mapped way
+/// carried on inland, [`journey`]), which State each lies in, and what
+/// each post sees at each sample.
 pub struct SimRoute {
     pub id: String,
     pub kind: RouteKind,
@@ -149,37 +153,37 @@ pub struct World<'a> {
     /// The assessment's border segments (default length), with the routes
     /// crossing each.
     pub segments: Vec<crate::assess::Segment>,
-    resp: respond::Responders,
+    pub(crate) resp: respond::Responders,
     /// Bounding box of each unit's path (for skipping far units).
-    unit_bbox: Vec<(Coord, Coord)>,
+    pub(crate) unit_bbox: Vec<(Coord, Coord)>,
 }
 
 /// Distance from `p` to a box (0 inside).
-fn box_dist(p: Coord, b: &(Coord, Coord)) -> f64 {
+pub(crate) fn box_dist(p: Coord, b: &(Coord, Coord)) -> f64 {
     let dx = (b.0.x - p.x).max(0.0).max(p.x - b.1.x);
     let dy = (b.0.y - p.y).max(0.0).max(p.y - b.1.y);
     dx.hypot(dy)
 }
 
 /// Gap between two boxes (0 when they overlap).
-fn box_gap(a: &(Coord, Coord), b: &(Coord, Coord)) -> f64 {
+pub(crate) fn box_gap(a: &(Coord, Coord), b: &(Coord, Coord)) -> f64 {
     let dx = (a.0.x - b.1.x).max(b.0.x - a.1.x).max(0.0);
     let dy = (a.0.y - b.1.y).max(b.0.y - a.1.y).max(0.0);
     dx.hypot(dy)
 }
 
-fn bboxes(units: &[UnitLayer]) -> Vec<(Coord, Coord)> {
+pub(crate) fn bboxes(units: &[UnitLayer]) -> Vec<(Coord, Coord)> {
     units
         .iter()
         .map(|u| crate::model::bbox(u.xy.iter().copied()).unwrap_or_default())
         .collect()
 }
 
-fn dist(a: Coord, b: Coord) -> f64 {
+pub(crate) fn dist(a: Coord, b: Coord) -> f64 {
     ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
 }
 
-fn is_day(t: f64) -> bool {
+pub(crate) fn is_day(t: f64) -> bool {
     let h = (t / 3600.0).rem_euclid(24.0);
     (6.0..20.0).contains(&h)
 }
@@ -228,12 +232,14 @@ impl<'a> World<'a> {
             .collect();
         let bi = crate::index::BorderIndex::of_scenario(s);
         let hits = crate::index::SpatialIndex::build(s).route_crossings(s);
+        let net = journey::Network::of(s);
         let routes: Vec<SimRoute> = s
             .routes
             .par_iter()
             .enumerate()
             .map(|(ri, r)| {
-                let samples = crate::plan::graph::densify(&r.xy.0, o.sample_m);
+                let samples =
+                    crate::plan::graph::densify(&net.journey(s, &bi, &r.xy.0), o.sample_m);
                 let mut cum_m = vec![0.0];
                 for w in samples.windows(2) {
                     let l = dist(w[0], w[1]);
@@ -419,157 +425,6 @@ impl<'a> World<'a> {
         let t0 = (day + hour * 3600.0).min(self.horizon_s - 1.0);
         let fwd = rng.bool();
         self.replay(r, t0, fwd, &mut rng)
-    }
-
-    /// Replay route `r` from `t0` in one direction.
-    pub fn replay(&self, r: usize, t0: f64, forward: bool, rng: &mut fastrand::Rng) -> Outcome {
-        let rt = &self.routes[r];
-        let n = rt.samples.len();
-        let total = *rt.cum_m.last().unwrap();
-        let v = group_speed_ms(rt.kind);
-        // sample index in travel order, and its time
-        let idx = |k: usize| if forward { k } else { n - 1 - k };
-        let time_at = |k: usize| {
-            let m = rt.cum_m[idx(k)];
-            t0 + if forward { m } else { total - m } / v
-        };
-        let into = rt.side[idx(n - 1)];
-        // detection: the earliest successful look
-        let mut det: Option<(f64, usize, String, usize)> = None; // (t, k, by, state)
-        for (pi, looks) in rt.looks.iter().enumerate() {
-            let best = looks
-                .iter()
-                .map(|&(i, pd, pn)| {
-                    let k = if forward { i } else { n - 1 - i };
-                    let p = if is_day(time_at(k)) { pd } else { pn };
-                    (p, k)
-                })
-                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-            let draw = rng.f64();
-            if let Some((p, k)) = best {
-                if draw < p && det.as_ref().is_none_or(|d| time_at(k) < d.0) {
-                    det = Some((
-                        time_at(k),
-                        k,
-                        format!("post {}", self.sights[pi].id),
-                        self.post_state[pi],
-                    ));
-                }
-            }
-        }
-        for (ui, u) in self.units.iter().enumerate() {
-            if box_gap(&self.unit_bbox[ui], &rt.bbox) > self.o.patrol_radius_m {
-                continue;
-            }
-            let first = (0..n).find(|&k| {
-                let t = time_at(k);
-                u.position_at(t)
-                    .is_some_and(|q| dist(q, rt.samples[idx(k)]) <= self.o.patrol_radius_m)
-            });
-            let draw = rng.f64();
-            if let Some(k) = first {
-                let t = time_at(k);
-                let p = if is_day(t) {
-                    self.o.patrol_p_day
-                } else {
-                    self.o.patrol_p_night
-                };
-                if draw < p && det.as_ref().is_none_or(|d| t < d.0) {
-                    det = Some((t, k, format!("unit {}", u.id), u.state));
-                }
-            }
-        }
-        let mut out = Outcome {
-            route: r,
-            start_s: t0,
-            forward,
-            into,
-            detected_s: None,
-            detected_by: None,
-            detect_at: None,
-            intercepted_s: None,
-            intercepted_by: None,
-            intercept_at: None,
-            pursuit: false,
-        };
-        let Some((td, kd, by, dstate)) = det else {
-            return out;
-        };
-        out.detected_s = Some(td);
-        out.detected_by = Some(by);
-        out.detect_at = Some(rt.samples[idx(kd)]);
-        let ag = &self.s.agreements;
-        let track_crosses = ag.cross_border_observation || self.o.coop.shared_feeds;
-        let mut best: Option<(f64, String, Coord, bool)> = None;
-        for (ui, u) in self.units.iter().enumerate() {
-            let own = u.state == dstate;
-            if !own && !self.o.coop.shared_feeds {
-                // the neighbour hears of it only through liaison, if the
-                // track is kept alive across the line
-                if !track_crosses {
-                    continue;
-                }
-            }
-            // with shared feeds the neighbour sees the detection at once;
-            // otherwise it comes through the liaison officers
-            let delay = self.o.reaction_s
-                + if own || self.o.coop.shared_feeds {
-                    0.0
-                } else {
-                    ag.liaison_delay_min * 60.0
-                };
-            // on shift, and near enough to matter: no unit moves faster
-            // than its mode's top speed on its graph
-            let Some(pos) = u.position_at(td) else {
-                continue;
-            };
-            let left_s = time_at(n - 1) - td - delay;
-            if left_s < 0.0
-                || box_dist(pos, &rt.bbox)
-                    > left_s * crate::plan::graph::max_speed_ms(u.mode)
-                        + crate::plan::DEFAULT_ACCESS_M
-            {
-                continue;
-            }
-            let Some((lead, reach)) = self.resp.from_unit(ui, u, td, r) else {
-                continue;
-            };
-            // on the neighbour's side only in hot pursuit, within the
-            // agreed depth and time
-            let pursuit_at = |k: usize| rt.side[idx(k)].is_some_and(|s| s != u.state);
-            let allowed = |k: usize| {
-                !pursuit_at(k)
-                    || (self.o.coop.hot_pursuit
-                        && ag.hot_pursuit
-                        && rt.border_m[idx(k)] <= ag.hot_pursuit_depth_km * 1000.0
-                        && time_at(k) - td <= ag.hot_pursuit_time_min * 60.0)
-            };
-            // the earliest point of the remaining path it reaches first
-            let mut first: Option<usize> = None;
-            for &(p, secs) in reach.iter() {
-                let i = p as usize;
-                let k = if forward { i } else { n - 1 - i };
-                if k < kd || first.is_some_and(|f| f <= k) {
-                    continue;
-                }
-                if td + delay + lead + secs as f64 <= time_at(k) && allowed(k) {
-                    first = Some(k);
-                }
-            }
-            if let Some(k) = first {
-                let tk = time_at(k);
-                if best.as_ref().is_none_or(|b| tk < b.0) {
-                    best = Some((tk, u.id.clone(), rt.samples[idx(k)], pursuit_at(k)));
-                }
-            }
-        }
-        if let Some((t, id, q, pursuit)) = best {
-            out.intercepted_s = Some(t);
-            out.intercepted_by = Some(id);
-            out.intercept_at = Some(q);
-            out.pursuit = pursuit;
-        }
-        out
     }
 
     /// Seconds unit `unit` needs from where it is at `t` to sample `k` of

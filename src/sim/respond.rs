@@ -54,7 +54,8 @@ struct ModeGraph {
 }
 
 /// Where each vertex of a unit's path joins its graph.
-struct UnitSnap {
+#[derive(Clone, Debug)]
+pub struct UnitSnap {
     graph: usize,
     /// Per path vertex: (node, off-path seconds to it).
     vertex: Vec<Option<(u32, f32)>>,
@@ -142,31 +143,56 @@ impl Responders {
     /// Snap a plan's units to their graphs (a unit whose State and mode
     /// have no graph, or whose path lies off it, cannot respond).
     pub fn set_units(&mut self, units: &[UnitLayer]) {
-        self.units = units
+        self.units = units.iter().map(|u| self.snap(u)).collect();
+    }
+
+    /// Where `u`'s path joins its graph (`None`: no graph for its State
+    /// and mode).
+    pub fn snap(&self, u: &UnitLayer) -> Option<UnitSnap> {
+        let graph = self
+            .graphs
             .iter()
-            .map(|u| {
-                let graph = self
-                    .graphs
-                    .iter()
-                    .position(|g| g.state == u.state && g.mode == u.mode)?;
-                let pg = &self.graphs[graph].pg;
-                let vertex =
-                    u.xy.iter()
-                        .map(|p| {
-                            pg.nearest(*p, self.access_m)
-                                .map(|(n, d)| (n.index() as u32, off_path_s(d) as f32))
-                        })
-                        .collect();
-                Some(UnitSnap { graph, vertex })
-            })
-            .collect();
+            .position(|g| g.state == u.state && g.mode == u.mode)?;
+        let pg = &self.graphs[graph].pg;
+        let vertex =
+            u.xy.iter()
+                .map(|p| {
+                    pg.nearest(*p, self.access_m)
+                        .map(|(n, d)| (n.index() as u32, off_path_s(d) as f32))
+                })
+                .collect();
+        Some(UnitSnap { graph, vertex })
+    }
+
+    /// The snap of unit `k` of the plan set by [`Responders::set_units`].
+    pub fn unit_snap(&self, k: usize) -> Option<&UnitSnap> {
+        self.units.get(k)?.as_ref()
+    }
+
+    /// The patrol graph of `state` and `mode`, if any unit needs one.
+    pub fn graph(&self, state: usize, mode: UnitMode) -> Option<&PatrolGraph> {
+        self.graphs
+            .iter()
+            .find(|g| g.state == state && g.mode == mode)
+            .map(|g| &g.pg)
     }
 
     /// Travel times of unit `k` (path `u`) leaving at `t` to the points of
     /// route `route`: (seconds before it is on its graph, (sample, seconds
     /// from there) for the route's samples within reach, sorted).
     pub fn from_unit(&self, k: usize, u: &UnitLayer, t: f64, route: usize) -> Option<(f64, Table)> {
-        let snap = self.units.get(k)?.as_ref()?;
+        self.from_snap(self.unit_snap(k)?, u, t, route)
+    }
+
+    /// As [`Responders::from_unit`], for a path `u` snapped by
+    /// [`Responders::snap`].
+    pub fn from_snap(
+        &self,
+        snap: &UnitSnap,
+        u: &UnitLayer,
+        t: f64,
+        route: usize,
+    ) -> Option<(f64, Table)> {
         if u.times.is_empty() {
             return None;
         }

@@ -1,0 +1,107 @@
+//! The published mix replayed by the simulator: each crossing meets the
+//! pure plan drawn for its day (seeded per run), and the smuggler either
+//! best-responds to the mix (knows the probabilities, not the draw: the
+//! target worst for the defenders by the exact expectation) or comes at
+//! random as `simulate` draws them.
+
+use super::schedule::Schedule;
+use super::targets::{crews, Target};
+use crate::seed::mix;
+use crate::sim::{Knowledge, Outcome, World};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Simulated interception with its 95 % confidence interval.
+#[derive(Clone, Debug, Serialize)]
+pub struct Estimate {
+    pub runs: usize,
+    pub p_detect: f64,
+    pub p_intercept: f64,
+    /// Normal-approximation 95 % interval of P(intercept).
+    pub ci95: [f64; 2],
+}
+
+impl Estimate {
+    pub fn of(outs: &[Outcome]) -> Self {
+        let n = outs.len().max(1) as f64;
+        let d = outs.iter().filter(|o| o.detected_s.is_some()).count() as f64 / n;
+        let p = outs.iter().filter(|o| o.intercepted_s.is_some()).count() as f64 / n;
+        let h = 1.96 * (p * (1.0 - p) / n).sqrt();
+        let r4 = |x: f64| (x * 1e4).round() / 1e4;
+        Estimate {
+            runs: outs.len(),
+            p_detect: r4(d),
+            p_intercept: r4(p),
+            ci95: [r4((p - h).max(0.0)), r4((p + h).min(1.0))],
+        }
+    }
+}
+
+/// Draw a plan index from `probs` with `u` in 0..1.
+fn draw(probs: &[f64], u: f64) -> usize {
+    let mut acc = 0.0;
+    for (i, p) in probs.iter().enumerate() {
+        acc += p;
+        if u < acc {
+            return i;
+        }
+    }
+    probs.len().saturating_sub(1)
+}
+
+/// `runs` crossings against the mix (`plans` over `pool`, with `probs`).
+/// `best` is the target a best-responding smuggler takes, entered at one
+/// of its `per_hour` entry minutes.
+#[allow(clippy::too_many_arguments)]
+pub fn replay(
+    w: &World,
+    pool: &[Schedule],
+    plans: &[Vec<usize>],
+    probs: &[f64],
+    knowledge: Knowledge,
+    best: Option<&Target>,
+    runs: usize,
+    seed: u64,
+    per_hour: usize,
+) -> Vec<Outcome> {
+    let days = ((w.horizon_s / 86_400.0).ceil() as usize).max(1);
+    let all: Vec<Vec<crate::sim::Crew>> = plans
+        .iter()
+        .map(|p| crews(p.iter().map(|&i| &pool[i])))
+        .collect();
+    (0..runs as u64)
+        .into_par_iter()
+        .map(|run| {
+            let mut rng = fastrand::Rng::with_seed(mix(seed, 0x6A, run));
+            let day = rng.usize(0..days) as f64 * 86_400.0;
+            let plan = draw(probs, rng.f64());
+            let (route, hour, forward) = match (knowledge, best) {
+                // entered at one of the target's entry minutes (the
+                // planner's, see targets::entries), at random
+                (Knowledge::BestResponse, Some(t)) => {
+                    let k = rng.usize(0..per_hour.max(1));
+                    let t0 = super::targets::entries(t.hour, per_hour)
+                        .nth(k)
+                        .unwrap_or(0.0);
+                    (t.route, t0 / 3600.0, t.forward)
+                }
+                _ => {
+                    let r = rng.usize(0..w.routes.len());
+                    let h = if rng.f64() < w.o.night_share {
+                        (20.0 + rng.f64() * 9.0) % 24.0
+                    } else {
+                        5.0 + rng.f64() * 15.0
+                    };
+                    (r, h, rng.bool())
+                }
+            };
+            // the pure plan is the same every day: replay within the day
+            let mut o = w.replay_with(&all[plan], route, hour * 3600.0, forward, &mut rng);
+            let shift = |t: Option<f64>| t.map(|x| x + day);
+            o.start_s += day;
+            o.detected_s = shift(o.detected_s);
+            o.intercepted_s = shift(o.intercepted_s);
+            o
+        })
+        .collect()
+}

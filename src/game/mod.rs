@@ -1,0 +1,349 @@
+//! Patrol planning as an interception game (ISACS 05.60 9.3.2: posts
+//! detect, mobile units intervene; 9.1 risk-based).
+//!
+//! Zero-sum: the defenders publish a mixed strategy over joint pure plans
+//! (one [`schedule::Schedule`] per unit); a smuggler who knows the mix but
+//! not the day's draw picks the target (journey, direction, hour,
+//! [`targets`]) that is worst for them. The defenders maximise the
+//! guaranteed score min_t Σ_p x_p score(t, U(p, t)), where U is the
+//! simulator's own expected P(intercept) ([`crate::sim::World::expected`]).
+//!
+//! Solved by double oracle: a master LP over the plans found so far and the
+//! targets in play ([`lp`]); the smuggler's oracle enumerates every target
+//! against the mix (exact: the guarantee reported is the minimum over all
+//! targets); the defenders' oracle is coordinate ascent, unit by unit, over
+//! standby schedules at positions along the journeys the smuggler's mix
+//! weighs, at shift starts every few hours ([`oracle`]). The upper bound
+//! is a relaxation of the defenders' best response to the smuggler's mix
+//! ([`bound`]); the gap is (bound − guarantee) / bound.
+
+pub mod bound;
+pub mod evaluate;
+pub mod lp;
+pub mod oracle;
+pub mod run;
+pub mod schedule;
+pub mod targets;
+
+use crate::error::{Error, Result};
+use crate::sim::World;
+use rayon::prelude::*;
+use schedule::Schedule;
+use serde::Serialize;
+use targets::Target;
+
+/// Options of the game solver.
+#[derive(Clone, Debug, Serialize)]
+pub struct GameOptions {
+    /// Stop once (bound − guarantee) / bound is at most this.
+    pub gap: f64,
+    /// Stop after this long (seconds of solving).
+    pub time_limit_s: f64,
+    /// Stop after this many rounds.
+    pub max_iters: usize,
+    /// Entry minutes averaged per hour of a target.
+    pub entries_per_hour: usize,
+    /// Shift starts tried, every this many hours.
+    pub start_step_h: f64,
+    /// Response positions along the journeys, every this many metres.
+    pub position_spacing_m: f64,
+    /// Response positions tried per unit and round.
+    pub max_positions: usize,
+    /// Targets the oracle weighs per round (the smuggler's mix's heaviest).
+    pub focus_targets: usize,
+    /// A post or position joins the patrol graph within this distance, m.
+    pub access_m: f64,
+    #[serde(skip)]
+    pub progress: crate::progress::Progress,
+}
+
+impl Default for GameOptions {
+    fn default() -> Self {
+        GameOptions {
+            gap: 0.05,
+            time_limit_s: 30.0,
+            max_iters: 40,
+            entries_per_hour: 3,
+            start_step_h: 3.0,
+            position_spacing_m: 1000.0,
+            max_positions: 30,
+            focus_targets: 12,
+            access_m: crate::plan::DEFAULT_ACCESS_M,
+            progress: Default::default(),
+        }
+    }
+}
+
+/// The solved game.
+#[derive(Clone, Debug)]
+pub struct Solution {
+    /// Pure plans: per unit in play, an index into the pool.
+    pub plans: Vec<Vec<usize>>,
+    /// Probability of each plan.
+    pub mix: Vec<f64>,
+    /// min over every target of the mix's score (the guarantee).
+    pub guaranteed: f64,
+    /// The relaxation's bound on the best guarantee.
+    pub upper_bound: f64,
+    pub iterations: usize,
+    pub elapsed_s: f64,
+    /// Per target: (P(detect), P(intercept)) against the mix.
+    pub against: Vec<(f64, f64)>,
+    /// The smuggler's best response (index into the targets; ties: lowest).
+    pub best_response: usize,
+    /// Why it stopped.
+    pub stop: &'static str,
+}
+
+impl Solution {
+    pub fn gap(&self) -> f64 {
+        if self.upper_bound <= 0.0 {
+            0.0
+        } else {
+            ((self.upper_bound - self.guaranteed) / self.upper_bound).max(0.0)
+        }
+    }
+}
+
+/// The game on a prepared world.
+pub struct Game<'w, 'a> {
+    pub w: &'w World<'a>,
+    pub o: GameOptions,
+    /// Scenario indices of the units in play.
+    pub units: Vec<usize>,
+    pub targets: Vec<Target>,
+    /// Every schedule considered so far.
+    pub pool: Vec<Schedule>,
+    /// Standby schedules in the pool by (unit, start s, position mm).
+    keys: std::collections::HashMap<(usize, i64, i64, i64), usize>,
+    /// Per target, P(intercept) against each plan found (plan-major).
+    cols: Vec<Vec<f32>>,
+    det_cols: Vec<Vec<f32>>,
+    plans: Vec<Vec<usize>>,
+}
+
+impl<'w, 'a> Game<'w, 'a> {
+    /// The game for `units` (scenario indices) against `targets` on `w`
+    /// (its options give the cooperation). Errors when there is nothing to
+    /// intercept.
+    pub fn new(
+        w: &'w World<'a>,
+        units: Vec<usize>,
+        targets: Vec<Target>,
+        o: GameOptions,
+    ) -> Result<Self> {
+        if targets.is_empty() {
+            return Err(Error::Other(format!(
+                "{}: no target for the interception game: the scenario has no informal route",
+                w.s.path.display()
+            )));
+        }
+        Ok(Game {
+            w,
+            o,
+            units,
+            targets,
+            pool: Vec::new(),
+            keys: Default::default(),
+            cols: Vec::new(),
+            det_cols: Vec::new(),
+            plans: Vec::new(),
+        })
+    }
+
+    /// Add a schedule to the pool (or find the same one), its index.
+    pub fn add_schedule(&mut self, s: Schedule) -> usize {
+        if let schedule::Duty::Standby { at, .. } = s.duty {
+            let key = (
+                s.unit,
+                s.start_s.round() as i64,
+                (at.x * 1000.0).round() as i64,
+                (at.y * 1000.0).round() as i64,
+            );
+            if let Some(&i) = self.keys.get(&key) {
+                return i;
+            }
+            self.keys.insert(key, self.pool.len());
+        }
+        self.pool.push(s);
+        self.pool.len() - 1
+    }
+
+    /// Add a pure plan (pool index per unit in play); its index.
+    pub fn add_plan(&mut self, plan: Vec<usize>) -> usize {
+        if let Some(i) = self.plans.iter().position(|p| *p == plan) {
+            return i;
+        }
+        let (d, u) = self.column(&plan);
+        self.plans.push(plan);
+        self.cols.push(u);
+        self.det_cols.push(d);
+        self.plans.len() - 1
+    }
+
+    pub fn plans(&self) -> &[Vec<usize>] {
+        &self.plans
+    }
+
+    /// (P(detect), P(intercept)) of every target against a pure plan.
+    fn column(&self, plan: &[usize]) -> (Vec<f32>, Vec<f32>) {
+        let crews = targets::crews(plan.iter().map(|&i| &self.pool[i]));
+        let per = self.o.entries_per_hour;
+        let v: Vec<(f64, f64)> = self
+            .targets
+            .par_iter()
+            .map(|t| targets::payoff(self.w, &crews, t, per))
+            .collect();
+        (
+            v.iter().map(|x| x.0 as f32).collect(),
+            v.iter().map(|x| x.1 as f32).collect(),
+        )
+    }
+
+    /// Per target: (P(detect), P(intercept)) against the mix.
+    pub fn against(&self, mix: &[f64]) -> Vec<(f64, f64)> {
+        (0..self.targets.len())
+            .map(|t| {
+                mix.iter().enumerate().fold((0.0, 0.0), |acc, (p, x)| {
+                    (
+                        acc.0 + x * self.det_cols[p][t] as f64,
+                        acc.1 + x * self.cols[p][t] as f64,
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// The worst target for the defenders against `mix`: (index, score);
+    /// ties go to the lowest index.
+    pub fn worst(&self, against: &[(f64, f64)]) -> (usize, f64) {
+        let mut best = (0, f64::INFINITY);
+        for (i, (t, a)) in self.targets.iter().zip(against).enumerate() {
+            let sc = targets::score(t, a.1);
+            if sc < best.1 - 1e-12 {
+                best = (i, sc);
+            }
+        }
+        best
+    }
+
+    /// Solve from the plans added so far (at least one).
+    pub fn solve(&mut self) -> Result<Solution> {
+        self.solve_from(None)
+    }
+
+    /// As [`Game::solve`], with a starting mix over the plans added so far:
+    /// the result is never worse than it.
+    pub fn solve_from(&mut self, start: Option<Vec<f64>>) -> Result<Solution> {
+        if self.plans.is_empty() {
+            return Err(Error::Other("interception game: no starting plan".into()));
+        }
+        let t_start = std::time::Instant::now();
+        let score_of =
+            |g: &Self, p: usize, t: usize| targets::score(&g.targets[t], g.cols[p][t] as f64);
+        // targets in play: the worst few against each starting plan
+        let mut in_play: Vec<usize> = Vec::new();
+        for p in 0..self.plans.len() {
+            let mut order: Vec<usize> = (0..self.targets.len()).collect();
+            order.sort_by(|&a, &b| {
+                score_of(self, p, a)
+                    .total_cmp(&score_of(self, p, b))
+                    .then(a.cmp(&b))
+            });
+            for t in order.into_iter().take(4) {
+                if !in_play.contains(&t) {
+                    in_play.push(t);
+                }
+            }
+        }
+        let mut best: Option<(Vec<f64>, f64)> = start.map(|mut m| {
+            m.resize(self.plans.len(), 0.0);
+            let g = self.worst(&self.against(&m)).1;
+            (m, g)
+        });
+        let mut upper = f64::INFINITY;
+        let mut iterations = 0;
+        let mut stop = "iteration limit";
+        while iterations < self.o.max_iters {
+            iterations += 1;
+            if self.o.progress.cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let a: Vec<Vec<f64>> = (0..self.plans.len())
+                .map(|p| in_play.iter().map(|&t| score_of(self, p, t)).collect())
+                .collect();
+            let (x, v_master) = lp::defenders(&a)?;
+            let against = self.against(&x);
+            let (_, guaranteed) = self.worst(&against);
+            if best.as_ref().is_none_or(|b| guaranteed > b.1 + 1e-12) {
+                best = Some((x.clone(), guaranteed));
+            }
+            // the smuggler's oracle: every target against the mix
+            let mut order: Vec<usize> = (0..self.targets.len()).collect();
+            let sc: Vec<f64> = self
+                .targets
+                .iter()
+                .zip(&against)
+                .map(|(t, a)| targets::score(t, a.1))
+                .collect();
+            order.sort_by(|&a, &b| sc[a].total_cmp(&sc[b]).then(a.cmp(&b)));
+            let mut added = 0;
+            for &t in &order {
+                if added >= 8 || sc[t] >= v_master - 1e-9 {
+                    break;
+                }
+                if !in_play.contains(&t) {
+                    in_play.push(t);
+                    added += 1;
+                }
+            }
+            let (y, u_master) = lp::smuggler(&a)?;
+            let focus = oracle::focus(&in_play, &y, self.o.focus_targets);
+            let current = (0..self.plans.len())
+                .max_by(|&p, &q| x[p].total_cmp(&x[q]).then(q.cmp(&p)))
+                .unwrap_or(0);
+            let cands = oracle::candidates(self, &focus);
+            let bound = bound::relaxed(self, &focus, &cands, u_master)?;
+            upper = upper.min(bound);
+            let lower = best.as_ref().map(|b| b.1).unwrap_or(0.0);
+            if upper > 0.0 && (upper - lower) / upper <= self.o.gap {
+                stop = "gap reached";
+                break;
+            }
+            if t_start.elapsed().as_secs_f64() > self.o.time_limit_s {
+                stop = "time limit";
+                break;
+            }
+            let (plan, value) = oracle::best_response(self, &focus, &cands, current);
+            let before = self.plans.len();
+            self.add_plan(plan);
+            if self.plans.len() == before && added == 0 {
+                stop = "no better plan found";
+                break;
+            }
+            if value <= u_master + 1e-9 && added == 0 {
+                stop = "no better plan found";
+                break;
+            }
+        }
+        let (mut mix, guaranteed) = best.unwrap_or_default();
+        mix.resize(self.plans.len(), 0.0);
+        let against = self.against(&mix);
+        let (best_response, _) = self.worst(&against);
+        Ok(Solution {
+            plans: self.plans.clone(),
+            mix,
+            guaranteed,
+            upper_bound: if upper.is_finite() {
+                upper.max(guaranteed)
+            } else {
+                1.0
+            },
+            iterations,
+            elapsed_s: t_start.elapsed().as_secs_f64(),
+            against,
+            best_response,
+            stop,
+        })
+    }
+}

@@ -1,0 +1,171 @@
+//! The defenders' oracle: a joint plan that does well against the
+//! smuggler's mix. Candidates per unit are standby schedules at response
+//! positions along the journeys the mix weighs most (every
+//! `position_spacing_m`, on the unit's patrol graph, reachable from its
+//! post within half a shift) and the post itself, at shift starts every
+//! `start_step_h`, plus every schedule of the unit found before (the
+//! idleness patrols among them). Coordinate ascent: unit by unit, the
+//! candidate that raises the mix-weighted P(intercept) most, two sweeps.
+
+use super::schedule::Reach;
+use super::targets::{self, crews};
+use super::Game;
+use rayon::prelude::*;
+
+/// The targets the smuggler's mix weighs: (target index, weight), heaviest
+/// first, and the weight left out.
+#[derive(Clone, Debug)]
+pub struct Focus {
+    pub targets: Vec<(usize, f64)>,
+    pub rest: f64,
+}
+
+/// The `k` heaviest targets of the smuggler's mix `y` over `in_play`.
+pub fn focus(in_play: &[usize], y: &[f64], k: usize) -> Focus {
+    let mut v: Vec<(usize, f64)> = in_play
+        .iter()
+        .copied()
+        .zip(y.iter().copied())
+        .filter(|x| x.1 > 1e-9)
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let rest = v.iter().skip(k).map(|x| x.1).sum();
+    v.truncate(k);
+    Focus { targets: v, rest }
+}
+
+/// Per unit in play: the pool indices of its candidate schedules (new ones
+/// are added to the pool).
+pub fn candidates(g: &mut Game, f: &Focus) -> Vec<Vec<usize>> {
+    let w = g.w;
+    let step_s = (g.o.start_step_h.max(0.25) * 3600.0).round();
+    let starts: Vec<f64> = (0..)
+        .map(|i| i as f64 * step_s)
+        .take_while(|s| *s < 86_400.0)
+        .collect();
+    let every = ((g.o.position_spacing_m / w.o.sample_m).round() as usize).max(1);
+    let mut out = Vec::new();
+    for ui in 0..g.units.len() {
+        let unit = g.units[ui];
+        let mut mine: Vec<usize> = (0..g.pool.len())
+            .filter(|&i| g.pool[i].unit == unit)
+            .collect();
+        let Some(reach) = Reach::new(w, unit, g.o.access_m) else {
+            out.push(mine);
+            continue;
+        };
+        let mut nodes = vec![reach.home];
+        for &(t, _) in &f.targets {
+            let rt = &w.routes[g.targets[t].route];
+            for q in rt.samples.iter().step_by(every) {
+                if nodes.len() >= g.o.max_positions {
+                    break;
+                }
+                if let Some((n, _)) = reach.pg.nearest(*q, g.o.access_m) {
+                    if !nodes.contains(&n) && reach.can_reach(n) {
+                        nodes.push(n);
+                    }
+                }
+            }
+        }
+        let made: Vec<super::schedule::Schedule> = nodes
+            .par_iter()
+            .flat_map_iter(|&n| {
+                starts
+                    .iter()
+                    .filter_map(|&s0| reach.standby(w, n, s0))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for s in made {
+            let i = g.add_schedule(s);
+            if !mine.contains(&i) {
+                mine.push(i);
+            }
+        }
+        out.push(mine);
+    }
+    out
+}
+
+/// Whether schedule `s` can matter to a crossing of route `r`: near enough
+/// to look, or to reach it within the crossing's duration.
+pub fn relevant(g: &Game, s: usize, r: usize) -> bool {
+    let w = g.w;
+    let sc = &g.pool[s];
+    let rt = &w.routes[r];
+    let dur = rt.cum_m.last().copied().unwrap_or(0.0) / crate::sim::group_speed_ms(rt.kind);
+    let reach_m = (dur * crate::plan::graph::max_speed_ms(sc.layer.mode) + g.o.access_m)
+        .max(w.o.patrol_radius_m);
+    crate::sim::box_gap(&sc.bbox, &rt.bbox) <= reach_m
+}
+
+/// Mix-weighted P(intercept) of each focus target against `plan`.
+fn values(g: &Game, f: &Focus, plan: &[usize]) -> Vec<f64> {
+    let cr = crews(plan.iter().map(|&i| &g.pool[i]));
+    f.targets
+        .iter()
+        .map(|&(t, _)| targets::payoff(g.w, &cr, &g.targets[t], g.o.entries_per_hour).1)
+        .collect()
+}
+
+/// The best response found from plan `from` (index into the game's
+/// plans): (the plan, its score against the focus mix, leftover weight
+/// counted at its current score).
+pub fn best_response(g: &Game, f: &Focus, cands: &[Vec<usize>], from: usize) -> (Vec<usize>, f64) {
+    let mut plan = g.plans()[from].clone();
+    let weight = |t: usize, y: f64| y * g.targets[t].value;
+    let mut cur = values(g, f, &plan);
+    for _sweep in 0..2 {
+        let mut changed = false;
+        for ui in 0..plan.len() {
+            let old = plan[ui];
+            let scored: Vec<(usize, f64)> = cands[ui]
+                .par_iter()
+                .filter(|&&c| c != old)
+                .map(|&c| {
+                    let mut p = plan.clone();
+                    p[ui] = c;
+                    let cr = crews(p.iter().map(|&i| &g.pool[i]));
+                    let gain: f64 = f
+                        .targets
+                        .iter()
+                        .enumerate()
+                        .map(|(j, &(t, y))| {
+                            let r = g.targets[t].route;
+                            if !relevant(g, c, r) && !relevant(g, old, r) {
+                                return 0.0;
+                            }
+                            let u =
+                                targets::payoff(g.w, &cr, &g.targets[t], g.o.entries_per_hour).1;
+                            weight(t, y) * (u - cur[j])
+                        })
+                        .sum();
+                    (c, gain)
+                })
+                .collect();
+            let mut best: Option<(usize, f64)> = None;
+            for (c, gain) in scored {
+                if gain > 1e-9 && best.is_none_or(|b| gain > b.1 + 1e-12) {
+                    best = Some((c, gain));
+                }
+            }
+            if let Some((c, _)) = best {
+                plan[ui] = c;
+                cur = values(g, f, &plan);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let total: f64 = f
+        .targets
+        .iter()
+        .zip(&cur)
+        .map(|(&(t, y), u)| y * targets::score(&g.targets[t], *u))
+        .sum::<f64>();
+    // the weight outside the focus counted at the highest score, 1
+    (plan, total + f.rest)
+}

@@ -1,0 +1,233 @@
+//! The interception game: hand-made cases whose optimum is known, the
+//! planner's figure against the simulator's, and the ladder on a shipped
+//! scenario.
+
+mod common;
+use borderwatch::game::evaluate;
+use borderwatch::game::schedule::{Duty, Schedule};
+use borderwatch::game::targets::Target;
+use borderwatch::game::{Game, GameOptions};
+use borderwatch::model::UnitMode;
+use borderwatch::plan::UnitLayer;
+use borderwatch::sim::{Knowledge, SimOptions, World};
+use common::*;
+use geo::Coord;
+
+/// The mini border with its post seeing every route with p = 1, day and
+/// night; `extra` routes appended to routes.geojson.
+fn mini_p1(extra: &str) -> (tempfile::TempDir, borderwatch::model::Scenario) {
+    let (d, toml) = mini();
+    edit(
+        &toml,
+        "kind = \"day_optical\"\nrange_m = 4000.0",
+        "kind = \"thermal\"\nrange_m = 20000.0\nnight = true\np_detect = 1.0",
+    );
+    if !extra.is_empty() {
+        let routes = d.path().join("maps/mini/routes.geojson");
+        edit(&routes, "}}\n]}", &format!("}}}},\n{extra}\n]}}"));
+    }
+    let (s, _) = borderwatch::scenario::load_ok(&toml).unwrap();
+    (d, s)
+}
+
+/// Unit 0 (AD-F1, on foot) standing at `lonlat` around the clock.
+fn standing(w: &World, lonlat: (f64, f64)) -> Schedule {
+    let xy = w.s.projection.forward(Coord {
+        x: lonlat.0,
+        y: lonlat.1,
+    });
+    let layer = UnitLayer {
+        id: "AD-F1".into(),
+        state: 0,
+        mode: UnitMode::Foot,
+        xy: vec![xy, xy],
+        times: vec![-86_400.0, 2.0 * 86_400.0],
+        shifts: vec![(-86_400.0, 2.0 * 86_400.0)],
+    };
+    Schedule::new(
+        w,
+        0,
+        0.0,
+        Duty::Standby {
+            at: xy,
+            arrive_s: 0.0,
+            leave_s: 86_400.0,
+        },
+        layer,
+    )
+}
+
+/// Every hour of both directions of `routes`, all of full value.
+fn targets(routes: &[usize]) -> Vec<Target> {
+    routes
+        .iter()
+        .flat_map(|&route| {
+            [true, false].into_iter().flat_map(move |forward| {
+                (0..24).map(move |hour| Target {
+                    route,
+                    forward,
+                    hour,
+                    value: 1.0,
+                })
+            })
+        })
+        .collect()
+}
+
+fn world(s: &borderwatch::model::Scenario) -> World<'_> {
+    World::new(
+        s,
+        vec![],
+        86_400.0,
+        SimOptions {
+            seed: 5,
+            ..SimOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_route_a_post_sees_with_p1_and_a_unit_standing_by_next_to_it_has_value_1() {
+    let (_d, s) = mini_p1("");
+    let w = world(&s);
+    let mut g = Game::new(&w, vec![0], targets(&[0]), GameOptions::default()).unwrap();
+    let a = g.add_schedule(standing(&w, (10.047, 45.02)));
+    g.add_plan(vec![a]);
+    let sol = g.solve().unwrap();
+    assert!(sol.guaranteed > 0.999, "{}", sol.guaranteed);
+    // and the simulator agrees: every best-responding crossing is caught
+    let outs = evaluate::replay(
+        &w,
+        &g.pool,
+        &sol.plans,
+        &sol.mix,
+        Knowledge::BestResponse,
+        Some(&g.targets[sol.best_response]),
+        2000,
+        9,
+        3,
+    );
+    assert!(outs.iter().all(|o| o.intercepted_s.is_some()));
+}
+
+#[test]
+fn two_far_apart_routes_and_one_unit_it_stands_by_at_each_half_the_time() {
+    // R2 8 km north of R1: a unit on foot at one cannot reach the other
+    let (_d, s) = mini_p1(
+        r#"{"type":"Feature","properties":{"id":"R2","kind":"path"},"geometry":{"type":"LineString","coordinates":[[10.04,45.09],[10.06,45.09]]}}"#,
+    );
+    let w = world(&s);
+    let mut g = Game::new(&w, vec![0], targets(&[0, 1]), GameOptions::default()).unwrap();
+    let a = g.add_schedule(standing(&w, (10.047, 45.02)));
+    let b = g.add_schedule(standing(&w, (10.047, 45.09)));
+    // the LP over every pure plan (there are two): the exact optimum
+    g.add_plan(vec![a]);
+    g.add_plan(vec![b]);
+    let sol = g.solve().unwrap();
+    assert!((sol.guaranteed - 0.5).abs() < 0.01, "{}", sol.guaranteed);
+    let on_a = sol.mix[0];
+    assert!((on_a - 0.5).abs() < 0.01, "{:?}", sol.mix);
+    // the smuggler who knows the mix but not the draw: caught half the time
+    let outs = evaluate::replay(
+        &w,
+        &g.pool,
+        &sol.plans,
+        &sol.mix,
+        Knowledge::BestResponse,
+        Some(&g.targets[sol.best_response]),
+        4000,
+        11,
+        3,
+    );
+    let e = evaluate::Estimate::of(&outs);
+    let expected = sol.against[sol.best_response].1;
+    assert!(
+        e.ci95[0] <= expected && expected <= e.ci95[1],
+        "planner {expected} vs simulated {e:?}"
+    );
+}
+
+#[test]
+fn the_planners_figure_is_the_simulators_expectation() {
+    // one pure plan, many seeded replays of one target: the mean of the
+    // replays converges on World::expected
+    let (_d, s) = mini_p1("");
+    let w = world(&s);
+    let sc = standing(&w, (10.03, 45.03));
+    let crews = borderwatch::game::targets::crews(std::iter::once(&sc));
+    for (t0, fwd) in [(3_600.0, true), (50_000.0, false)] {
+        let (_, exact) = w.expected(&crews, 0, t0, fwd);
+        let n = 6000;
+        let hits = (0..n)
+            .filter(|i| {
+                let mut rng = fastrand::Rng::with_seed(*i as u64);
+                w.replay_with(&crews, 0, t0, fwd, &mut rng)
+                    .intercepted_s
+                    .is_some()
+            })
+            .count() as f64
+            / n as f64;
+        let h = 3.0 * (exact * (1.0 - exact) / n as f64).sqrt() + 1e-9;
+        assert!((hits - exact).abs() <= h, "{t0} {fwd}: {hits} vs {exact}");
+    }
+}
+
+#[test]
+fn the_ladder_on_liechtenstein_never_decreases_and_beats_the_idleness_plan() {
+    let (_d, p) = shipped("liechtenstein-switzerland");
+    let (s, _) = borderwatch::scenario::load_ok(&p).unwrap();
+    let pl = borderwatch::plan::Planner::new(
+        &s,
+        borderwatch::plan::PlanOptions::for_scenario(&s, borderwatch::plan::PlanMode::Joint),
+    )
+    .unwrap();
+    let rs = pl.solve_modes(&[
+        borderwatch::plan::PlanMode::Independent,
+        borderwatch::plan::PlanMode::Joint,
+    ]);
+    let ind = pl.layers_as(&rs[0], borderwatch::plan::PlanMode::Independent);
+    let joint = pl.layers_as(&rs[1], borderwatch::plan::PlanMode::Joint);
+    let mut w = World::new(
+        &s,
+        vec![],
+        86_400.0,
+        SimOptions {
+            seed: 7,
+            ..SimOptions::default()
+        },
+    )
+    .unwrap();
+    let o = GameOptions {
+        max_iters: 3,
+        time_limit_s: 600.0,
+        ..GameOptions::default()
+    };
+    let rows =
+        borderwatch::game::run::ladder(&mut w, (&ind.units, &joint.units), &o, 1500, 7).unwrap();
+    assert_eq!(rows.len(), 4);
+    for k in 1..4 {
+        assert!(
+            rows[k].guaranteed_p_intercept >= rows[k - 1].guaranteed_p_intercept,
+            "rung {k}: {rows:?}"
+        );
+    }
+    for r in &rows {
+        assert!(r.upper_bound >= r.guaranteed_p_intercept);
+        let base = r.idleness_guaranteed.unwrap();
+        assert!(r.guaranteed_p_intercept >= base, "{r:?}");
+    }
+    // three rounds already buy interceptions against the informed
+    // smuggler, where the idleness plan guarantees none
+    assert!(rows[3].guaranteed_p_intercept > 0.0, "{rows:?}");
+    // the simulator agrees with the planner on the best response
+    for r in &rows {
+        let e = &r.best_response_sim;
+        let x = r.best_response_expected_p_intercept;
+        assert!(
+            e.ci95[0] - 0.01 <= x && x <= e.ci95[1] + 0.01,
+            "{}: planner {x} vs simulated {e:?}",
+            r.step
+        );
+    }
+}
