@@ -164,6 +164,24 @@ enum Command {
         /// Largest loss (fraction of the best worst idleness) a variant may have.
         #[arg(long, default_value_t = 0.15)]
         max_loss: f64,
+        /// interception: a mixed strategy over standby and patrol schedules
+        /// that maximises the P(intercept) guaranteed against a smuggler who
+        /// knows the mix (the day's orders are its seeded draw); idleness:
+        /// minimise the worst risk-weighted idleness of the line.
+        #[arg(long, value_enum, default_value = "interception")]
+        objective: Objective,
+        /// Interception: detections reach both States' units at once.
+        #[arg(long)]
+        shared_feeds: bool,
+        /// Interception: units may pursue across the line (as the agreement allows).
+        #[arg(long)]
+        hot_pursuit: bool,
+        /// Interception: stop at this relative gap between guarantee and bound.
+        #[arg(long, default_value_t = 0.05)]
+        gap: f64,
+        /// Interception: stop after this many seconds of solving.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit_s: f64,
     },
     /// Replay illicit crossings along the informal routes against a patrol
     /// plan (Monte Carlo by seed): detection by posts and patrols, response,
@@ -524,9 +542,41 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             observe_m,
             variants,
             max_loss,
+            objective,
+            shared_feeds,
+            hot_pursuit,
+            gap,
+            time_limit_s,
         }) => {
             use borderwatch::plan::{output, PlanMode, PlanOptions, Planner};
             let mode = PlanMode::parse(mode.as_str(), "--mode")?;
+            if objective == Objective::Interception {
+                let (s, warnings) = scenario::load_ok(&scenario)?;
+                print_problems(&warnings);
+                let po = PlanOptions {
+                    hours,
+                    mode,
+                    seed: seed.unwrap_or(s.seed),
+                    watch_m,
+                    access_m,
+                    observe_m,
+                    variants: variants.max(1),
+                    max_loss,
+                    ..PlanOptions::default()
+                };
+                let go = borderwatch::game::GameOptions {
+                    gap,
+                    time_limit_s,
+                    access_m,
+                    ..Default::default()
+                };
+                let coop = borderwatch::sim::Cooperation {
+                    shared_feeds,
+                    hot_pursuit,
+                };
+                cli_game::plan(&s, po, go, coop, &out, json)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let start = match start {
                 None => None,
                 Some(t) => Some(
@@ -627,6 +677,20 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let (s, warnings) = scenario::load_ok(&scenario)?;
             print_problems(&warnings);
             let (units, horizon_s, _mode) = output::read_plan_json(&s, &plan)?;
+            let coop = Cooperation {
+                shared_feeds,
+                hot_pursuit,
+            };
+            let o = SimOptions {
+                runs,
+                seed: seed.unwrap_or(s.seed),
+                knowledge,
+                coop,
+                ..SimOptions::default()
+            };
+            if cli_game::simulate_mix(&s, &plan, horizon_s, o, &out, events, json)? {
+                return Ok(ExitCode::SUCCESS);
+            }
             let o = SimOptions {
                 runs,
                 seed: seed.unwrap_or(s.seed),

@@ -12,7 +12,7 @@ use std::process::Command;
 
 fn run_plan(scenario: &Path, out: &Path, extra: &[&str]) -> (Value, std::process::Output) {
     let o = Command::new(bin())
-        .arg("plan")
+        .args(["plan", "--objective", "idleness"])
         .arg(scenario)
         .arg("--out")
         .arg(out)
@@ -262,7 +262,7 @@ fn same_seed_same_plan_whatever_the_thread_count() {
         let out = d.path().join(threads);
         let o = Command::new(bin())
             .env("RAYON_NUM_THREADS", threads)
-            .args(["plan"])
+            .args(["plan", "--objective", "idleness"])
             .arg(&sc)
             .arg("--out")
             .arg(&out)
@@ -340,7 +340,7 @@ fn bad_plans_are_refused_with_the_unit_and_post_named() {
     let (_d, toml) = mini();
     let out = _d.path().join("out");
     let o = Command::new(bin())
-        .arg("plan")
+        .args(["plan", "--objective", "idleness"])
         .arg(&toml)
         .arg("--out")
         .arg(&out)
@@ -368,7 +368,7 @@ fn bad_plans_are_refused_with_the_unit_and_post_named() {
         (vec!["--start", "tomorrow"], "RFC 3339"),
     ] {
         let o = Command::new(bin())
-            .arg("plan")
+            .args(["plan", "--objective", "idleness"])
             .arg(&sc)
             .arg("--out")
             .arg(&out)
@@ -383,7 +383,7 @@ fn bad_plans_are_refused_with_the_unit_and_post_named() {
     // a home post too far from any network: raise the access distance and
     // the same post becomes usable
     let o = Command::new(bin())
-        .arg("plan")
+        .args(["plan", "--objective", "idleness"])
         .arg(&toml)
         .arg("--out")
         .arg(&out)
@@ -401,7 +401,7 @@ fn no_units_is_an_error_naming_the_field() {
     let cut = s.find("[[units]]").unwrap();
     std::fs::write(&toml, &s[..cut]).unwrap();
     let o = Command::new(bin())
-        .arg("plan")
+        .args(["plan", "--objective", "idleness"])
         .arg(&toml)
         .arg("--out")
         .arg(_d.path().join("o"))

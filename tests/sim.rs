@@ -178,16 +178,17 @@ fn best_response_finds_the_weakest_route_of_a_plan() {
         chosen,
         all
     );
+    // the weakest (route, hour) is no stronger than any route's average
+    // over the hours random smugglers take (up to sampling noise)
     let per_route: Vec<f64> = (0..w.routes.len())
         .map(|r| rates(random.iter().filter(|x| x.route == r)).p_intercept)
         .collect();
-    let mut sorted = per_route.clone();
-    sorted.sort_by(|a, b| a.total_cmp(b));
+    let weakest = per_route.iter().copied().fold(1.0, f64::min);
     assert!(
-        per_route[route] <= sorted[sorted.len() / 4],
-        "route {} at {} not in the weakest quarter {sorted:?}",
+        chosen.p_intercept <= weakest + 0.02,
+        "route {} at {} vs the weakest route on average {weakest}",
         w.routes[route].id,
-        per_route[route]
+        chosen.p_intercept
     );
 }
 
@@ -204,7 +205,7 @@ fn simulate_cli_replays_a_plan_and_writes_the_events() {
     let d = tempfile::tempdir().unwrap();
     let plan = d.path().join("plan");
     let o = std::process::Command::new(bin())
-        .arg("plan")
+        .args(["plan", "--objective", "idleness"])
         .arg(&sc)
         .arg("--out")
         .arg(&plan)
@@ -309,11 +310,16 @@ fn simulate_refuses_a_bad_plan_file() {
     // a plan of another scenario
     let li = repo().join("scenarios/liechtenstein-switzerland.toml");
     let p = d.path().join("li");
-    assert!(
-        cli(&["plan", li.to_str().unwrap(), "--out", p.to_str().unwrap()])
-            .status
-            .success()
-    );
+    assert!(cli(&[
+        "plan",
+        "--objective",
+        "idleness",
+        li.to_str().unwrap(),
+        "--out",
+        p.to_str().unwrap()
+    ])
+    .status
+    .success());
     let o = cli(&[
         "simulate",
         sc.to_str().unwrap(),

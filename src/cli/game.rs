@@ -82,3 +82,152 @@ fn row_json(r: &RungResult) -> serde_json::Value {
     );
     v
 }
+
+/// `plan --objective interception`.
+pub fn plan(
+    s: &Scenario,
+    po: PlanOptions,
+    go: GameOptions,
+    coop: borderwatch::sim::Cooperation,
+    out: &std::path::Path,
+    json: bool,
+) -> Result<()> {
+    use borderwatch::game::{output, targets};
+    let longest = s.units.iter().map(|u| u.shift_hours).fold(0.0, f64::max);
+    if po.hours < longest {
+        return Err(Error::Other(format!(
+            "--hours {}: shorter than the longest shift ({longest} h): an interception plan covers whole shifts",
+            po.hours
+        )));
+    }
+    let seed = po.seed;
+    let hours = po.hours;
+    let mode = po.mode;
+    // the idleness plan: the baseline, and the game's first plan
+    let pl = Planner::new(s, po)?;
+    let rs = pl.solve_modes(&[PlanMode::Independent, PlanMode::Joint]);
+    let ind = pl.layers_as(&rs[0], PlanMode::Independent).units;
+    let joint = pl.layers_as(&rs[1], PlanMode::Joint).units;
+    let mut w = World::new(
+        s,
+        Vec::new(),
+        hours * 3600.0,
+        SimOptions {
+            seed,
+            ..SimOptions::default()
+        },
+    )?;
+    w.o.coop = coop;
+    let all = targets::all(&w);
+    let p = match mode {
+        PlanMode::Joint => run::plan(&w, run::units_of(&w, None), all, &joint, None, &go)?,
+        PlanMode::Independent => run::independent(&w, &all, &ind, &go, seed)?,
+    };
+    let m = output::metrics(&w, &p, mode.as_str(), hours, seed);
+    let files = output::write_all(&w, &p, out, hours, seed, m.clone())?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&m).unwrap());
+        return Ok(());
+    }
+    let sol = &p.solution;
+    if p.units.is_empty() {
+        println!("no units: the figures are what the posts alone achieve (nobody responds, so nothing is intercepted)");
+    }
+    println!(
+        "{} interception plan, {} units, {} h: guaranteed P(intercept) {:.3} (value-weighted, against the best-responding smuggler); bound {:.3}, gap {:.1} % ({} rounds, {:.1} s, {})",
+        mode.as_str(),
+        p.units.len(),
+        hours,
+        sol.guaranteed,
+        sol.upper_bound,
+        sol.gap() * 100.0,
+        sol.iterations,
+        sol.elapsed_s,
+        sol.stop
+    );
+    let bt = &p.targets[sol.best_response];
+    println!(
+        "  the smuggler's best response: {} (value {:.2}): P(detect) {:.3}, P(intercept) {:.3}",
+        run::describe(&w, bt),
+        bt.value,
+        sol.against[sol.best_response].0,
+        sol.against[sol.best_response].1
+    );
+    if let Some(b) = p.baseline_guaranteed {
+        println!("  the idleness plan alone guarantees {b:.3} against the same targets");
+    }
+    println!(
+        "  mixed strategy: {} plans; the day's orders are a seeded draw (duties.csv)",
+        sol.mix.iter().filter(|x| **x > 1e-9).count()
+    );
+    println!("wrote {} files to {}", files.len(), out.display());
+    Ok(())
+}
+
+/// `simulate` against a plan with a published mix; `false` when the plan
+/// has none (an idleness plan: the caller replays its units).
+pub fn simulate_mix(
+    s: &Scenario,
+    plan: &std::path::Path,
+    horizon_s: f64,
+    o: SimOptions,
+    out: &std::path::Path,
+    events: usize,
+    json: bool,
+) -> Result<bool> {
+    use borderwatch::game::{evaluate, output, run};
+    let text = std::fs::read_to_string(plan).map_err(|e| Error::io(plan, e))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Error::data(plan, format!("not JSON: {e}")))?;
+    if v.get("mix").is_none() {
+        return Ok(false);
+    }
+    let (runs, seed, knowledge) = (o.runs, o.seed, o.knowledge);
+    let w = World::new(s, Vec::new(), horizon_s, o)?;
+    let go = GameOptions::default();
+    let per = go.entries_per_hour;
+    let Some((g, probs)) = output::read_mix(&w, &v, plan, go)? else {
+        return Ok(false);
+    };
+    let against = g.against(&probs);
+    let (bi, _) = g.worst(&against);
+    let bt = &g.targets[bi];
+    let outs = evaluate::replay(
+        &w,
+        &g.pool,
+        g.plans(),
+        &probs,
+        knowledge,
+        Some(bt),
+        runs,
+        seed,
+        per,
+    );
+    let files = borderwatch::sim::output::write_all(&w, &outs, out, events)?;
+    let e = evaluate::Estimate::of(&outs);
+    let planned = against[bi].1;
+    if json {
+        let mut sum = borderwatch::sim::output::summary(&w, &outs);
+        sum["against_mix"] = serde_json::json!({"plans": probs.len(), "best_response": run::describe(&w, bt), "planner_p_intercept": (planned * 1e4).round() / 1e4, "simulated": e});
+        println!("{}", serde_json::to_string_pretty(&sum).unwrap());
+        return Ok(true);
+    }
+    println!(
+        "{} crossings against the published mix ({} plans, each run its own draw): P(detect) {:.3}, P(intercept) {:.3} (95 % CI {:.3}–{:.3})",
+        outs.len(),
+        probs.len(),
+        e.p_detect,
+        e.p_intercept,
+        e.ci95[0],
+        e.ci95[1]
+    );
+    if knowledge == borderwatch::sim::Knowledge::BestResponse {
+        println!(
+            "  best response to the mix: {}; the planner's P(intercept) there {:.3}",
+            run::describe(&w, bt),
+            planned
+        );
+    }
+    println!("wrote {} files to {}", files.len(), out.display());
+    Ok(true)
+}

@@ -1,6 +1,5 @@
-//! An upper bound on the game's value: a relaxation of the defenders' best
-//! response to the smuggler's mix y (any y bounds the value from above:
-//! V ≤ max over plans of Σ_t y_t score(t, U(plan, t))).
+//! An upper bound on the game's value: the game relaxed, over the targets
+//! in play (a subset of the targets can only favour the defenders).
 //!
 //! Relaxed, a crossing is intercepted at most with the probability that it
 //! is detected at all — D ≤ 1 − Π over the posts' looks (1 − p) × Π over
@@ -13,8 +12,8 @@
 //! candidate schedules considered; with positions probed at a spacing it
 //! is a close bound rather than a proof.
 
-use super::oracle::{relevant, Focus};
-use super::targets::{self, entries};
+use super::oracle::relevant;
+use super::targets::entries;
 use super::Game;
 use crate::error::{Error, Result};
 use crate::sim::{Crew, Look, LookBy, Pass};
@@ -58,22 +57,26 @@ fn covers(g: &Game, c: usize, t: usize, t0: f64) -> bool {
     })
 }
 
-/// The bound for the smuggler's mix `f` over candidates `cands` (pool
-/// indices per unit in play). `lp_value` is the master's value for y: the
-/// bound is never taken below what the plans found already achieve.
-pub fn relaxed(g: &Game, f: &Focus, cands: &[Vec<usize>], lp_value: f64) -> Result<f64> {
+/// The relaxed game's value over the targets `in_play`: max v such that
+/// v ≤ 1 − value_t + value_t · mean over entries of z_te for every target,
+/// z_te ≤ D_te (the detection cap) and z_te ≤ Σ_i Σ_c m_ic · covers(c, t, e),
+/// with each unit's marginals m_i· summing to 1 over `cands` (pool indices
+/// per unit in play). Any mixed strategy's marginals are feasible and its
+/// expected P(intercept) is below the relaxed one, and more targets only
+/// lower the value: this bounds the game's value from above (over the
+/// schedules considered). `floor` (a guarantee achieved) is a lower limit.
+pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) -> Result<f64> {
     let w = g.w;
     let per = g.o.entries_per_hour.max(1);
     // (target, entry) rows
-    let rows: Vec<(usize, f64, f64)> = f
-        .targets
+    let rows: Vec<(usize, f64)> = in_play
         .iter()
-        .flat_map(|&(t, y)| entries(g.targets[t].hour, per).map(move |t0| (t, y, t0)))
+        .flat_map(|&t| entries(g.targets[t].hour, per).map(move |t0| (t, t0)))
         .collect();
     let p_unit = w.o.patrol_p_day.max(w.o.patrol_p_night);
     let cap: Vec<f64> = rows
-        .iter()
-        .map(|&(t, _, t0)| {
+        .par_iter()
+        .map(|&(t, t0)| {
             let tg = &g.targets[t];
             let ps = Pass::new(w, tg.route, t0, tg.forward);
             let miss_posts: f64 = w
@@ -89,20 +92,21 @@ pub fn relaxed(g: &Game, f: &Focus, cands: &[Vec<usize>], lp_value: f64) -> Resu
             1.0 - miss_posts * (1.0 - p_unit).powi(near as i32)
         })
         .collect();
-    // cover[i][c] = rows it covers
+    // cover[i][c] = the rows schedule c of unit i covers
     let cover: Vec<Vec<Vec<usize>>> = cands
         .iter()
         .map(|cs| {
             cs.par_iter()
                 .map(|&c| {
                     (0..rows.len())
-                        .filter(|&r| covers(g, c, rows[r].0, rows[r].2))
+                        .filter(|&r| covers(g, c, rows[r].0, rows[r].1))
                         .collect()
                 })
                 .collect()
         })
         .collect();
     let mut vars = good_lp::variables!();
+    let v = vars.add(variable().min(0.0).max(1.0));
     let m: Vec<Vec<Variable>> = cands
         .iter()
         .map(|cs| {
@@ -115,12 +119,7 @@ pub fn relaxed(g: &Game, f: &Focus, cands: &[Vec<usize>], lp_value: f64) -> Resu
         .iter()
         .map(|c| vars.add(variable().min(0.0).max(c.clamp(0.0, 1.0))))
         .collect();
-    let objective: Expression = rows
-        .iter()
-        .zip(&z)
-        .map(|(&(t, y, _), zv)| (y * g.targets[t].value / per as f64) * *zv)
-        .sum();
-    let mut lp = vars.maximise(objective.clone()).using(microlp);
+    let mut lp = vars.maximise(v).using(microlp);
     for mi in &m {
         if !mi.is_empty() {
             let s: Expression = mi.iter().copied().sum();
@@ -140,15 +139,13 @@ pub fn relaxed(g: &Game, f: &Focus, cands: &[Vec<usize>], lp_value: f64) -> Resu
             .sum();
         lp = lp.with(constraint!(*zv <= e));
     }
+    for (j, &t) in in_play.iter().enumerate() {
+        let val = g.targets[t].value;
+        let zs: Expression = z[j * per..(j + 1) * per].iter().copied().sum();
+        lp = lp.with(constraint!(v <= (1.0 - val) + (val / per as f64) * zs));
+    }
     let sol = lp
         .solve()
         .map_err(|e| Error::Other(format!("interception game: the bound's LP failed: {e}")))?;
-    let constant: f64 = f
-        .targets
-        .iter()
-        .map(|&(t, y)| y * (1.0 - g.targets[t].value))
-        .sum();
-    let value = constant + sol.eval(&objective) + f.rest;
-    let _ = targets::score;
-    Ok(value.max(lp_value).min(1.0))
+    Ok(sol.value(v).max(floor).min(1.0))
 }

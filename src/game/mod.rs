@@ -21,6 +21,7 @@ pub mod bound;
 pub mod evaluate;
 pub mod lp;
 pub mod oracle;
+pub mod output;
 pub mod run;
 pub mod schedule;
 pub mod targets;
@@ -31,6 +32,9 @@ use rayon::prelude::*;
 use schedule::Schedule;
 use serde::Serialize;
 use targets::Target;
+
+/// The bound is computed every this many rounds (and at the last).
+const BOUND_EVERY: usize = 8;
 
 /// Options of the game solver.
 #[derive(Clone, Debug, Serialize)]
@@ -62,7 +66,7 @@ impl Default for GameOptions {
         GameOptions {
             gap: 0.05,
             time_limit_s: 30.0,
-            max_iters: 40,
+            max_iters: 400,
             entries_per_hour: 3,
             start_step_h: 3.0,
             position_spacing_m: 1000.0,
@@ -105,6 +109,21 @@ impl Solution {
     }
 }
 
+fn standby_key(unit: usize, start_s: f64, at: geo::Coord) -> (usize, i64, i64, i64) {
+    (
+        unit,
+        start_s.round() as i64,
+        (at.x * 1000.0).round() as i64,
+        (at.y * 1000.0).round() as i64,
+    )
+}
+
+/// Targets beyond those in play that the last bound weighs.
+const FINAL_BOUND_EXTRA: usize = 120;
+
+/// Targets added to the master per round (the worst against its mix).
+const ADD_TARGETS: usize = 24;
+
 /// The game on a prepared world.
 pub struct Game<'w, 'a> {
     pub w: &'w World<'a>,
@@ -116,6 +135,8 @@ pub struct Game<'w, 'a> {
     pub pool: Vec<Schedule>,
     /// Standby schedules in the pool by (unit, start s, position mm).
     keys: std::collections::HashMap<(usize, i64, i64, i64), usize>,
+    /// Each unit's travel from its post (built when first needed).
+    reach: std::collections::HashMap<usize, Option<std::sync::Arc<schedule::Reach<'w>>>>,
     /// Per target, P(intercept) against each plan found (plan-major).
     cols: Vec<Vec<f32>>,
     det_cols: Vec<Vec<f32>>,
@@ -145,6 +166,7 @@ impl<'w, 'a> Game<'w, 'a> {
             targets,
             pool: Vec::new(),
             keys: Default::default(),
+            reach: Default::default(),
             cols: Vec::new(),
             det_cols: Vec::new(),
             plans: Vec::new(),
@@ -154,12 +176,7 @@ impl<'w, 'a> Game<'w, 'a> {
     /// Add a schedule to the pool (or find the same one), its index.
     pub fn add_schedule(&mut self, s: Schedule) -> usize {
         if let schedule::Duty::Standby { at, .. } = s.duty {
-            let key = (
-                s.unit,
-                s.start_s.round() as i64,
-                (at.x * 1000.0).round() as i64,
-                (at.y * 1000.0).round() as i64,
-            );
+            let key = standby_key(s.unit, s.start_s, at);
             if let Some(&i) = self.keys.get(&key) {
                 return i;
             }
@@ -167,6 +184,33 @@ impl<'w, 'a> Game<'w, 'a> {
         }
         self.pool.push(s);
         self.pool.len() - 1
+    }
+
+    /// Per unit in play: every schedule of it in the pool.
+    pub fn pool_by_unit(&self) -> Vec<Vec<usize>> {
+        self.units
+            .iter()
+            .map(|&u| {
+                (0..self.pool.len())
+                    .filter(|&i| self.pool[i].unit == u)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The standby schedule of `unit` at `at` from `start_s` already in
+    /// the pool.
+    pub fn find_standby(&self, unit: usize, start_s: f64, at: geo::Coord) -> Option<usize> {
+        self.keys.get(&standby_key(unit, start_s, at)).copied()
+    }
+
+    /// Unit `unit`'s travel from its post (`None`: no graph or post).
+    pub fn reach(&mut self, unit: usize) -> Option<std::sync::Arc<schedule::Reach<'w>>> {
+        let (w, access) = (self.w, self.o.access_m);
+        self.reach
+            .entry(unit)
+            .or_insert_with(|| schedule::Reach::new(w, unit, access).map(std::sync::Arc::new))
+            .clone()
     }
 
     /// Add a pure plan (pool index per unit in play); its index.
@@ -250,7 +294,7 @@ impl<'w, 'a> Game<'w, 'a> {
                     .total_cmp(&score_of(self, p, b))
                     .then(a.cmp(&b))
             });
-            for t in order.into_iter().take(4) {
+            for t in order.into_iter().take(ADD_TARGETS) {
                 if !in_play.contains(&t) {
                     in_play.push(t);
                 }
@@ -289,7 +333,7 @@ impl<'w, 'a> Game<'w, 'a> {
             order.sort_by(|&a, &b| sc[a].total_cmp(&sc[b]).then(a.cmp(&b)));
             let mut added = 0;
             for &t in &order {
-                if added >= 8 || sc[t] >= v_master - 1e-9 {
+                if added >= ADD_TARGETS || sc[t] >= v_master - 1e-9 {
                     break;
                 }
                 if !in_play.contains(&t) {
@@ -302,9 +346,25 @@ impl<'w, 'a> Game<'w, 'a> {
             let current = (0..self.plans.len())
                 .max_by(|&p, &q| x[p].total_cmp(&x[q]).then(q.cmp(&p)))
                 .unwrap_or(0);
+            let tc = std::time::Instant::now();
             let cands = oracle::candidates(self, &focus);
-            let bound = bound::relaxed(self, &focus, &cands, u_master)?;
-            upper = upper.min(bound);
+            let dbg_c = tc.elapsed().as_secs_f64();
+            // the bound costs about as much as the oracle: every few rounds
+            let last = iterations >= self.o.max_iters
+                || t_start.elapsed().as_secs_f64() > self.o.time_limit_s;
+            if iterations % BOUND_EVERY == 0 || last {
+                let tb = std::time::Instant::now();
+                let lower = best.as_ref().map(|b| b.1).unwrap_or(0.0);
+                let by_unit = self.pool_by_unit();
+                upper = upper.min(bound::relaxed(self, &in_play, &by_unit, lower)?);
+                if std::env::var_os("BW_GAME_DEBUG").is_some() {
+                    eprintln!(
+                        "bound {upper:.3} over {} targets in {:.2}s",
+                        in_play.len(),
+                        tb.elapsed().as_secs_f64()
+                    );
+                }
+            }
             let lower = best.as_ref().map(|b| b.1).unwrap_or(0.0);
             if upper > 0.0 && (upper - lower) / upper <= self.o.gap {
                 stop = "gap reached";
@@ -314,9 +374,15 @@ impl<'w, 'a> Game<'w, 'a> {
                 stop = "time limit";
                 break;
             }
+            let to = std::time::Instant::now();
             let (plan, value) = oracle::best_response(self, &focus, &cands, current);
+            let dbg_o = to.elapsed().as_secs_f64();
             let before = self.plans.len();
+            let ta = std::time::Instant::now();
             self.add_plan(plan);
+            if std::env::var_os("BW_GAME_DEBUG").is_some() {
+                eprintln!("round {iterations}: cands {dbg_c:.2}s oracle {dbg_o:.2}s column {:.2}s guarantee {guaranteed:.3} master {v_master:.3} in play {} pool {}", ta.elapsed().as_secs_f64(), in_play.len(), self.pool.len());
+            }
             if self.plans.len() == before && added == 0 {
                 stop = "no better plan found";
                 break;
@@ -328,6 +394,25 @@ impl<'w, 'a> Game<'w, 'a> {
         }
         let (mut mix, guaranteed) = best.unwrap_or_default();
         mix.resize(self.plans.len(), 0.0);
+        // the last bound over more targets: those in play and the worst
+        // against the mix found (any subset bounds the value)
+        if self.o.max_iters > 0 {
+            let against = self.against(&mix);
+            let mut order: Vec<usize> = (0..self.targets.len()).collect();
+            let sc = |t: usize| targets::score(&self.targets[t], against[t].1);
+            order.sort_by(|&a, &b| sc(a).total_cmp(&sc(b)).then(a.cmp(&b)));
+            let mut rows = in_play.clone();
+            for t in order {
+                if rows.len() >= in_play.len() + FINAL_BOUND_EXTRA {
+                    break;
+                }
+                if !rows.contains(&t) {
+                    rows.push(t);
+                }
+            }
+            let by_unit = self.pool_by_unit();
+            upper = upper.min(bound::relaxed(self, &rows, &by_unit, guaranteed)?);
+        }
         let against = self.against(&mix);
         let (best_response, _) = self.worst(&against);
         Ok(Solution {

@@ -7,7 +7,6 @@
 //! idleness patrols among them). Coordinate ascent: unit by unit, the
 //! candidate that raises the mix-weighted P(intercept) most, two sweeps.
 
-use super::schedule::Reach;
 use super::targets::{self, crews};
 use super::Game;
 use rayon::prelude::*;
@@ -50,7 +49,7 @@ pub fn candidates(g: &mut Game, f: &Focus) -> Vec<Vec<usize>> {
         let mut mine: Vec<usize> = (0..g.pool.len())
             .filter(|&i| g.pool[i].unit == unit)
             .collect();
-        let Some(reach) = Reach::new(w, unit, g.o.access_m) else {
+        let Some(reach) = g.reach(unit) else {
             out.push(mine);
             continue;
         };
@@ -68,14 +67,25 @@ pub fn candidates(g: &mut Game, f: &Focus) -> Vec<Vec<usize>> {
                 }
             }
         }
-        let made: Vec<super::schedule::Schedule> = nodes
+        // schedules already in the pool are not built again
+        let todo: Vec<(petgraph::graph::NodeIndex, f64)> = nodes
+            .iter()
+            .flat_map(|&n| starts.iter().map(move |&s0| (n, s0)))
+            .filter(
+                |&(n, s0)| match g.find_standby(unit, s0, reach.pg.g[n].xy) {
+                    Some(i) => {
+                        if !mine.contains(&i) {
+                            mine.push(i);
+                        }
+                        false
+                    }
+                    None => true,
+                },
+            )
+            .collect();
+        let made: Vec<super::schedule::Schedule> = todo
             .par_iter()
-            .flat_map_iter(|&n| {
-                starts
-                    .iter()
-                    .filter_map(|&s0| reach.standby(w, n, s0))
-                    .collect::<Vec<_>>()
-            })
+            .filter_map(|&(n, s0)| reach.standby(w, n, s0))
             .collect();
         for s in made {
             let i = g.add_schedule(s);

@@ -12,6 +12,22 @@ use crate::seed::mix;
 use crate::sim::{Cooperation, Knowledge, World};
 use serde::Serialize;
 
+/// A mix to start from: joint plans over a pool, with probabilities.
+#[derive(Clone, Copy)]
+pub struct Warm<'a> {
+    pub pool: &'a [Schedule],
+    pub plans: &'a [Vec<usize>],
+    pub probs: &'a [f64],
+}
+
+/// One State's independent mix: its units' slots among all units, its
+/// plans (pool indices per slot) and their probabilities.
+struct Part {
+    slots: Vec<usize>,
+    plans: Vec<Vec<usize>>,
+    probs: Vec<f64>,
+}
+
 /// A solved plan: the units in play (scenario indices), the schedules, the
 /// targets and the solution.
 pub struct Planned {
@@ -75,12 +91,12 @@ pub fn plan(
     units: Vec<usize>,
     targets: Vec<Target>,
     idleness: &[UnitLayer],
-    warm: Option<(&[Schedule], &[Vec<usize>], &[f64])>,
+    warm: Option<Warm>,
     o: &GameOptions,
 ) -> Result<Planned> {
     let mut g = Game::new(w, units, targets, o.clone())?;
     let mut warm_mix = None;
-    if let Some((pool, plans, probs)) = warm {
+    if let Some(Warm { pool, plans, probs }) = warm {
         let map: Vec<usize> = pool.iter().map(|s| g.add_schedule(s.clone())).collect();
         let idx: Vec<usize> = plans
             .iter()
@@ -142,17 +158,17 @@ pub fn describe(w: &World, t: &Target) -> String {
 }
 
 /// Sample `m` joint plans from independent per-State mixes.
-fn product(
-    parts: &[(Vec<usize>, Vec<Vec<usize>>, Vec<f64>)],
-    n_units: usize,
-    m: usize,
-    seed: u64,
-) -> Vec<Vec<usize>> {
+fn product(parts: &[Part], n_units: usize, m: usize, seed: u64) -> Vec<Vec<usize>> {
     (0..m as u64)
         .map(|i| {
             let mut rng = fastrand::Rng::with_seed(mix(seed, 0x1D, i));
             let mut plan = vec![usize::MAX; n_units];
-            for (slots, plans, probs) in parts {
+            for Part {
+                slots,
+                plans,
+                probs,
+            } in parts
+            {
                 let u = rng.f64();
                 let mut acc = 0.0;
                 let mut k = plans.len() - 1;
@@ -172,10 +188,74 @@ fn product(
         .collect()
 }
 
+/// Independent planning: each State alone against the targets entering
+/// its side, with its own units; the two mixes are drawn independently
+/// (32 joint plans sampled from their product, equally likely), and that
+/// mix is scored on every target with everyone's units.
+pub fn independent(
+    w: &World,
+    all_targets: &[Target],
+    idleness: &[UnitLayer],
+    o: &GameOptions,
+    seed: u64,
+) -> Result<Planned> {
+    let mut pool: Vec<Schedule> = Vec::new();
+    let mut parts = Vec::new();
+    let all_units = units_of(w, None);
+    for st in 0..w.s.states.len() {
+        let units = units_of(w, Some(st));
+        let tg: Vec<Target> = all_targets
+            .iter()
+            .filter(|t| entered(w, t) == Some(st))
+            .cloned()
+            .collect();
+        if units.is_empty() || tg.is_empty() {
+            continue;
+        }
+        let p = plan(w, units.clone(), tg, idleness, None, o)?;
+        let off = pool.len();
+        pool.extend(p.pool.iter().cloned());
+        let slots: Vec<usize> = units
+            .iter()
+            .map(|u| all_units.iter().position(|x| x == u).unwrap_or(0))
+            .collect();
+        let plans: Vec<Vec<usize>> = p
+            .solution
+            .plans
+            .iter()
+            .map(|pl| pl.iter().map(|i| i + off).collect())
+            .collect();
+        parts.push(Part {
+            slots,
+            plans,
+            probs: p.solution.mix.clone(),
+        });
+    }
+    let sampled: Vec<Vec<usize>> = product(&parts, all_units.len(), 32, seed)
+        .into_iter()
+        .filter(|p| p.iter().all(|&i| i != usize::MAX))
+        .collect();
+    let probs = vec![1.0 / sampled.len().max(1) as f64; sampled.len()];
+    let mut evo = o.clone();
+    evo.max_iters = 0;
+    plan(
+        w,
+        all_units,
+        all_targets.to_vec(),
+        idleness,
+        (!sampled.is_empty()).then_some(Warm {
+            pool: &pool,
+            plans: &sampled,
+            probs: &probs,
+        }),
+        &evo,
+    )
+}
+
 /// Plan and replay the ladder: independent (each State alone against the
 /// targets entering its side, the two mixes drawn independently), joint,
-/// + shared feeds, + hot pursuit. `idleness` are the idleness planner's
-/// (independent, joint) plans.
+/// joint with shared feeds, then with hot pursuit too. `idleness` holds
+/// the idleness planner's independent and joint plans.
 pub fn ladder(
     w: &mut World,
     idleness: (&[UnitLayer], &[UnitLayer]),
@@ -185,68 +265,25 @@ pub fn ladder(
 ) -> Result<Vec<RungResult>> {
     let all_targets = targets::all(w);
     let mut out = Vec::new();
-    let mut warm: Option<(Vec<Schedule>, Vec<Vec<usize>>, Vec<f64>)> = None;
+    let mut warm: Option<Planned> = None;
     for step in crate::sim::ladder::LADDER.iter() {
         w.o.coop = step.coop;
-        let (planned, idle_layers) = if step.plan == crate::plan::PlanMode::Independent {
-            let mut pool: Vec<Schedule> = Vec::new();
-            let mut parts = Vec::new();
-            let all_units = units_of(w, None);
-            for st in 0..w.s.states.len() {
-                let units = units_of(w, Some(st));
-                let tg: Vec<Target> = all_targets
-                    .iter()
-                    .filter(|t| entered(w, t) == Some(st))
-                    .cloned()
-                    .collect();
-                if units.is_empty() || tg.is_empty() {
-                    continue;
-                }
-                let p = plan(w, units.clone(), tg, idleness.0, None, o)?;
-                let off = pool.len();
-                pool.extend(p.pool.iter().cloned());
-                let slots: Vec<usize> = units
-                    .iter()
-                    .map(|u| all_units.iter().position(|x| x == u).unwrap())
-                    .collect();
-                let plans: Vec<Vec<usize>> = p
-                    .solution
-                    .plans
-                    .iter()
-                    .map(|pl| pl.iter().map(|i| i + off).collect())
-                    .collect();
-                parts.push((slots, plans, p.solution.mix.clone()));
-            }
-            let sampled: Vec<Vec<usize>> = product(&parts, all_units.len(), 32, seed)
-                .into_iter()
-                .filter(|p| p.iter().all(|&i| i != usize::MAX))
-                .collect();
-            let probs = vec![1.0 / sampled.len().max(1) as f64; sampled.len()];
-            // the product mix evaluated on every target, as a one-round game
-            let mut evo = o.clone();
-            evo.max_iters = 0;
-            let p = plan(
-                w,
-                all_units,
-                all_targets.clone(),
-                idleness.0,
-                Some((&pool, &sampled, &probs)),
-                &evo,
-            )?;
-            (p, idleness.0)
+        let planned = if step.plan == crate::plan::PlanMode::Independent {
+            independent(w, &all_targets, idleness.0, o, seed)?
         } else {
-            let p = plan(
+            plan(
                 w,
                 units_of(w, None),
                 all_targets.clone(),
                 idleness.1,
-                warm.as_ref()
-                    .map(|(a, b, c)| (a.as_slice(), b.as_slice(), c.as_slice())),
+                warm.as_ref().map(|p| Warm {
+                    pool: &p.pool,
+                    plans: &p.solution.plans,
+                    probs: &p.solution.mix,
+                }),
                 o,
-            )?;
-            (p, idleness.1)
+            )?
         };
-        let _ = idle_layers;
         let sol = &planned.solution;
         let bt = &planned.targets[sol.best_response];
         let br = evaluate::replay(
@@ -295,7 +332,7 @@ pub fn ladder(
             random_per_state: per_state,
             idleness_guaranteed: planned.baseline_guaranteed.map(r4),
         });
-        warm = Some((planned.pool, sol.plans.clone(), sol.mix.clone()));
+        warm = Some(planned);
     }
     Ok(out)
 }

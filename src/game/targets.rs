@@ -33,7 +33,7 @@ pub fn all(w: &World) -> Vec<Target> {
         .map(|r| {
             w.segments
                 .iter()
-                .filter(|seg| seg.routes.iter().any(|id| *id == r.id))
+                .filter(|seg| seg.routes.contains(&r.id))
                 .map(|seg| crate::assess::segment_risk_with(w.s, seg, &ri).score)
                 .reduce(f64::max)
         })

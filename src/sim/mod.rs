@@ -105,6 +105,9 @@ impl Default for SimOptions {
     }
 }
 
+/// Entry minutes per hour the best response weighs.
+const BEST_RESPONSE_ENTRIES: usize = 3;
+
 /// Speed of a crossing group on a route kind, m/s.
 pub fn group_speed_ms(k: RouteKind) -> f64 {
     let kmh = match k {
@@ -359,36 +362,39 @@ impl<'a> World<'a> {
         self.target = (self.o.knowledge == Knowledge::BestResponse).then(|| self.best_response());
     }
 
-    /// The (route, hour of day) with the lowest interception rate, each
-    /// tried `per` times with its own seeds.
+    /// The (route, hour of day) with the lowest interception chance: the
+    /// exact expectation ([`World::expected`]) over both directions and
+    /// entry minutes spread through the hour, as the interception planner
+    /// scores a target; ties go to the first cell.
     fn best_response(&self) -> (usize, usize) {
-        let per = 40;
+        let crews = self.crews();
         let cells: Vec<(usize, usize)> = (0..self.routes.len())
             .flat_map(|r| (0..24).map(move |h| (r, h)))
             .collect();
-        let rates: Vec<usize> = cells
+        let days = ((self.horizon_s / 86_400.0).ceil() as usize).max(1);
+        let rates: Vec<f64> = cells
             .par_iter()
             .map(|&(r, h)| {
-                (0..per)
-                    .filter(|&i| {
-                        let mut rng = fastrand::Rng::with_seed(mix(
-                            self.o.seed ^ 0xB5,
-                            (r * 24 + h) as u64,
-                            i as u64,
-                        ));
-                        let day =
-                            rng.usize(0..((self.horizon_s / 86_400.0).ceil() as usize).max(1));
-                        let t0 = (day as f64 * 86_400.0 + h as f64 * 3600.0 + rng.f64() * 3600.0)
+                let mut sum = 0.0;
+                let mut n = 0.0;
+                for day in 0..days {
+                    for q in 0..BEST_RESPONSE_ENTRIES {
+                        let t0 = (day as f64 * 86_400.0
+                            + (h as f64 + (q as f64 + 0.5) / BEST_RESPONSE_ENTRIES as f64)
+                                * 3600.0)
                             .min(self.horizon_s - 1.0);
-                        let fwd = rng.bool();
-                        self.replay(r, t0, fwd, &mut rng).intercepted_s.is_some()
-                    })
-                    .count()
+                        for fwd in [true, false] {
+                            sum += self.expected(&crews, r, t0, fwd).1;
+                            n += 1.0;
+                        }
+                    }
+                }
+                sum / n
             })
             .collect();
         let mut best = 0;
         for i in 1..cells.len() {
-            if rates[i] < rates[best] {
+            if rates[i] < rates[best] - 1e-12 {
                 best = i;
             }
         }

@@ -1,0 +1,419 @@
+//! The interception plan as files. `plan.json` holds the published mix —
+//! every pure plan of the support with its probability, each unit's
+//! schedule over the day before, the day and the day after — and, as
+//! `units`, the issued draw: each day of the horizon drawn from the mix on
+//! its own (seeded), in the schema `simulate` and the map read for any
+//! plan. `duties.csv` is the draw as orders (who stands by where, when);
+//! `plan.geojson` draws the day's paths and standby positions.
+
+use super::run::{describe, Planned};
+use super::schedule::{Duty, Schedule, DAY_S};
+use super::Game;
+use crate::error::{Error, Result};
+use crate::plan::UnitLayer;
+use crate::props;
+use crate::seed::mix;
+use crate::sim::World;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+fn t1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// The pure plan issued on each day of the horizon.
+pub fn draws(p: &Planned, days: usize, seed: u64) -> Vec<usize> {
+    (0..days as u64)
+        .map(|d| {
+            let u = fastrand::Rng::with_seed(mix(seed, 0xDA7, d)).f64();
+            let mut acc = 0.0;
+            for (i, x) in p.solution.mix.iter().enumerate() {
+                acc += x;
+                if u < acc && *x > 0.0 {
+                    return i;
+                }
+            }
+            p.solution.mix.iter().rposition(|x| *x > 0.0).unwrap_or(0)
+        })
+        .collect()
+}
+
+fn duty_json(w: &World, s: &Schedule) -> Value {
+    match s.duty {
+        Duty::Standby {
+            at,
+            arrive_s,
+            leave_s,
+        } => {
+            let ll = w.s.projection.inverse(at);
+            json!({"duty": "standby", "lon": crate::io::round7(ll.x), "lat": crate::io::round7(ll.y), "arrive_s": t1(arrive_s), "leave_s": t1(leave_s)})
+        }
+        Duty::Patrol => json!({"duty": "patrol"}),
+    }
+}
+
+fn path_json(w: &World, l: &UnitLayer) -> Vec<Value> {
+    l.xy.iter()
+        .zip(&l.times)
+        .map(|(c, t)| {
+            let ll = w.s.projection.inverse(*c);
+            json!([crate::io::round7(ll.x), crate::io::round7(ll.y), t1(*t)])
+        })
+        .collect()
+}
+
+/// Each unit's issued path over the horizon: the drawn plan's day, day by
+/// day.
+pub fn issued(p: &Planned, draws: &[usize]) -> Vec<UnitLayer> {
+    (0..p.units.len())
+        .filter_map(|ui| {
+            let mut out: Option<UnitLayer> = None;
+            for (d, &k) in draws.iter().enumerate() {
+                let day = p.pool[p.solution.plans[k][ui]].day_layer();
+                let off = d as f64 * DAY_S;
+                let o = out.get_or_insert_with(|| UnitLayer {
+                    xy: Vec::new(),
+                    times: Vec::new(),
+                    shifts: Vec::new(),
+                    ..day.clone()
+                });
+                o.xy.extend_from_slice(&day.xy);
+                o.times.extend(day.times.iter().map(|t| t + off));
+                o.shifts
+                    .extend(day.shifts.iter().map(|s| (s.0 + off, s.1 + off)));
+            }
+            out
+        })
+        .collect()
+}
+
+/// `plan.json` of an interception plan.
+pub fn plan_json(w: &World, p: &Planned, hours: f64, seed: u64, metrics: Value) -> Value {
+    let days = ((hours / 24.0).ceil() as usize).max(1);
+    let dr = draws(p, days, seed);
+    let units: Vec<Value> = issued(p, &dr)
+        .iter()
+        .enumerate()
+        .map(|(ui, l)| {
+            let u = &w.s.units[p.units[ui]];
+            json!({
+                "unit": u.id.to_string(),
+                "name": u.name,
+                "state": u.state.to_string(),
+                "unit_mode": u.mode.as_str(),
+                "home_post": u.home_post.to_string(),
+                "shift_hours": u.shift_hours,
+                "shifts_s": l.shifts.iter().map(|s| json!([t1(s.0), t1(s.1)])).collect::<Vec<_>>(),
+                "duties": dr.iter().enumerate().map(|(d, &k)| {
+                    let sc = &p.pool[p.solution.plans[k][ui]];
+                    let mut v = duty_json(w, sc);
+                    v["day"] = json!(d + 1);
+                    v["shift_start_s"] = json!(t1(sc.start_s + d as f64 * DAY_S));
+                    v
+                }).collect::<Vec<_>>(),
+                "path": path_json(w, l),
+            })
+        })
+        .collect();
+    let support: Vec<Value> = p
+        .solution
+        .plans
+        .iter()
+        .zip(&p.solution.mix)
+        .filter(|(_, x)| **x > 1e-9)
+        .map(|(plan, x)| {
+            json!({
+                "probability": x,
+                "units": plan.iter().map(|&i| {
+                    let sc = &p.pool[i];
+                    json!({
+                        "unit": w.s.units[sc.unit].id.to_string(),
+                        "shift_start_s": t1(sc.start_s),
+                        "duty": duty_json(w, sc),
+                        "shifts_s": sc.layer.shifts.iter().map(|s| json!([t1(s.0), t1(s.1)])).collect::<Vec<_>>(),
+                        "path": path_json(w, &sc.layer),
+                    })
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "borderwatch_plan": 1,
+        "objective": "interception",
+        "metrics": metrics,
+        "draws": dr.iter().map(|&k| support_index(p, k)).collect::<Vec<_>>(),
+        "units": units,
+        "mix": support,
+    })
+}
+
+/// Index of plan `k` among the support (the plans with probability > 0).
+fn support_index(p: &Planned, k: usize) -> usize {
+    p.solution.mix[..k].iter().filter(|x| **x > 1e-9).count()
+}
+
+/// The figures of an interception plan (`metrics` of `plan.json`).
+pub fn metrics(w: &World, p: &Planned, mode: &str, hours: f64, seed: u64) -> Value {
+    let sol = &p.solution;
+    let bt = &p.targets[sol.best_response];
+    json!({
+        "scenario": w.s.name,
+        "objective": "interception",
+        "mode": mode,
+        "hours": hours,
+        "seed": seed,
+        "units": p.units.len(),
+        "shared_feeds": w.o.coop.shared_feeds,
+        "hot_pursuit": w.o.coop.hot_pursuit,
+        "targets": p.targets.len(),
+        "guaranteed_p_intercept": (sol.guaranteed * 1e4).round() / 1e4,
+        "upper_bound": (sol.upper_bound * 1e4).round() / 1e4,
+        "gap": (sol.gap() * 1e4).round() / 1e4,
+        "iterations": sol.iterations,
+        "stopped": sol.stop,
+        "solve_s": (sol.elapsed_s * 10.0).round() / 10.0,
+        "plans_in_mix": sol.mix.iter().filter(|x| **x > 1e-9).count(),
+        "best_response": {"target": describe(w, bt), "value": bt.value, "p_detect": (sol.against[sol.best_response].0 * 1e4).round() / 1e4, "p_intercept": (sol.against[sol.best_response].1 * 1e4).round() / 1e4},
+        "idleness_baseline_guaranteed_p_intercept": p.baseline_guaranteed.map(|x| (x * 1e4).round() / 1e4),
+    })
+}
+
+/// `duties.csv`: per day and unit, the shift and the duty.
+pub fn duties_csv(w: &World, p: &Planned, draws: &[usize]) -> String {
+    let mut out = String::from(
+        "day,unit,state,shift_start,shift_end,duty,lat,lon,stand_by_from,stand_by_to\n",
+    );
+    let hm = |t: f64| {
+        let m = (t.rem_euclid(DAY_S) / 60.0).round() as i64 % 1440;
+        format!("{:02}:{:02}", m / 60, m % 60)
+    };
+    for (d, &k) in draws.iter().enumerate() {
+        for &i in &p.solution.plans[k] {
+            let sc = &p.pool[i];
+            let u = &w.s.units[sc.unit];
+            let end = sc.start_s + u.shift_hours * 3600.0;
+            let (duty, lat, lon, a, b) = match sc.duty {
+                Duty::Standby {
+                    at,
+                    arrive_s,
+                    leave_s,
+                } => {
+                    let ll = w.s.projection.inverse(at);
+                    (
+                        "standby",
+                        format!("{:.6}", ll.y),
+                        format!("{:.6}", ll.x),
+                        hm(arrive_s),
+                        hm(leave_s),
+                    )
+                }
+                Duty::Patrol => (
+                    "patrol",
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ),
+            };
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{}\n",
+                d + 1,
+                u.id,
+                u.state,
+                hm(sc.start_s),
+                hm(end),
+                duty,
+                lat,
+                lon,
+                a,
+                b
+            ));
+        }
+    }
+    out
+}
+
+/// `plan.geojson`: the first day's issued paths and standby positions.
+pub fn plan_geojson(w: &World, p: &Planned, draws: &[usize]) -> String {
+    let mut feats = Vec::new();
+    let Some(&k) = draws.first() else {
+        return crate::io::feature_collection(&feats);
+    };
+    for &i in &p.solution.plans[k] {
+        let sc = &p.pool[i];
+        let u = &w.s.units[sc.unit];
+        let l = sc.day_layer();
+        let ll: Vec<geo::Coord> = l.xy.iter().map(|c| w.s.projection.inverse(*c)).collect();
+        if ll.len() >= 2 {
+            feats.push(crate::io::feature(
+                crate::io::line_geometry(&ll),
+                props! {"unit" => u.id.to_string(), "state" => u.state.to_string(), "unit_mode" => u.mode.as_str(), "kind" => "path"},
+            ));
+        }
+        if let Duty::Standby {
+            at,
+            arrive_s,
+            leave_s,
+        } = sc.duty
+        {
+            let c = w.s.projection.inverse(at);
+            feats.push(crate::io::feature(
+                crate::io::point_geometry(c),
+                props! {"unit" => u.id.to_string(), "state" => u.state.to_string(), "kind" => "standby", "arrive_s" => t1(arrive_s), "leave_s" => t1(leave_s)},
+            ));
+        }
+    }
+    crate::io::feature_collection(&feats)
+}
+
+/// Write `plan.json`, `plan.geojson` and `duties.csv` into `dir` as one
+/// set (all or none).
+pub fn write_all(
+    w: &World,
+    p: &Planned,
+    dir: &Path,
+    hours: f64,
+    seed: u64,
+    metrics: Value,
+) -> Result<Vec<PathBuf>> {
+    let days = ((hours / 24.0).ceil() as usize).max(1);
+    let dr = draws(p, days, seed);
+    let mut j = serde_json::to_string_pretty(&plan_json(w, p, hours, seed, metrics)).expect("json");
+    j.push('\n');
+    let files = [
+        (dir.join("plan.json"), j.into_bytes()),
+        (
+            dir.join("plan.geojson"),
+            plan_geojson(w, p, &dr).into_bytes(),
+        ),
+        (dir.join("duties.csv"), duties_csv(w, p, &dr).into_bytes()),
+    ];
+    let refs: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(a, b)| (a.as_path(), b.as_slice()))
+        .collect();
+    crate::io::write_atomic_all(&refs)?;
+    Ok(files.into_iter().map(|f| f.0).collect())
+}
+
+/// The published mix of a `plan.json` as a game on `w`: (game with the
+/// support's plans, their probabilities); `None` when the plan has no mix
+/// (an idleness plan).
+pub fn read_mix<'w, 'a>(
+    w: &'w World<'a>,
+    v: &Value,
+    path: &Path,
+    o: super::GameOptions,
+) -> Result<Option<(Game<'w, 'a>, Vec<f64>)>> {
+    let Some(support) = v.get("mix").and_then(|m| m.as_array()) else {
+        return Ok(None);
+    };
+    let bad = |what: String| Error::data(path, what);
+    let first = support
+        .first()
+        .ok_or_else(|| bad("field `mix`: expected at least one plan".into()))?;
+    let mut units = Vec::new();
+    for (k, u) in first["units"].as_array().into_iter().flatten().enumerate() {
+        let id = u["unit"].as_str().unwrap_or("");
+        let i = w
+            .s
+            .units
+            .iter()
+            .position(|x| x.id.as_str() == id)
+            .ok_or_else(|| bad(format!("mix[0].units[{k}]: field `unit`: {id:?} is not a unit of the scenario (re-plan: this plan is for another version)")))?;
+        units.push(i);
+    }
+    let mut g = Game::new(w, units.clone(), super::targets::all(w), o)?;
+    let mut probs = Vec::new();
+    let mut at = Vec::new();
+    for (pi, plan) in support.iter().enumerate() {
+        let us = plan["units"]
+            .as_array()
+            .map(|a| a.as_slice())
+            .unwrap_or(&[]);
+        if us.len() != units.len() {
+            return Err(bad(format!(
+                "mix[{pi}]: field `units`: expected {} units as in mix[0]",
+                units.len()
+            )));
+        }
+        let mut idx = Vec::new();
+        for (k, u) in us.iter().enumerate() {
+            let unit = units[k];
+            let su = &w.s.units[unit];
+            if u["unit"].as_str() != Some(su.id.as_str()) {
+                return Err(bad(format!(
+                    "mix[{pi}].units[{k}]: field `unit`: expected {}",
+                    su.id
+                )));
+            }
+            let mut xy = Vec::new();
+            let mut times = Vec::new();
+            for (j, q) in u["path"].as_array().into_iter().flatten().enumerate() {
+                match (q[0].as_f64(), q[1].as_f64(), q[2].as_f64()) {
+                    (Some(lon), Some(lat), Some(t)) if lon.abs() <= 180.0 && lat.abs() <= 90.0 && t.is_finite() && times.last().is_none_or(|l| t >= *l) => {
+                        xy.push(w.s.projection.forward(geo::Coord { x: lon, y: lat }));
+                        times.push(t);
+                    }
+                    _ => return Err(bad(format!("mix[{pi}].units[{k}]: field `path[{j}]`: expected [lon, lat, seconds] with non-decreasing seconds"))),
+                }
+            }
+            let shifts = u["shifts_s"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|x| Some((x[0].as_f64()?, x[1].as_f64()?)))
+                .collect();
+            let d = &u["duty"];
+            let duty = if d["duty"] == "standby" {
+                Duty::Standby {
+                    at: w.s.projection.forward(geo::Coord {
+                        x: d["lon"].as_f64().unwrap_or(0.0),
+                        y: d["lat"].as_f64().unwrap_or(0.0),
+                    }),
+                    arrive_s: d["arrive_s"].as_f64().unwrap_or(0.0),
+                    leave_s: d["leave_s"].as_f64().unwrap_or(0.0),
+                }
+            } else {
+                Duty::Patrol
+            };
+            let state =
+                w.s.states
+                    .iter()
+                    .position(|st| st.id == su.state)
+                    .unwrap_or(0);
+            let layer = UnitLayer {
+                id: su.id.to_string(),
+                state,
+                mode: su.mode,
+                xy,
+                times,
+                shifts,
+            };
+            let start = u["shift_start_s"].as_f64().unwrap_or(0.0);
+            idx.push(g.add_schedule(Schedule::new(w, unit, start, duty, layer)));
+        }
+        at.push(g.add_plan(idx));
+        let pr = plan["probability"]
+            .as_f64()
+            .filter(|x| x.is_finite() && *x >= 0.0)
+            .ok_or_else(|| {
+                bad(format!(
+                    "mix[{pi}]: field `probability`: expected a number ≥ 0"
+                ))
+            })?;
+        probs.push(pr);
+    }
+    let tot: f64 = probs.iter().sum();
+    if (tot - 1.0).abs() > 1e-3 {
+        return Err(bad(format!(
+            "field `mix`: the probabilities add up to {tot}, expected 1"
+        )));
+    }
+    // identical plans are one plan of the game: their probabilities add
+    let mut merged = vec![0.0; g.plans().len()];
+    for (k, pr) in at.iter().zip(&probs) {
+        merged[*k] += pr / tot;
+    }
+    Ok(Some((g, merged)))
+}
