@@ -182,6 +182,11 @@ enum Command {
         /// Interception: stop after this many seconds of solving.
         #[arg(long, default_value_t = 30.0)]
         time_limit_s: f64,
+        /// Value of the smuggler's targets: risk (the risk model: a low-risk
+        /// route may be left more open) or flat (every target alike: the
+        /// game guarantees plain P(intercept)).
+        #[arg(long, value_enum, default_value = "risk")]
+        values: ValuesArg,
     },
     /// Replay illicit crossings along the informal routes against a patrol
     /// plan (Monte Carlo by seed): detection by posts and patrols, response,
@@ -238,6 +243,39 @@ enum Command {
         /// Stop each rung's game after this many seconds.
         #[arg(long, default_value_t = 30.0)]
         time_limit_s: f64,
+        /// Value of the smuggler's targets: risk (the risk model: a low-risk
+        /// route may be left more open) or flat (every target alike: the
+        /// game guarantees plain P(intercept)).
+        #[arg(long, value_enum, default_value = "risk")]
+        values: ValuesArg,
+    },
+    /// What buys the most (ISACS 8.6): the joint interception game re-solved
+    /// with one more unit of each mode per State, one more post where `site`
+    /// puts it, longer shifts, a shorter liaison delay, shared feeds, hot
+    /// pursuit; ranked by the gain in the guaranteed P(intercept).
+    Needs {
+        scenario: PathBuf,
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The cooperation as it is today: shared post feeds.
+        #[arg(long)]
+        shared_feeds: bool,
+        /// The cooperation as it is today: hot pursuit.
+        #[arg(long)]
+        hot_pursuit: bool,
+        /// Stop each game at this relative gap.
+        #[arg(long, default_value_t = 0.05)]
+        gap: f64,
+        /// Stop each game after this many seconds.
+        #[arg(long, default_value_t = 10.0)]
+        time_limit_s: f64,
+        #[arg(long)]
+        json: bool,
+        /// Value of the smuggler's targets: risk (the risk model: a low-risk
+        /// route may be left more open) or flat (every target alike: the
+        /// game guarantees plain P(intercept)).
+        #[arg(long, value_enum, default_value = "risk")]
+        values: ValuesArg,
     },
     /// Official crossings as queues (ISACS 8.2.4, 11.6): waiting time,
     /// throughput and the share of illicit consignments caught under random,
@@ -547,6 +585,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             hot_pursuit,
             gap,
             time_limit_s,
+            values,
         }) => {
             use borderwatch::plan::{output, PlanMode, PlanOptions, Planner};
             let mode = PlanMode::parse(mode.as_str(), "--mode")?;
@@ -568,6 +607,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     gap,
                     time_limit_s,
                     access_m,
+                    values: values.into(),
                     ..Default::default()
                 };
                 let coop = borderwatch::sim::Cooperation {
@@ -838,6 +878,31 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Needs {
+            scenario,
+            seed,
+            shared_feeds,
+            hot_pursuit,
+            gap,
+            time_limit_s,
+            json,
+            values,
+        }) => {
+            let (s, warnings) = scenario::load_ok(&scenario)?;
+            print_problems(&warnings);
+            let o = borderwatch::game::GameOptions {
+                gap,
+                time_limit_s,
+                values: values.into(),
+                ..Default::default()
+            };
+            let coop = borderwatch::sim::Cooperation {
+                shared_feeds,
+                hot_pursuit,
+            };
+            cli_game::needs(&s, coop, o, seed.unwrap_or(s.seed), json)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Compare {
             scenario,
             runs,
@@ -847,6 +912,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             objective: Objective::Interception,
             gap,
             time_limit_s,
+            values,
         }) => {
             let (s, warnings) = scenario::load_ok(&scenario)?;
             print_problems(&warnings);
@@ -854,6 +920,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let o = borderwatch::game::GameOptions {
                 gap,
                 time_limit_s,
+                values: values.into(),
                 ..Default::default()
             };
             cli_game::compare(&s, runs, seed.unwrap_or(s.seed), o, json)?;
@@ -1499,6 +1566,22 @@ fn view(_: ViewArgs) -> Result<ExitCode, Error> {
     Err(Error::Other(
         "this borderwatch was built without the map window (cargo feature `viewer`); rebuild with default features, or use the CLI: check, info, import, assess, plan".into(),
     ))
+}
+
+/// How the interception game values targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ValuesArg {
+    Risk,
+    Flat,
+}
+
+impl From<ValuesArg> for borderwatch::game::targets::Values {
+    fn from(v: ValuesArg) -> Self {
+        match v {
+            ValuesArg::Risk => Self::Risk,
+            ValuesArg::Flat => Self::Flat,
+        }
+    }
 }
 
 /// What a plan optimises.

@@ -303,3 +303,40 @@ fn a_horizon_shorter_than_a_shift_is_refused_by_name() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("--hours 4") && e.contains("shift"), "{e}");
 }
+
+#[test]
+fn needs_ranks_every_change_by_its_gain() {
+    let (_d, p) = shipped("liechtenstein-switzerland");
+    let (s, _) = borderwatch::scenario::load_ok(&p).unwrap();
+    let o = GameOptions {
+        max_iters: 2,
+        time_limit_s: 600.0,
+        ..GameOptions::default()
+    };
+    let none = borderwatch::sim::Cooperation {
+        shared_feeds: false,
+        hot_pursuit: false,
+    };
+    let (now, rows) = borderwatch::game::needs::needs(&s, none, &o, 7).unwrap();
+    assert!((0.0..=1.0).contains(&now.guaranteed_p_intercept));
+    let names: Vec<&str> = rows.iter().map(|r| r.change.as_str()).collect();
+    for want in [
+        "one more foot unit for LIE",
+        "one more vehicle unit for CHE",
+        "one more boat unit for LIE",
+        "every shift 4 h longer",
+        "shared post feeds",
+        "hot pursuit",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    assert!(names.iter().any(|n| n.contains("liaison delay halved")));
+    for w in rows.windows(2) {
+        assert!(w[0].gain >= w[1].gain, "not ranked: {rows:?}");
+    }
+    for r in &rows {
+        let g = r.guaranteed_p_intercept - now.guaranteed_p_intercept;
+        assert!((r.gain - g).abs() < 1e-3, "{r:?}");
+        assert!(r.upper_bound >= r.guaranteed_p_intercept, "{r:?}");
+    }
+}

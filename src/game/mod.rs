@@ -20,6 +20,7 @@
 pub mod bound;
 pub mod evaluate;
 pub mod lp;
+pub mod needs;
 pub mod oracle;
 pub mod output;
 pub mod run;
@@ -57,6 +58,8 @@ pub struct GameOptions {
     pub focus_targets: usize,
     /// A post or position joins the patrol graph within this distance, m.
     pub access_m: f64,
+    /// How the targets are valued.
+    pub values: targets::Values,
     #[serde(skip)]
     pub progress: crate::progress::Progress,
 }
@@ -73,6 +76,7 @@ impl Default for GameOptions {
             max_positions: 30,
             focus_targets: 12,
             access_m: crate::plan::DEFAULT_ACCESS_M,
+            values: targets::Values::Risk,
             progress: Default::default(),
         }
     }

@@ -153,7 +153,14 @@ fn support_index(p: &Planned, k: usize) -> usize {
 }
 
 /// The figures of an interception plan (`metrics` of `plan.json`).
-pub fn metrics(w: &World, p: &Planned, mode: &str, hours: f64, seed: u64) -> Value {
+pub fn metrics(
+    w: &World,
+    p: &Planned,
+    mode: &str,
+    hours: f64,
+    seed: u64,
+    values: super::targets::Values,
+) -> Value {
     let sol = &p.solution;
     let bt = &p.targets[sol.best_response];
     json!({
@@ -166,6 +173,7 @@ pub fn metrics(w: &World, p: &Planned, mode: &str, hours: f64, seed: u64) -> Val
         "shared_feeds": w.o.coop.shared_feeds,
         "hot_pursuit": w.o.coop.hot_pursuit,
         "targets": p.targets.len(),
+        "values": values.as_str(),
         "guaranteed_p_intercept": (sol.guaranteed * 1e4).round() / 1e4,
         "upper_bound": (sol.upper_bound * 1e4).round() / 1e4,
         "gap": (sol.gap() * 1e4).round() / 1e4,
@@ -323,7 +331,12 @@ pub fn read_mix<'w, 'a>(
             .ok_or_else(|| bad(format!("mix[0].units[{k}]: field `unit`: {id:?} is not a unit of the scenario (re-plan: this plan is for another version)")))?;
         units.push(i);
     }
-    let mut g = Game::new(w, units.clone(), super::targets::all(w), o)?;
+    let values = if v["metrics"]["values"] == "flat" {
+        super::targets::Values::Flat
+    } else {
+        super::targets::Values::Risk
+    };
+    let mut g = Game::new(w, units.clone(), super::targets::all(w, values), o)?;
     let mut probs = Vec::new();
     let mut at = Vec::new();
     for (pi, plan) in support.iter().enumerate() {

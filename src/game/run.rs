@@ -263,7 +263,7 @@ pub fn ladder(
     runs: usize,
     seed: u64,
 ) -> Result<Vec<RungResult>> {
-    let all_targets = targets::all(w);
+    let all_targets = targets::all(w, o.values);
     let mut out = Vec::new();
     let mut warm: Option<Planned> = None;
     for step in crate::sim::ladder::LADDER.iter() {

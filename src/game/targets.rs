@@ -21,11 +21,33 @@ pub struct Target {
     pub value: f64,
 }
 
-/// Every route, both directions, every hour of the day. Values from the
-/// risk model at the segment each route crosses (route kind, intelligence,
-/// seizures, official crossings near), scaled so the highest is 1; a
-/// route crossing no segment gets the lowest value found.
-pub fn all(w: &World) -> Vec<Target> {
+/// How targets are valued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Values {
+    /// From the risk model (see [`all`]).
+    #[default]
+    Risk,
+    /// Every target worth the same: the game guarantees plain
+    /// P(intercept) on every target.
+    Flat,
+}
+
+impl Values {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Values::Risk => "risk",
+            Values::Flat => "flat",
+        }
+    }
+}
+
+/// Every route, both directions, every hour of the day. With
+/// [`Values::Risk`], values from the risk model at the segment each route
+/// crosses (route kind, intelligence, seizures, official crossings near),
+/// scaled so the highest is 1 (at least 0.05); a route crossing no segment
+/// gets the lowest value found.
+pub fn all(w: &World, values: Values) -> Vec<Target> {
     let ri = crate::assess::RiskIndex::new(w.s);
     let risk: Vec<Option<f64>> = w
         .routes
@@ -41,7 +63,7 @@ pub fn all(w: &World) -> Vec<Target> {
     let hi = risk.iter().flatten().copied().fold(0.0, f64::max);
     let lo = risk.iter().flatten().copied().fold(f64::INFINITY, f64::min);
     let value = |r: Option<f64>| {
-        if hi <= 0.0 {
+        if hi <= 0.0 || values == Values::Flat {
             return 1.0;
         }
         (r.unwrap_or(lo) / hi).clamp(0.05, 1.0)
