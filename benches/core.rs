@@ -329,6 +329,36 @@ fn main() {
                 per_min(t)
             ),
         );
+        // the interception planner's payoff: the exact expectation of one
+        // crossing against the plan (what the game evaluates per target)
+        let crews = w.crews();
+        let cells: Vec<(usize, f64, bool)> = (0..w.routes.len())
+            .flat_map(|r| {
+                (0..24).flat_map(move |h| {
+                    [
+                        (r, h as f64 * 3600.0 + 900.0, true),
+                        (r, h as f64 * 3600.0 + 900.0, false),
+                    ]
+                })
+            })
+            .collect();
+        let t = median(
+            || {
+                for &(r, t0, f) in &cells {
+                    std::hint::black_box(w.expected(&crews, r, t0, f));
+                }
+            },
+            5,
+        );
+        row(
+            "expected P(intercept), every route × hour × direction",
+            t,
+            &format!(
+                "{} crossings, {:.1} µs each (the game's payoff, exact)",
+                cells.len(),
+                t.as_secs_f64() * 1e6 / cells.len() as f64
+            ),
+        );
     }
     // Continental: 300 posts per State, one foot patrol each (+ boats).
     import::naturalearth::import(&import::naturalearth::NaturalEarthOptions {

@@ -123,10 +123,28 @@ fn standby_key(unit: usize, start_s: f64, at: geo::Coord) -> (usize, i64, i64, i
 }
 
 /// Targets beyond those in play that the last bound weighs.
-const FINAL_BOUND_EXTRA: usize = 120;
+const FINAL_BOUND_EXTRA: usize = 60;
 
 /// Targets added to the master per round (the worst against its mix).
 const ADD_TARGETS: usize = 24;
+
+/// Add to `in_play` up to `n` targets not in it yet, the lowest scores
+/// first (ties: lowest index), each below `below`; how many were added.
+fn add_worst(in_play: &mut Vec<usize>, scores: &[f64], n: usize, below: f64) -> usize {
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)));
+    let mut added = 0;
+    for t in order {
+        if added >= n || scores[t] >= below {
+            break;
+        }
+        if !in_play.contains(&t) {
+            in_play.push(t);
+            added += 1;
+        }
+    }
+    added
+}
 
 /// The game on a prepared world.
 pub struct Game<'w, 'a> {
@@ -287,22 +305,12 @@ impl<'w, 'a> Game<'w, 'a> {
             return Err(Error::Other("interception game: no starting plan".into()));
         }
         let t_start = std::time::Instant::now();
-        let score_of =
-            |g: &Self, p: usize, t: usize| targets::score(&g.targets[t], g.cols[p][t] as f64);
+        let debug = std::env::var_os("BW_GAME_DEBUG").is_some();
         // targets in play: the worst few against each starting plan
         let mut in_play: Vec<usize> = Vec::new();
         for p in 0..self.plans.len() {
-            let mut order: Vec<usize> = (0..self.targets.len()).collect();
-            order.sort_by(|&a, &b| {
-                score_of(self, p, a)
-                    .total_cmp(&score_of(self, p, b))
-                    .then(a.cmp(&b))
-            });
-            for t in order.into_iter().take(ADD_TARGETS) {
-                if !in_play.contains(&t) {
-                    in_play.push(t);
-                }
-            }
+            let sc = self.scores(&self.column_of(p));
+            add_worst(&mut in_play, &sc, ADD_TARGETS, f64::INFINITY);
         }
         let mut best: Option<(Vec<f64>, f64)> = start.map(|mut m| {
             m.resize(self.plans.len(), 0.0);
@@ -317,9 +325,7 @@ impl<'w, 'a> Game<'w, 'a> {
             if self.o.progress.cancelled() {
                 return Err(Error::Cancelled);
             }
-            let a: Vec<Vec<f64>> = (0..self.plans.len())
-                .map(|p| in_play.iter().map(|&t| score_of(self, p, t)).collect())
-                .collect();
+            let a = self.master(&in_play);
             let (x, v_master) = lp::defenders(&a)?;
             let against = self.against(&x);
             let (_, guaranteed) = self.worst(&against);
@@ -327,95 +333,48 @@ impl<'w, 'a> Game<'w, 'a> {
                 best = Some((x.clone(), guaranteed));
             }
             // the smuggler's oracle: every target against the mix
-            let mut order: Vec<usize> = (0..self.targets.len()).collect();
-            let sc: Vec<f64> = self
-                .targets
-                .iter()
-                .zip(&against)
-                .map(|(t, a)| targets::score(t, a.1))
-                .collect();
-            order.sort_by(|&a, &b| sc[a].total_cmp(&sc[b]).then(a.cmp(&b)));
-            let mut added = 0;
-            for &t in &order {
-                if added >= ADD_TARGETS || sc[t] >= v_master - 1e-9 {
-                    break;
-                }
-                if !in_play.contains(&t) {
-                    in_play.push(t);
-                    added += 1;
-                }
-            }
+            let added = add_worst(
+                &mut in_play,
+                &self.scores(&against),
+                ADD_TARGETS,
+                v_master - 1e-9,
+            );
             let (y, u_master) = lp::smuggler(&a)?;
             let focus = oracle::focus(&in_play, &y, self.o.focus_targets);
             let current = (0..self.plans.len())
                 .max_by(|&p, &q| x[p].total_cmp(&x[q]).then(q.cmp(&p)))
                 .unwrap_or(0);
-            let tc = std::time::Instant::now();
             let cands = oracle::candidates(self, &focus);
-            let dbg_c = tc.elapsed().as_secs_f64();
-            // the bound costs about as much as the oracle: every few rounds
-            let last = iterations >= self.o.max_iters
-                || t_start.elapsed().as_secs_f64() > self.o.time_limit_s;
-            if iterations % BOUND_EVERY == 0 || last {
-                let tb = std::time::Instant::now();
-                let lower = best.as_ref().map(|b| b.1).unwrap_or(0.0);
+            let lower = best.as_ref().map(|b| b.1).unwrap_or(0.0);
+            // the bound costs more than a round: every few rounds
+            let out_of_time = t_start.elapsed().as_secs_f64() > self.o.time_limit_s;
+            if iterations % BOUND_EVERY == 0 || iterations >= self.o.max_iters || out_of_time {
                 let by_unit = self.pool_by_unit();
                 upper = upper.min(bound::relaxed(self, &in_play, &by_unit, lower)?);
-                if std::env::var_os("BW_GAME_DEBUG").is_some() {
-                    eprintln!(
-                        "bound {upper:.3} over {} targets in {:.2}s",
-                        in_play.len(),
-                        tb.elapsed().as_secs_f64()
-                    );
-                }
             }
-            let lower = best.as_ref().map(|b| b.1).unwrap_or(0.0);
+            if debug {
+                eprintln!("round {iterations}: guarantee {guaranteed:.3} master {v_master:.3} bound {upper:.3} in play {} pool {} plans {} at {:.1}s", in_play.len(), self.pool.len(), self.plans.len(), t_start.elapsed().as_secs_f64());
+            }
             if upper > 0.0 && (upper - lower) / upper <= self.o.gap {
                 stop = "gap reached";
                 break;
             }
-            if t_start.elapsed().as_secs_f64() > self.o.time_limit_s {
+            if out_of_time {
                 stop = "time limit";
                 break;
             }
-            let to = std::time::Instant::now();
             let (plan, value) = oracle::best_response(self, &focus, &cands, current);
-            let dbg_o = to.elapsed().as_secs_f64();
             let before = self.plans.len();
-            let ta = std::time::Instant::now();
             self.add_plan(plan);
-            if std::env::var_os("BW_GAME_DEBUG").is_some() {
-                eprintln!("round {iterations}: cands {dbg_c:.2}s oracle {dbg_o:.2}s column {:.2}s guarantee {guaranteed:.3} master {v_master:.3} in play {} pool {}", ta.elapsed().as_secs_f64(), in_play.len(), self.pool.len());
-            }
-            if self.plans.len() == before && added == 0 {
-                stop = "no better plan found";
-                break;
-            }
-            if value <= u_master + 1e-9 && added == 0 {
+            if added == 0 && (self.plans.len() == before || value <= u_master + 1e-9) {
                 stop = "no better plan found";
                 break;
             }
         }
         let (mut mix, guaranteed) = best.unwrap_or_default();
         mix.resize(self.plans.len(), 0.0);
-        // the last bound over more targets: those in play and the worst
-        // against the mix found (any subset bounds the value)
         if self.o.max_iters > 0 {
-            let against = self.against(&mix);
-            let mut order: Vec<usize> = (0..self.targets.len()).collect();
-            let sc = |t: usize| targets::score(&self.targets[t], against[t].1);
-            order.sort_by(|&a, &b| sc(a).total_cmp(&sc(b)).then(a.cmp(&b)));
-            let mut rows = in_play.clone();
-            for t in order {
-                if rows.len() >= in_play.len() + FINAL_BOUND_EXTRA {
-                    break;
-                }
-                if !rows.contains(&t) {
-                    rows.push(t);
-                }
-            }
-            let by_unit = self.pool_by_unit();
-            upper = upper.min(bound::relaxed(self, &rows, &by_unit, guaranteed)?);
+            upper = upper.min(self.final_bound(&in_play, &mix, guaranteed)?);
         }
         let against = self.against(&mix);
         let (best_response, _) = self.worst(&against);
@@ -434,5 +393,49 @@ impl<'w, 'a> Game<'w, 'a> {
             best_response,
             stop,
         })
+    }
+
+    /// (P(detect), P(intercept)) of every target against plan `p` alone.
+    fn column_of(&self, p: usize) -> Vec<(f64, f64)> {
+        self.det_cols[p]
+            .iter()
+            .zip(&self.cols[p])
+            .map(|(d, u)| (*d as f64, *u as f64))
+            .collect()
+    }
+
+    /// Each target's score against (P(detect), P(intercept)) per target.
+    fn scores(&self, against: &[(f64, f64)]) -> Vec<f64> {
+        self.targets
+            .iter()
+            .zip(against)
+            .map(|(t, a)| targets::score(t, a.1))
+            .collect()
+    }
+
+    /// The master's matrix: plans × targets in play.
+    fn master(&self, in_play: &[usize]) -> Vec<Vec<f64>> {
+        (0..self.plans.len())
+            .map(|p| {
+                in_play
+                    .iter()
+                    .map(|&t| targets::score(&self.targets[t], self.cols[p][t] as f64))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The last bound, over more targets: those in play and the
+    /// [`FINAL_BOUND_EXTRA`] worst against the mix found (any subset of
+    /// targets bounds the value).
+    fn final_bound(&self, in_play: &[usize], mix: &[f64], guaranteed: f64) -> Result<f64> {
+        let mut rows = in_play.to_vec();
+        add_worst(
+            &mut rows,
+            &self.scores(&self.against(mix)),
+            FINAL_BOUND_EXTRA,
+            f64::INFINITY,
+        );
+        bound::relaxed(self, &rows, &self.pool_by_unit(), guaranteed)
     }
 }

@@ -5,11 +5,13 @@
 //! `site` would put it, shifts 4 h longer, the liaison delay halved, shared
 //! feeds, hot pursuit — ranked by the gain in the guaranteed value.
 //!
-//! Each variant is solved afresh with the same options and time limit, so a
-//! gain smaller than the solver's own spread between runs (a few points
-//! when the gap is wide) is noise; the table gives each variant's gap.
+//! Each variant starts from the mix as it is (a new unit standing by at its
+//! post) and is solved with the same options and time limit; with a wide
+//! gap a small gain may be the solver's spread, so the table gives each
+//! variant's bound and gap.
 
 use super::run::{self, Planned};
+use super::schedule::{Reach, Schedule};
 use super::targets;
 use super::GameOptions;
 use crate::error::Result;
@@ -47,7 +49,9 @@ fn variants(s: &Scenario, coop: Cooperation) -> Vec<Variant> {
             if mode == UnitMode::Boat && like.is_none() {
                 continue;
             }
-            let home = like.map(|u| u.home_post.clone()).unwrap_or_else(|| first.id.clone());
+            let home = like
+                .map(|u| u.home_post.clone())
+                .unwrap_or_else(|| first.id.clone());
             let mut v = s.clone();
             v.units.push(Unit {
                 id: UnitId::new(format!("{}-NEW-{}", st.id, mode.as_str())),
@@ -75,12 +79,19 @@ fn variants(s: &Scenario, coop: Cooperation) -> Vec<Variant> {
     for u in &mut v.units {
         u.shift_hours = (u.shift_hours + 4.0).min(24.0);
     }
-    out.push(Variant { name: "every shift 4 h longer".into(), s: v, coop });
+    out.push(Variant {
+        name: "every shift 4 h longer".into(),
+        s: v,
+        coop,
+    });
     if s.agreements.liaison_delay_min > 0.0 {
         let mut v = s.clone();
         v.agreements.liaison_delay_min /= 2.0;
         out.push(Variant {
-            name: format!("liaison delay halved ({:.0} → {:.0} min)", s.agreements.liaison_delay_min, v.agreements.liaison_delay_min),
+            name: format!(
+                "liaison delay halved ({:.0} → {:.0} min)",
+                s.agreements.liaison_delay_min, v.agreements.liaison_delay_min
+            ),
             s: v,
             coop,
         });
@@ -89,7 +100,10 @@ fn variants(s: &Scenario, coop: Cooperation) -> Vec<Variant> {
         out.push(Variant {
             name: "shared post feeds".into(),
             s: s.clone(),
-            coop: Cooperation { shared_feeds: true, ..coop },
+            coop: Cooperation {
+                shared_feeds: true,
+                ..coop
+            },
         });
     }
     if !(coop.hot_pursuit && s.agreements.hot_pursuit) {
@@ -102,7 +116,10 @@ fn variants(s: &Scenario, coop: Cooperation) -> Vec<Variant> {
         out.push(Variant {
             name: "hot pursuit".into(),
             s: v,
-            coop: Cooperation { hot_pursuit: true, ..coop },
+            coop: Cooperation {
+                hot_pursuit: true,
+                ..coop
+            },
         });
     }
     out
@@ -112,29 +129,108 @@ fn variants(s: &Scenario, coop: Cooperation) -> Vec<Variant> {
 /// with the sensors and height of the State's `like` post.
 fn with_sited_post(s: &Scenario, state: &StateId, like: &crate::model::Post) -> Option<Scenario> {
     let so = crate::assess::site::SiteOptions::new(state.clone(), 1);
-    let r = crate::assess::site::site(s, &crate::assess::AssessOptions::default(), &so, &[]).ok()?;
+    let r =
+        crate::assess::site::site(s, &crate::assess::AssessOptions::default(), &so, &[]).ok()?;
     let c = r.chosen.first()?;
     let mut v = s.clone();
     let mut p = like.clone();
     p.id = PostId::new(format!("{state}-NEW-POST"));
     p.name = "new post".into();
     p.xy = c.candidate.xy;
-    p.lonlat = geo::Coord { x: c.candidate.lonlat[0], y: c.candidate.lonlat[1] };
+    p.lonlat = geo::Coord {
+        x: c.candidate.lonlat[0],
+        y: c.candidate.lonlat[1],
+    };
     p.extra = Default::default();
     v.posts.push(p);
     Some(v)
 }
 
-fn solve(s: &Scenario, coop: Cooperation, o: &GameOptions, seed: u64) -> Result<Planned> {
-    let mut w = World::new(s, Vec::new(), 86_400.0, SimOptions { seed, ..SimOptions::default() })?;
+/// Solve the joint game on `s`; `warm`: start from that mix (the units it
+/// has keep their schedules; a unit it lacks stands by at its post from
+/// 20:00 in every plan), so a change is scored from where the plan stands.
+fn solve(
+    s: &Scenario,
+    coop: Cooperation,
+    o: &GameOptions,
+    seed: u64,
+    warm: Option<&Planned>,
+) -> Result<Planned> {
+    let mut w = World::new(
+        s,
+        Vec::new(),
+        86_400.0,
+        SimOptions {
+            seed,
+            ..SimOptions::default()
+        },
+    )?;
     w.o.coop = coop;
     let all = targets::all(&w, o.values);
-    run::plan(&w, run::units_of(&w, None), all, &[], None, o)
+    let units = run::units_of(&w, None);
+    let Some(b) = warm else {
+        return run::plan(&w, units, all, &[], None, o);
+    };
+    // the baseline's schedules, snapped to this world's graphs
+    let mut pool: Vec<Schedule> = b
+        .pool
+        .iter()
+        .map(|sc| Schedule::new(&w, sc.unit, sc.start_s, sc.duty.clone(), sc.layer.clone()))
+        .collect();
+    let mut extra = Vec::new();
+    for &u in units.iter().filter(|u| !b.units.contains(u)) {
+        let reach = Reach::new(&w, u, o.access_m).ok_or_else(|| {
+            crate::error::Error::Other(format!(
+                "unit {}: its post is off its patrol graph",
+                s.units[u].id
+            ))
+        })?;
+        let home = reach
+            .standby(&w, reach.home, 20.0 * 3600.0)
+            .ok_or_else(|| {
+                crate::error::Error::Other(format!(
+                    "unit {}: cannot stand by at its post",
+                    s.units[u].id
+                ))
+            })?;
+        pool.push(home);
+        extra.push(pool.len() - 1);
+    }
+    let plans: Vec<Vec<usize>> = b
+        .solution
+        .plans
+        .iter()
+        .map(|p| p.iter().copied().chain(extra.iter().copied()).collect())
+        .collect();
+    run::plan(
+        &w,
+        b.units
+            .iter()
+            .copied()
+            .chain(units.iter().copied().filter(|u| !b.units.contains(u)))
+            .collect(),
+        all,
+        &[],
+        Some(run::Warm {
+            pool: &pool,
+            plans: &plans,
+            probs: &b.solution.mix,
+        }),
+        o,
+    )
 }
 
 /// The joint game as it is and with each change: (the value as it is, the
-/// changes ranked by gain, largest first; ties in scenario order).
-pub fn needs(s: &Scenario, coop: Cooperation, o: &GameOptions, seed: u64) -> Result<(Need, Vec<Need>)> {
+/// changes ranked by gain, largest first; ties in scenario order). Each
+/// change starts from the plan as it is, so its guarantee is at least that
+/// plan's under the change (a change that adds no option shows a gain of
+/// about 0).
+pub fn needs(
+    s: &Scenario,
+    coop: Cooperation,
+    o: &GameOptions,
+    seed: u64,
+) -> Result<(Need, Vec<Need>)> {
     let row = |name: String, p: &Planned, base: f64| Need {
         change: name,
         guaranteed_p_intercept: r4(p.solution.guaranteed),
@@ -142,7 +238,7 @@ pub fn needs(s: &Scenario, coop: Cooperation, o: &GameOptions, seed: u64) -> Res
         upper_bound: r4(p.solution.upper_bound),
         gap: r4(p.solution.gap()),
     };
-    let b = solve(s, coop, o, seed)?;
+    let b = solve(s, coop, o, seed, None)?;
     let base = b.solution.guaranteed;
     let now = row("as it is".into(), &b, base);
     let mut rows = Vec::new();
@@ -150,8 +246,16 @@ pub fn needs(s: &Scenario, coop: Cooperation, o: &GameOptions, seed: u64) -> Res
         if o.progress.cancelled() {
             return Err(crate::error::Error::Cancelled);
         }
-        let p = solve(&v.s, v.coop, o, seed)?;
-        rows.push(row(v.name, &p, base));
+        match solve(&v.s, v.coop, o, seed, Some(&b)) {
+            Ok(p) => rows.push(row(v.name, &p, base)),
+            Err(e) => rows.push(Need {
+                change: format!("{} (not solved: {e})", v.name),
+                guaranteed_p_intercept: r4(base),
+                gain: 0.0,
+                upper_bound: 1.0,
+                gap: 1.0,
+            }),
+        }
     }
     rows.sort_by(|a, b| b.gain.total_cmp(&a.gain));
     Ok((now, rows))

@@ -360,51 +360,7 @@ pub fn read_mix<'w, 'a>(
                     su.id
                 )));
             }
-            let mut xy = Vec::new();
-            let mut times = Vec::new();
-            for (j, q) in u["path"].as_array().into_iter().flatten().enumerate() {
-                match (q[0].as_f64(), q[1].as_f64(), q[2].as_f64()) {
-                    (Some(lon), Some(lat), Some(t)) if lon.abs() <= 180.0 && lat.abs() <= 90.0 && t.is_finite() && times.last().is_none_or(|l| t >= *l) => {
-                        xy.push(w.s.projection.forward(geo::Coord { x: lon, y: lat }));
-                        times.push(t);
-                    }
-                    _ => return Err(bad(format!("mix[{pi}].units[{k}]: field `path[{j}]`: expected [lon, lat, seconds] with non-decreasing seconds"))),
-                }
-            }
-            let shifts = u["shifts_s"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|x| Some((x[0].as_f64()?, x[1].as_f64()?)))
-                .collect();
-            let d = &u["duty"];
-            let duty = if d["duty"] == "standby" {
-                Duty::Standby {
-                    at: w.s.projection.forward(geo::Coord {
-                        x: d["lon"].as_f64().unwrap_or(0.0),
-                        y: d["lat"].as_f64().unwrap_or(0.0),
-                    }),
-                    arrive_s: d["arrive_s"].as_f64().unwrap_or(0.0),
-                    leave_s: d["leave_s"].as_f64().unwrap_or(0.0),
-                }
-            } else {
-                Duty::Patrol
-            };
-            let state =
-                w.s.states
-                    .iter()
-                    .position(|st| st.id == su.state)
-                    .unwrap_or(0);
-            let layer = UnitLayer {
-                id: su.id.to_string(),
-                state,
-                mode: su.mode,
-                xy,
-                times,
-                shifts,
-            };
-            let start = u["shift_start_s"].as_f64().unwrap_or(0.0);
-            idx.push(g.add_schedule(Schedule::new(w, unit, start, duty, layer)));
+            idx.push(g.add_schedule(read_schedule(w, u, unit, pi, k, path)?));
         }
         at.push(g.add_plan(idx));
         let pr = plan["probability"]
@@ -429,4 +385,62 @@ pub fn read_mix<'w, 'a>(
         merged[*k] += pr / tot;
     }
     Ok(Some((g, merged)))
+}
+
+/// One unit's schedule of plan `pi` of a mix (`mix[pi].units[k]`).
+fn read_schedule(
+    w: &World,
+    u: &Value,
+    unit: usize,
+    pi: usize,
+    k: usize,
+    path: &Path,
+) -> Result<Schedule> {
+    let bad = |what: String| Error::data(path, what);
+    let su = &w.s.units[unit];
+    let mut xy = Vec::new();
+    let mut times = Vec::new();
+    for (j, q) in u["path"].as_array().into_iter().flatten().enumerate() {
+        match (q[0].as_f64(), q[1].as_f64(), q[2].as_f64()) {
+            (Some(lon), Some(lat), Some(t)) if lon.abs() <= 180.0 && lat.abs() <= 90.0 && t.is_finite() && times.last().is_none_or(|l| t >= *l) => {
+                xy.push(w.s.projection.forward(geo::Coord { x: lon, y: lat }));
+                times.push(t);
+            }
+            _ => return Err(bad(format!("mix[{pi}].units[{k}]: field `path[{j}]`: expected [lon, lat, seconds] with non-decreasing seconds"))),
+        }
+    }
+    let shifts = u["shifts_s"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| Some((x[0].as_f64()?, x[1].as_f64()?)))
+        .collect();
+    let d = &u["duty"];
+    let duty = if d["duty"] == "standby" {
+        Duty::Standby {
+            at: w.s.projection.forward(geo::Coord {
+                x: d["lon"].as_f64().unwrap_or(0.0),
+                y: d["lat"].as_f64().unwrap_or(0.0),
+            }),
+            arrive_s: d["arrive_s"].as_f64().unwrap_or(0.0),
+            leave_s: d["leave_s"].as_f64().unwrap_or(0.0),
+        }
+    } else {
+        Duty::Patrol
+    };
+    let state =
+        w.s.states
+            .iter()
+            .position(|st| st.id == su.state)
+            .unwrap_or(0);
+    let layer = UnitLayer {
+        id: su.id.to_string(),
+        state,
+        mode: su.mode,
+        xy,
+        times,
+        shifts,
+    };
+    let start = u["shift_start_s"].as_f64().unwrap_or(0.0);
+    Ok(Schedule::new(w, unit, start, duty, layer))
 }

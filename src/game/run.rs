@@ -334,6 +334,23 @@ pub fn ladder(
         });
         warm = Some(planned);
     }
+    // a rung only adds options (shared feeds and hot pursuit only add
+    // responders; the independent mix is one of the joint mixes), so a
+    // higher rung's bound also bounds every rung below it
+    for k in (0..out.len().saturating_sub(1)).rev() {
+        if out[k + 1].upper_bound < out[k].upper_bound {
+            let (g, ub) = (
+                out[k].guaranteed_p_intercept,
+                out[k + 1].upper_bound.max(out[k].guaranteed_p_intercept),
+            );
+            out[k].upper_bound = ub;
+            out[k].gap = if ub > 0.0 {
+                r4(((ub - g) / ub).max(0.0))
+            } else {
+                0.0
+            };
+        }
+    }
     Ok(out)
 }
 
