@@ -273,6 +273,6 @@ pub fn needs(
             r.gap * 100.0
         );
     }
-    println!("(each change solved afresh for {:.0} s, seed {seed}: gains within a few points of each other are within the solver's spread)", o.time_limit_s);
+    println!("(each change starts from the plan as it is and solves up to {:.0} s more, seed {seed}: part of a small gain is that extra solving — compare with the smallest gains in the table)", o.time_limit_s);
     Ok(())
 }

@@ -306,11 +306,13 @@ impl<'w, 'a> Game<'w, 'a> {
         }
         let t_start = std::time::Instant::now();
         let debug = std::env::var_os("BW_GAME_DEBUG").is_some();
-        // targets in play: the worst few against each starting plan
+        // targets in play: the worst few against each starting plan (about
+        // ADD_TARGETS in all, at least 4 per plan)
         let mut in_play: Vec<usize> = Vec::new();
+        let per_plan = ADD_TARGETS.div_ceil(self.plans.len()).max(4);
         for p in 0..self.plans.len() {
             let sc = self.scores(&self.column_of(p));
-            add_worst(&mut in_play, &sc, ADD_TARGETS, f64::INFINITY);
+            add_worst(&mut in_play, &sc, per_plan, f64::INFINITY);
         }
         let mut best: Option<(Vec<f64>, f64)> = start.map(|mut m| {
             m.resize(self.plans.len(), 0.0);

@@ -171,13 +171,34 @@ fn solve(
     let Some(b) = warm else {
         return run::plan(&w, units, all, &[], None, o);
     };
-    // the baseline's schedules, snapped to this world's graphs
-    let mut pool: Vec<Schedule> = b
-        .pool
-        .iter()
-        .map(|sc| Schedule::new(&w, sc.unit, sc.start_s, sc.duty.clone(), sc.layer.clone()))
+    // the schedules of the baseline's support, snapped to this world's
+    // graphs (the rest of its pool is left behind: the new game generates
+    // its own candidates)
+    let support: Vec<usize> = (0..b.solution.plans.len())
+        .filter(|&p| b.solution.mix[p] > 1e-9)
         .collect();
-    let mut extra = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    let mut pool: Vec<Schedule> = Vec::new();
+    let mut plans: Vec<Vec<usize>> = Vec::new();
+    for &p in &support {
+        let mut plan = Vec::new();
+        for &i in &b.solution.plans[p] {
+            let k = *index.entry(i).or_insert_with(|| {
+                let sc = &b.pool[i];
+                pool.push(Schedule::new(
+                    &w,
+                    sc.unit,
+                    sc.start_s,
+                    sc.duty.clone(),
+                    sc.layer.clone(),
+                ));
+                pool.len() - 1
+            });
+            plan.push(k);
+        }
+        plans.push(plan);
+    }
+    let probs: Vec<f64> = support.iter().map(|&p| b.solution.mix[p]).collect();
     for &u in units.iter().filter(|u| !b.units.contains(u)) {
         let reach = Reach::new(&w, u, o.access_m).ok_or_else(|| {
             crate::error::Error::Other(format!(
@@ -194,14 +215,11 @@ fn solve(
                 ))
             })?;
         pool.push(home);
-        extra.push(pool.len() - 1);
+        let k = pool.len() - 1;
+        for plan in &mut plans {
+            plan.push(k);
+        }
     }
-    let plans: Vec<Vec<usize>> = b
-        .solution
-        .plans
-        .iter()
-        .map(|p| p.iter().copied().chain(extra.iter().copied()).collect())
-        .collect();
     run::plan(
         &w,
         b.units
@@ -214,7 +232,7 @@ fn solve(
         Some(run::Warm {
             pool: &pool,
             plans: &plans,
-            probs: &b.solution.mix,
+            probs: &probs,
         }),
         o,
     )
