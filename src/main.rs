@@ -179,9 +179,14 @@ enum Command {
         /// Interception: stop at this relative gap between guarantee and bound.
         #[arg(long, default_value_t = 0.05)]
         gap: f64,
-        /// Interception: stop after this many seconds of solving.
-        #[arg(long, default_value_t = 30.0)]
-        time_limit_s: f64,
+        /// Interception: rounds of the double oracle (the same plan on any
+        /// machine).
+        #[arg(long, default_value_t = 24)]
+        rounds: usize,
+        /// Interception: also stop after this many seconds (then the plan
+        /// depends on the machine's speed).
+        #[arg(long)]
+        time_limit_s: Option<f64>,
         /// Value of the smuggler's targets: risk (the risk model: a low-risk
         /// route may be left more open) or flat (every target alike: the
         /// game guarantees plain P(intercept)).
@@ -240,9 +245,13 @@ enum Command {
         /// Stop each rung's game at this relative gap.
         #[arg(long, default_value_t = 0.05)]
         gap: f64,
-        /// Stop each rung's game after this many seconds.
-        #[arg(long, default_value_t = 30.0)]
-        time_limit_s: f64,
+        /// Rounds of each rung's game (the same figures on any machine).
+        #[arg(long, default_value_t = 24)]
+        rounds: usize,
+        /// Also stop each rung's game after this many seconds (then the
+        /// figures depend on the machine's speed).
+        #[arg(long)]
+        time_limit_s: Option<f64>,
         /// Value of the smuggler's targets: risk (the risk model: a low-risk
         /// route may be left more open) or flat (every target alike: the
         /// game guarantees plain P(intercept)).
@@ -266,9 +275,12 @@ enum Command {
         /// Stop each game at this relative gap.
         #[arg(long, default_value_t = 0.05)]
         gap: f64,
-        /// Stop each game after this many seconds.
-        #[arg(long, default_value_t = 10.0)]
-        time_limit_s: f64,
+        /// Rounds of each game (the same figures on any machine).
+        #[arg(long, default_value_t = 8)]
+        rounds: usize,
+        /// Also stop each game after this many seconds.
+        #[arg(long)]
+        time_limit_s: Option<f64>,
         #[arg(long)]
         json: bool,
         /// Value of the smuggler's targets: risk (the risk model: a low-risk
@@ -585,6 +597,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             hot_pursuit,
             gap,
             time_limit_s,
+            rounds,
             values,
         }) => {
             use borderwatch::plan::{output, PlanMode, PlanOptions, Planner};
@@ -605,7 +618,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 };
                 let go = borderwatch::game::GameOptions {
                     gap,
-                    time_limit_s,
+                    time_limit_s: time_limit_s.unwrap_or(f64::INFINITY),
+                    max_iters: rounds,
                     access_m,
                     values: values.into(),
                     ..Default::default()
@@ -885,6 +899,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             hot_pursuit,
             gap,
             time_limit_s,
+            rounds,
             json,
             values,
         }) => {
@@ -892,7 +907,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             print_problems(&warnings);
             let o = borderwatch::game::GameOptions {
                 gap,
-                time_limit_s,
+                time_limit_s: time_limit_s.unwrap_or(f64::INFINITY),
+                max_iters: rounds,
                 values: values.into(),
                 ..Default::default()
             };
@@ -912,6 +928,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             objective: Objective::Interception,
             gap,
             time_limit_s,
+            rounds,
             values,
         }) => {
             let (s, warnings) = scenario::load_ok(&scenario)?;
@@ -919,7 +936,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let _ = knowledge;
             let o = borderwatch::game::GameOptions {
                 gap,
-                time_limit_s,
+                time_limit_s: time_limit_s.unwrap_or(f64::INFINITY),
+                max_iters: rounds,
                 values: values.into(),
                 ..Default::default()
             };

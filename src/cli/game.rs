@@ -134,6 +134,8 @@ pub fn plan(
     let m = output::metrics(&w, &p, mode.as_str(), hours, seed, go.values);
     let files = output::write_all(&w, &p, out, hours, seed, m.clone())?;
     if json {
+        let mut m = m;
+        m["solve_s"] = serde_json::json!((p.solution.elapsed_s * 10.0).round() / 10.0);
         println!("{}", serde_json::to_string_pretty(&m).unwrap());
         return Ok(());
     }
@@ -250,7 +252,7 @@ pub fn needs(
 ) -> Result<()> {
     let (now, rows) = borderwatch::game::needs::needs(s, coop, &o, seed)?;
     if json {
-        let v = serde_json::json!({"scenario": s.name, "seed": seed, "time_limit_s": o.time_limit_s, "as_it_is": now, "changes": rows});
+        let v = serde_json::json!({"scenario": s.name, "seed": seed, "rounds": o.max_iters, "as_it_is": now, "changes": rows});
         println!("{}", serde_json::to_string_pretty(&v).unwrap());
         return Ok(());
     }
@@ -273,6 +275,6 @@ pub fn needs(
             r.gap * 100.0
         );
     }
-    println!("(each change starts from the plan as it is and solves up to {:.0} s more, seed {seed}: part of a small gain is that extra solving — compare with the smallest gains in the table)", o.time_limit_s);
+    println!("(each change starts from the plan as it is and solves {} rounds more, seed {seed}: part of a small gain is that extra solving — compare with the smallest gains in the table)", o.max_iters);
     Ok(())
 }

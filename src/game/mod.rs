@@ -42,9 +42,10 @@ const BOUND_EVERY: usize = 8;
 pub struct GameOptions {
     /// Stop once (bound − guarantee) / bound is at most this.
     pub gap: f64,
-    /// Stop after this long (seconds of solving).
+    /// Stop after this long (seconds of solving). A finite limit makes the
+    /// result depend on the machine's speed; rounds do not.
     pub time_limit_s: f64,
-    /// Stop after this many rounds.
+    /// Stop after this many rounds (the default stop: deterministic).
     pub max_iters: usize,
     /// Entry minutes averaged per hour of a target.
     pub entries_per_hour: usize,
@@ -68,8 +69,8 @@ impl Default for GameOptions {
     fn default() -> Self {
         GameOptions {
             gap: 0.05,
-            time_limit_s: 30.0,
-            max_iters: 400,
+            time_limit_s: f64::INFINITY,
+            max_iters: 24,
             entries_per_hour: 3,
             start_step_h: 3.0,
             position_spacing_m: 1000.0,
@@ -104,8 +105,9 @@ pub struct Solution {
 }
 
 impl Solution {
+    /// (bound − guarantee) / bound; 0 when they meet (also at 0).
     pub fn gap(&self) -> f64 {
-        if self.upper_bound <= 0.0 {
+        if self.upper_bound - self.guaranteed < 1e-4 {
             0.0
         } else {
             ((self.upper_bound - self.guaranteed) / self.upper_bound).max(0.0)

@@ -152,7 +152,8 @@ fn support_index(p: &Planned, k: usize) -> usize {
     p.solution.mix[..k].iter().filter(|x| **x > 1e-9).count()
 }
 
-/// The figures of an interception plan (`metrics` of `plan.json`).
+/// The figures of an interception plan (`metrics` of `plan.json`; no
+/// timing, so the same inputs give the same bytes).
 pub fn metrics(
     w: &World,
     p: &Planned,
@@ -179,7 +180,6 @@ pub fn metrics(
         "gap": (sol.gap() * 1e4).round() / 1e4,
         "iterations": sol.iterations,
         "stopped": sol.stop,
-        "solve_s": (sol.elapsed_s * 10.0).round() / 10.0,
         "plans_in_mix": sol.mix.iter().filter(|x| **x > 1e-9).count(),
         "best_response": {"target": describe(w, bt), "value": bt.value, "p_detect": (sol.against[sol.best_response].0 * 1e4).round() / 1e4, "p_intercept": (sol.against[sol.best_response].1 * 1e4).round() / 1e4},
         "idleness_baseline_guaranteed_p_intercept": p.baseline_guaranteed.map(|x| (x * 1e4).round() / 1e4),
