@@ -275,9 +275,12 @@ enum Command {
         /// Stop each game at this relative gap.
         #[arg(long, default_value_t = 0.05)]
         gap: f64,
-        /// Rounds of each game (the same figures on any machine).
-        #[arg(long, default_value_t = 8)]
+        /// Rounds of the game as it is (the same figures on any machine).
+        #[arg(long, default_value_t = 24)]
         rounds: usize,
+        /// Rounds each change runs on from the plan as it is.
+        #[arg(long, default_value_t = 8)]
+        change_rounds: usize,
         /// Also stop each game after this many seconds.
         #[arg(long)]
         time_limit_s: Option<f64>,
@@ -900,6 +903,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             gap,
             time_limit_s,
             rounds,
+            change_rounds,
             json,
             values,
         }) => {
@@ -916,7 +920,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 shared_feeds,
                 hot_pursuit,
             };
-            cli_game::needs(&s, coop, o, seed.unwrap_or(s.seed), json)?;
+            cli_game::needs(&s, coop, o, change_rounds, seed.unwrap_or(s.seed), json)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Compare {

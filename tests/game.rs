@@ -317,7 +317,7 @@ fn needs_ranks_every_change_by_its_gain() {
         shared_feeds: false,
         hot_pursuit: false,
     };
-    let (now, rows) = borderwatch::game::needs::needs(&s, none, &o, 7).unwrap();
+    let (now, rows) = borderwatch::game::needs::needs(&s, none, &o, 2, 7).unwrap();
     assert!((0.0..=1.0).contains(&now.guaranteed_p_intercept));
     let names: Vec<&str> = rows.iter().map(|r| r.change.as_str()).collect();
     for want in [
@@ -355,5 +355,8 @@ fn an_interception_plan_is_the_same_bytes_for_any_thread_count() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         ["plan.json", "duties.csv", "plan.geojson"].map(|f| std::fs::read(out.join(f)).unwrap())
     };
-    assert!(run("1") == run("2"), "the files differ between 1 and 2 threads");
+    assert!(
+        run("1") == run("2"),
+        "the files differ between 1 and 2 threads"
+    );
 }

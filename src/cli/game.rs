@@ -247,12 +247,13 @@ pub fn needs(
     s: &Scenario,
     coop: borderwatch::sim::Cooperation,
     o: GameOptions,
+    change_rounds: usize,
     seed: u64,
     json: bool,
 ) -> Result<()> {
-    let (now, rows) = borderwatch::game::needs::needs(s, coop, &o, seed)?;
+    let (now, rows) = borderwatch::game::needs::needs(s, coop, &o, change_rounds, seed)?;
     if json {
-        let v = serde_json::json!({"scenario": s.name, "seed": seed, "rounds": o.max_iters, "as_it_is": now, "changes": rows});
+        let v = serde_json::json!({"scenario": s.name, "seed": seed, "rounds": o.max_iters, "change_rounds": change_rounds, "as_it_is": now, "changes": rows});
         println!("{}", serde_json::to_string_pretty(&v).unwrap());
         return Ok(());
     }
@@ -275,6 +276,6 @@ pub fn needs(
             r.gap * 100.0
         );
     }
-    println!("(each change starts from the plan as it is and solves {} rounds more, seed {seed}: part of a small gain is that extra solving — compare with the smallest gains in the table)", o.max_iters);
+    println!("(each change starts from the plan as it is and solves {change_rounds} rounds more, seed {seed}: part of a small gain is that extra solving — compare with the smallest gains in the table)");
     Ok(())
 }

@@ -242,11 +242,13 @@ fn solve(
 /// changes ranked by gain, largest first; ties in scenario order). Each
 /// change starts from the plan as it is, so its guarantee is at least that
 /// plan's under the change (a change that adds no option shows a gain of
-/// about 0).
+/// about 0). `o` solves the plan as it is; each change then runs
+/// `change_rounds` more rounds from it.
 pub fn needs(
     s: &Scenario,
     coop: Cooperation,
     o: &GameOptions,
+    change_rounds: usize,
     seed: u64,
 ) -> Result<(Need, Vec<Need>)> {
     let row = |name: String, p: &Planned, base: f64| Need {
@@ -264,7 +266,11 @@ pub fn needs(
         if o.progress.cancelled() {
             return Err(crate::error::Error::Cancelled);
         }
-        match solve(&v.s, v.coop, o, seed, Some(&b)) {
+        let oc = GameOptions {
+            max_iters: change_rounds,
+            ..o.clone()
+        };
+        match solve(&v.s, v.coop, &oc, seed, Some(&b)) {
             Ok(p) => rows.push(row(v.name, &p, base)),
             Err(e) => rows.push(Need {
                 change: format!("{} (not solved: {e})", v.name),
