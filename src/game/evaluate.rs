@@ -37,16 +37,17 @@ impl Estimate {
     }
 }
 
-/// Draw a plan index from `probs` with `u` in 0..1.
-fn draw(probs: &[f64], u: f64) -> usize {
+/// The plan a draw `u` in 0..1 picks from `probs` (plans with probability
+/// 0 are never picked; past the sum: the last plan that has any).
+pub fn draw(probs: &[f64], u: f64) -> usize {
     let mut acc = 0.0;
     for (i, p) in probs.iter().enumerate() {
         acc += p;
-        if u < acc {
+        if u < acc && *p > 0.0 {
             return i;
         }
     }
-    probs.len().saturating_sub(1)
+    probs.iter().rposition(|p| *p > 0.0).unwrap_or(0)
 }
 
 /// `runs` crossings against the mix (`plans` over `pool`, with `probs`).

@@ -12,16 +12,21 @@ fn lp_error(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Other(format!("interception game: the {what} LP failed: {e}"))
 }
 
-/// The defenders' best mix over the plans: max v s.t. v ≤ Σ_p x_p a[p][j]
-/// for every target j, Σ x = 1, x ≥ 0. Returns (x, v).
-pub fn defenders(a: &[Vec<f64>]) -> Result<(Vec<f64>, f64)> {
-    let np = a.len();
+/// (plans, targets) of the matrix; an error when either is none.
+fn dims(a: &[Vec<f64>]) -> Result<(usize, usize)> {
     let nt = a.first().map(|r| r.len()).unwrap_or(0);
-    if np == 0 || nt == 0 {
+    if a.is_empty() || nt == 0 {
         return Err(Error::Other(
             "interception game: no plan or no target for the master LP".into(),
         ));
     }
+    Ok((a.len(), nt))
+}
+
+/// The defenders' best mix over the plans: max v s.t. v ≤ Σ_p x_p a[p][j]
+/// for every target j, Σ x = 1, x ≥ 0. Returns (x, v).
+pub fn defenders(a: &[Vec<f64>]) -> Result<(Vec<f64>, f64)> {
+    let (np, nt) = dims(a)?;
     let mut vars = good_lp::variables!();
     let v = vars.add(variable().min(-1.0).max(2.0));
     let x: Vec<Variable> = (0..np)
@@ -43,13 +48,7 @@ pub fn defenders(a: &[Vec<f64>]) -> Result<(Vec<f64>, f64)> {
 /// The smuggler's best mix against the plans (the dual): min u s.t.
 /// u ≥ Σ_j y_j a[p][j] for every plan p, Σ y = 1, y ≥ 0. Returns (y, u).
 pub fn smuggler(a: &[Vec<f64>]) -> Result<(Vec<f64>, f64)> {
-    let np = a.len();
-    let nt = a.first().map(|r| r.len()).unwrap_or(0);
-    if np == 0 || nt == 0 {
-        return Err(Error::Other(
-            "interception game: no plan or no target for the master LP".into(),
-        ));
-    }
+    let (_, nt) = dims(a)?;
     let mut vars = good_lp::variables!();
     let u = vars.add(variable().min(-1.0).max(2.0));
     let y: Vec<Variable> = (0..nt)

@@ -26,14 +26,7 @@ pub fn draws(p: &Planned, days: usize, seed: u64) -> Vec<usize> {
     (0..days as u64)
         .map(|d| {
             let u = fastrand::Rng::with_seed(mix(seed, 0xDA7, d)).f64();
-            let mut acc = 0.0;
-            for (i, x) in p.solution.mix.iter().enumerate() {
-                acc += x;
-                if u < acc && *x > 0.0 {
-                    return i;
-                }
-            }
-            p.solution.mix.iter().rposition(|x| *x > 0.0).unwrap_or(0)
+            super::evaluate::draw(&p.solution.mix, u)
         })
         .collect()
 }

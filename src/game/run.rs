@@ -9,7 +9,7 @@ use super::{Game, GameOptions, Solution};
 use crate::error::Result;
 use crate::plan::UnitLayer;
 use crate::seed::mix;
-use crate::sim::{Cooperation, Knowledge, World};
+use crate::sim::{Knowledge, World};
 use serde::Serialize;
 
 /// A mix to start from: joint plans over a pool, with probabilities.
@@ -169,16 +169,7 @@ fn product(parts: &[Part], n_units: usize, m: usize, seed: u64) -> Vec<Vec<usize
                 probs,
             } in parts
             {
-                let u = rng.f64();
-                let mut acc = 0.0;
-                let mut k = plans.len() - 1;
-                for (j, p) in probs.iter().enumerate() {
-                    acc += p;
-                    if u < acc {
-                        k = j;
-                        break;
-                    }
-                }
+                let k = evaluate::draw(probs, rng.f64());
                 for (s, &pi) in slots.iter().zip(&plans[k]) {
                     plan[*s] = pi;
                 }
@@ -356,12 +347,4 @@ pub fn ladder(
 
 fn r4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
-}
-
-/// Shift a cooperation for the command line's flags.
-pub fn coop(shared_feeds: bool, hot_pursuit: bool) -> Cooperation {
-    Cooperation {
-        shared_feeds,
-        hot_pursuit,
-    }
 }
