@@ -323,7 +323,7 @@ impl<'w, 'a> Game<'w, 'a> {
         });
         let mut upper = f64::INFINITY;
         let mut iterations = 0;
-        let mut stop = "iteration limit";
+        let mut stop = "round limit";
         while iterations < self.o.max_iters {
             iterations += 1;
             if self.o.progress.cancelled() {
