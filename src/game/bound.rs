@@ -1,16 +1,25 @@
-//! An upper bound on the game's value: the game relaxed, over the targets
-//! in play (a subset of the targets can only favour the defenders).
+//! The game over marginals: an upper bound on its value, and the units'
+//! marginals that a mix can be drawn from.
 //!
-//! Relaxed, a crossing is intercepted at most with the probability that it
-//! is detected at all — D ≤ 1 − Π over the posts' looks (1 − p) × Π over
-//! the units (1 − their best look's p) — and at most by the summed chance
-//! of the units that could catch it: unit i with schedule c counts 1 when
-//! it reaches the remaining journey after a post's look, or after a look
-//! at any of the journey's points (probed every [`PROBE_EVERY`] samples,
-//! as if by its own State, with no liaison delay). The units' choices are
-//! relaxed to fractions (an LP over marginals). The bound holds over the
-//! candidate schedules considered; with positions probed at a spacing it
-//! is a close bound rather than a proof.
+//! A crossing is intercepted when its first successful look is followed by
+//! a catch ([`crate::sim::World::expected`]). The posts' looks do not
+//! depend on the plan: post look j is the first success among the posts'
+//! looks with probability w_j = p_j Π_{i<j} (1 − p_i), and after it some
+//! unit catches exactly when one of the units, each on its own, would
+//! ([`crate::sim::World::catch`] takes the earliest over units). So
+//!
+//!   P(intercept) ≤ Σ_j w_j · 1[∃ unit i: i catches after j]
+//!                + Σ_i p_i · Π_{post looks before i's} (1 − p)
+//!
+//! where the second sum runs over the units' own looks (a unit's look is
+//! first only when every earlier post look failed). Over a mixed strategy,
+//! P(∃ i catches after j) ≤ min(1, Σ_i P(unit i's schedule catches after
+//! j)): linear in each unit's marginals over its schedules. Maximising the
+//! guaranteed score over marginals is an LP (the compact game of the
+//! security-games literature); its value bounds the game's value over the
+//! schedules considered, and any subset of targets only raises it. Its
+//! marginals are where the defenders want their units: joint plans drawn
+//! from them seed the master.
 
 use super::oracle::relevant;
 use super::targets::entries;
@@ -20,15 +29,64 @@ use crate::sim::{Crew, Look, LookBy, Pass};
 use good_lp::{constraint, microlp, variable, Expression, Solution, SolverModel, Variable};
 use rayon::prelude::*;
 
-/// Journey points probed as detection places, every this many samples.
-pub const PROBE_EVERY: usize = 6;
+/// The marginal game's solution.
+#[derive(Clone, Debug)]
+pub struct Relaxed {
+    /// The bound on the guarantee (at least the floor given).
+    pub value: f64,
+    /// Per unit in play, the probability of each of its candidates (in
+    /// the order given; empty for a unit without one).
+    pub marginals: Vec<Vec<f64>>,
+}
 
-/// Could schedule `c` catch target `t` entered at `t0`?
-fn covers(g: &Game, c: usize, t: usize, t0: f64) -> bool {
-    let w = g.w;
+/// One crossing (target, entry) as the relaxation sees it.
+struct Row {
+    target: usize,
+    /// Post looks in time order: first-success weight w_j.
+    weights: Vec<f64>,
+    looks: Vec<Look>,
+}
+
+/// What schedule `c` does for a row: the post looks after which it
+/// catches, and its own look's first-success weight.
+#[derive(Default)]
+struct Effect {
+    catches: Vec<usize>,
+    own: f64,
+}
+
+fn row(g: &Game, t: usize, t0: f64) -> Row {
     let tg = &g.targets[t];
+    let ps = Pass::new(g.w, tg.route, t0, tg.forward);
+    let mut looks: Vec<Look> = g
+        .w
+        .looks(&[], &ps)
+        .into_iter()
+        .flatten()
+        .filter(|l| l.p > 0.0)
+        .collect();
+    looks.sort_by(|a, b| a.t.total_cmp(&b.t));
+    let mut miss = 1.0;
+    let weights = looks
+        .iter()
+        .map(|l| {
+            let p = l.p.min(1.0);
+            let w = miss * p;
+            miss *= 1.0 - p;
+            w
+        })
+        .collect();
+    Row {
+        target: t,
+        weights,
+        looks,
+    }
+}
+
+fn effect(g: &Game, c: usize, r: &Row, t0: f64) -> Effect {
+    let tg = &g.targets[r.target];
     if !relevant(g, c, tg.route) {
-        return false;
+        return Effect::default();
     }
     let sc = &g.pool[c];
     let crew = [Crew {
@@ -36,70 +94,52 @@ fn covers(g: &Game, c: usize, t: usize, t0: f64) -> bool {
         snap: sc.snap.as_ref(),
         bbox: sc.bbox,
     }];
-    let ps = Pass::new(w, tg.route, t0, tg.forward);
-    let posts = w.looks(&[], &ps);
-    if posts
-        .iter()
+    let ps = Pass::new(g.w, tg.route, t0, tg.forward);
+    let catches = (0..r.looks.len())
+        .filter(|&j| g.w.catch(&crew, &ps, &r.looks[j]).is_some())
+        .collect();
+    // the unit's own look, first only if every earlier post look failed
+    let own = g
+        .w
+        .looks(&crew, &ps)
+        .into_iter()
         .flatten()
-        .any(|l| l.p > 0.0 && w.catch(&crew, &ps, l).is_some())
-    {
-        return true;
-    }
-    (0..ps.len()).step_by(PROBE_EVERY).any(|k| {
-        let probe = Look {
-            t: ps.time_at(k),
-            k,
-            p: 1.0,
-            state: sc.layer.state,
-            by: LookBy::Unit(0),
-        };
-        w.catch(&crew, &ps, &probe).is_some()
-    })
+        .find(|l| matches!(l.by, LookBy::Unit(_)) && l.p > 0.0)
+        .map(|l| {
+            let before: f64 = r
+                .looks
+                .iter()
+                .filter(|pl| pl.t <= l.t)
+                .map(|pl| 1.0 - pl.p.min(1.0))
+                .product();
+            l.p.min(1.0) * before
+        })
+        .unwrap_or(0.0);
+    Effect { catches, own }
 }
 
-/// The relaxed game's value over the targets `in_play`: max v such that
-/// v ≤ 1 − value_t + value_t · mean over entries of z_te for every target,
-/// z_te ≤ D_te (the detection cap) and z_te ≤ Σ_i Σ_c m_ic · covers(c, t, e),
-/// with each unit's marginals m_i· summing to 1 over `cands` (pool indices
-/// per unit in play). Any mixed strategy's marginals are feasible and its
-/// expected P(intercept) is below the relaxed one, and more targets only
-/// lower the value: this bounds the game's value from above (over the
-/// schedules considered). `floor` (a guarantee achieved) is a lower limit.
-pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) -> Result<f64> {
-    let w = g.w;
+/// The marginal game over the targets `in_play` and, per unit in play,
+/// the candidate schedules `cands` (pool indices): max v such that, for
+/// every target, v ≤ 1 − value + value · (mean over its entries of z),
+/// z ≤ min(1, Σ_j w_j y_j + Σ_ic m_ic own_ic), y_j ≤ min(1, Σ_ic m_ic
+/// catches_ic(j)), each unit's marginals m_i· summing to 1. `floor` (a
+/// guarantee achieved) is a lower limit of the value reported.
+pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) -> Result<Relaxed> {
     let per = g.o.entries_per_hour.max(1);
-    // (target, entry) rows
-    let rows: Vec<(usize, f64)> = in_play
+    let keys: Vec<(usize, f64)> = in_play
         .iter()
         .flat_map(|&t| entries(g.targets[t].hour, per).map(move |t0| (t, t0)))
         .collect();
-    let p_unit = w.o.patrol_p_day.max(w.o.patrol_p_night);
-    let cap: Vec<f64> = rows
-        .par_iter()
-        .map(|&(t, t0)| {
-            let tg = &g.targets[t];
-            let ps = Pass::new(w, tg.route, t0, tg.forward);
-            let miss_posts: f64 = w
-                .looks(&[], &ps)
-                .iter()
-                .flatten()
-                .map(|l| 1.0 - l.p)
-                .product();
-            let near = cands
-                .iter()
-                .filter(|cs| cs.iter().any(|&c| relevant(g, c, tg.route)))
-                .count();
-            1.0 - miss_posts * (1.0 - p_unit).powi(near as i32)
-        })
-        .collect();
-    // cover[i][c] = the rows schedule c of unit i covers
-    let cover: Vec<Vec<Vec<usize>>> = cands
+    let rows: Vec<Row> = keys.par_iter().map(|&(t, t0)| row(g, t, t0)).collect();
+    // eff[i][c][r]
+    let eff: Vec<Vec<Vec<Effect>>> = cands
         .iter()
         .map(|cs| {
             cs.par_iter()
                 .map(|&c| {
-                    (0..rows.len())
-                        .filter(|&r| covers(g, c, rows[r].0, rows[r].1))
+                    rows.iter()
+                        .zip(&keys)
+                        .map(|(r, &(_, t0))| effect(g, c, r, t0))
                         .collect()
                 })
                 .collect()
@@ -115,37 +155,105 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
                 .collect()
         })
         .collect();
-    let z: Vec<Variable> = cap
-        .iter()
-        .map(|c| vars.add(variable().min(0.0).max(c.clamp(0.0, 1.0))))
-        .collect();
-    let mut lp = vars.maximise(v).using(microlp);
+    let mut constraints = Vec::new();
     for mi in &m {
         if !mi.is_empty() {
             let s: Expression = mi.iter().copied().sum();
-            lp = lp.with(constraint!(s == 1.0));
+            constraints.push(constraint!(s == 1.0));
         }
     }
-    for (r, zv) in z.iter().enumerate() {
-        let e: Expression = cover
-            .iter()
-            .zip(&m)
-            .flat_map(|(ci, mi)| {
-                ci.iter()
-                    .zip(mi)
-                    .filter(|(rs, _)| rs.binary_search(&r).is_ok())
-                    .map(|(_, v)| *v)
-            })
-            .sum();
-        lp = lp.with(constraint!(*zv <= e));
+    let mut z = Vec::with_capacity(rows.len());
+    for (ri, r) in rows.iter().enumerate() {
+        let mut zr = Expression::from(0.0);
+        for j in 0..r.looks.len() {
+            let xs: Vec<Variable> = eff
+                .iter()
+                .zip(&m)
+                .flat_map(|(ei, mi)| {
+                    ei.iter()
+                        .zip(mi)
+                        .filter(|(e, _)| e[ri].catches.contains(&j))
+                        .map(|(_, x)| *x)
+                })
+                .collect();
+            if xs.is_empty() {
+                continue;
+            }
+            let covering: Expression = xs.into_iter().sum();
+            let y = vars.add(variable().min(0.0).max(1.0));
+            constraints.push(constraint!(y <= covering));
+            zr += r.weights[j] * y;
+        }
+        for (ei, mi) in eff.iter().zip(&m) {
+            for (e, x) in ei.iter().zip(mi) {
+                if e[ri].own > 0.0 {
+                    zr += e[ri].own * *x;
+                }
+            }
+        }
+        let zv = vars.add(variable().min(0.0).max(1.0));
+        constraints.push(constraint!(zv <= zr));
+        z.push(zv);
     }
-    for (j, &t) in in_play.iter().enumerate() {
+    for (k, &t) in in_play.iter().enumerate() {
         let val = g.targets[t].value;
-        let zs: Expression = z[j * per..(j + 1) * per].iter().copied().sum();
-        lp = lp.with(constraint!(v <= (1.0 - val) + (val / per as f64) * zs));
+        let zs: Expression = z[k * per..(k + 1) * per].iter().copied().sum();
+        constraints.push(constraint!(v <= (1.0 - val) + (val / per as f64) * zs));
+    }
+    let mut lp = vars.maximise(v).using(microlp);
+    for c in constraints {
+        lp = lp.with(c);
     }
     let sol = lp
         .solve()
         .map_err(|e| Error::Other(format!("interception game: the bound's LP failed: {e}")))?;
-    Ok(sol.value(v).max(floor).min(1.0))
+    let marginals = m
+        .iter()
+        .map(|mi| mi.iter().map(|x| clean(sol.value(*x))).collect())
+        .collect();
+    Ok(Relaxed {
+        value: sol.value(v).max(floor).min(1.0),
+        marginals,
+    })
+}
+
+impl Relaxed {
+    /// `n` joint plans drawn from the marginals, each unit on its own
+    /// (seeded by `seed` and the plan's index); a unit without marginals
+    /// keeps its schedule in `fallback`.
+    pub fn draws(
+        &self,
+        cands: &[Vec<usize>],
+        fallback: &[usize],
+        n: usize,
+        seed: u64,
+    ) -> Vec<Vec<usize>> {
+        (0..n as u64)
+            .map(|k| {
+                let mut rng = fastrand::Rng::with_seed(crate::seed::mix(seed, 0xB0, k));
+                cands
+                    .iter()
+                    .zip(&self.marginals)
+                    .zip(fallback)
+                    .map(|((cs, m), &f)| {
+                        let u = rng.f64();
+                        if cs.is_empty() || m.iter().sum::<f64>() <= 0.0 {
+                            f
+                        } else {
+                            cs[super::evaluate::draw(m, u)]
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// An interior-point marginal: tiny values (the solver's interior) are 0.
+fn clean(x: f64) -> f64 {
+    if x < 1e-6 {
+        0.0
+    } else {
+        x
+    }
 }

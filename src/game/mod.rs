@@ -34,8 +34,12 @@ use schedule::Schedule;
 use serde::Serialize;
 use targets::Target;
 
-/// The bound is computed every this many rounds (and at the last).
-const BOUND_EVERY: usize = 8;
+/// The marginal game (the bound, and plans drawn from its marginals) is
+/// solved at the first round, every this many rounds after, and at the last.
+const BOUND_EVERY: usize = 4;
+
+/// Joint plans drawn from the marginal game's marginals each time.
+const DRAWS: usize = 16;
 
 /// Options of the game solver.
 #[derive(Clone, Debug, Serialize)]
@@ -322,6 +326,7 @@ impl<'w, 'a> Game<'w, 'a> {
             (m, g)
         });
         let mut upper = f64::INFINITY;
+        let mut bound_pool = 0;
         let mut iterations = 0;
         let mut stop = "round limit";
         while iterations < self.o.max_iters {
@@ -345,21 +350,35 @@ impl<'w, 'a> Game<'w, 'a> {
             );
             let (y, u_master) = lp::smuggler(&a)?;
             let focus = oracle::focus(&in_play, &y, self.o.focus_targets);
+            let cands = oracle::candidates(self, &focus);
             let current = (0..self.plans.len())
                 .max_by(|&p, &q| x[p].total_cmp(&x[q]).then(q.cmp(&p)))
                 .unwrap_or(0);
-            let cands = oracle::candidates(self, &focus);
             let lower = best.as_ref().map(|b| b.1).unwrap_or(0.0);
             // the bound costs more than a round: every few rounds
             let out_of_time = t_start.elapsed().as_secs_f64() > self.o.time_limit_s;
-            if iterations % BOUND_EVERY == 0 || iterations >= self.o.max_iters || out_of_time {
-                let by_unit = self.pool_by_unit();
-                upper = upper.min(bound::relaxed(self, &in_play, &by_unit, lower)?);
+            if iterations % BOUND_EVERY == 1 || iterations >= self.o.max_iters || out_of_time {
+                let by_unit = &cands;
+                let mut rows = in_play.clone();
+                add_worst(&mut rows, &self.scores(&against), FINAL_BOUND_EXTRA, f64::INFINITY);
+                let r = bound::relaxed(self, &rows, by_unit, lower)?;
+                // a bound holds over the schedules it was given: the pool
+                // only grows, so the newest bound is the one that holds
+                upper = if bound_pool == self.pool.len() {
+                    upper.min(r.value)
+                } else {
+                    r.value
+                };
+                bound_pool = self.pool.len();
+                let fallback = self.plans[current].clone();
+                for p in r.draws(by_unit, &fallback, DRAWS, iterations as u64) {
+                    self.add_plan(p);
+                }
             }
             if debug {
                 eprintln!("round {iterations}: guarantee {guaranteed:.3} master {v_master:.3} bound {upper:.3} in play {} pool {} plans {} at {:.1}s", in_play.len(), self.pool.len(), self.plans.len(), t_start.elapsed().as_secs_f64());
             }
-            if upper > 0.0 && (upper - lower) / upper <= self.o.gap {
+            if bound_pool == self.pool.len() && upper > 0.0 && (upper - lower) / upper <= self.o.gap {
                 stop = "gap reached";
                 break;
             }
@@ -378,7 +397,12 @@ impl<'w, 'a> Game<'w, 'a> {
         let (mut mix, guaranteed) = best.unwrap_or_default();
         mix.resize(self.plans.len(), 0.0);
         if self.o.max_iters > 0 {
-            upper = upper.min(self.final_bound(&in_play, &mix, guaranteed)?);
+            let last = self.final_bound(&in_play, &mix, guaranteed)?;
+            upper = if bound_pool == self.pool.len() {
+                upper.min(last)
+            } else {
+                last
+            };
         }
         let against = self.against(&mix);
         let (best_response, _) = self.worst(&against);
@@ -440,6 +464,6 @@ impl<'w, 'a> Game<'w, 'a> {
             FINAL_BOUND_EXTRA,
             f64::INFINITY,
         );
-        bound::relaxed(self, &rows, &self.pool_by_unit(), guaranteed)
+        Ok(bound::relaxed(self, &rows, &self.pool_by_unit(), guaranteed)?.value)
     }
 }
