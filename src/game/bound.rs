@@ -25,9 +25,15 @@ use super::oracle::relevant;
 use super::targets::entries;
 use super::Game;
 use crate::error::{Error, Result};
-use crate::sim::{Crew, Look, LookBy, Pass};
+use crate::sim::{Crew, Look, Pass};
 use good_lp::{constraint, microlp, variable, Expression, Solution, SolverModel, Variable};
 use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Effects computed so far, by (schedule, target, entry index): the
+/// bound is solved every few rounds over mostly the same rows.
+pub type Effects = Mutex<HashMap<(usize, usize, usize), Arc<Effect>>>;
 
 /// The marginal game's solution.
 #[derive(Clone, Debug)]
@@ -50,7 +56,7 @@ struct Row {
 /// What schedule `c` does for a row: the post looks after which it
 /// catches, and its own look's first-success weight.
 #[derive(Default)]
-struct Effect {
+pub struct Effect {
     catches: Vec<usize>,
     own: f64,
 }
@@ -101,10 +107,8 @@ fn effect(g: &Game, c: usize, r: &Row, t0: f64) -> Effect {
     // the unit's own look, first only if every earlier post look failed
     let own = g
         .w
-        .looks(&crew, &ps)
-        .into_iter()
-        .flatten()
-        .find(|l| matches!(l.by, LookBy::Unit(_)) && l.p > 0.0)
+        .crew_look(0, &crew[0], &ps)
+        .filter(|l| l.p > 0.0)
         .map(|l| {
             let before: f64 = r
                 .looks
@@ -126,25 +130,48 @@ fn effect(g: &Game, c: usize, r: &Row, t0: f64) -> Effect {
 /// guarantee achieved) is a lower limit of the value reported.
 pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) -> Result<Relaxed> {
     let per = g.o.entries_per_hour.max(1);
-    let keys: Vec<(usize, f64)> = in_play
+    let keys: Vec<(usize, usize, f64)> = in_play
         .iter()
-        .flat_map(|&t| entries(g.targets[t].hour, per).map(move |t0| (t, t0)))
+        .flat_map(|&t| {
+            entries(g.targets[t].hour, per)
+                .enumerate()
+                .map(move |(e, t0)| (t, e, t0))
+        })
         .collect();
-    let rows: Vec<Row> = keys.par_iter().map(|&(t, t0)| row(g, t, t0)).collect();
-    // eff[i][c][r]
-    let eff: Vec<Vec<Vec<Effect>>> = cands
+    let rows: Vec<Row> = keys.par_iter().map(|&(t, _, t0)| row(g, t, t0)).collect();
+    // eff[i][c][r], from the cache where an earlier bound computed it
+    let none = Arc::new(Effect::default());
+    let mut cache = g.effects.lock().unwrap_or_else(|e| e.into_inner());
+    let todo: Vec<(usize, usize)> = cands
+        .iter()
+        .flatten()
+        .flat_map(|&c| (0..rows.len()).map(move |r| (c, r)))
+        .filter(|&(c, r)| {
+            let (t, e, _) = keys[r];
+            relevant(g, c, g.targets[t].route) && !cache.contains_key(&(c, t, e))
+        })
+        .collect();
+    let made: Vec<Effect> = todo
+        .par_iter()
+        .map(|&(c, r)| effect(g, c, &rows[r], keys[r].2))
+        .collect();
+    for (&(c, r), e) in todo.iter().zip(made) {
+        cache.insert((c, keys[r].0, keys[r].1), Arc::new(e));
+    }
+    let eff: Vec<Vec<Vec<Arc<Effect>>>> = cands
         .iter()
         .map(|cs| {
-            cs.par_iter()
+            cs.iter()
                 .map(|&c| {
-                    rows.iter()
-                        .zip(&keys)
-                        .map(|(r, &(_, t0))| effect(g, c, r, t0))
+                    keys.iter()
+                        .map(|&(t, e, _)| cache.get(&(c, t, e)).unwrap_or(&none).clone())
                         .collect()
                 })
                 .collect()
         })
         .collect();
+    drop(cache);
+    let t_lp = std::time::Instant::now();
     let mut vars = good_lp::variables!();
     let v = vars.add(variable().min(0.0).max(1.0));
     let m: Vec<Vec<Variable>> = cands
@@ -207,6 +234,9 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
     let sol = lp
         .solve()
         .map_err(|e| Error::Other(format!("interception game: the bound's LP failed: {e}")))?;
+    if std::env::var_os("BW_GAME_DEBUG").is_some() {
+        eprintln!("bound: {} rows, LP {:.1}s", rows.len(), t_lp.elapsed().as_secs_f64());
+    }
     let marginals = m
         .iter()
         .map(|mi| mi.iter().map(|x| clean(sol.value(*x))).collect())

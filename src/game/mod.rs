@@ -13,9 +13,13 @@
 //! against the mix (exact: the guarantee reported is the minimum over all
 //! targets); the defenders' oracle is coordinate ascent, unit by unit, over
 //! standby schedules at positions along the journeys the smuggler's mix
-//! weighs, at shift starts every few hours ([`oracle`]). The upper bound
-//! is a relaxation of the defenders' best response to the smuggler's mix
-//! ([`bound`]); the gap is (bound − guarantee) / bound.
+//! weighs, at shift starts every few hours ([`oracle`]). Every few rounds
+//! the game over the units' marginals ([`bound`]) is solved over every
+//! schedule found so far: its value bounds what any mix of those schedules
+//! can guarantee, and joint plans drawn from its marginals join the
+//! master. The gap is (bound − guarantee) / bound, over the schedules
+//! considered (the defenders' oracle is a search, not a proof over every
+//! possible schedule).
 
 pub mod bound;
 pub mod evaluate;
@@ -169,6 +173,7 @@ pub struct Game<'w, 'a> {
     cols: Vec<Vec<f32>>,
     det_cols: Vec<Vec<f32>>,
     plans: Vec<Vec<usize>>,
+    effects: bound::Effects,
 }
 
 impl<'w, 'a> Game<'w, 'a> {
@@ -198,6 +203,7 @@ impl<'w, 'a> Game<'w, 'a> {
             cols: Vec::new(),
             det_cols: Vec::new(),
             plans: Vec::new(),
+            effects: Default::default(),
         })
     }
 
@@ -357,7 +363,8 @@ impl<'w, 'a> Game<'w, 'a> {
             let lower = best.as_ref().map(|b| b.1).unwrap_or(0.0);
             // the bound costs more than a round: every few rounds
             let out_of_time = t_start.elapsed().as_secs_f64() > self.o.time_limit_s;
-            if iterations % BOUND_EVERY == 1 || iterations >= self.o.max_iters || out_of_time {
+            // (the last round's bound is the final one, below)
+            if iterations % BOUND_EVERY == 1 && iterations < self.o.max_iters && !out_of_time {
                 let by_unit = &cands;
                 let mut rows = in_play.clone();
                 add_worst(&mut rows, &self.scores(&against), FINAL_BOUND_EXTRA, f64::INFINITY);

@@ -140,27 +140,37 @@ impl World<'_> {
             if box_gap(&c.bbox, &rt.bbox) > self.o.patrol_radius_m {
                 continue;
             }
-            let u = c.layer;
-            let first = (0..n).find(|&k| {
-                u.position_at(ps.time_at(k))
-                    .is_some_and(|q| dist(q, rt.samples[ps.idx(k)]) <= self.o.patrol_radius_m)
-            });
-            out.push(first.map(|k| {
-                let t = ps.time_at(k);
-                Look {
-                    t,
-                    k,
-                    p: if is_day(t) {
-                        self.o.patrol_p_day
-                    } else {
-                        self.o.patrol_p_night
-                    },
-                    state: u.state,
-                    by: LookBy::Unit(ui),
-                }
-            }));
+            out.push(self.crew_look(ui, c, ps));
         }
         out
+    }
+
+    /// Crew `ui`'s look at the crossing: the first time it is within the
+    /// patrol radius of the group.
+    pub fn crew_look(&self, ui: usize, c: &Crew, ps: &Pass) -> Option<Look> {
+        let rt = ps.rt;
+        if box_gap(&c.bbox, &rt.bbox) > self.o.patrol_radius_m {
+            return None;
+        }
+        let u = c.layer;
+        let first = (0..ps.len()).find(|&k| {
+            u.position_at(ps.time_at(k))
+                .is_some_and(|q| dist(q, rt.samples[ps.idx(k)]) <= self.o.patrol_radius_m)
+        });
+        first.map(|k| {
+            let t = ps.time_at(k);
+            Look {
+                t,
+                k,
+                p: if is_day(t) {
+                    self.o.patrol_p_day
+                } else {
+                    self.o.patrol_p_night
+                },
+                state: u.state,
+                by: LookBy::Unit(ui),
+            }
+        })
     }
 
     /// The first response to reach the group after detection `det`: the
