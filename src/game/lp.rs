@@ -1,12 +1,24 @@
 //! The master problems of the double oracle, as linear programs (good_lp
-//! over microlp, a pure-Rust simplex: the masters are small — plans found
-//! so far × targets in play — so a simplex solves them exactly).
+//! over clarabel, a pure-Rust interior-point solver: its time grows
+//! smoothly with the master — plans found so far × targets in play —
+//! where the pure-Rust simplex tried first, microlp, could stall for
+//! minutes on the degenerate masters of the later ladder rungs). Interior
+//! solutions are cleaned: a probability below 1e-6 is 0.
 //!
 //! `a[p][j]` is the defenders' score of pure plan `p` against the `j`-th
 //! target in play (see [`super::targets::score`]).
 
 use crate::error::{Error, Result};
-use good_lp::{constraint, microlp, variable, Expression, Solution, SolverModel, Variable};
+use good_lp::{clarabel, constraint, variable, Expression, Solution, SolverModel, Variable};
+
+/// An interior-point probability: below 1e-6 (the solver's interior) is 0.
+pub fn clean(x: f64) -> f64 {
+    if x < 1e-6 {
+        0.0
+    } else {
+        x
+    }
+}
 
 fn lp_error(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Other(format!("interception game: the {what} LP failed: {e}"))
@@ -32,7 +44,7 @@ pub fn defenders(a: &[Vec<f64>]) -> Result<(Vec<f64>, f64)> {
     let x: Vec<Variable> = (0..np)
         .map(|_| vars.add(variable().min(0.0).max(1.0)))
         .collect();
-    let mut m = vars.maximise(v).using(microlp);
+    let mut m = vars.maximise(v).using(clarabel);
     let sum: Expression = x.iter().copied().sum();
     m = m.with(constraint!(sum == 1.0));
     for j in 0..nt {
@@ -40,7 +52,7 @@ pub fn defenders(a: &[Vec<f64>]) -> Result<(Vec<f64>, f64)> {
         m = m.with(constraint!(v <= e));
     }
     let sol = m.solve().map_err(|e| lp_error("defenders'", e))?;
-    let xs: Vec<f64> = x.iter().map(|xp| sol.value(*xp).max(0.0)).collect();
+    let xs: Vec<f64> = x.iter().map(|xp| clean(sol.value(*xp))).collect();
     let tot: f64 = xs.iter().sum();
     Ok((xs.iter().map(|p| p / tot).collect(), sol.value(v)))
 }
@@ -54,7 +66,7 @@ pub fn smuggler(a: &[Vec<f64>]) -> Result<(Vec<f64>, f64)> {
     let y: Vec<Variable> = (0..nt)
         .map(|_| vars.add(variable().min(0.0).max(1.0)))
         .collect();
-    let mut m = vars.minimise(u).using(microlp);
+    let mut m = vars.minimise(u).using(clarabel);
     let sum: Expression = y.iter().copied().sum();
     m = m.with(constraint!(sum == 1.0));
     for row in a {
@@ -62,7 +74,7 @@ pub fn smuggler(a: &[Vec<f64>]) -> Result<(Vec<f64>, f64)> {
         m = m.with(constraint!(u >= e));
     }
     let sol = m.solve().map_err(|e| lp_error("smuggler's", e))?;
-    let ys: Vec<f64> = y.iter().map(|yj| sol.value(*yj).max(0.0)).collect();
+    let ys: Vec<f64> = y.iter().map(|yj| clean(sol.value(*yj))).collect();
     let tot: f64 = ys.iter().sum();
     Ok((ys.iter().map(|p| p / tot).collect(), sol.value(u)))
 }
