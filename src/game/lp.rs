@@ -1,9 +1,11 @@
 //! The master problems of the double oracle, as linear programs (good_lp
 //! over clarabel, a pure-Rust interior-point solver: its time grows
 //! smoothly with the master — plans found so far × targets in play —
-//! where the pure-Rust simplex tried first, microlp, could stall for
-//! minutes on the degenerate masters of the later ladder rungs). Interior
-//! solutions are cleaned: a probability below 1e-6 is 0.
+//! where the pure-Rust simplex, microlp, could stall for minutes on the
+//! degenerate masters of the later ladder rungs). Interior solutions are
+//! cleaned: a probability below 1e-6 is 0. The bound's LP
+//! ([`super::bound`]) stays on microlp: sparse, where clarabel's
+//! factorisation filled in and took minutes.
 //!
 //! `a[p][j]` is the defenders' score of pure plan `p` against the `j`-th
 //! target in play (see [`super::targets::score`]).
