@@ -26,7 +26,7 @@ use super::targets::entries;
 use super::Game;
 use crate::error::{Error, Result};
 use crate::sim::{Crew, Look, Pass};
-use good_lp::{constraint, microlp, variable, Expression, Solution, SolverModel, Variable};
+use good_lp::{clarabel, constraint, variable, Expression, Solution, SolverModel, Variable};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -227,7 +227,7 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
         let zs: Expression = z[k * per..(k + 1) * per].iter().copied().sum();
         constraints.push(constraint!(v <= (1.0 - val) + (val / per as f64) * zs));
     }
-    let mut lp = vars.maximise(v).using(microlp);
+    let mut lp = vars.maximise(v).using(clarabel);
     for c in constraints {
         lp = lp.with(c);
     }

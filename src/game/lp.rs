@@ -4,8 +4,8 @@
 //! where the pure-Rust simplex, microlp, could stall for minutes on the
 //! degenerate masters of the later ladder rungs). Interior solutions are
 //! cleaned: a probability below 1e-6 is 0. The bound's LP
-//! ([`super::bound`]) stays on microlp: sparse, where clarabel's
-//! factorisation filled in and took minutes.
+//! ([`super::bound`]) too: microlp stalled on it as well; clarabel's
+//! factorisation of it is slow on the later rungs (minutes), but ends.
 //!
 //! `a[p][j]` is the defenders' score of pure plan `p` against the `j`-th
 //! target in play (see [`super::targets::score`]).
