@@ -64,13 +64,12 @@ pub struct Effect {
 fn row(g: &Game, t: usize, t0: f64) -> Row {
     let tg = &g.targets[t];
     let ps = Pass::new(g.w, tg.route, t0, tg.forward);
-    let mut looks: Vec<Look> = g
-        .w
-        .looks(&[], &ps)
-        .into_iter()
-        .flatten()
-        .filter(|l| l.p > 0.0)
-        .collect();
+    let mut looks: Vec<Look> =
+        g.w.looks(&[], &ps)
+            .into_iter()
+            .flatten()
+            .filter(|l| l.p > 0.0)
+            .collect();
     looks.sort_by(|a, b| a.t.total_cmp(&b.t));
     let mut miss = 1.0;
     let weights = looks
@@ -105,20 +104,19 @@ fn effect(g: &Game, c: usize, r: &Row, t0: f64) -> Effect {
         .filter(|&j| g.w.catch(&crew, &ps, &r.looks[j]).is_some())
         .collect();
     // the unit's own look, first only if every earlier post look failed
-    let own = g
-        .w
-        .crew_look(0, &crew[0], &ps)
-        .filter(|l| l.p > 0.0)
-        .map(|l| {
-            let before: f64 = r
-                .looks
-                .iter()
-                .filter(|pl| pl.t <= l.t)
-                .map(|pl| 1.0 - pl.p.min(1.0))
-                .product();
-            l.p.min(1.0) * before
-        })
-        .unwrap_or(0.0);
+    let own =
+        g.w.crew_look(0, &crew[0], &ps)
+            .filter(|l| l.p > 0.0)
+            .map(|l| {
+                let before: f64 = r
+                    .looks
+                    .iter()
+                    .filter(|pl| pl.t <= l.t)
+                    .map(|pl| 1.0 - pl.p.min(1.0))
+                    .product();
+                l.p.min(1.0) * before
+            })
+            .unwrap_or(0.0);
     Effect { catches, own }
 }
 
@@ -235,7 +233,11 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
         .solve()
         .map_err(|e| Error::Other(format!("interception game: the bound's LP failed: {e}")))?;
     if std::env::var_os("BW_GAME_DEBUG").is_some() {
-        eprintln!("bound: {} rows, LP {:.1}s", rows.len(), t_lp.elapsed().as_secs_f64());
+        eprintln!(
+            "bound: {} rows, LP {:.1}s",
+            rows.len(),
+            t_lp.elapsed().as_secs_f64()
+        );
     }
     let marginals = m
         .iter()
@@ -278,4 +280,3 @@ impl Relaxed {
             .collect()
     }
 }
-

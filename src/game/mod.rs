@@ -367,7 +367,12 @@ impl<'w, 'a> Game<'w, 'a> {
             if iterations % BOUND_EVERY == 1 && iterations < self.o.max_iters && !out_of_time {
                 let by_unit = &cands;
                 let mut rows = in_play.clone();
-                add_worst(&mut rows, &self.scores(&against), FINAL_BOUND_EXTRA, f64::INFINITY);
+                add_worst(
+                    &mut rows,
+                    &self.scores(&against),
+                    FINAL_BOUND_EXTRA,
+                    f64::INFINITY,
+                );
                 let r = bound::relaxed(self, &rows, by_unit, lower)?;
                 // a bound holds over the schedules it was given: the pool
                 // only grows, so the newest bound is the one that holds
@@ -385,7 +390,8 @@ impl<'w, 'a> Game<'w, 'a> {
             if debug {
                 eprintln!("round {iterations}: guarantee {guaranteed:.3} master {v_master:.3} bound {upper:.3} in play {} pool {} plans {} at {:.1}s", in_play.len(), self.pool.len(), self.plans.len(), t_start.elapsed().as_secs_f64());
             }
-            if bound_pool == self.pool.len() && upper > 0.0 && (upper - lower) / upper <= self.o.gap {
+            if bound_pool == self.pool.len() && upper > 0.0 && (upper - lower) / upper <= self.o.gap
+            {
                 stop = "gap reached";
                 break;
             }
