@@ -169,7 +169,6 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
         })
         .collect();
     drop(cache);
-    let t_lp = std::time::Instant::now();
     let mut vars = good_lp::variables!();
     let v = vars.add(variable().min(0.0).max(1.0));
     let m: Vec<Vec<Variable>> = cands
@@ -232,13 +231,6 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
     let sol = lp
         .solve()
         .map_err(|e| Error::Other(format!("interception game: the bound's LP failed: {e}")))?;
-    if std::env::var_os("BW_GAME_DEBUG").is_some() {
-        eprintln!(
-            "bound: {} rows, LP {:.1}s",
-            rows.len(),
-            t_lp.elapsed().as_secs_f64()
-        );
-    }
     let marginals = m
         .iter()
         .map(|mi| mi.iter().map(|x| super::lp::clean(sol.value(*x))).collect())

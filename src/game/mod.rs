@@ -132,7 +132,18 @@ fn standby_key(unit: usize, start_s: f64, at: geo::Coord) -> (usize, i64, i64, i
     )
 }
 
-/// Targets beyond those in play that the last bound weighs.
+/// A bound holds over the schedules it was given, and the pool only
+/// grows: the newest bound is the one that holds, unless the pool is the
+/// same as the last bound's (`same_pool`), when both hold.
+fn newest(upper: f64, same_pool: bool, value: f64) -> f64 {
+    if same_pool {
+        upper.min(value)
+    } else {
+        value
+    }
+}
+
+/// Targets beyond those in play that each bound weighs.
 const FINAL_BOUND_EXTRA: usize = 60;
 
 /// Targets added to the master per round (the worst against its mix).
@@ -365,25 +376,11 @@ impl<'w, 'a> Game<'w, 'a> {
             let out_of_time = t_start.elapsed().as_secs_f64() > self.o.time_limit_s;
             // (the last round's bound is the final one, below)
             if iterations % BOUND_EVERY == 1 && iterations < self.o.max_iters && !out_of_time {
-                let by_unit = &cands;
-                let mut rows = in_play.clone();
-                add_worst(
-                    &mut rows,
-                    &self.scores(&against),
-                    FINAL_BOUND_EXTRA,
-                    f64::INFINITY,
-                );
-                let r = bound::relaxed(self, &rows, by_unit, lower)?;
-                // a bound holds over the schedules it was given: the pool
-                // only grows, so the newest bound is the one that holds
-                upper = if bound_pool == self.pool.len() {
-                    upper.min(r.value)
-                } else {
-                    r.value
-                };
+                let r = self.bound_over(&in_play, &against, &cands, lower)?;
+                upper = newest(upper, bound_pool == self.pool.len(), r.value);
                 bound_pool = self.pool.len();
                 let fallback = self.plans[current].clone();
-                for p in r.draws(by_unit, &fallback, DRAWS, iterations as u64) {
+                for p in r.draws(&cands, &fallback, DRAWS, iterations as u64) {
                     self.add_plan(p);
                 }
             }
@@ -410,12 +407,9 @@ impl<'w, 'a> Game<'w, 'a> {
         let (mut mix, guaranteed) = best.unwrap_or_default();
         mix.resize(self.plans.len(), 0.0);
         if self.o.max_iters > 0 {
-            let last = self.final_bound(&in_play, &mix, guaranteed)?;
-            upper = if bound_pool == self.pool.len() {
-                upper.min(last)
-            } else {
-                last
-            };
+            let against = self.against(&mix);
+            let last = self.bound_over(&in_play, &against, &self.pool_by_unit(), guaranteed)?;
+            upper = newest(upper, bound_pool == self.pool.len(), last.value);
         }
         let against = self.against(&mix);
         let (best_response, _) = self.worst(&against);
@@ -466,17 +460,23 @@ impl<'w, 'a> Game<'w, 'a> {
             .collect()
     }
 
-    /// The last bound, over more targets: those in play and the
-    /// [`FINAL_BOUND_EXTRA`] worst against the mix found (any subset of
-    /// targets bounds the value).
-    fn final_bound(&self, in_play: &[usize], mix: &[f64], guaranteed: f64) -> Result<f64> {
+    /// The marginal game over the targets in play and the
+    /// [`FINAL_BOUND_EXTRA`] worst against the mix (`against`), over the
+    /// schedules `cands` (any subset of targets bounds the value).
+    fn bound_over(
+        &self,
+        in_play: &[usize],
+        against: &[(f64, f64)],
+        cands: &[Vec<usize>],
+        floor: f64,
+    ) -> Result<bound::Relaxed> {
         let mut rows = in_play.to_vec();
         add_worst(
             &mut rows,
-            &self.scores(&self.against(mix)),
+            &self.scores(against),
             FINAL_BOUND_EXTRA,
             f64::INFINITY,
         );
-        Ok(bound::relaxed(self, &rows, &self.pool_by_unit(), guaranteed)?.value)
+        bound::relaxed(self, &rows, cands, floor)
     }
 }
