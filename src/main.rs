@@ -123,11 +123,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Coordinated patrol plan: a timed route per unit over the horizon
-    /// (out of its home post and back within its shift), minimising the
-    /// worst risk-weighted idleness of watch points along the border.
-    /// Writes plan.geojson, plan.json, idleness.csv, gpx/UNIT.gpx and
-    /// orders/UNIT.html.
+    /// Coordinated patrol plan over the horizon, every unit out of its home
+    /// post and back within its shift. By default an interception game: a
+    /// mixed strategy of standby and patrol schedules that maximises the
+    /// P(intercept) guaranteed against a smuggler who knows the mix; writes
+    /// plan.json (the mix and the day's seeded draw), plan.geojson,
+    /// duties.csv, gpx/UNIT.gpx and orders/UNIT.html. With --objective
+    /// idleness: timed routes minimising the worst risk-weighted idleness
+    /// of watch points along the border; writes plan.geojson, plan.json,
+    /// idleness.csv, gpx/UNIT.gpx and orders/UNIT.html.
     Plan {
         scenario: PathBuf,
         /// Horizon: up to 24 h, or whole days up to 168 (7 days).
@@ -605,6 +609,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }) => {
             use borderwatch::plan::{output, PlanMode, PlanOptions, Planner};
             let mode = PlanMode::parse(mode.as_str(), "--mode")?;
+            let start = match start {
+                None => None,
+                Some(t) => Some(
+                    time::OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339)
+                        .map_err(|e| {
+                            borderwatch::error::Error::Other(format!(
+                                "--start {t:?}: expected an RFC 3339 time such as 2026-12-01T06:00:00Z ({e})"
+                            ))
+                        })?,
+                ),
+            };
             if objective == Objective::Interception {
                 let (s, warnings) = scenario::load_ok(&scenario)?;
                 print_problems(&warnings);
@@ -631,20 +646,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     shared_feeds,
                     hot_pursuit,
                 };
-                cli_game::plan(&s, po, go, coop, &out, json)?;
+                cli_game::plan(&s, po, go, coop, &out, start, json)?;
                 return Ok(ExitCode::SUCCESS);
             }
-            let start = match start {
-                None => None,
-                Some(t) => Some(
-                    time::OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339)
-                        .map_err(|e| {
-                            borderwatch::error::Error::Other(format!(
-                                "--start {t:?}: expected an RFC 3339 time such as 2026-12-01T06:00:00Z ({e})"
-                            ))
-                        })?,
-                ),
-            };
             let (s, warnings) = scenario::load_ok(&scenario)?;
             print_problems(&warnings);
             let o = PlanOptions {

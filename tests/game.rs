@@ -238,7 +238,7 @@ fn plan_publishes_the_mix_and_simulate_best_responds_to_it() {
     let out = d.path().join("plan");
     let o = std::process::Command::new(bin())
         .args(["plan", p.to_str().unwrap(), "--out", out.to_str().unwrap()])
-        .args(["--rounds", "6", "--json"])
+        .args(["--rounds", "6", "--json", "--start", "2026-12-04T06:00:00Z"])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -262,6 +262,39 @@ fn plan_publishes_the_mix_and_simulate_best_responds_to_it() {
     let duties = std::fs::read_to_string(out.join("duties.csv")).unwrap();
     assert_eq!(duties.lines().count(), 1 + 8, "{duties}");
     assert!(duties.contains(",standby,") || duties.contains(",patrol,"));
+    // and as each unit's track and printable orders: a standby row of
+    // duties.csv is a GPX waypoint at its position and a row of the orders
+    for row in duties.lines().skip(1) {
+        let f: Vec<&str> = row.split(',').collect();
+        let (unit, duty) = (f[1], f[5]);
+        let g = gpx::read(std::io::BufReader::new(
+            std::fs::File::open(out.join(format!("gpx/{unit}.gpx"))).unwrap(),
+        ))
+        .unwrap();
+        assert!(g.tracks[0].segments[0].points.len() >= 2, "{unit}");
+        assert!(g.tracks[0].segments[0].points[0].time.is_some(), "{unit}");
+        let html = std::fs::read_to_string(out.join(format!("orders/{unit}.html"))).unwrap();
+        assert!(html.contains(&format!("Orders — {unit}")), "{unit}");
+        if duty == "standby" {
+            let (lat, lon): (f64, f64) = (f[6].parse().unwrap(), f[7].parse().unwrap());
+            let w = &g.waypoints[0];
+            assert!(
+                (w.point().y() - lat).abs() < 1e-5 && (w.point().x() - lon).abs() < 1e-5,
+                "{unit}: {:?} vs {lat},{lon}",
+                w.point()
+            );
+            // clock times from --start (06:00): duties.csv's hours are
+            // from the start of the plan's day
+            let (h, mi) = f[8].split_once(':').unwrap();
+            let at = format!("{:02}:{mi} UTC", (h.parse::<u32>().unwrap() + 6) % 24);
+            assert!(
+                html.contains("stand by") && html.contains(&at),
+                "{at} {html}"
+            );
+        } else {
+            assert!(html.contains("patrol the track"), "{html}");
+        }
+    }
     // the smuggler who knows the mix: the simulated P(intercept) agrees
     // with the planner's figure on the target he picks
     let o = std::process::Command::new(bin())

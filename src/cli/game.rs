@@ -98,6 +98,7 @@ pub fn plan(
     go: GameOptions,
     coop: borderwatch::sim::Cooperation,
     out: &std::path::Path,
+    start: Option<time::OffsetDateTime>,
     json: bool,
 ) -> Result<()> {
     use borderwatch::game::{output, targets};
@@ -132,7 +133,7 @@ pub fn plan(
         PlanMode::Independent => run::independent(&w, &all, &ind, &go, seed)?,
     };
     let m = output::metrics(&w, &p, mode.as_str(), hours, seed, go.values);
-    let files = output::write_all(&w, &p, out, hours, seed, m.clone())?;
+    let files = output::write_all(&w, &p, out, hours, seed, m.clone(), start)?;
     if json {
         let mut m = m;
         m["solve_s"] = serde_json::json!((p.solution.elapsed_s * 10.0).round() / 10.0);
@@ -167,7 +168,7 @@ pub fn plan(
         println!("  the idleness plan alone guarantees {b:.3} against the same targets");
     }
     println!(
-        "  mixed strategy: {} plans; the day's orders are a seeded draw (duties.csv)",
+        "  mixed strategy: {} plans; the day's orders are a seeded draw (duties.csv, orders/, gpx/)",
         sol.mix.iter().filter(|x| **x > 1e-9).count()
     );
     println!("wrote {} files to {}", files.len(), out.display());

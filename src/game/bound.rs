@@ -120,11 +120,31 @@ fn effect(g: &Game, c: usize, r: &Row, t0: f64) -> Effect {
     Effect { catches, own }
 }
 
+/// The candidates (indices into `ei`, by their effects on each row) that
+/// do something and do it differently from every earlier one.
+fn distinct(ei: &[Vec<Arc<Effect>>]) -> Vec<usize> {
+    let mut seen: std::collections::HashSet<Vec<(usize, &[usize], u64)>> = Default::default();
+    let mut out = Vec::new();
+    for (c, rows) in ei.iter().enumerate() {
+        let sig: Vec<(usize, &[usize], u64)> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !e.catches.is_empty() || e.own > 0.0)
+            .map(|(r, e)| (r, e.catches.as_slice(), e.own.to_bits()))
+            .collect();
+        if !sig.is_empty() && seen.insert(sig) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The marginal game over the targets `in_play` and, per unit in play,
 /// the candidate schedules `cands` (pool indices): max v such that, for
 /// every target, v ≤ 1 − value + value · (mean over its entries of z),
 /// z ≤ min(1, Σ_j w_j y_j + Σ_ic m_ic own_ic), y_j ≤ min(1, Σ_ic m_ic
-/// catches_ic(j)), each unit's marginals m_i· summing to 1. `floor` (a
+/// catches_ic(j)), each unit's marginals m_i· summing to at most 1 (the
+/// rest is a schedule that does nothing on these rows). `floor` (a
 /// guarantee achieved) is a lower limit of the value reported.
 pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) -> Result<Relaxed> {
     let per = g.o.entries_per_hour.max(1);
@@ -169,9 +189,17 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
         })
         .collect();
     drop(cache);
+    // per unit, one candidate for each distinct effect on these rows (the
+    // rest do the same, or nothing): exact, and the LP far smaller
+    let kept: Vec<Vec<usize>> = eff.iter().map(|ei| distinct(ei)).collect();
+    let eff: Vec<Vec<Vec<Arc<Effect>>>> = eff
+        .into_iter()
+        .zip(&kept)
+        .map(|(ei, k)| k.iter().map(|&c| ei[c].clone()).collect())
+        .collect();
     let mut vars = good_lp::variables!();
     let v = vars.add(variable().min(0.0).max(1.0));
-    let m: Vec<Vec<Variable>> = cands
+    let m: Vec<Vec<Variable>> = kept
         .iter()
         .map(|cs| {
             cs.iter()
@@ -179,33 +207,43 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
                 .collect()
         })
         .collect();
+    // at most 1: the mass left over is a schedule that does nothing here
     let mut constraints = Vec::new();
     for mi in &m {
         if !mi.is_empty() {
             let s: Expression = mi.iter().copied().sum();
-            constraints.push(constraint!(s == 1.0));
+            constraints.push(constraint!(s <= 1.0));
         }
     }
+    // one y per distinct covering set: y_S = min(1, Σ_{c∈S} m_c) is the
+    // same wherever S covers a look, so looks (of any row) that the same
+    // schedules catch after share it — exact, and it keeps the LP sparse
+    let mut ys: HashMap<Vec<(usize, usize)>, Variable> = HashMap::new();
     let mut z = Vec::with_capacity(rows.len());
     for (ri, r) in rows.iter().enumerate() {
         let mut zr = Expression::from(0.0);
-        for j in 0..r.looks.len() {
-            let xs: Vec<Variable> = eff
-                .iter()
-                .zip(&m)
-                .flat_map(|(ei, mi)| {
-                    ei.iter()
-                        .zip(mi)
-                        .filter(|(e, _)| e[ri].catches.contains(&j))
-                        .map(|(_, x)| *x)
-                })
-                .collect();
-            if xs.is_empty() {
+        let mut sets: Vec<Vec<(usize, usize)>> = vec![Vec::new(); r.looks.len()];
+        for (i, ei) in eff.iter().enumerate() {
+            for (c, e) in ei.iter().enumerate() {
+                for &j in &e[ri].catches {
+                    sets[j].push((i, c));
+                }
+            }
+        }
+        for (j, set) in sets.into_iter().enumerate() {
+            if set.is_empty() {
                 continue;
             }
-            let covering: Expression = xs.into_iter().sum();
-            let y = vars.add(variable().min(0.0).max(1.0));
-            constraints.push(constraint!(y <= covering));
+            let y = match ys.get(&set) {
+                Some(y) => *y,
+                None => {
+                    let covering: Expression = set.iter().map(|&(i, c)| m[i][c]).sum();
+                    let y = vars.add(variable().min(0.0).max(1.0));
+                    constraints.push(constraint!(y <= covering));
+                    ys.insert(set, y);
+                    y
+                }
+            };
             zr += r.weights[j] * y;
         }
         for (ei, mi) in eff.iter().zip(&m) {
@@ -224,6 +262,16 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
         let zs: Expression = z[k * per..(k + 1) * per].iter().copied().sum();
         constraints.push(constraint!(v <= (1.0 - val) + (val / per as f64) * zs));
     }
+    if std::env::var_os("BW_GAME_DEBUG").is_some() {
+        let nnz: usize = ys.keys().map(|k| k.len()).sum();
+        eprintln!(
+            "bound: {} rows, {} candidates ({} distinct), {} covering sets ({nnz} terms)",
+            rows.len(),
+            cands.iter().map(|c| c.len()).sum::<usize>(),
+            kept.iter().map(|c| c.len()).sum::<usize>(),
+            ys.len()
+        );
+    }
     let mut lp = vars.maximise(v).using(clarabel);
     for c in constraints {
         lp = lp.with(c);
@@ -231,9 +279,23 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
     let sol = lp
         .solve()
         .map_err(|e| Error::Other(format!("interception game: the bound's LP failed: {e}")))?;
+    // back to every candidate: a kept one's mass, the mass left over
+    // spread in proportion (every effect helps, so none is lost)
     let marginals = m
         .iter()
-        .map(|mi| mi.iter().map(|x| super::lp::clean(sol.value(*x))).collect())
+        .zip(&kept)
+        .zip(cands)
+        .map(|((mi, k), cs)| {
+            let mut full = vec![0.0; cs.len()];
+            for (x, &c) in mi.iter().zip(k) {
+                full[c] = super::lp::clean(sol.value(*x));
+            }
+            let tot: f64 = full.iter().sum();
+            if tot > 0.0 {
+                full.iter_mut().for_each(|p| *p /= tot);
+            }
+            full
+        })
         .collect();
     Ok(Relaxed {
         value: sol.value(v).max(floor).min(1.0),

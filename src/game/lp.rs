@@ -5,7 +5,7 @@
 //! degenerate masters of the later ladder rungs). Interior solutions are
 //! cleaned: a probability below 1e-6 is 0. The bound's LP
 //! ([`super::bound`]) too: microlp stalled on it as well; clarabel's
-//! factorisation of it is slow on the later rungs (minutes), but ends.
+//! factorisation grows fast with it, so the bound keeps its LP small.
 //!
 //! `a[p][j]` is the defenders' score of pure plan `p` against the `j`-th
 //! target in play (see [`super::targets::score`]).

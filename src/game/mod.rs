@@ -26,6 +26,7 @@ pub mod evaluate;
 pub mod lp;
 pub mod needs;
 pub mod oracle;
+pub mod orders;
 pub mod output;
 pub mod run;
 pub mod schedule;
@@ -142,6 +143,13 @@ fn newest(upper: f64, same_pool: bool, value: f64) -> f64 {
         value
     }
 }
+
+/// Response positions per unit that a bound's candidates take, along
+/// the routes of every target it weighs.
+const BOUND_POSITIONS: usize = 90;
+
+/// Targets in play that a bound weighs at most (the worst against the mix).
+const BOUND_IN_PLAY: usize = 140;
 
 /// Targets beyond those in play that each bound weighs.
 const FINAL_BOUND_EXTRA: usize = 60;
@@ -367,7 +375,7 @@ impl<'w, 'a> Game<'w, 'a> {
             );
             let (y, u_master) = lp::smuggler(&a)?;
             let focus = oracle::focus(&in_play, &y, self.o.focus_targets);
-            let cands = oracle::candidates(self, &focus);
+            let cands = oracle::candidates(self, &focus, self.o.max_positions);
             let current = (0..self.plans.len())
                 .max_by(|&p, &q| x[p].total_cmp(&x[q]).then(q.cmp(&p)))
                 .unwrap_or(0);
@@ -376,11 +384,17 @@ impl<'w, 'a> Game<'w, 'a> {
             let out_of_time = t_start.elapsed().as_secs_f64() > self.o.time_limit_s;
             // (the last round's bound is the final one, below)
             if iterations % BOUND_EVERY == 1 && iterations < self.o.max_iters && !out_of_time {
-                let r = self.bound_over(&in_play, &against, &cands, lower)?;
+                let rows = self.bound_rows(&in_play, &against);
+                let every = oracle::Focus {
+                    targets: rows.iter().map(|&t| (t, 1.0)).collect(),
+                    rest: 0.0,
+                };
+                let bcands = oracle::candidates(self, &every, BOUND_POSITIONS);
+                let r = bound::relaxed(self, &rows, &bcands, lower)?;
                 upper = newest(upper, bound_pool == self.pool.len(), r.value);
                 bound_pool = self.pool.len();
                 let fallback = self.plans[current].clone();
-                for p in r.draws(&cands, &fallback, DRAWS, iterations as u64) {
+                for p in r.draws(&bcands, &fallback, DRAWS, iterations as u64) {
                     self.add_plan(p);
                 }
             }
@@ -408,7 +422,8 @@ impl<'w, 'a> Game<'w, 'a> {
         mix.resize(self.plans.len(), 0.0);
         if self.o.max_iters > 0 {
             let against = self.against(&mix);
-            let last = self.bound_over(&in_play, &against, &self.pool_by_unit(), guaranteed)?;
+            let rows = self.bound_rows(&in_play, &against);
+            let last = bound::relaxed(self, &rows, &self.pool_by_unit(), guaranteed)?;
             upper = newest(upper, bound_pool == self.pool.len(), last.value);
         }
         let against = self.against(&mix);
@@ -460,23 +475,16 @@ impl<'w, 'a> Game<'w, 'a> {
             .collect()
     }
 
-    /// The marginal game over the targets in play and the
-    /// [`FINAL_BOUND_EXTRA`] worst against the mix (`against`), over the
-    /// schedules `cands` (any subset of targets bounds the value).
-    fn bound_over(
-        &self,
-        in_play: &[usize],
-        against: &[(f64, f64)],
-        cands: &[Vec<usize>],
-        floor: f64,
-    ) -> Result<bound::Relaxed> {
+    /// The targets each bound weighs: the [`BOUND_IN_PLAY`] worst of those
+    /// in play against the mix (`against`) and the [`FINAL_BOUND_EXTRA`]
+    /// worst of all; any subset of targets bounds the value, and the
+    /// bound's LP grows with its rows far faster than the master.
+    fn bound_rows(&self, in_play: &[usize], against: &[(f64, f64)]) -> Vec<usize> {
+        let scores = self.scores(against);
         let mut rows = in_play.to_vec();
-        add_worst(
-            &mut rows,
-            &self.scores(against),
-            FINAL_BOUND_EXTRA,
-            f64::INFINITY,
-        );
-        bound::relaxed(self, &rows, cands, floor)
+        rows.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)));
+        rows.truncate(BOUND_IN_PLAY);
+        add_worst(&mut rows, &scores, FINAL_BOUND_EXTRA, f64::INFINITY);
+        rows
     }
 }

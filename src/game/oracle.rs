@@ -34,8 +34,9 @@ pub fn focus(in_play: &[usize], y: &[f64], k: usize) -> Focus {
 }
 
 /// Per unit in play: the pool indices of its candidate schedules (new ones
-/// are added to the pool).
-pub fn candidates(g: &mut Game, f: &Focus) -> Vec<Vec<usize>> {
+/// are added to the pool), at most `max_positions` response positions per
+/// unit, taken from the focus routes in turn.
+pub fn candidates(g: &mut Game, f: &Focus, max_positions: usize) -> Vec<Vec<usize>> {
     let w = g.w;
     let step_s = (g.o.start_step_h.max(0.25) * 3600.0).round();
     let starts: Vec<f64> = (0..)
@@ -43,6 +44,14 @@ pub fn candidates(g: &mut Game, f: &Focus) -> Vec<Vec<usize>> {
         .take_while(|s| *s < 86_400.0)
         .collect();
     let every = ((g.o.position_spacing_m / w.o.sample_m).round() as usize).max(1);
+    // the focus routes, heaviest first, each once
+    let mut routes: Vec<usize> = Vec::new();
+    for &(t, _) in &f.targets {
+        let r = g.targets[t].route;
+        if !routes.contains(&r) {
+            routes.push(r);
+        }
+    }
     let mut out = Vec::new();
     for ui in 0..g.units.len() {
         let unit = g.units[ui];
@@ -53,15 +62,29 @@ pub fn candidates(g: &mut Game, f: &Focus) -> Vec<Vec<usize>> {
             out.push(mine);
             continue;
         };
+        // positions along the routes the unit can reach, a route at a time
+        let along: Vec<Vec<petgraph::graph::NodeIndex>> = routes
+            .iter()
+            .map(|&r| {
+                w.routes[r]
+                    .samples
+                    .iter()
+                    .step_by(every)
+                    .filter_map(|q| reach.pg.nearest(*q, g.o.access_m))
+                    .map(|(n, _)| n)
+                    .filter(|&n| reach.can_reach(n))
+                    .collect()
+            })
+            .collect();
         let mut nodes = vec![reach.home];
-        for &(t, _) in &f.targets {
-            let rt = &w.routes[g.targets[t].route];
-            for q in rt.samples.iter().step_by(every) {
-                if nodes.len() >= g.o.max_positions {
-                    break;
+        let longest = along.iter().map(|a| a.len()).max().unwrap_or(0);
+        'fill: for k in 0..longest {
+            for a in &along {
+                if nodes.len() >= max_positions {
+                    break 'fill;
                 }
-                if let Some((n, _)) = reach.pg.nearest(*q, g.o.access_m) {
-                    if !nodes.contains(&n) && reach.can_reach(n) {
+                if let Some(&n) = a.get(k) {
+                    if !nodes.contains(&n) {
                         nodes.push(n);
                     }
                 }

@@ -3,8 +3,10 @@
 //! schedule over the day before, the day and the day after — and, as
 //! `units`, the issued draw: each day of the horizon drawn from the mix on
 //! its own (seeded), in the schema `simulate` and the map read for any
-//! plan. `duties.csv` is the draw as orders (who stands by where, when);
-//! `plan.geojson` draws the day's paths and standby positions.
+//! plan. `duties.csv` is the draw as a table (who stands by where, when),
+//! `gpx/` and `orders/` as each unit's track and printable orders
+//! ([`super::orders`]); `plan.geojson` draws the day's paths and standby
+//! positions.
 
 use super::run::{describe, Planned};
 use super::schedule::{Duty, Schedule, DAY_S};
@@ -267,8 +269,9 @@ pub fn plan_geojson(w: &World, p: &Planned, draws: &[usize]) -> String {
     crate::io::feature_collection(&feats)
 }
 
-/// Write `plan.json`, `plan.geojson` and `duties.csv` into `dir` as one
-/// set (all or none).
+/// Write `plan.json`, `plan.geojson`, `duties.csv` and each unit's
+/// `gpx/UNIT.gpx` and `orders/UNIT.html` (the issued draw; clock times
+/// from `start` when given) into `dir` as one set (all or none).
 pub fn write_all(
     w: &World,
     p: &Planned,
@@ -276,12 +279,13 @@ pub fn write_all(
     hours: f64,
     seed: u64,
     metrics: Value,
+    start: Option<time::OffsetDateTime>,
 ) -> Result<Vec<PathBuf>> {
     let days = ((hours / 24.0).ceil() as usize).max(1);
     let dr = draws(p, days, seed);
     let mut j = serde_json::to_string_pretty(&plan_json(w, p, hours, seed, metrics)).expect("json");
     j.push('\n');
-    let files = [
+    let mut files = vec![
         (dir.join("plan.json"), j.into_bytes()),
         (
             dir.join("plan.geojson"),
@@ -289,6 +293,17 @@ pub fn write_all(
         ),
         (dir.join("duties.csv"), duties_csv(w, p, &dr).into_bytes()),
     ];
+    for ui in 0..p.units.len() {
+        let stem = crate::plan::output::file_stem(w.s.units[p.units[ui]].id.as_str());
+        files.push((
+            dir.join(format!("gpx/{stem}.gpx")),
+            super::orders::unit_gpx(w, p, &dr, ui, start)?,
+        ));
+        files.push((
+            dir.join(format!("orders/{stem}.html")),
+            super::orders::orders_html(w, p, &dr, ui, start).into_bytes(),
+        ));
+    }
     let refs: Vec<(&Path, &[u8])> = files
         .iter()
         .map(|(a, b)| (a.as_path(), b.as_slice()))

@@ -35,7 +35,8 @@ fn t1(v: f64) -> f64 {
 /// "d1 06:30" style clock (days from 1), or an absolute time with `start`.
 pub fn clock(t: f64, start: Option<time::OffsetDateTime>) -> String {
     if let Some(s) = start {
-        let at = s + time::Duration::seconds_f64(t);
+        // to the nearest minute, as without a start
+        let at = s + time::Duration::seconds_f64((t / 60.0).round() * 60.0);
         return format!(
             "{:04}-{:02}-{:02} {:02}:{:02} UTC",
             at.year(),
@@ -407,6 +408,20 @@ table{{border-collapse:collapse;font-size:13px;margin:6px 0;width:100%}} td,th{{
     h
 }
 
+/// A unit id as a file name: ASCII letters, digits, '-' and '_' kept,
+/// anything else '_'.
+pub fn file_stem(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// Write every output to `dir`; returns the files written.
 pub fn write_all(
     pl: &Planner,
@@ -427,17 +442,7 @@ pub fn write_all(
     put("plan.json".into(), j.into_bytes())?;
     put("idleness.csv".into(), idleness_csv(pl, r)?.into_bytes())?;
     for k in 0..r.plan.tracks.len() {
-        let id = pl.s.units[pl.unit_index(r.plan.units[k])].id.to_string();
-        let safe: String = id
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let safe = file_stem(pl.s.units[pl.unit_index(r.plan.units[k])].id.as_str());
         put(format!("gpx/{safe}.gpx"), unit_gpx(pl, r, k, start)?)?;
         put(
             format!("orders/{safe}.html"),

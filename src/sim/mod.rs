@@ -17,8 +17,8 @@
 //! - **Response**: the units on shift at the detection that may act on it —
 //!   the detecting State's; the neighbour's too, at once with shared feeds,
 //!   or after the liaison delay when the track is kept alive across the line
-//!   (cross-border observation) — set off after `reaction_s` along their
-//!   patrol graph (see [`respond`]) towards the group's remaining path; the
+//!   (cross-border observation) — set off after `reaction_s` (a unit that
+//!   saw the group itself at once) along their patrol graph (see [`respond`]) towards the group's remaining path; the
 //!   group is intercepted at the first point a unit reaches before it. A point on the
 //!   neighbour's side counts only with hot pursuit, within the agreed depth
 //!   and time; otherwise only the neighbour's units can act there, and only

@@ -193,14 +193,21 @@ impl World<'_> {
             if !own && !self.o.coop.shared_feeds && !track_crosses {
                 continue;
             }
-            // with shared feeds the neighbour sees the detection at once;
-            // otherwise it comes through the liaison officers
-            let delay = self.o.reaction_s
-                + if own || self.o.coop.shared_feeds {
-                    0.0
-                } else {
-                    ag.liaison_delay_min * 60.0
-                };
+            // a unit that sees the group itself acts at once (it is within
+            // the patrol radius); an alarm from a post or another unit
+            // takes the reaction time, and with shared feeds the neighbour
+            // sees it at once; otherwise it comes through the liaison
+            // officers
+            let delay = if det.by == LookBy::Unit(ui) {
+                0.0
+            } else {
+                self.o.reaction_s
+                    + if own || self.o.coop.shared_feeds {
+                        0.0
+                    } else {
+                        ag.liaison_delay_min * 60.0
+                    }
+            };
             // on shift, and near enough to matter: no unit moves faster
             // than its mode's top speed on its graph
             let Some(pos) = u.position_at(td) else {

@@ -1,0 +1,223 @@
+//! The issued draw of an interception plan as a unit's orders: a GPX track
+//! of its path over the horizon (times when the start is known) with a
+//! waypoint at each standby position, and a printable HTML order, day by
+//! day: when to leave the post, where to stand by (the route it watches
+//! and how far from the line), from when to when, when to be back.
+
+use super::run::Planned;
+use super::schedule::{Duty, Schedule, DAY_S};
+use crate::error::{Error, Result};
+use crate::plan::output::clock;
+use crate::report::esc;
+use crate::sim::World;
+use geo::Coord;
+use std::fmt::Write;
+
+/// One day's duty of unit slot `ui`: (day index, its schedule).
+fn days<'p>(p: &'p Planned, draws: &[usize], ui: usize) -> Vec<(usize, &'p Schedule)> {
+    draws
+        .iter()
+        .enumerate()
+        .map(|(d, &k)| (d, &p.pool[p.solution.plans[k][ui]]))
+        .collect()
+}
+
+/// The route nearest to a standby position: (route id, kind, metres from
+/// the position, metres from the line there).
+fn watched(w: &World, at: Coord) -> Option<(String, &'static str, f64, f64)> {
+    let mut best: Option<(usize, usize, f64)> = None;
+    for (r, rt) in w.routes.iter().enumerate() {
+        for (k, q) in rt.samples.iter().enumerate() {
+            let d = ((q.x - at.x).powi(2) + (q.y - at.y).powi(2)).sqrt();
+            if best.is_none_or(|b| d < b.2) {
+                best = Some((r, k, d));
+            }
+        }
+    }
+    let (r, k, d) = best?;
+    let rt = &w.routes[r];
+    Some((rt.id.clone(), rt.kind.as_str(), d, rt.border_m[k]))
+}
+
+/// "340 m" under a kilometre, else "1.2 km".
+fn metres(m: f64) -> String {
+    if m < 1000.0 {
+        format!("{m:.0} m")
+    } else {
+        format!("{:.1} km", m / 1000.0)
+    }
+}
+
+fn lonlat(w: &World, c: Coord) -> Coord {
+    w.s.projection.inverse(c)
+}
+
+/// Unit slot `ui`'s GPX: its issued path over the horizon as a track, and
+/// a waypoint at each standby position named with its day and hours.
+pub fn unit_gpx(
+    w: &World,
+    p: &Planned,
+    draws: &[usize],
+    ui: usize,
+    start: Option<time::OffsetDateTime>,
+) -> Result<Vec<u8>> {
+    let u = &w.s.units[p.units[ui]];
+    let wp = |c: Coord, t: f64| {
+        let ll = lonlat(w, c);
+        let mut x = gpx::Waypoint::new(geo::Point::new(ll.x, ll.y));
+        if let Some(s) = start {
+            x.time = Some((s + time::Duration::seconds_f64(t)).into());
+        }
+        x
+    };
+    let mut track = gpx::Track::new();
+    track.name = Some(format!("{} {}", u.id, u.name));
+    track.description = Some(format!(
+        "{} interception plan: the issued draw, home post {}",
+        u.state, u.home_post
+    ));
+    let mut waypoints = Vec::new();
+    for (d, sc) in days(p, draws, ui) {
+        let off = d as f64 * DAY_S;
+        let day = sc.day_layer();
+        let mut seg = gpx::TrackSegment::new();
+        seg.points = day
+            .xy
+            .iter()
+            .zip(&day.times)
+            .map(|(c, t)| wp(*c, off + t))
+            .collect();
+        track.segments.push(seg);
+        if let Duty::Standby {
+            at,
+            arrive_s,
+            leave_s,
+        } = sc.duty
+        {
+            let mut x = wp(at, off + arrive_s);
+            x.name = Some(format!(
+                "standby {} – {}",
+                clock(off + arrive_s, start),
+                clock(off + leave_s, start)
+            ));
+            x.description = watched(w, at).map(|(id, kind, _, line)| {
+                format!("watching {id} ({kind}), {} from the line", metres(line))
+            });
+            waypoints.push(x);
+        }
+    }
+    let g = gpx::Gpx {
+        version: gpx::GpxVersion::Gpx11,
+        creator: Some("borderwatch".into()),
+        tracks: vec![track],
+        waypoints,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    gpx::write(&g, &mut out).map_err(|e| Error::Other(format!("GPX of {}: {e}", u.id)))?;
+    Ok(out)
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:800px}
+h1{font-size:21px;margin-bottom:2px} h2{font-size:16px;margin-top:22px;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;font-size:13px;margin:6px 0;width:100%} td,th{border:1px solid #bbb;padding:3px 7px;text-align:left} th{background:#eee}
+.exercise{color:#b34700;font-weight:bold} .muted{color:#666}
+@media print{body{margin:0} h2{page-break-after:avoid} table{page-break-inside:avoid}}";
+
+/// Unit slot `ui`'s printable orders for the issued draw, a table a day.
+pub fn orders_html(
+    w: &World,
+    p: &Planned,
+    draws: &[usize],
+    ui: usize,
+    start: Option<time::OffsetDateTime>,
+) -> String {
+    let u = &w.s.units[p.units[ui]];
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orders — {id}</title><style>{STYLE}</style></head><body>"#,
+        id = esc(u.id.as_str())
+    );
+    let _ = write!(
+        h,
+        "<h1>Orders — {} {}</h1><p>{} · {} · home post <b>{}</b> · {} h shifts · interception plan, scenario <code>{}</code></p>",
+        esc(u.id.as_str()),
+        esc(&u.name),
+        esc(u.state.as_str()),
+        u.mode.as_str(),
+        esc(u.home_post.as_str()),
+        u.shift_hours,
+        esc(&w.s.name),
+    );
+    if w.s.exercise {
+        h.push_str(r#"<p class="exercise">EXERCISE DATA — not for operational use.</p>"#);
+    }
+    if start.is_none() {
+        h.push_str(r#"<p class="muted">Times are from the start of the plan (day 1 00:00); give <code>--start</code> for clock times.</p>"#);
+    }
+    for (d, sc) in days(p, draws, ui) {
+        let off = d as f64 * DAY_S;
+        let s0 = off + sc.start_s;
+        let s1 = s0 + u.shift_hours * 3600.0;
+        let _ = write!(
+            h,
+            "<h2>Day {} — depart {} · back by {}</h2><table><tr><th>time</th><th>duty</th><th>where</th><th>lat, lon</th></tr>",
+            d + 1,
+            clock(s0, start),
+            clock(s1, start)
+        );
+        let post = esc(u.home_post.as_str());
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>depart</td><td>home post {post}</td><td></td></tr>",
+            clock(s0, start)
+        );
+        match sc.duty {
+            Duty::Standby {
+                at,
+                arrive_s,
+                leave_s,
+            } => {
+                let ll = lonlat(w, at);
+                let what = watched(w, at)
+                    .map(|(id, kind, d, line)| {
+                        format!(
+                            "on {} ({kind}){}, {} from the line",
+                            esc(&id),
+                            if d > 100.0 {
+                                format!(" {d:.0} m off")
+                            } else {
+                                String::new()
+                            },
+                            metres(line)
+                        )
+                    })
+                    .unwrap_or_default();
+                let _ = write!(
+                    h,
+                    "<tr><td>{} – {}</td><td>stand by: watch, and respond to alarms</td><td>{what}</td><td>{:.5}, {:.5}</td></tr>",
+                    clock(off + arrive_s, start),
+                    clock(off + leave_s, start),
+                    ll.y,
+                    ll.x
+                );
+            }
+            Duty::Patrol => {
+                let _ = write!(
+                    h,
+                    "<tr><td>{} – {}</td><td>patrol the track in the GPX</td><td></td><td></td></tr>",
+                    clock(s0, start),
+                    clock(s1, start)
+                );
+            }
+        }
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>back</td><td>home post {post}</td><td></td></tr></table>",
+            clock(s1, start)
+        );
+    }
+    h.push_str("<p class=muted>This order is the day's draw from a published mix of plans: a smuggler who knows the mix must not learn the draw. Keep it to those who need it.</p></body></html>\n");
+    h
+}
