@@ -120,6 +120,48 @@ fn effect(g: &Game, c: usize, r: &Row, t0: f64) -> Effect {
     Effect { catches, own }
 }
 
+/// Per unit, candidate and row (`keys`: target, entry, entry time): the
+/// candidate's effect, from the cache where an earlier bound computed it.
+fn effects(
+    g: &Game,
+    keys: &[(usize, usize, f64)],
+    rows: &[Row],
+    cands: &[Vec<usize>],
+) -> Vec<Vec<Vec<Arc<Effect>>>> {
+    let none = Arc::new(Effect::default());
+    let mut cache = g.effects.lock().unwrap_or_else(|e| e.into_inner());
+    let todo: Vec<(usize, usize)> = cands
+        .iter()
+        .flatten()
+        .flat_map(|&c| (0..rows.len()).map(move |r| (c, r)))
+        .filter(|&(c, r)| {
+            let (t, e, _) = keys[r];
+            relevant(g, c, g.targets[t].route) && !cache.contains_key(&(c, t, e))
+        })
+        .collect();
+    let made: Vec<Effect> = todo
+        .par_iter()
+        .map(|&(c, r)| effect(g, c, &rows[r], keys[r].2))
+        .collect();
+    for (&(c, r), e) in todo.iter().zip(made) {
+        cache.insert((c, keys[r].0, keys[r].1), Arc::new(e));
+    }
+    let eff = cands
+        .iter()
+        .map(|cs| {
+            cs.iter()
+                .map(|&c| {
+                    keys.iter()
+                        .map(|&(t, e, _)| cache.get(&(c, t, e)).unwrap_or(&none).clone())
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    drop(cache);
+    eff
+}
+
 /// The candidates (indices into `ei`, by their effects on each row) that
 /// do something and do it differently from every earlier one.
 fn distinct(ei: &[Vec<Arc<Effect>>]) -> Vec<usize> {
@@ -157,38 +199,7 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
         })
         .collect();
     let rows: Vec<Row> = keys.par_iter().map(|&(t, _, t0)| row(g, t, t0)).collect();
-    // eff[i][c][r], from the cache where an earlier bound computed it
-    let none = Arc::new(Effect::default());
-    let mut cache = g.effects.lock().unwrap_or_else(|e| e.into_inner());
-    let todo: Vec<(usize, usize)> = cands
-        .iter()
-        .flatten()
-        .flat_map(|&c| (0..rows.len()).map(move |r| (c, r)))
-        .filter(|&(c, r)| {
-            let (t, e, _) = keys[r];
-            relevant(g, c, g.targets[t].route) && !cache.contains_key(&(c, t, e))
-        })
-        .collect();
-    let made: Vec<Effect> = todo
-        .par_iter()
-        .map(|&(c, r)| effect(g, c, &rows[r], keys[r].2))
-        .collect();
-    for (&(c, r), e) in todo.iter().zip(made) {
-        cache.insert((c, keys[r].0, keys[r].1), Arc::new(e));
-    }
-    let eff: Vec<Vec<Vec<Arc<Effect>>>> = cands
-        .iter()
-        .map(|cs| {
-            cs.iter()
-                .map(|&c| {
-                    keys.iter()
-                        .map(|&(t, e, _)| cache.get(&(c, t, e)).unwrap_or(&none).clone())
-                        .collect()
-                })
-                .collect()
-        })
-        .collect();
-    drop(cache);
+    let eff = effects(g, &keys, &rows, cands);
     // per unit, one candidate for each distinct effect on these rows (the
     // rest do the same, or nothing): exact, and the LP far smaller
     let kept: Vec<Vec<usize>> = eff.iter().map(|ei| distinct(ei)).collect();

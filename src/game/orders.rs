@@ -6,7 +6,7 @@
 
 use super::run::Planned;
 use super::schedule::{Duty, Schedule, DAY_S};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::plan::output::clock;
 use crate::report::esc;
 use crate::sim::World;
@@ -106,16 +106,7 @@ pub fn unit_gpx(
             waypoints.push(x);
         }
     }
-    let g = gpx::Gpx {
-        version: gpx::GpxVersion::Gpx11,
-        creator: Some("borderwatch".into()),
-        tracks: vec![track],
-        waypoints,
-        ..Default::default()
-    };
-    let mut out = Vec::new();
-    gpx::write(&g, &mut out).map_err(|e| Error::Other(format!("GPX of {}: {e}", u.id)))?;
-    Ok(out)
+    crate::plan::output::gpx_bytes(track, waypoints, u.id.as_str())
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:800px}

@@ -304,6 +304,11 @@ pub fn unit_gpx(
             w
         })
         .collect();
+    gpx_bytes(track, waypoints, ui.unit.id.as_str())
+}
+
+/// A GPX 1.1 file of one unit's track and waypoints.
+pub fn gpx_bytes(track: gpx::Track, waypoints: Vec<gpx::Waypoint>, unit: &str) -> Result<Vec<u8>> {
     let g = gpx::Gpx {
         version: gpx::GpxVersion::Gpx11,
         creator: Some("borderwatch".into()),
@@ -313,7 +318,7 @@ pub fn unit_gpx(
     };
     let mut out = Vec::new();
     gpx::write(&g, &mut out)
-        .map_err(|e| crate::error::Error::Other(format!("GPX of {}: {e}", ui.unit.id)))?;
+        .map_err(|e| crate::error::Error::Other(format!("GPX of {unit}: {e}")))?;
     Ok(out)
 }
 
