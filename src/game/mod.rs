@@ -15,7 +15,8 @@
 //! standby schedules at positions along the journeys the smuggler's mix
 //! weighs, at shift starts every few hours ([`oracle`]). Every few rounds
 //! the game over the units' marginals ([`bound`]) is solved over every
-//! schedule found so far: its value bounds what any mix of those schedules
+//! schedule found so far and standby along the journeys of every target
+//! it weighs: its value bounds what any mix of those schedules
 //! can guarantee, and joint plans drawn from its marginals join the
 //! master. The gap is (bound − guarantee) / bound, over the schedules
 //! considered (the defenders' oracle is a search, not a proof over every
