@@ -290,28 +290,30 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
     let sol = lp
         .solve()
         .map_err(|e| Error::Other(format!("interception game: the bound's LP failed: {e}")))?;
-    // back to every candidate: a kept one's mass, the mass left over
-    // spread in proportion (every effect helps, so none is lost)
-    let marginals = m
-        .iter()
-        .zip(&kept)
-        .zip(cands)
-        .map(|((mi, k), cs)| {
-            let mut full = vec![0.0; cs.len()];
-            for (x, &c) in mi.iter().zip(k) {
-                full[c] = super::lp::clean(sol.value(*x));
-            }
-            let tot: f64 = full.iter().sum();
-            if tot > 0.0 {
-                full.iter_mut().for_each(|p| *p /= tot);
-            }
-            full
-        })
-        .collect();
     Ok(Relaxed {
         value: sol.value(v).max(floor).min(1.0),
-        marginals,
+        marginals: m
+            .iter()
+            .zip(&kept)
+            .zip(cands)
+            .map(|((mi, k), cs)| every_candidate(mi.iter().map(|x| sol.value(*x)), k, cs.len()))
+            .collect(),
     })
+}
+
+/// A unit's marginals over all its `n` candidates from those over the
+/// `kept` ones: the mass left over spread in proportion (every effect
+/// helps, so none is lost).
+fn every_candidate(kept_mass: impl Iterator<Item = f64>, kept: &[usize], n: usize) -> Vec<f64> {
+    let mut full = vec![0.0; n];
+    for (x, &c) in kept_mass.zip(kept) {
+        full[c] = super::lp::clean(x);
+    }
+    let tot: f64 = full.iter().sum();
+    if tot > 0.0 {
+        full.iter_mut().for_each(|p| *p /= tot);
+    }
+    full
 }
 
 impl Relaxed {

@@ -7,7 +7,7 @@
 use super::run::Planned;
 use super::schedule::{Duty, Schedule, DAY_S};
 use crate::error::Result;
-use crate::plan::output::clock;
+use crate::plan::output::{clock, gpx_bytes, ORDERS_STYLE};
 use crate::report::esc;
 use crate::sim::World;
 use geo::Coord;
@@ -48,10 +48,6 @@ fn metres(m: f64) -> String {
     }
 }
 
-fn lonlat(w: &World, c: Coord) -> Coord {
-    w.s.projection.inverse(c)
-}
-
 /// Unit slot `ui`'s GPX: its issued path over the horizon as a track, and
 /// a waypoint at each standby position named with its day and hours.
 pub fn unit_gpx(
@@ -63,7 +59,7 @@ pub fn unit_gpx(
 ) -> Result<Vec<u8>> {
     let u = &w.s.units[p.units[ui]];
     let wp = |c: Coord, t: f64| {
-        let ll = lonlat(w, c);
+        let ll = w.s.projection.inverse(c);
         let mut x = gpx::Waypoint::new(geo::Point::new(ll.x, ll.y));
         if let Some(s) = start {
             x.time = Some((s + time::Duration::seconds_f64(t)).into());
@@ -106,14 +102,8 @@ pub fn unit_gpx(
             waypoints.push(x);
         }
     }
-    crate::plan::output::gpx_bytes(track, waypoints, u.id.as_str())
+    gpx_bytes(track, waypoints, u.id.as_str())
 }
-
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:800px}
-h1{font-size:21px;margin-bottom:2px} h2{font-size:16px;margin-top:22px;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;font-size:13px;margin:6px 0;width:100%} td,th{border:1px solid #bbb;padding:3px 7px;text-align:left} th{background:#eee}
-.exercise{color:#b34700;font-weight:bold} .muted{color:#666}
-@media print{body{margin:0} h2{page-break-after:avoid} table{page-break-inside:avoid}}";
 
 /// Unit slot `ui`'s printable orders for the issued draw, a table a day.
 pub fn orders_html(
@@ -127,7 +117,7 @@ pub fn orders_html(
     let mut h = String::new();
     let _ = write!(
         h,
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orders — {id}</title><style>{STYLE}</style></head><body>"#,
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orders — {id}</title><style>{ORDERS_STYLE}</style></head><body>"#,
         id = esc(u.id.as_str())
     );
     let _ = write!(
@@ -170,7 +160,7 @@ pub fn orders_html(
                 arrive_s,
                 leave_s,
             } => {
-                let ll = lonlat(w, at);
+                let ll = w.s.projection.inverse(at);
                 let what = watched(w, at)
                     .map(|(id, kind, d, line)| {
                         format!(

@@ -322,6 +322,14 @@ pub fn gpx_bytes(track: gpx::Track, waypoints: Vec<gpx::Waypoint>, unit: &str) -
     Ok(out)
 }
 
+/// The style sheet of every unit's printable orders.
+pub const ORDERS_STYLE: &str = "body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:800px}
+h1{font-size:21px;margin-bottom:2px} h2{font-size:16px;margin-top:22px;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;font-size:13px;margin:6px 0;width:100%} td,th{border:1px solid #bbb;padding:3px 7px;text-align:left} th{background:#eee}
+.exercise{color:#b34700;font-weight:bold} .muted{color:#666}
+@media print{body{margin:0} h2{page-break-after:avoid} table{page-break-inside:avoid}}
+";
+
 /// Printable patrol orders for one unit.
 pub fn orders_html(
     pl: &Planner,
@@ -334,13 +342,7 @@ pub fn orders_html(
     let mut h = String::new();
     let _ = write!(
         h,
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Patrol orders — {id}</title><style>
-body{{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:800px}}
-h1{{font-size:21px;margin-bottom:2px}} h2{{font-size:16px;margin-top:22px;border-bottom:1px solid #ccc}}
-table{{border-collapse:collapse;font-size:13px;margin:6px 0;width:100%}} td,th{{border:1px solid #bbb;padding:3px 7px;text-align:left}} th{{background:#eee}}
-.exercise{{color:#b34700;font-weight:bold}} .muted{{color:#666}}
-@media print{{body{{margin:0}} h2{{page-break-after:avoid}} table{{page-break-inside:avoid}}}}
-</style></head><body>"#,
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Patrol orders — {id}</title><style>{ORDERS_STYLE}</style></head><body>"#,
         id = esc(ui.unit.id.as_str())
     );
     let _ = write!(
