@@ -196,6 +196,12 @@ enum Command {
         /// game guarantees plain P(intercept)).
         #[arg(long, value_enum, default_value = "risk")]
         values: ValuesArg,
+        /// Interception: the smuggler may also cross off the mapped ways —
+        /// cross-country corridors over green border (least-time walks on
+        /// the DEM) and boat crossings of blue border, every 1.5 km of line
+        /// that no mapped route crosses.
+        #[arg(long)]
+        corridors: bool,
     },
     /// Replay illicit crossings along the informal routes against a patrol
     /// plan (Monte Carlo by seed): detection by posts and patrols, response,
@@ -261,6 +267,12 @@ enum Command {
         /// game guarantees plain P(intercept)).
         #[arg(long, value_enum, default_value = "risk")]
         values: ValuesArg,
+        /// Interception: the smuggler may also cross off the mapped ways —
+        /// cross-country corridors over green border (least-time walks on
+        /// the DEM) and boat crossings of blue border, every 1.5 km of line
+        /// that no mapped route crosses.
+        #[arg(long)]
+        corridors: bool,
     },
     /// What buys the most (ISACS 8.6): the joint interception game re-solved
     /// with one more unit of each mode per State, one more post where `site`
@@ -295,6 +307,12 @@ enum Command {
         /// game guarantees plain P(intercept)).
         #[arg(long, value_enum, default_value = "risk")]
         values: ValuesArg,
+        /// Interception: the smuggler may also cross off the mapped ways —
+        /// cross-country corridors over green border (least-time walks on
+        /// the DEM) and boat crossings of blue border, every 1.5 km of line
+        /// that no mapped route crosses.
+        #[arg(long)]
+        corridors: bool,
     },
     /// Official crossings as queues (ISACS 8.2.4, 11.6): waiting time,
     /// throughput and the share of illicit consignments caught under random,
@@ -606,6 +624,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             time_limit_s,
             rounds,
             values,
+            corridors,
         }) => {
             use borderwatch::plan::{output, PlanMode, PlanOptions, Planner};
             let mode = PlanMode::parse(mode.as_str(), "--mode")?;
@@ -640,6 +659,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     max_iters: rounds,
                     access_m,
                     values: values.into(),
+                    corridors,
                     ..Default::default()
                 };
                 let coop = borderwatch::sim::Cooperation {
@@ -910,6 +930,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             change_rounds,
             json,
             values,
+            corridors,
         }) => {
             let (s, warnings) = scenario::load_ok(&scenario)?;
             print_problems(&warnings);
@@ -918,6 +939,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 time_limit_s: time_limit_s.unwrap_or(f64::INFINITY),
                 max_iters: rounds,
                 values: values.into(),
+                corridors,
                 ..Default::default()
             };
             let coop = borderwatch::sim::Cooperation {
@@ -938,6 +960,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             time_limit_s,
             rounds,
             values,
+            corridors,
         }) => {
             let (s, warnings) = scenario::load_ok(&scenario)?;
             print_problems(&warnings);
@@ -947,6 +970,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 time_limit_s: time_limit_s.unwrap_or(f64::INFINITY),
                 max_iters: rounds,
                 values: values.into(),
+                corridors,
                 ..Default::default()
             };
             cli_game::compare(&s, runs, seed.unwrap_or(s.seed), o, json)?;

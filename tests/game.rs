@@ -217,6 +217,14 @@ fn the_ladder_on_liechtenstein_never_decreases_and_beats_the_idleness_plan() {
         let base = r.idleness_guaranteed.unwrap();
         assert!(r.guaranteed_p_intercept >= base, "{r:?}");
     }
+    // the independent rung is each State's own game: both reported, each
+    // with its own bound; the joint rungs are one game
+    assert_eq!(rows[0].own_games.len(), 2, "{rows:?}");
+    for g in &rows[0].own_games {
+        assert!(g.upper_bound >= g.guaranteed && g.iterations > 0, "{g:?}");
+    }
+    assert!(rows[1..].iter().all(|r| r.own_games.is_empty()));
+    assert!(rows[0].iterations >= rows[0].own_games.iter().map(|g| g.iterations).sum());
     // three rounds already buy interceptions against the informed
     // smuggler, where the idleness plan guarantees none
     assert!(rows[3].guaranteed_p_intercept > 0.0, "{rows:?}");
@@ -257,6 +265,31 @@ fn plan_publishes_the_mix_and_simulate_best_responds_to_it() {
     let mix = plan["mix"].as_array().unwrap();
     let total: f64 = mix.iter().map(|x| x["probability"].as_f64().unwrap()).sum();
     assert!((total - 1.0).abs() < 1e-4, "{total}");
+    // each schedule of the support is written once, and every plan of the
+    // mix names one per unit, in the units' order
+    let schedules = plan["schedules"].as_array().unwrap();
+    let written: std::collections::HashSet<String> =
+        schedules.iter().map(|x| x.to_string()).collect();
+    assert_eq!(written.len(), schedules.len());
+    let units: Vec<&str> = plan["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["unit"].as_str().unwrap())
+        .collect();
+    for x in mix {
+        let ids: Vec<&str> = x["schedules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                schedules[i.as_u64().unwrap() as usize]["unit"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(ids, units);
+    }
     assert_eq!(plan["units"].as_array().unwrap().len(), 8);
     // the day's orders: one row per unit, each a standby or a patrol
     let duties = std::fs::read_to_string(out.join("duties.csv")).unwrap();
@@ -322,6 +355,25 @@ fn plan_publishes_the_mix_and_simulate_best_responds_to_it() {
     // differ among ties)
     let planned = m["best_response"]["p_intercept"].as_f64().unwrap();
     assert!((x - planned).abs() < 0.005, "{am} vs {m}");
+    // a plan of the mix that names a schedule not written is refused by
+    // its place in the file
+    let mut bad = plan.clone();
+    bad["mix"][0]["schedules"][0] = serde_json::json!(schedules.len());
+    let bad_path = d.path().join("bad-plan.json");
+    std::fs::write(&bad_path, bad.to_string()).unwrap();
+    let o = std::process::Command::new(bin())
+        .args(["simulate", p.to_str().unwrap(), "--plan"])
+        .arg(&bad_path)
+        .args(["--runs", "10", "--out"])
+        .arg(d.path().join("sim-bad"))
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        e.contains("bad-plan.json") && e.contains("mix[0].schedules[0]"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -36,6 +36,7 @@ pub fn compare(s: &Scenario, runs: usize, seed: u64, o: GameOptions, json: bool)
         SimOptions {
             runs,
             seed,
+            corridors: o.corridors,
             ..SimOptions::default()
         },
     )?;
@@ -67,6 +68,9 @@ pub fn compare(s: &Scenario, runs: usize, seed: u64, o: GameOptions, json: bool)
             r.solve_s
         );
     }
+    for r in rows.iter().filter(|r| !r.own_games.is_empty()) {
+        println!("{}: {}", r.step, own_games_text(&r.own_games));
+    }
     println!(
         "({runs} crossings per rung and smuggler, seed {seed}; guaranteed = the lowest over every target of {} against the published mix)",
         if o.values == borderwatch::game::targets::Values::Flat {
@@ -76,6 +80,30 @@ pub fn compare(s: &Scenario, runs: usize, seed: u64, o: GameOptions, json: bool)
         }
     );
     Ok(())
+}
+
+/// Each State's own game of an independent plan, as one line: what each
+/// guarantees on its own side and how well its game was solved (the
+/// independent plan's bound and gap are the joint game's).
+fn own_games_text(games: &[run::OwnGame]) -> String {
+    let each: Vec<String> = games
+        .iter()
+        .map(|g| {
+            format!(
+                "{} {:.3} (bound {:.3}, gap {:.1} %, {} rounds, {:.1} s)",
+                g.state,
+                g.guaranteed,
+                g.upper_bound,
+                g.gap * 100.0,
+                g.iterations,
+                g.solve_s
+            )
+        })
+        .collect();
+    format!(
+        "each State's own game against the targets entering its side: {}; the rung's bound and gap are the joint game's",
+        each.join("; ")
+    )
 }
 
 fn row_json(r: &RungResult) -> serde_json::Value {
@@ -123,6 +151,7 @@ pub fn plan(
         hours * 3600.0,
         SimOptions {
             seed,
+            corridors: go.corridors,
             ..SimOptions::default()
         },
     )?;
@@ -167,6 +196,9 @@ pub fn plan(
     if let Some(b) = p.baseline_guaranteed {
         println!("  the idleness plan alone guarantees {b:.3} against the same targets");
     }
+    if !p.own_games.is_empty() {
+        println!("  {}", own_games_text(&p.own_games));
+    }
     println!(
         "  mixed strategy: {} plans; the day's orders are a seeded draw (duties.csv, orders/, gpx/)",
         sol.mix.iter().filter(|x| **x > 1e-9).count()
@@ -194,6 +226,11 @@ pub fn simulate_mix(
         return Ok(false);
     }
     let (runs, seed, knowledge) = (o.runs, o.seed, o.knowledge);
+    // the smuggler's options the plan was made against
+    let o = SimOptions {
+        corridors: v["metrics"]["corridors"] == true,
+        ..o
+    };
     let w = World::new(s, Vec::new(), horizon_s, o)?;
     let go = GameOptions::default();
     let per = go.entries_per_hour;

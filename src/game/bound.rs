@@ -12,9 +12,12 @@
 //!                + Σ_i p_i · Π_{post looks before i's} (1 − p)
 //!
 //! where the second sum runs over the units' own looks (a unit's look is
-//! first only when every earlier post look failed). Over a mixed strategy,
-//! P(∃ i catches after j) ≤ min(1, Σ_i P(unit i's schedule catches after
-//! j)): linear in each unit's marginals over its schedules. Maximising the
+//! first only when every earlier post look failed). Post look j is first
+//! only if every unit's earlier own look failed too, so with a_i(j) = 1 −
+//! p_i when unit i's own look comes before j (else 1), over a mixed
+//! strategy the first term's indicator is at most min(1, Σ_i a_i(j) ·
+//! P(unit i's schedule catches after j)): linear in each unit's marginals
+//! over its schedules. Maximising the
 //! guaranteed score over marginals is an LP (the compact game of the
 //! security-games literature); its value bounds the game's value over the
 //! schedules considered, and any subset of targets only raises it. Its
@@ -31,9 +34,13 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// Effects computed so far, by (schedule, target, entry index): the
-/// bound is solved every few rounds over mostly the same rows.
-pub type Effects = Mutex<HashMap<(usize, usize, usize), Arc<Effect>>>;
+/// Effects computed so far, by (schedule, target, entry index); `None`:
+/// the schedule does nothing there. The bound is solved every few rounds
+/// over mostly the same rows.
+pub type Effects = Mutex<HashMap<(usize, usize, usize), Option<Arc<Effect>>>>;
+
+/// One candidate's effects: (row, effect) for the rows it acts on.
+type Sparse = Vec<(usize, Arc<Effect>)>;
 
 /// The marginal game's solution.
 #[derive(Clone, Debug)]
@@ -54,11 +61,18 @@ struct Row {
 }
 
 /// What schedule `c` does for a row: the post looks after which it
-/// catches, and its own look's first-success weight.
+/// catches, each with its weight a(j) (1 − p of the unit's own look when
+/// that comes first, else 1), and its own look's first-success weight.
 #[derive(Default)]
 pub struct Effect {
-    catches: Vec<usize>,
+    catches: Vec<(usize, u64)>,
     own: f64,
+}
+
+impl Effect {
+    fn acts(&self) -> bool {
+        !self.catches.is_empty() || self.own > 0.0
+    }
 }
 
 fn row(g: &Game, t: usize, t0: f64) -> Row {
@@ -100,79 +114,103 @@ fn effect(g: &Game, c: usize, r: &Row, t0: f64) -> Effect {
         bbox: sc.bbox,
     }];
     let ps = Pass::new(g.w, tg.route, t0, tg.forward);
+    let look = g.w.crew_look(0, &crew[0], &ps).filter(|l| l.p > 0.0);
+    // post look j is first only if the unit's own earlier look failed
     let catches = (0..r.looks.len())
         .filter(|&j| g.w.catch(&crew, &ps, &r.looks[j]).is_some())
+        .map(|j| {
+            let a = match &look {
+                // at the same time the post's look comes first (the
+                // simulator's order: posts, then units)
+                Some(l) if l.t < r.looks[j].t => 1.0 - l.p.min(1.0),
+                _ => 1.0,
+            };
+            (j, f64::to_bits(a))
+        })
         .collect();
     // the unit's own look, first only if every earlier post look failed
-    let own =
-        g.w.crew_look(0, &crew[0], &ps)
-            .filter(|l| l.p > 0.0)
-            .map(|l| {
-                let before: f64 = r
-                    .looks
-                    .iter()
-                    .filter(|pl| pl.t <= l.t)
-                    .map(|pl| 1.0 - pl.p.min(1.0))
-                    .product();
-                l.p.min(1.0) * before
-            })
-            .unwrap_or(0.0);
+    let own = look
+        .map(|l| {
+            let before: f64 = r
+                .looks
+                .iter()
+                .filter(|pl| pl.t <= l.t)
+                .map(|pl| 1.0 - pl.p.min(1.0))
+                .product();
+            l.p.min(1.0) * before
+        })
+        .unwrap_or(0.0);
     Effect { catches, own }
 }
 
-/// Per unit, candidate and row (`keys`: target, entry, entry time): the
-/// candidate's effect, from the cache where an earlier bound computed it.
+/// Per unit and candidate: its effect on each row it acts on (`keys`:
+/// target, entry, entry time), from the cache where an earlier bound
+/// computed it. Sparse: a unit acts on the few routes near it.
 fn effects(
     g: &Game,
     keys: &[(usize, usize, f64)],
     rows: &[Row],
     cands: &[Vec<usize>],
-) -> Vec<Vec<Vec<Arc<Effect>>>> {
-    let none = Arc::new(Effect::default());
+) -> Vec<Vec<Sparse>> {
+    let mut by_route: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (r, &(t, _, _)) in keys.iter().enumerate() {
+        by_route.entry(g.targets[t].route).or_default().push(r);
+    }
+    // per candidate, the rows of the routes it can matter to
+    let near = |c: usize| -> Vec<usize> {
+        by_route
+            .iter()
+            .filter(|(&route, _)| relevant(g, c, route))
+            .flat_map(|(_, rs)| rs.iter().copied())
+            .collect()
+    };
     let mut cache = g.effects.lock().unwrap_or_else(|e| e.into_inner());
-    let todo: Vec<(usize, usize)> = cands
+    let near: HashMap<usize, Vec<usize>> = cands.iter().flatten().map(|&c| (c, near(c))).collect();
+    let mut todo: Vec<(usize, usize)> = near
         .iter()
-        .flatten()
-        .flat_map(|&c| (0..rows.len()).map(move |r| (c, r)))
-        .filter(|&(c, r)| {
-            let (t, e, _) = keys[r];
-            relevant(g, c, g.targets[t].route) && !cache.contains_key(&(c, t, e))
+        .flat_map(|(&c, rs)| rs.iter().map(move |&r| (c, r)))
+        .filter(|&(c, r)| !cache.contains_key(&(c, keys[r].0, keys[r].1)))
+        .collect();
+    todo.sort_unstable();
+    let made: Vec<Option<Arc<Effect>>> = todo
+        .par_iter()
+        .map(|&(c, r)| {
+            let e = effect(g, c, &rows[r], keys[r].2);
+            e.acts().then(|| Arc::new(e))
         })
         .collect();
-    let made: Vec<Effect> = todo
-        .par_iter()
-        .map(|&(c, r)| effect(g, c, &rows[r], keys[r].2))
-        .collect();
     for (&(c, r), e) in todo.iter().zip(made) {
-        cache.insert((c, keys[r].0, keys[r].1), Arc::new(e));
+        cache.insert((c, keys[r].0, keys[r].1), e);
     }
-    let eff = cands
+    cands
         .iter()
         .map(|cs| {
             cs.iter()
-                .map(|&c| {
-                    keys.iter()
-                        .map(|&(t, e, _)| cache.get(&(c, t, e)).unwrap_or(&none).clone())
+                .map(|c| {
+                    near[c]
+                        .iter()
+                        .filter_map(|&r| {
+                            let (t, e, _) = keys[r];
+                            let got = cache.get(&(*c, t, e)).cloned().flatten()?;
+                            Some((r, got))
+                        })
                         .collect()
                 })
                 .collect()
         })
-        .collect();
-    drop(cache);
-    eff
+        .collect()
 }
 
 /// The candidates (indices into `ei`, by their effects on each row) that
 /// do something and do it differently from every earlier one.
-fn distinct(ei: &[Vec<Arc<Effect>>]) -> Vec<usize> {
-    let mut seen: std::collections::HashSet<Vec<(usize, &[usize], u64)>> = Default::default();
+fn distinct(ei: &[Sparse]) -> Vec<usize> {
+    type Sig<'e> = Vec<(usize, &'e [(usize, u64)], u64)>;
+    let mut seen: std::collections::HashSet<Sig> = Default::default();
     let mut out = Vec::new();
     for (c, rows) in ei.iter().enumerate() {
-        let sig: Vec<(usize, &[usize], u64)> = rows
+        let sig: Sig = rows
             .iter()
-            .enumerate()
-            .filter(|(_, e)| !e.catches.is_empty() || e.own > 0.0)
-            .map(|(r, e)| (r, e.catches.as_slice(), e.own.to_bits()))
+            .map(|(r, e)| (*r, e.catches.as_slice(), e.own.to_bits()))
             .collect();
         if !sig.is_empty() && seen.insert(sig) {
             out.push(c);
@@ -185,7 +223,7 @@ fn distinct(ei: &[Vec<Arc<Effect>>]) -> Vec<usize> {
 /// the candidate schedules `cands` (pool indices): max v such that, for
 /// every target, v ≤ 1 − value + value · (mean over its entries of z),
 /// z ≤ min(1, Σ_j w_j y_j + Σ_ic m_ic own_ic), y_j ≤ min(1, Σ_ic m_ic
-/// catches_ic(j)), each unit's marginals m_i· summing to at most 1 (the
+/// a_ic(j) catches_ic(j)), each unit's marginals m_i· summing to at most 1 (the
 /// rest is a schedule that does nothing on these rows). `floor` (a
 /// guarantee achieved) is a lower limit of the value reported.
 pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) -> Result<Relaxed> {
@@ -203,11 +241,15 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
     // per unit, one candidate for each distinct effect on these rows (the
     // rest do the same, or nothing): exact, and the LP far smaller
     let kept: Vec<Vec<usize>> = eff.iter().map(|ei| distinct(ei)).collect();
-    let eff: Vec<Vec<Vec<Arc<Effect>>>> = eff
-        .into_iter()
-        .zip(&kept)
-        .map(|(ei, k)| k.iter().map(|&c| ei[c].clone()).collect())
-        .collect();
+    // per row, what each kept candidate (unit, candidate) does there
+    let mut by_row: Vec<Vec<(usize, usize, Arc<Effect>)>> = vec![Vec::new(); rows.len()];
+    for (i, (ei, k)) in eff.into_iter().zip(&kept).enumerate() {
+        for (c, &full) in k.iter().enumerate() {
+            for (r, e) in &ei[full] {
+                by_row[*r].push((i, c, e.clone()));
+            }
+        }
+    }
     let mut vars = good_lp::variables!();
     let v = vars.add(variable().min(0.0).max(1.0));
     let m: Vec<Vec<Variable>> = kept
@@ -229,16 +271,14 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
     // one y per distinct covering set: y_S = min(1, Σ_{c∈S} m_c) is the
     // same wherever S covers a look, so looks (of any row) that the same
     // schedules catch after share it — exact, and it keeps the LP sparse
-    let mut ys: HashMap<Vec<(usize, usize)>, Variable> = HashMap::new();
+    let mut ys: HashMap<Vec<(usize, usize, u64)>, Variable> = HashMap::new();
     let mut z = Vec::with_capacity(rows.len());
     for (ri, r) in rows.iter().enumerate() {
         let mut zr = Expression::from(0.0);
-        let mut sets: Vec<Vec<(usize, usize)>> = vec![Vec::new(); r.looks.len()];
-        for (i, ei) in eff.iter().enumerate() {
-            for (c, e) in ei.iter().enumerate() {
-                for &j in &e[ri].catches {
-                    sets[j].push((i, c));
-                }
+        let mut sets: Vec<Vec<(usize, usize, u64)>> = vec![Vec::new(); r.looks.len()];
+        for (i, c, e) in &by_row[ri] {
+            for &(j, a) in &e.catches {
+                sets[j].push((*i, *c, a));
             }
         }
         for (j, set) in sets.into_iter().enumerate() {
@@ -248,7 +288,10 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
             let y = match ys.get(&set) {
                 Some(y) => *y,
                 None => {
-                    let covering: Expression = set.iter().map(|&(i, c)| m[i][c]).sum();
+                    let covering: Expression = set
+                        .iter()
+                        .map(|&(i, c, a)| f64::from_bits(a) * m[i][c])
+                        .sum();
                     let y = vars.add(variable().min(0.0).max(1.0));
                     constraints.push(constraint!(y <= covering));
                     ys.insert(set, y);
@@ -257,11 +300,9 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
             };
             zr += r.weights[j] * y;
         }
-        for (ei, mi) in eff.iter().zip(&m) {
-            for (e, x) in ei.iter().zip(mi) {
-                if e[ri].own > 0.0 {
-                    zr += e[ri].own * *x;
-                }
+        for (i, c, e) in &by_row[ri] {
+            if e.own > 0.0 {
+                zr += e.own * m[*i][*c];
             }
         }
         let zv = vars.add(variable().min(0.0).max(1.0));

@@ -87,7 +87,7 @@ pub fn replay(
                     (t.route, t0 / 3600.0, t.forward)
                 }
                 _ => {
-                    let r = rng.usize(0..w.routes.len());
+                    let r = rng.usize(0..w.mapped_routes);
                     let h = if rng.f64() < w.o.night_share {
                         (20.0 + rng.f64() * 9.0) % 24.0
                     } else {

@@ -71,6 +71,10 @@ pub struct GameOptions {
     pub access_m: f64,
     /// How the targets are valued.
     pub values: targets::Values,
+    /// The smuggler may also cross off the mapped ways
+    /// ([`crate::sim::corridor`]); the world must be built with
+    /// [`crate::sim::SimOptions::corridors`] to match.
+    pub corridors: bool,
     #[serde(skip)]
     pub progress: crate::progress::Progress,
 }
@@ -88,6 +92,7 @@ impl Default for GameOptions {
             focus_targets: 12,
             access_m: crate::plan::DEFAULT_ACCESS_M,
             values: targets::Values::Risk,
+            corridors: false,
             progress: Default::default(),
         }
     }
@@ -338,16 +343,26 @@ impl<'w, 'a> Game<'w, 'a> {
         }
         let t_start = std::time::Instant::now();
         let debug = std::env::var_os("BW_GAME_DEBUG").is_some();
-        // targets in play: the worst few against each starting plan (about
-        // ADD_TARGETS in all, at least 4 per plan)
-        let mut in_play: Vec<usize> = Vec::new();
-        let per_plan = ADD_TARGETS.div_ceil(self.plans.len()).max(4);
-        for p in 0..self.plans.len() {
-            let sc = self.scores(&self.column_of(p));
-            add_worst(&mut in_play, &sc, per_plan, f64::INFINITY);
-        }
-        let mut best: Option<(Vec<f64>, f64)> = start.map(|mut m| {
+        let start = start.map(|mut m| {
             m.resize(self.plans.len(), 0.0);
+            m
+        });
+        // targets in play: the worst against the starting mix, else the
+        // worst few against each plan (about ADD_TARGETS in all, at least 4
+        // per plan); a start of many plans (the product of two States'
+        // mixes, a rung's explored plans) would put most targets in play
+        let mut in_play: Vec<usize> = Vec::new();
+        if let Some(m) = &start {
+            let sc = self.scores(&self.against(m));
+            add_worst(&mut in_play, &sc, 2 * ADD_TARGETS, f64::INFINITY);
+        } else {
+            let per_plan = ADD_TARGETS.div_ceil(self.plans.len()).max(4);
+            for p in 0..self.plans.len() {
+                let sc = self.scores(&self.column_of(p));
+                add_worst(&mut in_play, &sc, per_plan, f64::INFINITY);
+            }
+        }
+        let mut best: Option<(Vec<f64>, f64)> = start.map(|m| {
             let g = self.worst(&self.against(&m)).1;
             (m, g)
         });
@@ -421,7 +436,7 @@ impl<'w, 'a> Game<'w, 'a> {
         }
         let (mut mix, guaranteed) = best.unwrap_or_default();
         mix.resize(self.plans.len(), 0.0);
-        if self.o.max_iters > 0 {
+        {
             let against = self.against(&mix);
             let rows = self.bound_rows(&in_play, &against);
             let last = bound::relaxed(self, &rows, &self.pool_by_unit(), guaranteed)?;

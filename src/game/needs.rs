@@ -162,6 +162,7 @@ fn solve(
         86_400.0,
         SimOptions {
             seed,
+            corridors: o.corridors,
             ..SimOptions::default()
         },
     )?;

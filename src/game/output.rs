@@ -110,25 +110,41 @@ pub fn plan_json(w: &World, p: &Planned, hours: f64, seed: u64, metrics: Value) 
             })
         })
         .collect();
-    let support: Vec<Value> = p
+    // each schedule of the support once; a plan is one index per unit
+    let support: Vec<(&Vec<usize>, f64)> = p
         .solution
         .plans
         .iter()
         .zip(&p.solution.mix)
         .filter(|(_, x)| **x > 1e-9)
+        .map(|(plan, x)| (plan, *x))
+        .collect();
+    let mut used: Vec<usize> = support
+        .iter()
+        .flat_map(|(plan, _)| plan.iter().copied())
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    let at = |i: usize| used.binary_search(&i).unwrap_or(0);
+    let schedules: Vec<Value> = used
+        .iter()
+        .map(|&i| {
+            let sc = &p.pool[i];
+            json!({
+                "unit": w.s.units[sc.unit].id.to_string(),
+                "shift_start_s": t1(sc.start_s),
+                "duty": duty_json(w, sc),
+                "shifts_s": sc.layer.shifts.iter().map(|s| json!([t1(s.0), t1(s.1)])).collect::<Vec<_>>(),
+                "path": path_json(w, &sc.layer),
+            })
+        })
+        .collect();
+    let mix: Vec<Value> = support
+        .iter()
         .map(|(plan, x)| {
             json!({
                 "probability": x,
-                "units": plan.iter().map(|&i| {
-                    let sc = &p.pool[i];
-                    json!({
-                        "unit": w.s.units[sc.unit].id.to_string(),
-                        "shift_start_s": t1(sc.start_s),
-                        "duty": duty_json(w, sc),
-                        "shifts_s": sc.layer.shifts.iter().map(|s| json!([t1(s.0), t1(s.1)])).collect::<Vec<_>>(),
-                        "path": path_json(w, &sc.layer),
-                    })
-                }).collect::<Vec<_>>(),
+                "schedules": plan.iter().map(|&i| at(i)).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -138,7 +154,8 @@ pub fn plan_json(w: &World, p: &Planned, hours: f64, seed: u64, metrics: Value) 
         "metrics": metrics,
         "draws": dr.iter().map(|&k| support_index(p, k)).collect::<Vec<_>>(),
         "units": units,
-        "mix": support,
+        "schedules": schedules,
+        "mix": mix,
     })
 }
 
@@ -169,6 +186,7 @@ pub fn metrics(
         "shared_feeds": w.o.coop.shared_feeds,
         "hot_pursuit": w.o.coop.hot_pursuit,
         "targets": p.targets.len(),
+        "corridors": w.o.corridors,
         "values": values.as_str(),
         "guaranteed_p_intercept": (sol.guaranteed * 1e4).round() / 1e4,
         "upper_bound": (sol.upper_bound * 1e4).round() / 1e4,
@@ -178,6 +196,9 @@ pub fn metrics(
         "plans_in_mix": sol.mix.iter().filter(|x| **x > 1e-9).count(),
         "best_response": {"target": describe(w, bt), "value": bt.value, "p_detect": (sol.against[sol.best_response].0 * 1e4).round() / 1e4, "p_intercept": (sol.against[sol.best_response].1 * 1e4).round() / 1e4},
         "idleness_baseline_guaranteed_p_intercept": p.baseline_guaranteed.map(|x| (x * 1e4).round() / 1e4),
+        // independent planning: each State's own game (its gap is how well
+        // that game was solved; the bound above is the joint game's)
+        "own_games": p.own_games.iter().map(|g| json!({"state": g.state, "guaranteed_p_intercept": g.guaranteed, "upper_bound": g.upper_bound, "gap": g.gap, "iterations": g.iterations, "stopped": g.stop})).collect::<Vec<_>>(),
     })
 }
 
@@ -325,52 +346,71 @@ pub fn read_mix<'w, 'a>(
         return Ok(None);
     };
     let bad = |what: String| Error::data(path, what);
-    let first = support
-        .first()
-        .ok_or_else(|| bad("field `mix`: expected at least one plan".into()))?;
-    let mut units = Vec::new();
-    for (k, u) in first["units"].as_array().into_iter().flatten().enumerate() {
+    // every schedule of the support, read once
+    let listed = v["schedules"]
+        .as_array()
+        .map(|a| a.as_slice())
+        .unwrap_or(&[]);
+    let mut read: Vec<(usize, Schedule)> = Vec::with_capacity(listed.len());
+    for (k, u) in listed.iter().enumerate() {
         let id = u["unit"].as_str().unwrap_or("");
-        let i = w
+        let unit = w
             .s
             .units
             .iter()
             .position(|x| x.id.as_str() == id)
-            .ok_or_else(|| bad(format!("mix[0].units[{k}]: field `unit`: {id:?} is not a unit of the scenario (re-plan: this plan is for another version)")))?;
-        units.push(i);
+            .ok_or_else(|| bad(format!("schedules[{k}]: field `unit`: {id:?} is not a unit of the scenario (re-plan: this plan is for another version)")))?;
+        read.push((unit, read_schedule(w, u, unit, k, path)?));
     }
+    let n = read.len();
+    let index = |pi: usize, plan: &Value| -> Result<Vec<usize>> {
+        plan["schedules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(k, x)| {
+                x.as_u64()
+                    .map(|i| i as usize)
+                    .filter(|&i| i < n)
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "mix[{pi}].schedules[{k}]: expected an index into `schedules` (0..{n})"
+                        ))
+                    })
+            })
+            .collect()
+    };
+    let first = support
+        .first()
+        .ok_or_else(|| bad("field `mix`: expected at least one plan".into()))?;
+    let units: Vec<usize> = index(0, first)?.iter().map(|&i| read[i].0).collect();
     let values = if v["metrics"]["values"] == "flat" {
         super::targets::Values::Flat
     } else {
         super::targets::Values::Risk
     };
     let mut g = Game::new(w, units.clone(), super::targets::all(w, values), o)?;
+    let pooled: Vec<usize> = read.into_iter().map(|(_, s)| g.add_schedule(s)).collect();
     let mut probs = Vec::new();
     let mut at = Vec::new();
     for (pi, plan) in support.iter().enumerate() {
-        let us = plan["units"]
-            .as_array()
-            .map(|a| a.as_slice())
-            .unwrap_or(&[]);
-        if us.len() != units.len() {
+        let idx = index(pi, plan)?;
+        if idx.len() != units.len() {
             return Err(bad(format!(
-                "mix[{pi}]: field `units`: expected {} units as in mix[0]",
+                "mix[{pi}]: field `schedules`: expected {} (one per unit, as in mix[0])",
                 units.len()
             )));
         }
-        let mut idx = Vec::new();
-        for (k, u) in us.iter().enumerate() {
-            let unit = units[k];
-            let su = &w.s.units[unit];
-            if u["unit"].as_str() != Some(su.id.as_str()) {
+        for (k, &i) in idx.iter().enumerate() {
+            if g.pool[pooled[i]].unit != units[k] {
                 return Err(bad(format!(
-                    "mix[{pi}].units[{k}]: field `unit`: expected {}",
-                    su.id
+                    "mix[{pi}].schedules[{k}]: expected a schedule of {}",
+                    w.s.units[units[k]].id
                 )));
             }
-            idx.push(g.add_schedule(read_schedule(w, u, unit, pi, k, path)?));
         }
-        at.push(g.add_plan(idx));
+        at.push(g.add_plan(idx.iter().map(|&i| pooled[i]).collect()));
         let pr = plan["probability"]
             .as_f64()
             .filter(|x| x.is_finite() && *x >= 0.0)
@@ -395,15 +435,8 @@ pub fn read_mix<'w, 'a>(
     Ok(Some((g, merged)))
 }
 
-/// One unit's schedule of plan `pi` of a mix (`mix[pi].units[k]`).
-fn read_schedule(
-    w: &World,
-    u: &Value,
-    unit: usize,
-    pi: usize,
-    k: usize,
-    path: &Path,
-) -> Result<Schedule> {
+/// Schedule `k` of a plan's `schedules` (unit `unit`).
+fn read_schedule(w: &World, u: &Value, unit: usize, k: usize, path: &Path) -> Result<Schedule> {
     let bad = |what: String| Error::data(path, what);
     let su = &w.s.units[unit];
     let mut xy = Vec::new();
@@ -414,7 +447,7 @@ fn read_schedule(
                 xy.push(w.s.projection.forward(geo::Coord { x: lon, y: lat }));
                 times.push(t);
             }
-            _ => return Err(bad(format!("mix[{pi}].units[{k}]: field `path[{j}]`: expected [lon, lat, seconds] with non-decreasing seconds"))),
+            _ => return Err(bad(format!("schedules[{k}]: field `path[{j}]`: expected [lon, lat, seconds] with non-decreasing seconds"))),
         }
     }
     let shifts = u["shifts_s"]

@@ -38,6 +38,23 @@ pub struct Planned {
     /// The idleness plan alone: its guarantee against the same targets.
     pub baseline_guaranteed: Option<f64>,
     pub baseline_plan: Option<usize>,
+    /// Independent planning: each State's own game (empty when joint).
+    pub own_games: Vec<OwnGame>,
+}
+
+/// One State's own game in independent planning: its units against the
+/// targets entering its side. Its gap is how well that game was solved;
+/// the independent plan's bound is the joint game's (any joint mix, the
+/// product of the two included, guarantees at most that).
+#[derive(Clone, Debug, Serialize)]
+pub struct OwnGame {
+    pub state: String,
+    pub guaranteed: f64,
+    pub upper_bound: f64,
+    pub gap: f64,
+    pub iterations: usize,
+    pub solve_s: f64,
+    pub stop: &'static str,
 }
 
 /// Scenario indices of the units of State `state` (all with `None`).
@@ -122,6 +139,7 @@ pub fn plan(
         solution,
         baseline_guaranteed,
         baseline_plan,
+        own_games: Vec::new(),
     })
 }
 
@@ -145,6 +163,8 @@ pub struct RungResult {
     /// The idleness plan alone at this rung: guarantee and simulated
     /// best-response P(intercept).
     pub idleness_guaranteed: Option<f64>,
+    /// Independent planning: each State's own game.
+    pub own_games: Vec<OwnGame>,
 }
 
 /// A target as text: "R4 forward 02:00".
@@ -157,8 +177,46 @@ pub fn describe(w: &World, t: &Target) -> String {
     )
 }
 
+/// Joint plans of the independent per-State mixes with their
+/// probabilities: their whole product when it has at most
+/// [`PRODUCT_PLANS`] plans, else that many drawn from it (equally likely).
+fn product(parts: &[Part], n_units: usize, seed: u64) -> (Vec<Vec<usize>>, Vec<f64>) {
+    let support: Vec<Vec<usize>> = parts
+        .iter()
+        .map(|p| (0..p.probs.len()).filter(|&k| p.probs[k] > 1e-9).collect())
+        .collect();
+    let size = support
+        .iter()
+        .try_fold(1usize, |n, s| n.checked_mul(s.len()));
+    if size.is_some_and(|n| n <= PRODUCT_PLANS) {
+        let mut plans = vec![(vec![usize::MAX; n_units], 1.0)];
+        for (part, sup) in parts.iter().zip(&support) {
+            plans = plans
+                .into_iter()
+                .flat_map(|(plan, pr)| {
+                    sup.iter().map(move |&k| {
+                        let mut plan = plan.clone();
+                        for (s, &pi) in part.slots.iter().zip(&part.plans[k]) {
+                            plan[*s] = pi;
+                        }
+                        (plan, pr * part.probs[k])
+                    })
+                })
+                .collect();
+        }
+        return plans.into_iter().unzip();
+    }
+    let plans = sample(parts, n_units, PRODUCT_PLANS, seed);
+    let probs = vec![1.0 / plans.len().max(1) as f64; plans.len()];
+    (plans, probs)
+}
+
+/// Joint plans in an independent plan's mix at most: the product of the
+/// two States' mixes, whole or sampled.
+const PRODUCT_PLANS: usize = 256;
+
 /// Sample `m` joint plans from independent per-State mixes.
-fn product(parts: &[Part], n_units: usize, m: usize, seed: u64) -> Vec<Vec<usize>> {
+fn sample(parts: &[Part], n_units: usize, m: usize, seed: u64) -> Vec<Vec<usize>> {
     (0..m as u64)
         .map(|i| {
             let mut rng = fastrand::Rng::with_seed(mix(seed, 0x1D, i));
@@ -181,8 +239,8 @@ fn product(parts: &[Part], n_units: usize, m: usize, seed: u64) -> Vec<Vec<usize
 
 /// Independent planning: each State alone against the targets entering
 /// its side, with its own units; the two mixes are drawn independently
-/// (32 joint plans sampled from their product, equally likely), and that
-/// mix is scored on every target with everyone's units.
+/// (their product, [`product`]), and that mix is scored on every target
+/// with everyone's units. Its rounds and time are the two games'.
 pub fn independent(
     w: &World,
     all_targets: &[Target],
@@ -192,6 +250,7 @@ pub fn independent(
 ) -> Result<Planned> {
     let mut pool: Vec<Schedule> = Vec::new();
     let mut parts = Vec::new();
+    let mut own_games = Vec::new();
     let all_units = units_of(w, None);
     for st in 0..w.s.states.len() {
         let units = units_of(w, Some(st));
@@ -204,6 +263,16 @@ pub fn independent(
             continue;
         }
         let p = plan(w, units.clone(), tg, idleness, None, o)?;
+        let sol = &p.solution;
+        own_games.push(OwnGame {
+            state: w.s.states[st].id.to_string(),
+            guaranteed: r4(sol.guaranteed),
+            upper_bound: r4(sol.upper_bound),
+            gap: r4(sol.gap()),
+            iterations: sol.iterations,
+            solve_s: sol.elapsed_s,
+            stop: sol.stop,
+        });
         let off = pool.len();
         pool.extend(p.pool.iter().cloned());
         let slots: Vec<usize> = units
@@ -222,25 +291,37 @@ pub fn independent(
             probs: p.solution.mix.clone(),
         });
     }
-    let sampled: Vec<Vec<usize>> = product(&parts, all_units.len(), 32, seed)
-        .into_iter()
-        .filter(|p| p.iter().all(|&i| i != usize::MAX))
-        .collect();
-    let probs = vec![1.0 / sampled.len().max(1) as f64; sampled.len()];
+    // a unit of neither State's game (none of its State's targets) keeps
+    // the idleness plan's schedule: plans left incomplete are dropped
+    let (joint, probs): (Vec<Vec<usize>>, Vec<f64>) = {
+        let (plans, probs) = product(&parts, all_units.len(), seed);
+        plans
+            .into_iter()
+            .zip(probs)
+            .filter(|(p, _)| p.iter().all(|&i| i != usize::MAX))
+            .unzip()
+    };
     let mut evo = o.clone();
     evo.max_iters = 0;
-    plan(
+    let mut p = plan(
         w,
         all_units,
         all_targets.to_vec(),
         idleness,
-        (!sampled.is_empty()).then_some(Warm {
+        (!joint.is_empty()).then_some(Warm {
             pool: &pool,
-            plans: &sampled,
+            plans: &joint,
             probs: &probs,
         }),
         &evo,
-    )
+    )?;
+    p.solution.iterations = own_games.iter().map(|g| g.iterations).sum();
+    p.solution.elapsed_s += own_games.iter().map(|g| g.solve_s).sum::<f64>();
+    for g in &mut own_games {
+        g.solve_s = (g.solve_s * 10.0).round() / 10.0;
+    }
+    p.own_games = own_games;
+    Ok(p)
 }
 
 /// Plan and replay the ladder: independent (each State alone against the
@@ -322,6 +403,7 @@ pub fn ladder(
             random_sim: Estimate::of(&rnd),
             random_per_state: per_state,
             idleness_guaranteed: planned.baseline_guaranteed.map(r4),
+            own_games: planned.own_games.clone(),
         });
         warm = Some(planned);
     }

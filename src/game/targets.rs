@@ -1,5 +1,6 @@
 //! The smuggler's options and the payoff: a target is a journey (an
-//! informal route carried on inland, [`crate::sim::journey`]), a direction
+//! informal route carried on inland, [`crate::sim::journey`], or a
+//! crossing off the mapped ways, [`crate::sim::corridor`]), a direction
 //! and an hour of entry; its payoff against a pure plan is the simulator's
 //! own expected P(intercept) ([`World::expected`]) averaged over entry
 //! minutes spread evenly through the hour.
@@ -52,10 +53,20 @@ pub fn all(w: &World, values: Values) -> Vec<Target> {
     let risk: Vec<Option<f64>> = w
         .routes
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(k, r)| {
+            // a crossing off the mapped ways: the segment it crosses
+            let crosses = |seg: &crate::assess::Segment| {
+                if k < w.mapped_routes {
+                    seg.routes.contains(&r.id)
+                } else {
+                    r.border_km
+                        .is_some_and(|km| seg.from_km <= km && km < seg.to_km)
+                }
+            };
             w.segments
                 .iter()
-                .filter(|seg| seg.routes.contains(&r.id))
+                .filter(|seg| crosses(seg))
                 .map(|seg| crate::assess::segment_risk_with(w.s, seg, &ri).score)
                 .reduce(f64::max)
         })

@@ -36,6 +36,7 @@ use geo::Coord;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub mod corridor;
 pub mod journey;
 pub mod ladder;
 pub mod output;
@@ -78,6 +79,9 @@ pub struct SimOptions {
     pub sample_m: f64,
     pub knowledge: Knowledge,
     pub coop: Cooperation,
+    /// Add the crossings off the mapped ways ([`corridor`]): cross-country
+    /// corridors and boat crossings, for the smuggler who knows the plan.
+    pub corridors: bool,
     /// Progress and cancellation: a cancelled run stops early and returns
     /// fewer outcomes (callers discard them).
     #[serde(skip)]
@@ -100,6 +104,7 @@ impl Default for SimOptions {
                 shared_feeds: false,
                 hot_pursuit: false,
             },
+            corridors: false,
             progress: Default::default(),
         }
     }
@@ -143,7 +148,12 @@ pub struct SimRoute {
 /// Everything fixed across runs.
 pub struct World<'a> {
     pub s: &'a Scenario,
+    /// The scenario's routes (carried on inland), then with
+    /// [`SimOptions::corridors`] the crossings off the mapped ways.
     pub routes: Vec<SimRoute>,
+    /// How many of `routes` are the scenario's: random and risk-aware
+    /// smugglers keep to them.
+    pub mapped_routes: usize,
     pub sights: Vec<PostSight>,
     pub post_state: Vec<usize>,
     pub units: Vec<UnitLayer>,
@@ -212,6 +222,66 @@ pub struct Outcome {
     pub pursuit: bool,
 }
 
+/// A route's samples (`samples`, in travel order) prepared for replay:
+/// each one's side and distance to the line, and the posts' looks.
+#[allow(clippy::too_many_arguments)]
+fn prepare_route(
+    s: &Scenario,
+    bi: &crate::index::BorderIndex,
+    sights: &[PostSight],
+    terrain: Option<&Terrain>,
+    id: String,
+    kind: RouteKind,
+    samples: Vec<Coord>,
+    border_km: Option<f64>,
+) -> SimRoute {
+    let mut cum_m = vec![0.0];
+    for w in samples.windows(2) {
+        let l = dist(w[0], w[1]);
+        cum_m.push(cum_m.last().unwrap() + l);
+    }
+    let side = samples
+        .iter()
+        .map(|q| {
+            bi.state_side(s, *q)
+                .and_then(|id| s.states.iter().position(|st| &st.id == id))
+        })
+        .collect();
+    let border_m = samples
+        .iter()
+        .map(|q| bi.snap(*q).map(|sn| sn.distance_m).unwrap_or(f64::INFINITY))
+        .collect();
+    let bb = crate::model::bbox(samples.iter().copied()).unwrap_or_default();
+    let looks = sights
+        .iter()
+        .map(|ps| {
+            // beyond its longest sensor range: no look at all
+            if box_dist(ps.xy, &bb) > ps.range_m {
+                return Vec::new();
+            }
+            samples
+                .iter()
+                .enumerate()
+                .filter_map(|(i, q)| {
+                    let (pd, pn, _) = ps.detect(terrain, *q)?;
+                    (pd > 0.0 || pn > 0.0).then_some((i, pd, pn))
+                })
+                .collect()
+        })
+        .collect();
+    SimRoute {
+        border_km,
+        bbox: bb,
+        id,
+        kind,
+        samples,
+        cum_m,
+        side,
+        border_m,
+        looks,
+    }
+}
+
 impl<'a> World<'a> {
     /// Prepare the routes (samples, sides, post looks) and posts' sights.
     pub fn new(
@@ -236,63 +306,46 @@ impl<'a> World<'a> {
         let bi = crate::index::BorderIndex::of_scenario(s);
         let hits = crate::index::SpatialIndex::build(s).route_crossings(s);
         let net = journey::Network::of(s);
-        let routes: Vec<SimRoute> = s
+        let mapped: Vec<(String, RouteKind, Vec<Coord>, Option<f64>)> = s
             .routes
             .par_iter()
             .enumerate()
             .map(|(ri, r)| {
-                let samples =
-                    crate::plan::graph::densify(&net.journey(s, &bi, &r.xy.0), o.sample_m);
-                let mut cum_m = vec![0.0];
-                for w in samples.windows(2) {
-                    let l = dist(w[0], w[1]);
-                    cum_m.push(cum_m.last().unwrap() + l);
-                }
-                let side = samples
-                    .iter()
-                    .map(|q| {
-                        bi.state_side(s, *q)
-                            .and_then(|id| s.states.iter().position(|st| &st.id == id))
-                    })
-                    .collect();
-                let border_m = samples
-                    .iter()
-                    .map(|q| bi.snap(*q).map(|sn| sn.distance_m).unwrap_or(f64::INFINITY))
-                    .collect();
-                let bb = crate::model::bbox(samples.iter().copied()).unwrap_or_default();
-                let looks = sights
-                    .iter()
-                    .map(|ps| {
-                        // beyond its longest sensor range: no look at all
-                        if box_dist(ps.xy, &bb) > ps.range_m {
-                            return Vec::new();
-                        }
-                        samples
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(i, q)| {
-                                let (pd, pn, _) = ps.detect(terrain.as_ref(), *q)?;
-                                (pd > 0.0 || pn > 0.0).then_some((i, pd, pn))
-                            })
-                            .collect()
-                    })
-                    .collect();
                 let border_km = hits
                     .iter()
                     .filter(|h| h.route == ri)
                     .map(|h| h.chainage_km)
                     .next();
-                SimRoute {
-                    border_km,
-                    bbox: bb,
-                    id: r.id.to_string(),
-                    kind: r.kind,
+                let xy = crate::plan::graph::densify(&net.journey(s, &bi, &r.xy.0), o.sample_m);
+                (r.id.to_string(), r.kind, xy, border_km)
+            })
+            .collect();
+        let mapped_routes = mapped.len();
+        let off_ways = if o.corridors {
+            let km: Vec<f64> = hits.iter().map(|h| h.chainage_km).collect();
+            corridor::corridors(s, &bi, &km, terrain.as_ref())
+        } else {
+            Vec::new()
+        };
+        let routes: Vec<SimRoute> = mapped
+            .into_iter()
+            .chain(off_ways.into_iter().map(|c| {
+                let xy = crate::plan::graph::densify(&c.xy, o.sample_m);
+                (c.id, c.kind, xy, Some(c.border_km))
+            }))
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(id, kind, samples, border_km)| {
+                prepare_route(
+                    s,
+                    &bi,
+                    &sights,
+                    terrain.as_ref(),
+                    id,
+                    kind,
                     samples,
-                    cum_m,
-                    side,
-                    border_m,
-                    looks,
-                }
+                    border_km,
+                )
             })
             .collect();
         // risk-aware smugglers prefer the routes the posts see least
@@ -326,6 +379,7 @@ impl<'a> World<'a> {
         resp.set_units(&units);
         let mut w = World {
             s,
+            mapped_routes,
             unit_bbox: bboxes(&units),
             segments,
             resp,
@@ -407,10 +461,11 @@ impl<'a> World<'a> {
         let r = match (self.o.knowledge, self.target) {
             (Knowledge::BestResponse, Some((r, _))) => r,
             (Knowledge::RiskAware, _) => {
-                let total: f64 = self.route_weight.iter().sum();
+                let weight = &self.route_weight[..self.mapped_routes];
+                let total: f64 = weight.iter().sum();
                 let mut u = rng.f64() * total;
-                let mut pick = self.route_weight.len() - 1;
-                for (i, x) in self.route_weight.iter().enumerate() {
+                let mut pick = weight.len() - 1;
+                for (i, x) in weight.iter().enumerate() {
                     if u < *x {
                         pick = i;
                         break;
@@ -419,7 +474,7 @@ impl<'a> World<'a> {
                 }
                 pick
             }
-            _ => rng.usize(0..self.routes.len()),
+            _ => rng.usize(0..self.mapped_routes),
         };
         let days = ((self.horizon_s / 86_400.0).ceil() as usize).max(1);
         let day = rng.usize(0..days) as f64 * 86_400.0;
