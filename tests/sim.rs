@@ -498,3 +498,59 @@ fn replay_tracks_pass_where_the_group_was_detected_and_stop_where_intercepted() 
     }
     assert!(caught > 100, "{caught} intercepted");
 }
+
+#[test]
+fn corridors_cross_between_the_mapped_ways_from_inland_to_inland() {
+    // the shipped Liechtenstein–Switzerland border: the Rhine (blue) and
+    // the mountains south of it (green)
+    let (_d, p) = shipped("liechtenstein-switzerland");
+    let s = borderwatch::scenario::load_ok(&p).unwrap().0;
+    let o = SimOptions {
+        corridors: true,
+        ..opts(1, NONE)
+    };
+    let w = World::new(&s, vec![], 86_400.0, o).unwrap();
+    let plain = World::new(&s, vec![], 86_400.0, opts(1, NONE)).unwrap();
+    assert_eq!(w.mapped_routes, s.routes.len());
+    assert_eq!(plain.routes.len(), s.routes.len());
+    let off = &w.routes[w.mapped_routes..];
+    assert!(!off.is_empty());
+    let mapped_km: Vec<f64> = w.routes[..w.mapped_routes]
+        .iter()
+        .filter_map(|r| r.border_km)
+        .collect();
+    for r in off {
+        let km = r.border_km.unwrap();
+        // from one State's side to the other's, ends 1 km or more inland
+        let (a, b) = (r.side[0], *r.side.last().unwrap());
+        assert!(a.is_some() && b.is_some() && a != b, "{}", r.id);
+        assert!(r.border_m[0] >= 1000.0 && *r.border_m.last().unwrap() >= 1000.0);
+        // never within half a spacing of a mapped crossing
+        assert!(
+            mapped_km.iter().all(|m| (m - km).abs() >= 0.75),
+            "{} near a mapped route",
+            r.id
+        );
+        // a boat crossing of the Rhine, or a walk
+        let boat = r.id.starts_with('W');
+        assert_eq!(boat, r.kind == borderwatch::model::RouteKind::Landing);
+    }
+    assert!(
+        off.iter().any(|r| r.id.starts_with('W')),
+        "no boat crossing of the Rhine"
+    );
+    assert!(off.iter().any(|r| r.id.starts_with('X')), "no walk");
+    // random smugglers keep to the mapped ways
+    let outs = World::new(
+        &s,
+        vec![],
+        86_400.0,
+        SimOptions {
+            corridors: true,
+            ..opts(500, NONE)
+        },
+    )
+    .unwrap()
+    .run_with(&|_| {});
+    assert!(outs.iter().all(|x| x.route < w.mapped_routes));
+}

@@ -347,21 +347,7 @@ impl<'w, 'a> Game<'w, 'a> {
             m.resize(self.plans.len(), 0.0);
             m
         });
-        // targets in play: the worst against the starting mix, else the
-        // worst few against each plan (about ADD_TARGETS in all, at least 4
-        // per plan); a start of many plans (the product of two States'
-        // mixes, a rung's explored plans) would put most targets in play
-        let mut in_play: Vec<usize> = Vec::new();
-        if let Some(m) = &start {
-            let sc = self.scores(&self.against(m));
-            add_worst(&mut in_play, &sc, 2 * ADD_TARGETS, f64::INFINITY);
-        } else {
-            let per_plan = ADD_TARGETS.div_ceil(self.plans.len()).max(4);
-            for p in 0..self.plans.len() {
-                let sc = self.scores(&self.column_of(p));
-                add_worst(&mut in_play, &sc, per_plan, f64::INFINITY);
-            }
-        }
+        let mut in_play = self.first_in_play(start.as_deref());
         let mut best: Option<(Vec<f64>, f64)> = start.map(|m| {
             let g = self.worst(&self.against(&m)).1;
             (m, g)
@@ -459,6 +445,26 @@ impl<'w, 'a> Game<'w, 'a> {
             best_response,
             stop,
         })
+    }
+
+    /// The targets in play at the start: the worst against the starting
+    /// mix, else the worst few against each plan (about ADD_TARGETS in
+    /// all, at least 4 per plan). A start of many plans (the product of
+    /// two States' mixes, a rung's explored plans) would otherwise put
+    /// most targets in play.
+    fn first_in_play(&self, start: Option<&[f64]>) -> Vec<usize> {
+        let mut in_play: Vec<usize> = Vec::new();
+        if let Some(m) = start {
+            let sc = self.scores(&self.against(m));
+            add_worst(&mut in_play, &sc, 2 * ADD_TARGETS, f64::INFINITY);
+        } else {
+            let per_plan = ADD_TARGETS.div_ceil(self.plans.len()).max(4);
+            for p in 0..self.plans.len() {
+                let sc = self.scores(&self.column_of(p));
+                add_worst(&mut in_play, &sc, per_plan, f64::INFINITY);
+            }
+        }
+        in_play
     }
 
     /// (P(detect), P(intercept)) of every target against plan `p` alone.

@@ -290,7 +290,48 @@ pub fn plan_geojson(w: &World, p: &Planned, draws: &[usize]) -> String {
     crate::io::feature_collection(&feats)
 }
 
-/// Write `plan.json`, `plan.geojson`, `duties.csv` and each unit's
+/// `targets.geojson`: the smuggler's options against the mix, one line
+/// per journey (a mapped route carried on inland, or a crossing off the
+/// mapped ways) at its weakest: the hour and direction with the lowest
+/// score, its P(detect) and P(intercept), the route's value.
+pub fn targets_geojson(w: &World, p: &Planned) -> String {
+    let sol = &p.solution;
+    let mut worst: Vec<Option<usize>> = vec![None; w.routes.len()];
+    for (i, t) in p.targets.iter().enumerate() {
+        let sc = super::targets::score(t, sol.against[i].1);
+        let cur = &mut worst[t.route];
+        if cur.is_none_or(|k| sc < super::targets::score(&p.targets[k], sol.against[k].1) - 1e-12) {
+            *cur = Some(i);
+        }
+    }
+    let mut feats = Vec::new();
+    for (r, k) in worst.iter().enumerate() {
+        let (Some(k), rt) = (*k, &w.routes[r]) else {
+            continue;
+        };
+        let t = &p.targets[k];
+        let ll: Vec<geo::Coord> = rt
+            .samples
+            .iter()
+            .map(|c| w.s.projection.inverse(*c))
+            .collect();
+        if ll.len() < 2 {
+            continue;
+        }
+        let kind = match (r < w.mapped_routes, rt.kind) {
+            (true, _) => "mapped",
+            (false, crate::model::RouteKind::Landing) => "boat",
+            (false, _) => "cross-country",
+        };
+        feats.push(crate::io::feature(
+            crate::io::line_geometry(&ll),
+            props! {"route" => rt.id.clone(), "kind" => kind, "value" => (t.value * 1e4).round() / 1e4, "weakest" => describe(w, t), "p_detect" => (sol.against[k].0 * 1e4).round() / 1e4, "p_intercept" => (sol.against[k].1 * 1e4).round() / 1e4, "best_response" => k == sol.best_response},
+        ));
+    }
+    crate::io::feature_collection(&feats)
+}
+
+/// Write `plan.json`, `plan.geojson`, `targets.geojson`, `duties.csv` and each unit's
 /// `gpx/UNIT.gpx` and `orders/UNIT.html` (the issued draw; clock times
 /// from `start` when given) into `dir` as one set (all or none).
 pub fn write_all(
@@ -313,6 +354,10 @@ pub fn write_all(
             plan_geojson(w, p, &dr).into_bytes(),
         ),
         (dir.join("duties.csv"), duties_csv(w, p, &dr).into_bytes()),
+        (
+            dir.join("targets.geojson"),
+            targets_geojson(w, p).into_bytes(),
+        ),
     ];
     for ui in 0..p.units.len() {
         let stem = crate::plan::output::file_stem(w.s.units[p.units[ui]].id.as_str());

@@ -16,9 +16,9 @@
 
 use crate::index::BorderIndex;
 use crate::model::{BorderKind, RouteKind, Scenario};
+use crate::plan::graph::Item;
 use crate::terrain::Terrain;
 use geo::Coord;
-use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// Border between two corridors, m.
@@ -96,9 +96,11 @@ fn crossing(
     let nrm = Coord { x: -t.y, y: t.x };
     let from = at - nrm * DEPTH_M;
     let to = at + nrm * DEPTH_M;
-    // both ends inland on different sides
+    // both ends inland on different sides (where the line winds back
+    // within half the depth, the square crossing is not one: left out)
     let (sa, sb) = (bi.state_side(s, from)?, bi.state_side(s, to)?);
-    if sa == sb || bi.snap(from)?.distance_m < DEPTH_M / 2.0 {
+    let inland = |p: Coord| bi.snap(p).is_some_and(|sn| sn.distance_m >= DEPTH_M / 2.0);
+    if sa == sb || !inland(from) || !inland(to) {
         return None;
     }
     let (id, kind, xy) = match kind {
@@ -137,8 +139,9 @@ fn least_time(at: Coord, nrm: Coord, t: Coord, terrain: Option<&Terrain>) -> Opt
     let mut prev = vec![usize::MAX; rows * cols];
     let mut heap = BinaryHeap::new();
     best[start] = 0.0;
-    heap.push(Entry(0.0, start));
-    while let Some(Entry(d, k)) = heap.pop() {
+    heap.push(Item(0.0, start as u32));
+    while let Some(Item(d, k)) = heap.pop() {
+        let k = k as usize;
         if d > best[k] {
             continue;
         }
@@ -164,7 +167,7 @@ fn least_time(at: Coord, nrm: Coord, t: Coord, terrain: Option<&Terrain>) -> Opt
             if d + secs < best[k2] {
                 best[k2] = d + secs;
                 prev[k2] = k;
-                heap.push(Entry(d + secs, k2));
+                heap.push(Item(d + secs, k2 as u32));
             }
         }
     }
@@ -192,26 +195,6 @@ const NEIGHBOURS: [(isize, isize); 8] = [
     (1, 0),
     (1, 1),
 ];
-
-/// A min-heap entry: (seconds, cell), ties by cell.
-struct Entry(f64, usize);
-
-impl PartialEq for Entry {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == Ordering::Equal
-    }
-}
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Entry {
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.0.total_cmp(&self.0).then(o.1.cmp(&self.1))
-    }
-}
 
 #[cfg(test)]
 mod tests {
