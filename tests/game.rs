@@ -291,6 +291,28 @@ fn plan_publishes_the_mix_and_simulate_best_responds_to_it() {
         assert_eq!(ids, units);
     }
     assert_eq!(plan["units"].as_array().unwrap().len(), 8);
+    // the smuggler's options at their weakest: one line per journey, the
+    // best response among them at the guarantee's P(intercept)
+    let tg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("targets.geojson")).unwrap())
+            .unwrap();
+    let feats = tg["features"].as_array().unwrap();
+    let ids: std::collections::HashSet<&str> = feats
+        .iter()
+        .map(|f| f["properties"]["route"].as_str().unwrap())
+        .collect();
+    assert!(!feats.is_empty() && ids.len() == feats.len());
+    // without --corridors, only the mapped ways
+    assert!(feats.iter().all(|f| f["properties"]["kind"] == "mapped"));
+    let best: Vec<_> = feats
+        .iter()
+        .filter(|f| f["properties"]["best_response"] == true)
+        .collect();
+    assert_eq!(best.len(), 1, "{tg}");
+    assert_eq!(
+        best[0]["properties"]["weakest"], m["best_response"]["target"],
+        "{tg}"
+    );
     // the day's orders: one row per unit, each a standby or a patrol
     let duties = std::fs::read_to_string(out.join("duties.csv")).unwrap();
     assert_eq!(duties.lines().count(), 1 + 8, "{duties}");
