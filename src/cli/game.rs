@@ -152,6 +152,11 @@ pub fn plan(
         SimOptions {
             seed,
             corridors: go.corridors,
+            // day and night by the clock (the offset `--start` gives)
+            clock_offset_s: start.map_or(0.0, |t| {
+                let c = t.time();
+                (c.hour() as u32 * 3600 + c.minute() as u32 * 60 + c.second() as u32) as f64
+            }),
             ..SimOptions::default()
         },
     )?;
@@ -229,6 +234,7 @@ pub fn simulate_mix(
     // the smuggler's options the plan was made against
     let o = SimOptions {
         corridors: v["metrics"]["corridors"] == true,
+        clock_offset_s: v["metrics"]["clock_offset_s"].as_f64().unwrap_or(0.0),
         ..o
     };
     let w = World::new(s, Vec::new(), horizon_s, o)?;

@@ -88,11 +88,8 @@ pub fn replay(
                 }
                 _ => {
                     let r = rng.usize(0..w.mapped_routes);
-                    let h = if rng.f64() < w.o.night_share {
-                        (20.0 + rng.f64() * 9.0) % 24.0
-                    } else {
-                        5.0 + rng.f64() * 15.0
-                    };
+                    let night = rng.f64() < w.o.night_share;
+                    let h = crate::sim::entry_hour(night, rng.f64(), w.o.clock_offset_s);
                     (r, h, rng.bool())
                 }
             };

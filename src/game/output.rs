@@ -187,6 +187,7 @@ pub fn metrics(
         "hot_pursuit": w.o.coop.hot_pursuit,
         "targets": p.targets.len(),
         "corridors": w.o.corridors,
+        "clock_offset_s": w.o.clock_offset_s,
         "values": values.as_str(),
         "guaranteed_p_intercept": (sol.guaranteed * 1e4).round() / 1e4,
         "upper_bound": (sol.upper_bound * 1e4).round() / 1e4,

@@ -72,6 +72,9 @@ pub struct SimOptions {
     pub runs: usize,
     pub seed: u64,
     pub night_share: f64,
+    /// Clock time of day at the plan's start, s (0: it starts at
+    /// midnight): what is day and night, and when night smugglers come.
+    pub clock_offset_s: f64,
     pub patrol_radius_m: f64,
     pub patrol_p_day: f64,
     pub patrol_p_night: f64,
@@ -94,6 +97,7 @@ impl Default for SimOptions {
             runs: 10_000,
             seed: 0,
             night_share: 0.7,
+            clock_offset_s: 0.0,
             patrol_radius_m: 300.0,
             patrol_p_day: 0.8,
             patrol_p_night: 0.5,
@@ -196,9 +200,23 @@ pub(crate) fn dist(a: Coord, b: Coord) -> f64 {
     ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
 }
 
-pub(crate) fn is_day(t: f64) -> bool {
-    let h = (t / 3600.0).rem_euclid(24.0);
+/// Day (06:00–20:00 on the clock) at `t` seconds from the plan's start,
+/// which is `clock_offset_s` into its day.
+pub(crate) fn is_day(t: f64, clock_offset_s: f64) -> bool {
+    let h = ((t + clock_offset_s) / 3600.0).rem_euclid(24.0);
     (6.0..20.0).contains(&h)
+}
+
+/// A random smuggler's hour of entry, hours from the start of the plan's
+/// day: by night (20:00–05:00 on the clock) with probability
+/// `night_share`, else by day (05:00–20:00), from two uniform draws.
+pub(crate) fn entry_hour(night: bool, u: f64, clock_offset_s: f64) -> f64 {
+    let clock = if night {
+        (20.0 + u * 9.0) % 24.0
+    } else {
+        5.0 + u * 15.0
+    };
+    (clock - clock_offset_s / 3600.0).rem_euclid(24.0)
 }
 
 /// One crossing's outcome.
@@ -480,8 +498,10 @@ impl<'a> World<'a> {
         let day = rng.usize(0..days) as f64 * 86_400.0;
         let hour = match (self.o.knowledge, self.target) {
             (Knowledge::BestResponse, Some((_, h))) => h as f64 + rng.f64(),
-            _ if rng.f64() < self.o.night_share => (20.0 + rng.f64() * 9.0) % 24.0,
-            _ => 5.0 + rng.f64() * 15.0,
+            _ => {
+                let night = rng.f64() < self.o.night_share;
+                entry_hour(night, rng.f64(), self.o.clock_offset_s)
+            }
         };
         let t0 = (day + hour * 3600.0).min(self.horizon_s - 1.0);
         let fwd = rng.bool();
@@ -564,5 +584,25 @@ pub fn rates<'b>(outs: impl Iterator<Item = &'b Outcome>) -> Rates {
         p_intercept: r(i),
         succeeded: n - i,
         mean_time_to_intercept_min: (i > 0).then(|| (tt / i as f64 / 60.0 * 10.0).round() / 10.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_and_night_go_by_the_clock_of_the_plans_start() {
+        // a plan from midnight: 02:00 is night, 10:00 day
+        assert!(!is_day(2.0 * 3600.0, 0.0) && is_day(10.0 * 3600.0, 0.0));
+        // a plan from 06:00: two hours in is 08:00, day; 16 hours in, 22:00
+        assert!(is_day(2.0 * 3600.0, 6.0 * 3600.0));
+        assert!(!is_day(16.0 * 3600.0, 6.0 * 3600.0));
+        // a night smuggler at 20:00 on the clock enters 14 h into a plan
+        // from 06:00; a day one at 05:00, 23 h in
+        assert!((entry_hour(true, 0.0, 6.0 * 3600.0) - 14.0).abs() < 1e-9);
+        assert!((entry_hour(false, 0.0, 6.0 * 3600.0) - 23.0).abs() < 1e-9);
+        // from midnight, the hours are the clock's
+        assert!((entry_hour(true, 0.5, 0.0) - 0.5).abs() < 1e-9);
     }
 }

@@ -124,7 +124,11 @@ impl World<'_> {
                 .iter()
                 .map(|&(i, pd, pn)| {
                     let k = if ps.forward { i } else { n - 1 - i };
-                    let p = if is_day(ps.time_at(k)) { pd } else { pn };
+                    let p = if is_day(ps.time_at(k), self.o.clock_offset_s) {
+                        pd
+                    } else {
+                        pn
+                    };
                     (p, k)
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
@@ -162,7 +166,7 @@ impl World<'_> {
             Look {
                 t,
                 k,
-                p: if is_day(t) {
+                p: if is_day(t, self.o.clock_offset_s) {
                     self.o.patrol_p_day
                 } else {
                     self.o.patrol_p_night
