@@ -422,12 +422,11 @@ impl<'w, 'a> Game<'w, 'a> {
         }
         let (mut mix, guaranteed) = best.unwrap_or_default();
         mix.resize(self.plans.len(), 0.0);
-        {
-            let against = self.against(&mix);
-            let rows = self.bound_rows(&in_play, &against);
-            let last = bound::relaxed(self, &rows, &self.pool_by_unit(), guaranteed)?;
-            upper = newest(upper, bound_pool == self.pool.len(), last.value);
-        }
+        // the last bound, over every schedule in the pool (also for a
+        // game of no rounds: the independent plan's product, scored)
+        let rows = self.bound_rows(&in_play, &self.against(&mix));
+        let last = bound::relaxed(self, &rows, &self.pool_by_unit(), guaranteed)?;
+        upper = newest(upper, bound_pool == self.pool.len(), last.value);
         let against = self.against(&mix);
         let (best_response, _) = self.worst(&against);
         Ok(Solution {

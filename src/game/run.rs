@@ -291,8 +291,9 @@ pub fn independent(
             probs: p.solution.mix.clone(),
         });
     }
-    // a unit of neither State's game (none of its State's targets) keeps
-    // the idleness plan's schedule: plans left incomplete are dropped
+    // a State without a game (no units, or no target entering its side)
+    // leaves its units without a schedule in every joint plan: the plans
+    // are then dropped, and the idleness plan stands alone
     let (joint, probs): (Vec<Vec<usize>>, Vec<f64>) = {
         let (plans, probs) = product(&parts, all_units.len(), seed);
         plans
