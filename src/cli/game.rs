@@ -101,7 +101,7 @@ fn own_games_text(games: &[run::OwnGame]) -> String {
         })
         .collect();
     format!(
-        "each State's own game against the targets entering its side: {}; the rung's bound and gap are the joint game's",
+        "each State's own game against the targets entering its side: {}; the bound and gap of the two together are the joint game's",
         each.join("; ")
     )
 }

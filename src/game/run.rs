@@ -317,6 +317,7 @@ pub fn independent(
         &evo,
     )?;
     p.solution.iterations = own_games.iter().map(|g| g.iterations).sum();
+    p.solution.stop = "each State's own game solved";
     p.solution.elapsed_s += own_games.iter().map(|g| g.solve_s).sum::<f64>();
     for g in &mut own_games {
         g.solve_s = (g.solve_s * 10.0).round() / 10.0;
