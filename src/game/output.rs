@@ -297,17 +297,18 @@ pub fn plan_geojson(w: &World, p: &Planned, draws: &[usize]) -> String {
 /// score, its P(detect) and P(intercept), the route's value.
 pub fn targets_geojson(w: &World, p: &Planned) -> String {
     let sol = &p.solution;
-    let mut worst: Vec<Option<usize>> = vec![None; w.routes.len()];
+    // per route, its lowest-scoring target (ties: the first)
+    let mut worst: Vec<Option<(usize, f64)>> = vec![None; w.routes.len()];
     for (i, t) in p.targets.iter().enumerate() {
         let sc = super::targets::score(t, sol.against[i].1);
         let cur = &mut worst[t.route];
-        if cur.is_none_or(|k| sc < super::targets::score(&p.targets[k], sol.against[k].1) - 1e-12) {
-            *cur = Some(i);
+        if cur.is_none_or(|(_, best)| sc < best - 1e-12) {
+            *cur = Some((i, sc));
         }
     }
     let mut feats = Vec::new();
-    for (r, k) in worst.iter().enumerate() {
-        let (Some(k), rt) = (*k, &w.routes[r]) else {
+    for (r, rt) in w.routes.iter().enumerate() {
+        let Some((k, _)) = worst[r] else {
             continue;
         };
         let t = &p.targets[k];

@@ -45,8 +45,8 @@ pub mod replay;
 pub mod respond;
 pub mod route;
 pub use replay::{Catch, Crew, Look, LookBy, Pass};
-use route::prepare_route;
 pub use route::SimRoute;
+use route::{prepare_route, Way};
 
 /// What cooperation the response may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -247,7 +247,7 @@ impl<'a> World<'a> {
         let bi = crate::index::BorderIndex::of_scenario(s);
         let hits = crate::index::SpatialIndex::build(s).route_crossings(s);
         let net = journey::Network::of(s);
-        let mapped: Vec<(String, RouteKind, Vec<Coord>, Option<f64>)> = s
+        let mapped: Vec<Way> = s
             .routes
             .par_iter()
             .enumerate()
@@ -257,8 +257,12 @@ impl<'a> World<'a> {
                     .filter(|h| h.route == ri)
                     .map(|h| h.chainage_km)
                     .next();
-                let xy = crate::plan::graph::densify(&net.journey(s, &bi, &r.xy.0), o.sample_m);
-                (r.id.to_string(), r.kind, xy, border_km)
+                Way {
+                    id: r.id.to_string(),
+                    kind: r.kind,
+                    samples: crate::plan::graph::densify(&net.journey(s, &bi, &r.xy.0), o.sample_m),
+                    border_km,
+                }
             })
             .collect();
         let mapped_routes = mapped.len();
@@ -270,24 +274,15 @@ impl<'a> World<'a> {
         };
         let routes: Vec<SimRoute> = mapped
             .into_iter()
-            .chain(off_ways.into_iter().map(|c| {
-                let xy = crate::plan::graph::densify(&c.xy, o.sample_m);
-                (c.id, c.kind, xy, Some(c.border_km))
+            .chain(off_ways.into_iter().map(|c| Way {
+                samples: crate::plan::graph::densify(&c.xy, o.sample_m),
+                id: c.id,
+                kind: c.kind,
+                border_km: Some(c.border_km),
             }))
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|(id, kind, samples, border_km)| {
-                prepare_route(
-                    s,
-                    &bi,
-                    &sights,
-                    terrain.as_ref(),
-                    id,
-                    kind,
-                    samples,
-                    border_km,
-                )
-            })
+            .map(|way| prepare_route(s, &bi, &sights, terrain.as_ref(), way))
             .collect();
         // risk-aware smugglers prefer the routes the posts see least
         let route_weight = routes

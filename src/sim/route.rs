@@ -29,19 +29,30 @@ pub struct SimRoute {
     pub bbox: (Coord, Coord),
 }
 
-/// A route's samples (`samples`, in travel order) prepared for replay:
-/// each one's side and distance to the line, and the posts' looks.
-#[allow(clippy::too_many_arguments)]
+/// A way to prepare: its id and kind, its samples in travel order, and
+/// where it crosses the line (km of chainage).
+pub(crate) struct Way {
+    pub id: String,
+    pub kind: RouteKind,
+    pub samples: Vec<Coord>,
+    pub border_km: Option<f64>,
+}
+
+/// `way` prepared for replay: each sample's side and distance to the
+/// line, and the posts' looks.
 pub(crate) fn prepare_route(
     s: &Scenario,
     bi: &crate::index::BorderIndex,
     sights: &[PostSight],
     terrain: Option<&Terrain>,
-    id: String,
-    kind: RouteKind,
-    samples: Vec<Coord>,
-    border_km: Option<f64>,
+    way: Way,
 ) -> SimRoute {
+    let Way {
+        id,
+        kind,
+        samples,
+        border_km,
+    } = way;
     let mut cum_m = vec![0.0];
     for w in samples.windows(2) {
         let l = dist(w[0], w[1]);
