@@ -478,3 +478,28 @@ pub fn prepare(
         warnings,
     })
 }
+
+/// The chosen sites as a GeoJSON FeatureCollection of points, each named
+/// `{alpha2}-NEW{order}` (a post id a scenario can take as it is), with
+/// its State, order, gain, covered share after it and source.
+pub fn sites_geojson(r: &SiteResult, state: &crate::country::Country) -> String {
+    let feats: Vec<serde_json::Value> = r
+        .chosen
+        .iter()
+        .map(|c| {
+            let [x, y] = c.candidate.lonlat;
+            crate::io::feature(
+                crate::io::point_geometry(Coord { x, y }),
+                crate::props! {
+                    "id" => format!("{}-NEW{}", state.alpha2, c.order),
+                    "state" => state.alpha3,
+                    "order" => c.order,
+                    "gain" => c.gain,
+                    "covered_pct_after" => c.covered_pct_after,
+                    "source" => c.candidate.source
+                },
+            )
+        })
+        .collect();
+    crate::io::feature_collection(&feats)
+}

@@ -144,3 +144,22 @@ pub fn queries(
         .collect();
     (out, t0.elapsed())
 }
+
+/// Write the timed queries as `queries.csv` in `dir` (source, target and
+/// the quickest time in seconds, empty when there is no path); returns its
+/// path.
+pub fn write_queries(q: &[(usize, usize, Option<f64>)], dir: &Path) -> Result<PathBuf> {
+    let err = |e: csv::Error| Error::Other(format!("queries csv: {e}"));
+    let mut c = csv::Writer::from_writer(Vec::new());
+    c.write_record(["source", "target", "seconds"])
+        .map_err(err)?;
+    for (a, b, t) in q {
+        let t = t.map(|x| format!("{x:.6}")).unwrap_or_default();
+        c.write_record([a.to_string(), b.to_string(), t])
+            .map_err(err)?;
+    }
+    let bytes = c.into_inner().map_err(|e| Error::Other(e.to_string()))?;
+    let p = dir.join("queries.csv");
+    crate::io::write_atomic(&p, &bytes)?;
+    Ok(p)
+}

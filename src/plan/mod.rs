@@ -69,16 +69,6 @@ pub enum PlanMode {
 }
 
 impl PlanMode {
-    /// "joint" or "independent"; anything else is an error naming `what`.
-    pub fn parse(v: &str, what: &str) -> Result<Self> {
-        match v {
-            "joint" => Ok(Self::Joint),
-            "independent" => Ok(Self::Independent),
-            other => Err(Error::Other(format!(
-                "{what} must be joint or independent, found {other:?}"
-            ))),
-        }
-    }
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Joint => "joint",

@@ -15,7 +15,11 @@
 //! caught. Traffic figures are inputs (the scenario has none): defaults are
 //! assumptions and say so.
 
+use crate::error::{Error, Result};
+use crate::model::Scenario;
 use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
 
 /// Inputs for one crossing.
 #[derive(Clone, Debug, Serialize)]
@@ -62,6 +66,14 @@ pub enum Strategy {
 
 impl Strategy {
     pub const ALL: [Strategy; 4] = [Self::Random, Self::Partial, Self::Targeted, Self::Total];
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Random => "random",
+            Self::Partial => "partial",
+            Self::Targeted => "targeted",
+            Self::Total => "total",
+        }
+    }
     /// Share of vehicles given a full inspection.
     pub fn inspected_share(&self) -> f64 {
         match self {
@@ -87,6 +99,90 @@ pub struct QueueFigures {
     pub backlog_per_h: f64,
     pub illicit_caught_share: f64,
     pub inspections_per_h: f64,
+}
+
+/// A user's traffic counts: crossing id → (vehicles per hour, lanes).
+pub type TrafficCounts = HashMap<String, (f64, usize)>;
+
+/// Read per-crossing traffic counts from a CSV with the columns
+/// `crossing,arrivals_per_h,lanes`; every bad row is listed at once (its
+/// row number, the field, what was expected), as is a crossing the
+/// scenario does not have.
+pub fn read_traffic(path: &Path, s: &Scenario) -> Result<TrafficCounts> {
+    let mut rd = csv::Reader::from_path(path).map_err(|e| Error::data(path, e.to_string()))?;
+    let mut rows = TrafficCounts::new();
+    let mut problems = Vec::new();
+    for (i, r) in rd.deserialize::<(String, f64, usize)>().enumerate() {
+        let row = i + 2;
+        match r {
+            Ok((id, a, l)) if a > 0.0 && l > 0 => {
+                if !s.crossings.iter().any(|c| c.id.as_str() == id) {
+                    problems.push(format!(
+                        "row {row}: field `crossing`: {id:?} is not an official crossing of the scenario"
+                    ));
+                }
+                rows.insert(id, (a, l));
+            }
+            Ok(_) => problems.push(format!(
+                "row {row}: fields `arrivals_per_h`, `lanes`: expected > 0"
+            )),
+            Err(e) => problems.push(format!(
+                "row {row}: expected crossing,arrivals_per_h,lanes ({e})"
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(Error::data(path, problems.join("\n")))
+    }
+}
+
+/// One official crossing's figures under every strategy.
+#[derive(Clone, Debug, Serialize)]
+pub struct CrossingFigures {
+    pub crossing: String,
+    pub name: String,
+    pub traffic: Traffic,
+    /// No count was given for it: `traffic` is the assumed default.
+    pub traffic_assumed: bool,
+    pub strategies: Vec<QueueFigures>,
+}
+
+/// Every official crossing of the scenario with its traffic (the count
+/// given, else `base`) under each strategy.
+pub fn crossing_figures(
+    s: &Scenario,
+    base: &Traffic,
+    counts: &TrafficCounts,
+) -> Vec<CrossingFigures> {
+    s.crossings
+        .iter()
+        .map(|c| {
+            let (traffic, assumed) = match counts.get(c.id.as_str()) {
+                Some(&(arrivals_per_h, lanes)) => (
+                    Traffic {
+                        arrivals_per_h,
+                        lanes,
+                        ..base.clone()
+                    },
+                    false,
+                ),
+                None => (base.clone(), true),
+            };
+            let strategies = Strategy::ALL
+                .iter()
+                .map(|st| figures(&traffic, *st))
+                .collect();
+            CrossingFigures {
+                crossing: c.id.to_string(),
+                name: c.name.clone(),
+                traffic,
+                traffic_assumed: assumed,
+                strategies,
+            }
+        })
+        .collect()
 }
 
 /// Erlang C: probability an arrival waits, for `c` servers at offered load

@@ -25,18 +25,6 @@ pub enum BorderColouring {
     Idleness,
 }
 
-impl BorderColouring {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "kind" => Some(Self::Kind),
-            "coverage" => Some(Self::Coverage),
-            "risk" => Some(Self::Risk),
-            "idleness" => Some(Self::Idleness),
-            _ => None,
-        }
-    }
-}
-
 /// The assessment job and its result.
 #[derive(Resource, Default)]
 pub struct AssessJob(pub Slot<Assessment>);
