@@ -22,6 +22,7 @@ pub mod country;
 pub mod dem;
 pub mod error;
 pub mod export;
+pub mod formats;
 pub mod game;
 pub mod geom;
 pub mod ids;

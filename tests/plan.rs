@@ -364,7 +364,10 @@ fn bad_plans_are_refused_with_the_unit_and_post_named() {
         (vec!["--hours", "4"], "shorter than the unit's 8 h shift"),
         (vec!["--hours", "30"], "whole days"),
         (vec!["--hours", "200"], "up to 7 days"),
-        (vec!["--mode", "alone"], "[possible values: joint, independent]"),
+        (
+            vec!["--mode", "alone"],
+            "[possible values: joint, independent]",
+        ),
         (vec!["--start", "tomorrow"], "RFC 3339"),
     ] {
         let o = Command::new(bin())

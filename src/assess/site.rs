@@ -12,7 +12,7 @@
 //! against brute force on small instances.
 
 use super::*;
-use crate::import::points::InputPoint;
+use crate::formats::points::InputPoint;
 use std::collections::BinaryHeap;
 
 #[derive(Clone, Debug)]

@@ -162,8 +162,8 @@ pub fn site(a: SiteArgs) -> Result<ExitCode, Error> {
 }
 
 /// The user's candidate sites; every bad row at once.
-fn read_candidates(p: &Path) -> Result<Vec<borderwatch::import::points::InputPoint>, Error> {
-    let (pts, problems) = borderwatch::import::points::read_points(p);
+fn read_candidates(p: &Path) -> Result<Vec<borderwatch::formats::points::InputPoint>, Error> {
+    let (pts, problems) = borderwatch::formats::points::read_points(p);
     if problems.has_errors() {
         return Err(Error::Invalid(problems));
     }

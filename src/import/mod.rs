@@ -1,13 +1,13 @@
 //! Importers from real public data into scenario files:
 //! [`osm`] (OpenStreetMap PBF), [`naturalearth`] (Natural Earth boundary
-//! lines), [`points`] (crossing points from CSV/GeoJSON). Shared here: the
+//! lines, crossings from `crate::formats::points`), [`generate`]
+//! (synthetic borders). Shared here: the
 //! layers they produce, green/blue classification, exercise posts and units,
 //! and writing `maps/NAME/*.geojson` + `scenarios/NAME.toml`.
 
 pub mod generate;
 pub mod naturalearth;
 pub mod osm;
-pub mod points;
 
 use crate::dem::Dem;
 use crate::error::{Error, Result};

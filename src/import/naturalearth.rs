@@ -3,8 +3,8 @@
 //! `adm0_a3_r`: the country on the left and right of the line), optional
 //! rivers for green/blue, optional crossing points snapped to the line.
 
-use super::points::read_points;
 use super::*;
+use crate::formats::points::read_points;
 use crate::index::BorderIndex;
 use serde_json::Value;
 

@@ -1,10 +1,13 @@
 //! Scenario files: the on-disk model ([`file`]), the in-memory model
-//! ([`model`]) and loading with validation ([`load`]).
+//! ([`model`]) and loading with validation ([`load`]: the TOML's
+//! sections in `sections`, the map layers in `layers`).
 
 pub mod edit;
 pub mod file;
+mod layers;
 pub mod load;
 pub mod model;
 pub mod rules;
+mod sections;
 
 pub use load::{load, load_ok, Loaded};

@@ -121,7 +121,7 @@ fn read_csv(path: &Path, pr: &mut Problems) -> Vec<InputPoint> {
 }
 
 fn read_geojson(path: &Path, pr: &mut Problems) -> Vec<InputPoint> {
-    crate::scenario::load::read_layer(path, "Point", true, pr)
+    super::geojson::read_layer(path, "Point", true, pr)
         .into_iter()
         .map(|f| InputPoint {
             place: format!("feature {}", f.index),

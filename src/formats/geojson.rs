@@ -1,0 +1,235 @@
+//! GeoJSON layers read with their problems: each feature's geometry type
+//! and positions checked on its own (file, feature index, id, field), so
+//! one bad feature does not hide the others; typed property readers.
+
+use crate::error::{Problem, Problems};
+use geo::{Coord, LineString};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// A feature read from a layer, geometry checked.
+pub struct RawFeature {
+    pub index: usize,
+    pub id: Option<String>,
+    pub props: Map<String, Value>,
+    pub coords: Vec<Coord>,
+}
+
+impl RawFeature {
+    /// The first position: a Point feature's point.
+    pub fn point(&self) -> Coord {
+        self.coords[0]
+    }
+    /// The positions as a line.
+    pub fn line(&self) -> LineString {
+        LineString::new(self.coords.clone())
+    }
+}
+
+/// A string property; `None` when absent or null, a problem when another type.
+pub fn prop_str(f: &RawFeature, key: &str, file: &Path, pr: &mut Problems) -> Option<String> {
+    match f.props.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        v => {
+            pr.push(
+                Problem::error(file, format!("expected a string, found {v}"))
+                    .feature(f.index)
+                    .id(f.id.clone().unwrap_or_default())
+                    .field(key),
+            );
+            None
+        }
+    }
+}
+
+/// A number property; `None` when absent or null, a problem when another type.
+pub fn prop_num(f: &RawFeature, key: &str, file: &Path, pr: &mut Problems) -> Option<f64> {
+    match f.props.get(key)? {
+        Value::Number(n) => n.as_f64(),
+        Value::Null => None,
+        v => {
+            pr.push(
+                Problem::error(file, format!("expected a number, found {v}"))
+                    .feature(f.index)
+                    .id(f.id.clone().unwrap_or_default())
+                    .field(key),
+            );
+            None
+        }
+    }
+}
+
+/// A boolean property; `None` when absent or null, a problem when another type.
+pub fn prop_bool(f: &RawFeature, key: &str, file: &Path, pr: &mut Problems) -> Option<bool> {
+    match f.props.get(key)? {
+        Value::Bool(b) => Some(*b),
+        Value::Null => None,
+        v => {
+            pr.push(
+                Problem::error(file, format!("expected true or false, found {v}"))
+                    .feature(f.index)
+                    .id(f.id.clone().unwrap_or_default())
+                    .field(key),
+            );
+            None
+        }
+    }
+}
+
+/// Read a GeoJSON FeatureCollection; check each feature's geometry type and
+/// coordinates. Missing optional layers are empty.
+pub fn read_layer(file: &Path, want: &str, required: bool, pr: &mut Problems) -> Vec<RawFeature> {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Vec::new(),
+        Err(e) => {
+            pr.push(Problem::error(file, format!("cannot read: {e}")));
+            return Vec::new();
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let v: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            pr.push(Problem::error(
+                file,
+                format!(
+                    "malformed JSON at line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
+            ));
+            return Vec::new();
+        }
+    };
+    let Some(features) = v.get("features").and_then(|f| f.as_array()) else {
+        pr.push(
+            Problem::error(
+                file,
+                "expected a GeoJSON FeatureCollection with a `features` array",
+            )
+            .field("features"),
+        );
+        return Vec::new();
+    };
+    features
+        .iter()
+        .enumerate()
+        .filter_map(|(index, f)| feature(index, f, want, file, pr))
+        .collect()
+}
+
+/// One feature of a layer: its properties, id and positions, or its
+/// problem (wrong or missing geometry, a position out of range).
+fn feature(
+    index: usize,
+    f: &Value,
+    want: &str,
+    file: &Path,
+    pr: &mut Problems,
+) -> Option<RawFeature> {
+    let props = match f.get("properties") {
+        Some(Value::Object(m)) => m.clone(),
+        None | Some(Value::Null) => Map::new(),
+        Some(other) => {
+            pr.push(
+                Problem::error(file, format!("expected an object, found {other}"))
+                    .feature(index)
+                    .field("properties"),
+            );
+            Map::new()
+        }
+    };
+    let id = match props.get("id").or_else(|| f.get("id")) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let ctx = |p: Problem| p.feature(index).id(id.clone().unwrap_or_default());
+    let Some(g) = f.get("geometry").filter(|g| !g.is_null()) else {
+        pr.push(
+            ctx(Problem::error(
+                file,
+                format!("missing geometry: expected a {want}"),
+            ))
+            .field("geometry"),
+        );
+        return None;
+    };
+    let gtype = g.get("type").and_then(|t| t.as_str()).unwrap_or("");
+    if gtype != want {
+        pr.push(
+            ctx(Problem::error(
+                file,
+                format!("wrong geometry type {gtype:?}: expected {want}"),
+            ))
+            .field("geometry"),
+        );
+        return None;
+    }
+    let coords_v = g.get("coordinates");
+    let positions: Vec<&Value> = match (want, coords_v) {
+        ("Point", Some(c)) => vec![c],
+        ("LineString", Some(Value::Array(a))) => a.iter().collect(),
+        _ => {
+            pr.push(
+                ctx(Problem::error(file, "geometry has no valid `coordinates`"))
+                    .field("geometry.coordinates"),
+            );
+            return None;
+        }
+    };
+    let mut coords = Vec::with_capacity(positions.len());
+    let mut bad = false;
+    for (k, p) in positions.iter().enumerate() {
+        let xy = p
+            .as_array()
+            .filter(|a| a.len() >= 2)
+            .and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)));
+        match xy {
+            Some((lon, lat))
+                if lon.is_finite()
+                    && lat.is_finite()
+                    && (-180.0..=180.0).contains(&lon)
+                    && (-90.0..=90.0).contains(&lat) =>
+            {
+                coords.push(Coord { x: lon, y: lat })
+            }
+            _ => {
+                pr.push(ctx(Problem::error(file, format!("position {k} is {p}: expected [longitude, latitude] in degrees, longitude -180..180, latitude -90..90"))).field("geometry.coordinates"));
+                bad = true;
+                break;
+            }
+        }
+    }
+    if bad {
+        return None;
+    }
+    if want == "LineString" && coords.len() < 2 {
+        pr.push(
+            ctx(Problem::error(
+                file,
+                "a LineString needs at least two positions",
+            ))
+            .field("geometry.coordinates"),
+        );
+        return None;
+    }
+    Some(RawFeature {
+        index,
+        id,
+        props,
+        coords,
+    })
+}
+
+/// A layer of Point features.
+pub fn read_points(file: &Path, required: bool, pr: &mut Problems) -> Vec<RawFeature> {
+    read_layer(file, "Point", required, pr)
+}
+
+/// A layer of LineString features.
+pub fn read_lines(file: &Path, required: bool, pr: &mut Problems) -> Vec<RawFeature> {
+    read_layer(file, "LineString", required, pr)
+}
