@@ -96,7 +96,7 @@ impl BorderIndex {
 
     /// For an index built by [`BorderIndex::of_scenario`] (one part per
     /// stretch): the State on whose side `p` lies, judged at its closest
-    /// border point (as [`crate::geom::side_of_border`], with the R-tree).
+    /// border point (as [`crate::model::side_of_border`], with the R-tree).
     pub fn state_side<'s>(&self, s: &'s Scenario, p: Coord) -> Option<&'s crate::ids::StateId> {
         let sn = self.snap(p)?;
         let b = s.border.get(sn.part)?;

@@ -229,7 +229,7 @@ fn site_runs_on_both_shipped_scenarios_and_improves_coverage() {
                 y: c.candidate.lonlat[1],
             });
             assert_eq!(
-                borderwatch::geom::side_of_border(&s.border, xy)
+                borderwatch::model::side_of_border(&s.border, xy)
                     .unwrap()
                     .as_str(),
                 st

@@ -202,7 +202,7 @@ pub fn dem_candidates(
     o: &SiteOptions,
 ) -> Vec<Candidate> {
     let on_side =
-        |p: Coord| crate::geom::side_of_border(&s.border, p).is_some_and(|st| st == o.state);
+        |p: Coord| crate::model::side_of_border(&s.border, p).is_some_and(|st| st == o.state);
     let mut out = Vec::new();
     match terrain {
         Some(t) => {
@@ -409,7 +409,7 @@ pub fn prepare(
     let mut cands = dem_candidates(s, &idx, t, o);
     for (i, u) in user.iter().enumerate() {
         let xy = s.projection.forward(u.lonlat);
-        if crate::geom::side_of_border(&s.border, xy).is_some_and(|st| st == o.state) {
+        if crate::model::side_of_border(&s.border, xy).is_some_and(|st| st == o.state) {
             cands.push(candidate(
                 s,
                 if u.name.is_empty() {

@@ -3,8 +3,6 @@
 
 pub mod proj;
 
-use crate::ids::StateId;
-use crate::scenario::model::BorderStretch;
 use geo::Coord;
 
 pub mod chainage {
@@ -48,28 +46,6 @@ pub fn closest_on_segment(p: Coord, a: Coord, b: Coord) -> (Coord, f64, f64) {
 /// lies to the left.
 pub fn cross(a: Coord, b: Coord, p: Coord) -> f64 {
     (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
-}
-
-/// Which State's side of the border a projected point lies on, by the nearest
-/// border segment (linear scan; use the spatial index for many queries).
-/// `None` when there is no border.
-pub fn side_of_border(border: &[BorderStretch], p: Coord) -> Option<StateId> {
-    let mut best: Option<(f64, &BorderStretch, usize, f64)> = None;
-    for s in border {
-        for (i, w) in s.xy.0.windows(2).enumerate() {
-            let (_, t, d) = closest_on_segment(p, w[0], w[1]);
-            if best.as_ref().is_none_or(|b| d < b.0) {
-                best = Some((d, s, i, t));
-            }
-        }
-    }
-    best.map(|(_, s, i, t)| {
-        if left_of_polyline(&s.xy.0, i, t, p) {
-            s.left.clone()
-        } else {
-            s.right.clone()
-        }
-    })
 }
 
 /// Is `p` left of the polyline `line`, given that its closest point lies on

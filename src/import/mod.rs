@@ -534,7 +534,7 @@ pub fn exercise_units(posts: &[PostOut], layers: &Layers, proj: &LocalProjection
                     Some((d, *p))
                 })
                 .min_by(|a, b| a.0.total_cmp(&b.0))
-                .filter(|(d, _)| *d <= crate::plan::DEFAULT_ACCESS_M)
+                .filter(|(d, _)| *d <= crate::model::DEFAULT_ACCESS_M)
                 .map(|(_, p)| p)
         };
         let roads: Vec<&Vec<Coord>> = layers

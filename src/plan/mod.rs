@@ -57,9 +57,7 @@ pub const MIN_REVISIT_S: f64 = 900.0;
 /// Added to the travel time in the greedy's score (a near point is not
 /// infinitely attractive).
 const TAU0_S: f64 = 600.0;
-/// Default longest straight walk between a post or border point and the
-/// network (`--access-m`).
-pub const DEFAULT_ACCESS_M: f64 = 1500.0;
+pub use crate::model::DEFAULT_ACCESS_M;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -162,6 +162,10 @@ impl BorderStretch {
 }
 
 /// Unordered pair key of two States (sorted).
+/// Default longest straight walk between a post or border point and the
+/// network (`access_m` of planning, import's choice of a post's road).
+pub const DEFAULT_ACCESS_M: f64 = 1500.0;
+
 pub fn pair_key(a: &StateId, b: &StateId) -> (StateId, StateId) {
     if a <= b {
         (a.clone(), b.clone())
@@ -459,4 +463,26 @@ pub fn expand(b: (Coord, Coord), d: f64) -> (Coord, Coord) {
             y: b.1.y + d,
         },
     )
+}
+
+/// Which State's side of the border a projected point lies on, by the nearest
+/// border segment (linear scan; use the spatial index for many queries).
+/// `None` when there is no border.
+pub fn side_of_border(border: &[BorderStretch], p: Coord) -> Option<StateId> {
+    let mut best: Option<(f64, &BorderStretch, usize, f64)> = None;
+    for s in border {
+        for (i, w) in s.xy.0.windows(2).enumerate() {
+            let (_, t, d) = crate::geom::closest_on_segment(p, w[0], w[1]);
+            if best.as_ref().is_none_or(|b| d < b.0) {
+                best = Some((d, s, i, t));
+            }
+        }
+    }
+    best.map(|(_, s, i, t)| {
+        if crate::geom::left_of_polyline(&s.xy.0, i, t, p) {
+            s.left.clone()
+        } else {
+            s.right.clone()
+        }
+    })
 }

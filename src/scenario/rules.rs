@@ -3,9 +3,9 @@
 //! editor ([`crate::scenario::edit`]), so that an edit in the map window is
 //! refused with exactly the message `check` would print for the saved file.
 
+use super::model::side_of_border;
 use super::model::*;
 use crate::error::{Problem, Problems};
-use crate::geom::side_of_border;
 use crate::ids::*;
 use std::collections::HashSet;
 use std::path::Path;

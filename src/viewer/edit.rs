@@ -396,7 +396,7 @@ pub fn poll_io(
 /// post (else every sensor, 3 m).
 pub fn new_post_at(ed: &Editor, xy: Coord) -> Option<PostDraft> {
     let s = &ed.scenario;
-    let state = crate::geom::side_of_border(&s.border, xy)?;
+    let state = crate::model::side_of_border(&s.border, xy)?;
     let like = s.posts.iter().find(|p| p.state == state);
     Some(PostDraft {
         id: ed.new_post_id(&state),
