@@ -242,22 +242,23 @@ fn record(dir: &Path, args: &[&str], seen: &mut Vec<PathBuf>) -> String {
     r
 }
 
-/// The first lines where `want` and `got` differ, for the failure message.
+/// Where `want` and `got` differ: the lines between their common head and
+/// common tail (at most 12 of each), for the failure message.
 fn diff(want: &str, got: &str) -> String {
     let (w, g): (Vec<_>, Vec<_>) = (want.lines().collect(), got.lines().collect());
-    let mut d = String::new();
-    let mut shown = 0;
-    for i in 0..w.len().max(g.len()) {
-        let (a, b) = (w.get(i).copied(), g.get(i).copied());
-        if a != b && shown < 12 {
-            d += &format!(
-                "line {}:\n  - {}\n  + {}\n",
-                i + 1,
-                a.unwrap_or("(none)"),
-                b.unwrap_or("(none)")
-            );
-            shown += 1;
-        }
+    let head = w.iter().zip(&g).take_while(|(a, b)| a == b).count();
+    let tail = w[head..]
+        .iter()
+        .rev()
+        .zip(g[head..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut d = format!("from line {}:\n", head + 1);
+    for l in w[head..w.len() - tail].iter().take(12) {
+        d += &format!("  - {l}\n");
+    }
+    for l in g[head..g.len() - tail].iter().take(12) {
+        d += &format!("  + {l}\n");
     }
     d
 }

@@ -554,3 +554,62 @@ fn corridors_cross_between_the_mapped_ways_from_inland_to_inland() {
     .run_with(&|_| {});
     assert!(outs.iter().all(|x| x.route < w.mapped_routes));
 }
+
+#[test]
+fn simulate_sees_the_posts_on_the_terrain_the_plan_was_made_on() {
+    let d = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/andorra-spain.toml");
+    let (sc, p) = (sc.to_str().unwrap(), d.path().join("p"));
+    let o = cli(&[
+        "plan",
+        sc,
+        "--objective",
+        "idleness",
+        "--cell-m",
+        "90",
+        "--target-height-m",
+        "1.2",
+        "--out",
+        p.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let plan = p.join("plan.json");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(v["metrics"]["terrain"]["cell_m"], 90.0);
+    assert_eq!(v["metrics"]["terrain"]["target_height_m"], 1.2);
+    // the same plan said to be made on the default terrain (60 m cells,
+    // 1.7 m tall crossers), and as a plan from before the terrain was
+    // recorded (no `terrain`: the defaults)
+    let text = std::fs::read_to_string(&plan).unwrap();
+    let recorded =
+        "\"terrain\": {\n      \"cell_m\": 90.0,\n      \"target_height_m\": 1.2\n    },";
+    assert!(text.contains(recorded));
+    let default = d.path().join("default.json");
+    let defaults =
+        "\"terrain\": {\n      \"cell_m\": 60.0,\n      \"target_height_m\": 1.7\n    },";
+    std::fs::write(&default, text.replace(recorded, defaults)).unwrap();
+    let older = d.path().join("older.json");
+    std::fs::write(&older, text.replace(recorded, "")).unwrap();
+    let detect = |plan: &std::path::Path, out: &str| {
+        let o = cli(&[
+            "simulate",
+            sc,
+            "--plan",
+            plan.to_str().unwrap(),
+            "--runs",
+            "4000",
+            "--json",
+            "--out",
+            d.path().join(out).to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        s["p_detect"].as_f64().unwrap()
+    };
+    let made = detect(&plan, "a");
+    let (on_default, on_older) = (detect(&default, "b"), detect(&older, "c"));
+    // the same crossings and patrols, the posts seen on another grid
+    assert_ne!(made, on_default);
+    assert_eq!(on_default, on_older);
+}

@@ -63,6 +63,24 @@ impl Default for AssessOptions {
     }
 }
 
+/// The terrain options a plan was made on, as `plan.json` records them
+/// (`metrics.terrain`), so that `simulate` sees the posts as the plan did.
+pub fn terrain_json(o: &AssessOptions) -> serde_json::Value {
+    serde_json::json!({"cell_m": o.cell_m, "target_height_m": o.target_height_m})
+}
+
+/// The terrain options `plan.json` records (`metrics.terrain`); the
+/// defaults for a plan written before they were recorded.
+pub fn terrain_of_plan(v: &serde_json::Value) -> AssessOptions {
+    let t = &v["metrics"]["terrain"];
+    let d = AssessOptions::default();
+    AssessOptions {
+        cell_m: t["cell_m"].as_f64().unwrap_or(d.cell_m),
+        target_height_m: t["target_height_m"].as_f64().unwrap_or(d.target_height_m),
+        ..d
+    }
+}
+
 /// A stretch of border of about `segment_m`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Segment {

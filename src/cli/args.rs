@@ -80,6 +80,27 @@ impl From<UnitModeArg> for borderwatch::model::UnitMode {
     }
 }
 
+/// The terrain the posts see over (`assess`, `site`, `plan`).
+#[derive(clap::Args)]
+pub struct TerrainArgs {
+    /// Terrain grid cell (resampled from the DEM).
+    #[arg(long, default_value_t = 60.0)]
+    pub cell_m: f64,
+    /// Height of a crossing person above ground.
+    #[arg(long, default_value_t = 1.7)]
+    pub target_height_m: f64,
+}
+
+impl TerrainArgs {
+    pub fn options(&self) -> AssessOptions {
+        AssessOptions {
+            cell_m: self.cell_m,
+            target_height_m: self.target_height_m,
+            ..Default::default()
+        }
+    }
+}
+
 /// The assessment's options (`assess`, `site`).
 #[derive(clap::Args)]
 pub struct AssessArgs {
@@ -89,12 +110,8 @@ pub struct AssessArgs {
     /// Detection probability a segment needs to count as covered.
     #[arg(long, default_value_t = 0.5)]
     pub threshold: f64,
-    /// Terrain grid cell (resampled from the DEM).
-    #[arg(long, default_value_t = 60.0)]
-    pub cell_m: f64,
-    /// Height of a crossing person above ground.
-    #[arg(long, default_value_t = 1.7)]
-    pub target_height_m: f64,
+    #[command(flatten)]
+    pub terrain: TerrainArgs,
 }
 
 impl AssessArgs {
@@ -102,9 +119,7 @@ impl AssessArgs {
         AssessOptions {
             segment_m: self.segment_m,
             threshold: self.threshold,
-            cell_m: self.cell_m,
-            target_height_m: self.target_height_m,
-            ..Default::default()
+            ..self.terrain.options()
         }
     }
 }

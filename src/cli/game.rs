@@ -140,6 +140,7 @@ pub fn plan(
     let seed = po.seed;
     let hours = po.hours;
     let mode = po.mode;
+    let po_assess = po.assess.clone();
     // the idleness plan: the baseline, and the game's first plan
     let pl = Planner::new(s, po)?;
     let rs = pl.solve_modes(&[PlanMode::Independent, PlanMode::Joint]);
@@ -152,6 +153,7 @@ pub fn plan(
         SimOptions {
             seed,
             corridors: go.corridors,
+            assess: po_assess,
             // day and night by the clock (the offset `--start` gives)
             clock_offset_s: start.map_or(0.0, |t| {
                 let c = t.time();

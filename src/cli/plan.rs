@@ -1,7 +1,7 @@
 //! `plan`: an interception game's mixed strategy (by default) or the
 //! idleness planner's timed routes, with the day's orders.
 
-use super::args::{CoopArgs, GameArgs, ModeArg, Objective};
+use super::args::{CoopArgs, GameArgs, ModeArg, Objective, TerrainArgs};
 use super::{game, load};
 use borderwatch::error::Error;
 use borderwatch::plan::{output, PlanOptions, Planner};
@@ -52,6 +52,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "interception")]
     objective: Objective,
     #[command(flatten)]
+    terrain: TerrainArgs,
+    #[command(flatten)]
     coop: CoopArgs,
     #[command(flatten)]
     game: GameArgs,
@@ -83,6 +85,7 @@ pub fn run(a: Args) -> Result<ExitCode, Error> {
         observe_m: a.observe_m,
         variants: a.variants.max(1),
         max_loss: a.max_loss,
+        assess: a.terrain.options(),
         ..PlanOptions::default()
     };
     if a.objective == Objective::Interception {

@@ -38,18 +38,28 @@ pub fn run(a: Args) -> Result<ExitCode, Error> {
         return Err(Error::Other("--runs must be at least 1".into()));
     }
     let s = load(&a.scenario)?;
-    let (units, horizon_s, _mode) = output::read_plan_json(&s, &a.plan)?;
+    // the plan's units, horizon and terrain (the posts as the plan saw them)
+    let plan = output::read_plan_json(&s, &a.plan)?;
     let o = SimOptions {
         runs: a.runs,
         seed: a.seed.unwrap_or(s.seed),
         knowledge: a.knowledge.into(),
         coop: a.coop.cooperation(),
+        assess: plan.terrain,
         ..SimOptions::default()
     };
-    if game::simulate_mix(&s, &a.plan, horizon_s, o.clone(), &a.out, a.events, a.json)? {
+    if game::simulate_mix(
+        &s,
+        &a.plan,
+        plan.horizon_s,
+        o.clone(),
+        &a.out,
+        a.events,
+        a.json,
+    )? {
         return Ok(ExitCode::SUCCESS);
     }
-    let w = World::new(&s, units, horizon_s, o)?;
+    let w = World::new(&s, plan.units, plan.horizon_s, o)?;
     let pb = progress_bar(a.runs as u64, a.json);
     let outs = w.run_with(&|n| pb.inc(n));
     pb.finish_and_clear();

@@ -188,6 +188,7 @@ pub fn metrics(
         "targets": p.targets.len(),
         "corridors": w.o.corridors,
         "clock_offset_s": w.o.clock_offset_s,
+        "terrain": crate::assess::terrain_json(&w.o.assess),
         "values": values.as_str(),
         "guaranteed_p_intercept": (sol.guaranteed * 1e4).round() / 1e4,
         "upper_bound": (sol.upper_bound * 1e4).round() / 1e4,

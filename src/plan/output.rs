@@ -144,6 +144,7 @@ pub fn summary_json(pl: &Planner, r: &PlanResult) -> Value {
         "seed": pl.o.seed,
         "units": r.plan.tracks.len(),
         "cyclic": pl.cyclic,
+        "terrain": crate::assess::terrain_json(&pl.o.assess),
         "worst_idleness_min": e.worst_idleness_min,
         "mean_idleness_min": e.mean_idleness_min,
         "worst_unweighted_idleness_min": e.worst_unweighted_idleness_min,

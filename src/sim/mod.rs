@@ -88,6 +88,11 @@ pub struct SimOptions {
     /// Add the crossings off the mapped ways ([`corridor`]): cross-country
     /// corridors and boat crossings, for the smuggler who knows the plan.
     pub corridors: bool,
+    /// The terrain the posts' sightings are computed on: its grid cell and
+    /// the height of a crossing person (`cell_m`, `target_height_m`; the
+    /// other fields are not used).
+    #[serde(skip)]
+    pub assess: AssessOptions,
     /// Progress and cancellation: a cancelled run stops early and returns
     /// fewer outcomes (callers discard them).
     #[serde(skip)]
@@ -112,6 +117,7 @@ impl Default for SimOptions {
                 hot_pursuit: false,
             },
             corridors: false,
+            assess: AssessOptions::default(),
             progress: Default::default(),
         }
     }
@@ -231,7 +237,7 @@ impl<'a> World<'a> {
         horizon_s: f64,
         o: SimOptions,
     ) -> crate::error::Result<Self> {
-        let ao = AssessOptions::default();
+        let ao = o.assess.clone();
         let mut warnings = Vec::new();
         let terrain: Option<Terrain> = assess::terrain_for(s, &ao, &mut warnings);
         let sights = assess::post_sights(s, terrain.as_ref(), &ao, &mut warnings);

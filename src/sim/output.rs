@@ -7,9 +7,19 @@ use crate::props;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
-/// Units of a `plan.json` written by `borderwatch plan`, projected into the
-/// scenario; with the plan's horizon (s) and mode.
-pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<(Vec<UnitLayer>, f64, String)> {
+/// A `plan.json` written by `borderwatch plan`, read back.
+pub struct PlanFile {
+    /// The units' timed paths, projected into the scenario.
+    pub units: Vec<UnitLayer>,
+    pub horizon_s: f64,
+    pub mode: String,
+    /// The terrain the plan saw the posts on.
+    pub terrain: crate::assess::AssessOptions,
+}
+
+/// Read a `plan.json` written by `borderwatch plan` for this scenario;
+/// every bad unit is listed at once.
+pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<PlanFile> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let v: Value =
         serde_json::from_str(&text).map_err(|e| Error::data(path, format!("not JSON: {e}")))?;
@@ -106,7 +116,12 @@ pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<(Vec<UnitLayer>, f64,
     if !problems.is_empty() {
         return Err(Error::data(path, problems.join("\n")));
     }
-    Ok((units, hours * 3600.0, mode))
+    Ok(PlanFile {
+        units,
+        horizon_s: hours * 3600.0,
+        mode,
+        terrain: crate::assess::terrain_of_plan(&v),
+    })
 }
 
 /// Figures per border segment the routes cross (the assessment's
