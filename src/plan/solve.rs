@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::seed::mix as mix_seed;
+use rayon::prelude::*;
 
 /// One route variant of the mixed strategy.
 #[derive(Clone, Debug, Serialize)]
