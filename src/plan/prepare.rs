@@ -9,6 +9,7 @@ use crate::assess::{self, AssessOptions, Segment};
 use crate::error::{Error, Problem, Problems, Result};
 use crate::index::BorderIndex;
 use crate::model::{Scenario, UnitMode};
+use crate::terrain::Terrain;
 use petgraph::graph::NodeIndex;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -40,243 +41,18 @@ impl<'a> Planner<'a> {
         check_options(s, &o)?;
         let mut warnings = Vec::new();
         warnings.extend(a.warnings.iter().cloned());
-        let nviews = s.states.len() + 1;
-        let points: Vec<WatchPoint> = a
-            .segments
-            .iter()
-            .map(|r| {
-                let (xy, _) = graph::midpoint(&r.segment.xy);
-                let ll = s.projection.inverse(xy);
-                let post_p: Vec<f64> = (0..nviews).map(|v| r.detect[v].1.both()).collect();
-                WatchPoint {
-                    id: r.segment.id.clone(),
-                    from_km: r.segment.from_km,
-                    to_km: r.segment.to_km,
-                    kind: r.segment.kind.as_str().into(),
-                    left: r.segment.left.clone(),
-                    right: r.segment.right.clone(),
-                    xy,
-                    line: r.segment.xy.clone(),
-                    lonlat: [crate::io::round7(ll.x), crate::io::round7(ll.y)],
-                    risk: r.risk.score,
-                    weight: post_p.iter().map(|p| r.risk.score * (1.0 - p)).collect(),
-                    post_p,
-                }
-            })
-            .collect();
-        if points.is_empty() {
-            return Err(Error::Other(format!(
-                "{}: no watch points: the scenario has no border to patrol",
-                s.path.display()
-            )));
-        }
-        let segs: Vec<&Segment> = a.segments.iter().map(|r| &r.segment).collect();
-        let segs: Vec<Segment> = segs.into_iter().cloned().collect();
-        // Graphs for each (State, mode) some unit needs.
-        let mut keys: Vec<(usize, UnitMode)> = Vec::new();
-        for u in &s.units {
-            let si = s.states.iter().position(|st| st.id == u.state).unwrap_or(0);
-            if !keys.contains(&(si, u.mode)) {
-                keys.push((si, u.mode));
-            }
-        }
+        let points = watch_points(s, a)?;
+        let segs: Vec<Segment> = a.segments.iter().map(|r| r.segment.clone()).collect();
+        let keys = graph_keys(s);
         let progress = &o.assess.progress;
         progress.check()?;
         progress.stage("patrol graphs", keys.len() as u64 * 2);
-        let mut graphs: Vec<GraphCtx> = keys
-            .par_iter()
-            .map(|&(si, mode)| {
-                progress.add(1);
-                let pg = PatrolGraph::build(
-                    s,
-                    &s.states[si].id,
-                    mode,
-                    &segs,
-                    a.terrain.as_ref(),
-                    o.access_m,
-                );
-                let visit: Vec<Option<NodeIndex>> = points
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| {
-                        pg.on_line
-                            .get(&i)
-                            .copied()
-                            .or_else(|| pg.nearest(p.xy, o.observe_m).map(|x| x.0))
-                    })
-                    .collect();
-                let mut at_node: HashMap<u32, Vec<usize>> = HashMap::new();
-                for (i, v) in visit.iter().enumerate() {
-                    if let Some(v) = v {
-                        at_node.entry(v.index() as u32).or_default().push(i);
-                    }
-                }
-                GraphCtx {
-                    pg,
-                    visit,
-                    at_node,
-                    from: HashMap::new(),
-                    cands: HashMap::new(),
-                }
-            })
-            .collect();
-        // Home posts join their graphs.
-        let bi = BorderIndex::of_scenario(s);
+        let terrain = a.terrain.as_ref();
+        let mut graphs = build_graphs(s, &o, &keys, &points, &segs, terrain);
         let mut problems = Problems::default();
-        let mut homes: Vec<Option<(usize, usize, NodeIndex)>> = Vec::new();
-        let mut post_nodes: HashMap<(usize, String), NodeIndex> = HashMap::new();
-        for u in &s.units {
-            let si = s.states.iter().position(|st| st.id == u.state).unwrap_or(0);
-            let gi = keys.iter().position(|k| *k == (si, u.mode)).unwrap();
-            let Some(post) = s.post(&u.home_post) else {
-                problems.push(
-                    Problem::error(&s.path, format!("home post {} does not exist", u.home_post))
-                        .id(u.id.to_string())
-                        .field("home_post"),
-                );
-                homes.push(None);
-                continue;
-            };
-            let key = (gi, post.id.to_string());
-            if let Some(&n) = post_nodes.get(&key) {
-                homes.push(Some((si, gi, n)));
-                continue;
-            }
-            let z = a.terrain.as_ref().and_then(|t| t.elevation(post.xy));
-            let k = if u.mode == UnitMode::Foot { 3 } else { 1 };
-            match graphs[gi]
-                .pg
-                .add_post(post.xy, z.unwrap_or(f64::NAN), k, o.access_m)
-            {
-                Some((n, _)) => {
-                    post_nodes.insert(key, n);
-                    homes.push(Some((si, gi, n)));
-                }
-                None => {
-                    let what = match u.mode {
-                        UnitMode::Foot => "path, track, road or border line",
-                        UnitMode::Vehicle => "road or track",
-                        UnitMode::Boat => "waterway or blue border",
-                    };
-                    let near = graphs[gi].pg.nearest(post.xy, f64::INFINITY);
-                    let dist = near
-                        .map(|(_, d)| format!("the nearest is {:.1} km away", d / 1000.0))
-                        .unwrap_or_else(|| format!("{} has none", u.state));
-                    problems.push(
-                        Problem::error(
-                            &s.path,
-                            format!(
-                                "home post {} is off the {} network: no {what} of {} within {:.1} km ({dist}); move the post, change the unit's mode or raise --access-m",
-                                post.id,
-                                u.mode.as_str(),
-                                u.state,
-                                o.access_m / 1000.0
-                            ),
-                        )
-                        .id(u.id.to_string())
-                        .field("home_post"),
-                    );
-                    homes.push(None);
-                }
-            }
-        }
-        // Travel-time tables.
-        let leg_limit = o.max_leg_h * 3600.0;
-        graphs.par_iter_mut().for_each(|gc| {
-            let mut search = Search::new(&gc.pg.g);
-            let mut nodes: Vec<NodeIndex> = gc.visit.iter().flatten().copied().collect();
-            nodes.sort();
-            nodes.dedup();
-            progress.add(1);
-            for n in nodes {
-                if progress.cancelled() {
-                    break;
-                }
-                let t = search.run(&gc.pg.g, n, leg_limit, false);
-                let c = cands_of(&t, &gc.at_node, &gc.visit);
-                gc.cands.insert(n.index() as u32, c);
-                gc.from.insert(n.index() as u32, t);
-            }
-        });
-        let unit_tables: Vec<Option<(Tree, Tree)>> = homes
-            .par_iter()
-            .enumerate()
-            .map(|(ui, h)| {
-                let (_, gi, n) = (*h)?;
-                let lim = s.units[ui].shift_hours * 3600.0;
-                let g = &graphs[gi].pg.g;
-                Some((
-                    graph::dijkstra(g, n, lim, false),
-                    graph::dijkstra(g, n, lim, true),
-                ))
-            })
-            .collect();
-        let mut units = Vec::new();
-        for ((ui, h), tables) in homes.iter().enumerate().zip(unit_tables) {
-            let (Some((si, gi, home)), Some((from_home, to_home))) = (*h, tables) else {
-                continue;
-            };
-            let u = &s.units[ui];
-            let shift_s = u.shift_hours * 3600.0;
-            let gc = &graphs[gi];
-            let reach: Vec<bool> = gc
-                .visit
-                .iter()
-                .map(|v| {
-                    v.is_some_and(|v| match (from_home.time(v), to_home.time(v)) {
-                        (Some(a), Some(b)) => a + b <= shift_s,
-                        _ => false,
-                    })
-                })
-                .collect();
-            if !reach.iter().any(|r| *r) {
-                let nearest = gc
-                    .visit
-                    .iter()
-                    .flatten()
-                    .filter_map(|v| Some(from_home.time(*v)? + to_home.time(*v)?))
-                    .fold(f64::INFINITY, f64::min);
-                let why = if nearest.is_finite() {
-                    format!(
-                        "the nearest watch point is a {:.1} h round trip, longer than the {} h shift",
-                        nearest / 3600.0,
-                        u.shift_hours
-                    )
-                } else {
-                    "no watch point is connected to its post on the network".to_string()
-                };
-                problems.push(
-                    Problem::error(
-                        &s.path,
-                        format!(
-                            "unit cannot reach the border from home post {} within a shift: {why}",
-                            u.home_post
-                        ),
-                    )
-                    .id(u.id.to_string())
-                    .field("home_post"),
-                );
-                continue;
-            }
-            let home_cands = cands_of(&from_home, &gc.at_node, &gc.visit);
-            let home_km = s
-                .post(&u.home_post)
-                .and_then(|p| bi.snap(p.xy))
-                .map(|sn| sn.chainage_km)
-                .unwrap_or(0.0);
-            units.push(UnitCtx {
-                unit: ui,
-                state: si,
-                graph: gi,
-                home,
-                shift_s,
-                from_home,
-                to_home,
-                home_cands,
-                home_km,
-                reach,
-            });
-        }
+        let homes = join_homes(s, &o, &keys, &mut graphs, terrain, &mut problems);
+        travel_tables(&mut graphs, o.max_leg_h * 3600.0, progress);
+        let units = unit_contexts(s, &graphs, &homes, &mut problems);
         if problems.has_errors() {
             return Err(Error::Invalid(problems));
         }
@@ -294,6 +70,276 @@ impl<'a> Planner<'a> {
             o,
         })
     }
+}
+
+/// The assessment's segments as watch points: a point's weight per view is
+/// its risk × (1 − P(detected by the view's posts)).
+fn watch_points(s: &Scenario, a: &assess::Assessment) -> Result<Vec<WatchPoint>> {
+    let nviews = s.states.len() + 1;
+    let points: Vec<WatchPoint> = a
+        .segments
+        .iter()
+        .map(|r| {
+            let (xy, _) = graph::midpoint(&r.segment.xy);
+            let ll = s.projection.inverse(xy);
+            let post_p: Vec<f64> = (0..nviews).map(|v| r.detect[v].1.both()).collect();
+            WatchPoint {
+                id: r.segment.id.clone(),
+                from_km: r.segment.from_km,
+                to_km: r.segment.to_km,
+                kind: r.segment.kind.as_str().into(),
+                left: r.segment.left.clone(),
+                right: r.segment.right.clone(),
+                xy,
+                line: r.segment.xy.clone(),
+                lonlat: [crate::io::round7(ll.x), crate::io::round7(ll.y)],
+                risk: r.risk.score,
+                weight: post_p.iter().map(|p| r.risk.score * (1.0 - p)).collect(),
+                post_p,
+            }
+        })
+        .collect();
+    if points.is_empty() {
+        return Err(Error::Other(format!(
+            "{}: no watch points: the scenario has no border to patrol",
+            s.path.display()
+        )));
+    }
+    Ok(points)
+}
+
+/// The (State, mode) pairs some unit needs a graph for, in unit order.
+fn graph_keys(s: &Scenario) -> Vec<(usize, UnitMode)> {
+    let mut keys: Vec<(usize, UnitMode)> = Vec::new();
+    for u in &s.units {
+        let si = s.states.iter().position(|st| st.id == u.state).unwrap_or(0);
+        if !keys.contains(&(si, u.mode)) {
+            keys.push((si, u.mode));
+        }
+    }
+    keys
+}
+
+/// A patrol graph per key, with each watch point's visit node on it.
+fn build_graphs(
+    s: &Scenario,
+    o: &PlanOptions,
+    keys: &[(usize, UnitMode)],
+    points: &[WatchPoint],
+    segs: &[Segment],
+    terrain: Option<&Terrain>,
+) -> Vec<GraphCtx> {
+    let progress = &o.assess.progress;
+    keys.par_iter()
+        .map(|&(si, mode)| {
+            progress.add(1);
+            let pg = PatrolGraph::build(s, &s.states[si].id, mode, segs, terrain, o.access_m);
+            let visit: Vec<Option<NodeIndex>> = points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    pg.on_line
+                        .get(&i)
+                        .copied()
+                        .or_else(|| pg.nearest(p.xy, o.observe_m).map(|x| x.0))
+                })
+                .collect();
+            let mut at_node: HashMap<u32, Vec<usize>> = HashMap::new();
+            for (i, v) in visit.iter().enumerate() {
+                if let Some(v) = v {
+                    at_node.entry(v.index() as u32).or_default().push(i);
+                }
+            }
+            GraphCtx {
+                pg,
+                visit,
+                at_node,
+                from: HashMap::new(),
+                cands: HashMap::new(),
+            }
+        })
+        .collect()
+}
+
+/// Each unit's home post joined to its graph (State, graph, node), `None`
+/// with the problem listed when the post is missing or off the network.
+fn join_homes(
+    s: &Scenario,
+    o: &PlanOptions,
+    keys: &[(usize, UnitMode)],
+    graphs: &mut [GraphCtx],
+    terrain: Option<&Terrain>,
+    problems: &mut Problems,
+) -> Vec<Option<(usize, usize, NodeIndex)>> {
+    let mut homes: Vec<Option<(usize, usize, NodeIndex)>> = Vec::new();
+    let mut post_nodes: HashMap<(usize, String), NodeIndex> = HashMap::new();
+    for u in &s.units {
+        let si = s.states.iter().position(|st| st.id == u.state).unwrap_or(0);
+        let gi = keys.iter().position(|k| *k == (si, u.mode)).unwrap();
+        let Some(post) = s.post(&u.home_post) else {
+            problems.push(
+                Problem::error(&s.path, format!("home post {} does not exist", u.home_post))
+                    .id(u.id.to_string())
+                    .field("home_post"),
+            );
+            homes.push(None);
+            continue;
+        };
+        let key = (gi, post.id.to_string());
+        if let Some(&n) = post_nodes.get(&key) {
+            homes.push(Some((si, gi, n)));
+            continue;
+        }
+        let z = terrain.and_then(|t| t.elevation(post.xy));
+        let k = if u.mode == UnitMode::Foot { 3 } else { 1 };
+        match graphs[gi]
+            .pg
+            .add_post(post.xy, z.unwrap_or(f64::NAN), k, o.access_m)
+        {
+            Some((n, _)) => {
+                post_nodes.insert(key, n);
+                homes.push(Some((si, gi, n)));
+            }
+            None => {
+                let what = match u.mode {
+                    UnitMode::Foot => "path, track, road or border line",
+                    UnitMode::Vehicle => "road or track",
+                    UnitMode::Boat => "waterway or blue border",
+                };
+                let near = graphs[gi].pg.nearest(post.xy, f64::INFINITY);
+                let dist = near
+                    .map(|(_, d)| format!("the nearest is {:.1} km away", d / 1000.0))
+                    .unwrap_or_else(|| format!("{} has none", u.state));
+                problems.push(
+                    Problem::error(
+                        &s.path,
+                        format!(
+                            "home post {} is off the {} network: no {what} of {} within {:.1} km ({dist}); move the post, change the unit's mode or raise --access-m",
+                            post.id,
+                            u.mode.as_str(),
+                            u.state,
+                            o.access_m / 1000.0
+                        ),
+                    )
+                    .id(u.id.to_string())
+                    .field("home_post"),
+                );
+                homes.push(None);
+            }
+        }
+    }
+    homes
+}
+
+/// Bounded trees (and candidates) from every visit node of every graph.
+fn travel_tables(graphs: &mut [GraphCtx], leg_limit: f64, progress: &crate::progress::Progress) {
+    graphs.par_iter_mut().for_each(|gc| {
+        let mut search = Search::new(&gc.pg.g);
+        let mut nodes: Vec<NodeIndex> = gc.visit.iter().flatten().copied().collect();
+        nodes.sort();
+        nodes.dedup();
+        progress.add(1);
+        for n in nodes {
+            if progress.cancelled() {
+                break;
+            }
+            let t = search.run(&gc.pg.g, n, leg_limit, false);
+            let c = cands_of(&t, &gc.at_node, &gc.visit);
+            gc.cands.insert(n.index() as u32, c);
+            gc.from.insert(n.index() as u32, t);
+        }
+    });
+}
+
+/// The units that can reach the border within a shift, with their trees out
+/// of and back to their post; the others' problems listed.
+fn unit_contexts(
+    s: &Scenario,
+    graphs: &[GraphCtx],
+    homes: &[Option<(usize, usize, NodeIndex)>],
+    problems: &mut Problems,
+) -> Vec<UnitCtx> {
+    let bi = BorderIndex::of_scenario(s);
+    let unit_tables: Vec<Option<(Tree, Tree)>> = homes
+        .par_iter()
+        .enumerate()
+        .map(|(ui, h)| {
+            let (_, gi, n) = (*h)?;
+            let lim = s.units[ui].shift_hours * 3600.0;
+            let g = &graphs[gi].pg.g;
+            Some((
+                graph::dijkstra(g, n, lim, false),
+                graph::dijkstra(g, n, lim, true),
+            ))
+        })
+        .collect();
+    let mut units = Vec::new();
+    for ((ui, h), tables) in homes.iter().enumerate().zip(unit_tables) {
+        let (Some((si, gi, home)), Some((from_home, to_home))) = (*h, tables) else {
+            continue;
+        };
+        let u = &s.units[ui];
+        let shift_s = u.shift_hours * 3600.0;
+        let gc = &graphs[gi];
+        let reach: Vec<bool> = gc
+            .visit
+            .iter()
+            .map(|v| {
+                v.is_some_and(|v| match (from_home.time(v), to_home.time(v)) {
+                    (Some(a), Some(b)) => a + b <= shift_s,
+                    _ => false,
+                })
+            })
+            .collect();
+        if !reach.iter().any(|r| *r) {
+            let nearest = gc
+                .visit
+                .iter()
+                .flatten()
+                .filter_map(|v| Some(from_home.time(*v)? + to_home.time(*v)?))
+                .fold(f64::INFINITY, f64::min);
+            let why = if nearest.is_finite() {
+                format!(
+                    "the nearest watch point is a {:.1} h round trip, longer than the {} h shift",
+                    nearest / 3600.0,
+                    u.shift_hours
+                )
+            } else {
+                "no watch point is connected to its post on the network".to_string()
+            };
+            problems.push(
+                Problem::error(
+                    &s.path,
+                    format!(
+                        "unit cannot reach the border from home post {} within a shift: {why}",
+                        u.home_post
+                    ),
+                )
+                .id(u.id.to_string())
+                .field("home_post"),
+            );
+            continue;
+        }
+        let home_cands = cands_of(&from_home, &gc.at_node, &gc.visit);
+        let home_km = s
+            .post(&u.home_post)
+            .and_then(|p| bi.snap(p.xy))
+            .map(|sn| sn.chainage_km)
+            .unwrap_or(0.0);
+        units.push(UnitCtx {
+            unit: ui,
+            state: si,
+            graph: gi,
+            home,
+            shift_s,
+            from_home,
+            to_home,
+            home_cands,
+            home_km,
+            reach,
+        });
+    }
+    units
 }
 
 /// Candidates from a tree: (watch point, node, seconds) for every watch
