@@ -8,7 +8,7 @@ use super::{game, load};
 use borderwatch::error::Error;
 use borderwatch::model::Scenario;
 use borderwatch::sim::ladder::{self, StepResult};
-use borderwatch::sim::{Knowledge, SimOptions, World};
+use borderwatch::sim::{Knowledge, SimOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -53,17 +53,16 @@ fn idleness(
     knowledge: Knowledge,
     json: bool,
 ) -> Result<(), Error> {
-    let (ind, joint, horizon_s) = game::idleness_plans(s, seed)?;
+    let plans = game::idleness_plans(s, seed)?;
     let o = SimOptions {
         runs,
         seed,
         knowledge,
         ..SimOptions::default()
     };
-    let mut w = World::new(s, Vec::new(), horizon_s, o)?;
-    let steps = ladder::run(&mut w, (&ind, horizon_s), (&joint, horizon_s), 0);
+    let steps = borderwatch::pipeline::idleness_ladder(s, &plans, o, 0)?;
     if json {
-        let rows = ladder::to_json(&w, &steps);
+        let rows = ladder::to_json(s, &steps);
         let v = serde_json::json!({"scenario": s.name, "runs": runs, "seed": seed, "knowledge": knowledge, "ladder": rows});
         println!("{}", serde_json::to_string_pretty(&v).unwrap());
     } else {

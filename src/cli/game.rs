@@ -5,22 +5,18 @@ use borderwatch::error::{Error, Result};
 use borderwatch::game::run::{self, RungResult};
 use borderwatch::game::GameOptions;
 use borderwatch::model::Scenario;
-use borderwatch::plan::{PlanMode, PlanOptions, Planner, UnitLayer};
+use borderwatch::pipeline::{self, IdlenessPlans};
+use borderwatch::plan::{PlanMode, PlanOptions};
 use borderwatch::sim::{SimOptions, World};
 
-/// The idleness planner's (independent, joint) plans: the baseline.
-pub fn idleness_plans(s: &Scenario, seed: u64) -> Result<(Vec<UnitLayer>, Vec<UnitLayer>, f64)> {
-    let pl = Planner::new(
-        s,
-        PlanOptions {
-            seed,
-            ..PlanOptions::for_scenario(s, PlanMode::Joint)
-        },
-    )?;
-    let rs = pl.solve_modes(&[PlanMode::Independent, PlanMode::Joint]);
-    let ind = pl.layers_as(&rs[0], PlanMode::Independent);
-    let joint = pl.layers_as(&rs[1], PlanMode::Joint);
-    Ok((ind.units, joint.units, joint.horizon_s))
+/// The idleness planner's plans of both modes with the scenario's
+/// options and this seed: the baseline of the interception ladder.
+pub fn idleness_plans(s: &Scenario, seed: u64) -> Result<IdlenessPlans> {
+    let o = PlanOptions {
+        seed,
+        ..PlanOptions::for_scenario(s, PlanMode::Joint)
+    };
+    pipeline::idleness_plans(s, o)
 }
 
 /// `compare` with the interception objective.
@@ -28,11 +24,12 @@ pub fn compare(s: &Scenario, runs: usize, seed: u64, o: GameOptions, json: bool)
     if runs == 0 {
         return Err(Error::Other("--runs must be at least 1".into()));
     }
-    let (ind, joint, horizon) = idleness_plans(s, seed)?;
+    let plans = idleness_plans(s, seed)?;
+    let (ind, joint) = (plans.independent.units, plans.joint.units);
     let mut w = World::new(
         s,
         Vec::new(),
-        horizon,
+        plans.joint.horizon_s,
         SimOptions {
             runs,
             seed,
@@ -142,10 +139,8 @@ pub fn plan(
     let mode = po.mode;
     let po_assess = po.assess.clone();
     // the idleness plan: the baseline, and the game's first plan
-    let pl = Planner::new(s, po)?;
-    let rs = pl.solve_modes(&[PlanMode::Independent, PlanMode::Joint]);
-    let ind = pl.layers_as(&rs[0], PlanMode::Independent).units;
-    let joint = pl.layers_as(&rs[1], PlanMode::Joint).units;
+    let plans = pipeline::idleness_plans(s, po)?;
+    let (ind, joint) = (plans.independent.units, plans.joint.units);
     let mut w = World::new(
         s,
         Vec::new(),

@@ -217,11 +217,11 @@ pub fn run(
 
 /// The ladder as JSON (`compare --json`): per rung the overall figures and
 /// per State (by code).
-pub fn to_json(w: &World, rows: &[StepResult]) -> Vec<Value> {
+pub fn to_json(s: &crate::model::Scenario, rows: &[StepResult]) -> Vec<Value> {
     rows.iter()
         .map(|r| {
             let per_state: serde_json::Map<String, Value> =
-                w.s.states
+                s.states
                     .iter()
                     .zip(&r.per_state)
                     .map(|(st, x)| (st.id.to_string(), serde_json::to_value(x).unwrap()))

@@ -5,7 +5,7 @@
 use super::jobs::Slot;
 use super::MapData;
 use crate::model::Scenario;
-use crate::plan::{PlanLayers, PlanMode, PlanOptions, Planner};
+use crate::plan::{PlanLayers, PlanMode, PlanOptions};
 use bevy::prelude::*;
 
 type Both = (PlanLayers, PlanLayers);
@@ -55,12 +55,8 @@ impl PlanJob {
             // one anyway)
             let mut o = PlanOptions::for_scenario(&s, PlanMode::Joint);
             o.assess.progress = progress;
-            let pl = Planner::new(&s, o).map_err(|e| e.to_string())?;
-            let mut r = pl.solve_modes(&[PlanMode::Joint, PlanMode::Independent]);
-            let (Some(i), Some(j)) = (r.pop(), r.pop()) else {
-                return Err("the planner returned no plan".into());
-            };
-            Ok((pl.layers(&j), pl.layers_as(&i, PlanMode::Independent)))
+            let p = crate::pipeline::idleness_plans(&s, o).map_err(|e| e.to_string())?;
+            Ok((p.joint, p.independent))
         });
     }
     /// The plan shown.

@@ -8,8 +8,8 @@
 use super::jobs::Slot;
 use super::plan::PlanJob;
 use super::MapData;
-use crate::sim::ladder::{self, StepResult, LADDER};
-use crate::sim::{SimOptions, World};
+use crate::sim::ladder::{StepResult, LADDER};
+use crate::sim::SimOptions;
 use bevy::prelude::*;
 
 /// Crossings simulated per rung.
@@ -69,10 +69,10 @@ pub fn start_sim(mut job: ResMut<SimJob>, plan: Res<PlanJob>, map: Res<MapData>)
         return;
     }
     let s = map.scenario.clone();
-    let (joint, indep) = (
-        (joint.units.clone(), joint.horizon_s),
-        (indep.units.clone(), indep.horizon_s),
-    );
+    let plans = crate::pipeline::IdlenessPlans {
+        independent: indep.clone(),
+        joint: joint.clone(),
+    };
     job.slot.start(plan.rev, move |progress| {
         let o = SimOptions {
             runs: RUNS,
@@ -80,13 +80,7 @@ pub fn start_sim(mut job: ResMut<SimJob>, plan: Res<PlanJob>, map: Res<MapData>)
             progress,
             ..SimOptions::default()
         };
-        let mut w = World::new(&s, Vec::new(), indep.1, o).map_err(|e| e.to_string())?;
-        Ok(ladder::run(
-            &mut w,
-            (&indep.0, indep.1),
-            (&joint.0, joint.1),
-            TRACKS,
-        ))
+        crate::pipeline::idleness_ladder(&s, &plans, o, TRACKS).map_err(|e| e.to_string())
     });
 }
 
