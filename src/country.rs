@@ -3,7 +3,7 @@
 
 /// `alpha2 alpha3 name` per line, ISO 3166-1 (2024), and two codes from
 /// the standard's user-assigned ranges (XA–XZ, XAA–XZZ) for the synthetic
-/// borders of `borderwatch generate`.
+/// borders of `borderwatch import synthetic`.
 const TABLE: &str = "\
 AD AND Andorra
 AE ARE United Arab Emirates

@@ -327,3 +327,18 @@ fn bad_options_and_observers_are_explained() {
         .iter()
         .all(|r| r.sightings.iter().all(|x| x.post != "AD-OP1")));
 }
+
+#[test]
+fn nothing_covered_reads_zero_not_minus_zero() {
+    // mini has no DEM and posts too far for the night: nothing is covered
+    let (d, toml) = common::mini();
+    let o = std::process::Command::new(common::bin())
+        .args(["assess", toml.to_str().unwrap(), "--out"])
+        .arg(d.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("covered 24 h 0.0 %"), "{text}");
+    assert!(!text.contains("-0.0"), "{text}");
+}

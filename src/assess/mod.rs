@@ -951,8 +951,10 @@ pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessmen
     })
 }
 
+/// `num` of `den` in %, one decimal; `+ 0.0` turns the −0 an empty f64
+/// sum gives into 0 (users read "−0.0 %" as a bug).
 fn pct(num: f64, den: f64) -> Option<f64> {
-    (den > 0.0).then(|| (1000.0 * num / den).round() / 10.0)
+    (den > 0.0).then(|| (1000.0 * num / den).round() / 10.0 + 0.0)
 }
 
 fn covered_pct(
