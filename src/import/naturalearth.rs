@@ -100,6 +100,62 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
     let Some(features) = v.get("features").and_then(|f| f.as_array()) else {
         return Err(Error::data(&o.file, "expected a GeoJSON FeatureCollection"));
     };
+    let (ida, idb) = (o.states[0].id(), o.states[1].id());
+    let mut parts = join_lines(boundary_lines(o, features)?);
+    parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    let all: Vec<Coord> = parts.iter().flatten().copied().collect();
+    let (min, max) = crate::model::bbox(all.into_iter()).unwrap();
+    let proj = LocalProjection::centred_on(min, max);
+    let xy_parts: Vec<Vec<Coord>> = parts
+        .iter()
+        .map(|p| p.iter().map(|c| proj.forward(*c)).collect())
+        .collect();
+    let with_km = chainage_of_parts(&xy_parts, &proj);
+    let total_km = with_km
+        .last()
+        .and_then(|p| p.1.last().copied())
+        .unwrap_or(0.0);
+    let border_index = BorderIndex::new(with_km.clone());
+    let mut water = match &o.rivers {
+        Some(rp) => river_lines(rp, &proj, (min, max))?,
+        None => Vec::new(),
+    };
+    let blue_notes = declared_blue(o, &border_index, &with_km, &proj, &mut water)?;
+    let water = RTree::bulk_load(water);
+    let mut layers = Layers::default();
+    for xy in &xy_parts {
+        let classes = classify_blue(xy, &water, &[], o.blue_tolerance_m, 5000.0);
+        layers
+            .border
+            .extend(stretches_from(xy, &proj, &ida, &idb, &classes));
+    }
+    let mut unsnapped = Vec::new();
+    if let Some(cp) = &o.crossings {
+        let (crossings, problems) = snap_crossings(o, cp, &border_index, &proj)?;
+        layers.crossings = crossings;
+        unsnapped = problems;
+    }
+    if o.exercise_routes > 0 {
+        layers.routes = routes_off_blue(o, &layers, &border_index, total_km, &proj);
+    }
+    layers.posts = exercise_posts(
+        &o.states,
+        &border_index,
+        &ida,
+        total_km,
+        &proj,
+        None,
+        o.exercise_posts,
+    );
+    let sources = sources_md(o, &blue_notes, layers.routes.len());
+    super::finish(
+        &o.out, &o.name, &o.states, None, o.seed, layers, &proj, total_km, sources, unsnapped,
+    )
+}
+
+/// The boundary lines between the two States, each oriented with the
+/// first State on the left.
+fn boundary_lines(o: &NaturalEarthOptions, features: &[Value]) -> Result<Vec<Vec<Coord>>> {
     let [a, b] = &o.states;
     let (ida, idb) = (a.id(), b.id());
     let mut parts: Vec<Vec<Coord>> = Vec::new();
@@ -132,51 +188,53 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
     if parts.is_empty() {
         return Err(Error::data(&o.file, format!("no boundary line between {ida} and {idb} (features with adm0_a3_l/adm0_a3_r = {ida}/{idb})")));
     }
-    let mut parts = join_lines(parts);
-    parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
-    let all: Vec<Coord> = parts.iter().flatten().copied().collect();
-    let (min, max) = crate::model::bbox(all.into_iter()).unwrap();
-    let proj = LocalProjection::centred_on(min, max);
-    let xy_parts: Vec<Vec<Coord>> = parts
-        .iter()
-        .map(|p| p.iter().map(|c| proj.forward(*c)).collect())
-        .collect();
-    let with_km = chainage_of_parts(&xy_parts, &proj);
-    let total_km = with_km
-        .last()
-        .and_then(|p| p.1.last().copied())
-        .unwrap_or(0.0);
-    let border_index = BorderIndex::new(with_km.clone());
+    if parts.is_empty() {
+        return Err(Error::data(&o.file, format!("no boundary line between {ida} and {idb} (features with adm0_a3_l/adm0_a3_r = {ida}/{idb})")));
+    }
+    Ok(parts)
+}
 
-    // Rivers → blue.
+/// The rivers file's lines within a degree of the border's box, projected,
+/// as water segments.
+fn river_lines(
+    rp: &Path,
+    proj: &LocalProjection,
+    (min, max): (Coord, Coord),
+) -> Result<Vec<GeomWithData<geo::Line, usize>>> {
     let mut water = Vec::new();
-    if let Some(rp) = &o.rivers {
-        let rv = read_json(rp)?;
-        for (i, f) in rv
-            .get("features")
-            .and_then(|f| f.as_array())
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            for l in lines_of(f.get("geometry").unwrap_or(&Value::Null)) {
-                if !l.iter().any(|c| {
-                    c.x >= min.x - 1.0
-                        && c.x <= max.x + 1.0
-                        && c.y >= min.y - 1.0
-                        && c.y <= max.y + 1.0
-                }) {
-                    continue;
-                }
-                let xy: Vec<Coord> = l.iter().map(|c| proj.forward(*c)).collect();
-                for s in xy.windows(2) {
-                    water.push(GeomWithData::new(geo::Line::new(s[0], s[1]), i));
-                }
+    let rv = read_json(rp)?;
+    for (i, f) in rv
+        .get("features")
+        .and_then(|f| f.as_array())
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for l in lines_of(f.get("geometry").unwrap_or(&Value::Null)) {
+            if !l.iter().any(|c| {
+                c.x >= min.x - 1.0 && c.x <= max.x + 1.0 && c.y >= min.y - 1.0 && c.y <= max.y + 1.0
+            }) {
+                continue;
+            }
+            let xy: Vec<Coord> = l.iter().map(|c| proj.forward(*c)).collect();
+            for s in xy.windows(2) {
+                water.push(GeomWithData::new(geo::Line::new(s[0], s[1]), i));
             }
         }
     }
-    // Stretches declared blue: the border itself between the two points
-    // counts as water.
+    Ok(water)
+}
+
+/// Stretches declared blue (`--blue-between`): the border itself between
+/// the two points counts as water. Returns a note per stretch.
+fn declared_blue(
+    o: &NaturalEarthOptions,
+    border_index: &BorderIndex,
+    with_km: &[(Vec<Coord>, Vec<f64>)],
+    proj: &LocalProjection,
+    water: &mut Vec<GeomWithData<geo::Line, usize>>,
+) -> Result<Vec<String>> {
+    let (ida, idb) = (o.states[0].id(), o.states[1].id());
     let mut blue_notes = Vec::new();
     for (i, (p, q)) in o.blue_between.iter().enumerate() {
         let (sp, sq) = (
@@ -202,7 +260,7 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
             sp.chainage_km.min(sq.chainage_km),
             sp.chainage_km.max(sq.chainage_km),
         );
-        for (xy, km) in &with_km {
+        for (xy, km) in with_km {
             for (w, k) in xy.windows(2).zip(km.windows(2)) {
                 if k[1] > k0 && k[0] < k1 {
                     water.push(GeomWithData::new(geo::Line::new(w[0], w[1]), usize::MAX));
@@ -214,97 +272,100 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
             p.x, p.y, q.x, q.y
         ));
     }
-    let water = RTree::bulk_load(water);
-    let mut layers = Layers::default();
-    for xy in &xy_parts {
-        let classes = classify_blue(xy, &water, &[], o.blue_tolerance_m, 5000.0);
+    Ok(blue_notes)
+}
+
+/// The user's official crossings snapped to the line (by chainage), and a
+/// note for each point not used.
+fn snap_crossings(
+    o: &NaturalEarthOptions,
+    cp: &Path,
+    border_index: &BorderIndex,
+    proj: &LocalProjection,
+) -> Result<(Vec<CrossingOut>, Vec<String>)> {
+    let mut crossings = Vec::new();
+    let mut unsnapped = Vec::new();
+    let (pts, problems) = read_points(cp);
+    if problems.has_errors() && pts.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    unsnapped.extend(problems.0.iter().map(|p| p.to_string()));
+    for p in pts {
+        let xy = proj.forward(p.lonlat);
+        match border_index.snap(xy) {
+            Some(s) if s.distance_m <= o.snap_tolerance_m => crossings.push(CrossingOut {
+                lonlat: p.lonlat,
+                name: p.name,
+                kind: "road".into(),
+                chainage_km: s.chainage_km,
+                source: format!(
+                    "{} {}",
+                    cp.file_name().unwrap_or_default().to_string_lossy(),
+                    p.place
+                ),
+            }),
+            Some(s) => unsnapped.push(format!(
+                "{} {} ({:?}): {:.0} m from the border, beyond the snap tolerance of {:.0} m",
+                cp.display(),
+                p.place,
+                p.name,
+                s.distance_m,
+                o.snap_tolerance_m
+            )),
+            None => unsnapped.push(format!(
+                "{} {}: no border to snap to",
+                cp.display(),
+                p.place
+            )),
+        }
+    }
+    crossings.sort_by(|x, y| x.chainage_km.total_cmp(&y.chainage_km));
+    Ok((crossings, unsnapped))
+}
+
+/// Invented exercise routes square to the border, boats where it is blue.
+fn routes_off_blue(
+    o: &NaturalEarthOptions,
+    layers: &Layers,
+    border_index: &BorderIndex,
+    total_km: f64,
+    proj: &LocalProjection,
+) -> Vec<RouteOut> {
+    let blue: RTree<GeomWithData<geo::Line, ()>> = RTree::bulk_load(
         layers
             .border
-            .extend(stretches_from(xy, &proj, &ida, &idb, &classes));
-    }
-
-    let mut unsnapped = Vec::new();
-    if let Some(cp) = &o.crossings {
-        let (pts, problems) = read_points(cp);
-        if problems.has_errors() && pts.is_empty() {
-            return Err(Error::Invalid(problems));
-        }
-        unsnapped.extend(problems.0.iter().map(|p| p.to_string()));
-        for p in pts {
-            let xy = proj.forward(p.lonlat);
-            match border_index.snap(xy) {
-                Some(s) if s.distance_m <= o.snap_tolerance_m => {
-                    layers.crossings.push(CrossingOut {
-                        lonlat: p.lonlat,
-                        name: p.name,
-                        kind: "road".into(),
-                        chainage_km: s.chainage_km,
-                        source: format!(
-                            "{} {}",
-                            cp.file_name().unwrap_or_default().to_string_lossy(),
-                            p.place
-                        ),
+            .iter()
+            .filter(|b| b.kind == BorderKind::Blue)
+            .flat_map(|b| {
+                b.lonlat
+                    .windows(2)
+                    .map(|w| {
+                        GeomWithData::new(
+                            geo::Line::new(proj.forward(w[0]), proj.forward(w[1])),
+                            (),
+                        )
                     })
-                }
-                Some(s) => {
-                    unsnapped.push(format!(
-                    "{} {} ({:?}): {:.0} m from the border, beyond the snap tolerance of {:.0} m",
-                    cp.display(), p.place, p.name, s.distance_m, o.snap_tolerance_m
-                ))
-                }
-                None => unsnapped.push(format!(
-                    "{} {}: no border to snap to",
-                    cp.display(),
-                    p.place
-                )),
-            }
-        }
-        layers
-            .crossings
-            .sort_by(|x, y| x.chainage_km.total_cmp(&y.chainage_km));
-    }
-    if o.exercise_routes > 0 {
-        let blue: RTree<GeomWithData<geo::Line, ()>> = RTree::bulk_load(
-            layers
-                .border
-                .iter()
-                .filter(|b| b.kind == BorderKind::Blue)
-                .flat_map(|b| {
-                    b.lonlat
-                        .windows(2)
-                        .map(|w| {
-                            GeomWithData::new(
-                                geo::Line::new(proj.forward(w[0]), proj.forward(w[1])),
-                                (),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect(),
-        );
-        let is_blue = |p: Coord| {
-            blue.locate_within_distance(geo::Point::from(p), 1.0)
-                .next()
-                .is_some()
-        };
-        layers.routes = exercise_routes(
-            &border_index,
-            total_km,
-            &proj,
-            &is_blue,
-            o.exercise_routes,
-            o.seed,
-        );
-    }
-    layers.posts = exercise_posts(
-        &o.states,
-        &border_index,
-        &ida,
-        total_km,
-        &proj,
-        None,
-        o.exercise_posts,
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
     );
+    let is_blue = |p: Coord| {
+        blue.locate_within_distance(geo::Point::from(p), 1.0)
+            .next()
+            .is_some()
+    };
+    exercise_routes(
+        border_index,
+        total_km,
+        proj,
+        &is_blue,
+        o.exercise_routes,
+        o.seed,
+    )
+}
+
+/// SOURCES.md: where each layer came from.
+fn sources_md(o: &NaturalEarthOptions, blue_notes: &[String], routes: usize) -> String {
     let mut sources = format!(
         "# Sources\n\nBorder line: `{}` — Natural Earth (naturalearthdata.com), public domain. Natural Earth 10m lines are generalised: expect metres to kilometres of offset from the true border.\n",
         o.file.file_name().unwrap_or_default().to_string_lossy()
@@ -324,7 +385,7 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
     if o.exercise_routes > 0 {
         sources.push_str(&format!(
             "\nInformal routes: {} invented EXERCISE DATA routes (`--exercise-routes`, seed {}), square to the border at random chainages; not real routes.\n",
-            layers.routes.len(),
+            routes,
             o.seed
         ));
     }
@@ -335,7 +396,5 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
             o.snap_tolerance_m
         ));
     }
-    super::finish(
-        &o.out, &o.name, &o.states, None, o.seed, layers, &proj, total_km, sources, unsnapped,
-    )
+    sources
 }
