@@ -1058,3 +1058,12 @@ fn agreements_form(
         req.0.push(Request::Edit(Edit::SetAgreements(a.clone())));
     }
 }
+
+/// Map input (select, drag, add posts) before the camera moves.
+pub(super) struct InputPlugin;
+
+impl Plugin for InputPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(Update, map_input.in_set(super::FrameSet::Input));
+    }
+}

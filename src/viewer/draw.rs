@@ -1,0 +1,234 @@
+//! The map's lines as Bevy gizmos: the bands along each State's side of
+//! the border, the patrol networks, routes, patrol paths and the border,
+//! each group drawn in registration order; anti-aliasing and line widths.
+
+use super::assess::{AssessJob, BorderColouring};
+use super::plan::PlanJob;
+use super::sim::SimJob;
+use super::{rgb, v2, LayerToggles, MapData};
+use crate::view;
+use bevy::prelude::*;
+use geo::Coord;
+
+#[derive(Default, Reflect, GizmoConfigGroup)]
+pub(super) struct ThinLines;
+#[derive(Default, Reflect, GizmoConfigGroup)]
+pub(super) struct RouteLines;
+#[derive(Default, Reflect, GizmoConfigGroup)]
+pub(super) struct BorderLines;
+#[derive(Default, Reflect, GizmoConfigGroup)]
+pub(super) struct PlanLines;
+#[derive(Default, Reflect, GizmoConfigGroup)]
+pub(super) struct SideBands;
+
+pub(super) const BAND_PX: f32 = 14.0;
+
+/// Multisampling off on a software renderer (Mesa lavapipe: it costs a
+/// third of each frame there), on elsewhere; `BORDERWATCH_MSAA=on|off`
+/// overrides.
+pub(super) fn choose_msaa(
+    info: Option<Res<bevy::render::renderer::RenderAdapterInfo>>,
+    mut q: Query<&mut Msaa, With<Camera2d>>,
+    mut done: Local<bool>,
+) {
+    if *done {
+        return;
+    }
+    let software = info
+        .as_ref()
+        .map(|i| format!("{:?}", i.device_type) == "Cpu");
+    let off = match std::env::var("BORDERWATCH_MSAA").as_deref() {
+        Ok("off") => true,
+        Ok("on") => false,
+        _ => match software {
+            Some(s) => s,
+            None => return, // no adapter yet
+        },
+    };
+    for mut m in &mut q {
+        *m = if off { Msaa::Off } else { Msaa::Sample4 };
+        *done = true;
+    }
+}
+
+/// Line widths from the layers' style (whenever it changes).
+pub(super) fn configure_gizmos(
+    layers: Res<LayerToggles>,
+    mut store: ResMut<GizmoConfigStore>,
+    mut set_to: Local<Option<[f32; 3]>>,
+) {
+    // (the panel touches the toggles every frame: compare the values, so
+    // the gizmo configuration changes only when a width does)
+    let want = [layers.network_px, layers.route_px, layers.border_px];
+    if *set_to == Some(want) {
+        return;
+    }
+    *set_to = Some(want);
+    fn set(cfg: &mut GizmoConfig, width: f32) {
+        cfg.line.width = width;
+        cfg.line.joints = GizmoLineJoint::Round(4);
+    }
+    set(store.config_mut::<ThinLines>().0, layers.network_px);
+    // thousands of network vertices: no joints on thin lines
+    store.config_mut::<ThinLines>().0.line.joints = GizmoLineJoint::None;
+    set(store.config_mut::<RouteLines>().0, layers.route_px);
+    set(store.config_mut::<BorderLines>().0, layers.border_px);
+    set(store.config_mut::<SideBands>().0, BAND_PX);
+}
+
+/// Offset a polyline sideways by `d` (positive = left).
+pub(super) fn offset_line(pts: &[Coord], d: f64) -> Vec<Vec2> {
+    let n = pts.len();
+    (0..n)
+        .map(|i| {
+            let a = pts[i.saturating_sub(1)];
+            let b = pts[(i + 1).min(n - 1)];
+            let t = b - a;
+            let len = t.x.hypot(t.y).max(1e-9);
+            v2(pts[i]
+                + Coord {
+                    x: -t.y / len * d,
+                    y: t.x / len * d,
+                })
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource
+pub(super) fn draw_map(
+    map: Res<MapData>,
+    layers: Res<LayerToggles>,
+    camera: Single<&Projection, With<Camera2d>>,
+    mut thin: Gizmos<ThinLines>,
+    mut routes_g: Gizmos<RouteLines>,
+    mut border_g: Gizmos<BorderLines>,
+    mut bands: Gizmos<SideBands>,
+    mut plan_g: Gizmos<PlanLines>,
+    job: Res<AssessJob>,
+    plan_job: Res<PlanJob>,
+    sim_job: Res<SimJob>,
+) {
+    let s = &map.scenario;
+    let scale = match *camera {
+        Projection::Orthographic(o) => o.scale as f64,
+        _ => 1.0,
+    };
+    let colour_of =
+        |id: &crate::ids::StateId| s.state(id).map(|st| st.colour).unwrap_or([128, 128, 128]);
+    for (i, st) in s.states.iter().enumerate() {
+        if !layers.network.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let c = rgb(view::faded(st.colour, 0.45));
+        for n in s.network.iter().filter(|n| n.state == st.id) {
+            thin.linestrip_2d(n.xy.0.iter().map(|c| v2(*c)), c);
+        }
+    }
+    if layers.sides {
+        let d = BAND_PX as f64 / 2.0 * scale + 2.0 * scale;
+        for b in &s.border {
+            let left = rgb(view::faded(colour_of(&b.left), 0.55));
+            let right = rgb(view::faded(colour_of(&b.right), 0.55));
+            bands.linestrip_2d(offset_line(&b.xy.0, d), left);
+            bands.linestrip_2d(offset_line(&b.xy.0, -d), right);
+        }
+    }
+    if layers.routes {
+        let by_p = sim_job
+            .current()
+            .filter(|_| sim_job.colour_routes)
+            .map(|r| &r.per_route);
+        for (i, r) in s.routes.iter().enumerate() {
+            let c = match by_p.and_then(|p| p.get(i)) {
+                Some(x) => view::intercept_colour(x.p_intercept),
+                None => view::ROUTE,
+            };
+            routes_g.linestrip_2d(r.xy.0.iter().map(|c| v2(*c)), rgb(c));
+        }
+    }
+    if let Some(p) = plan_job.current().filter(|_| plan_job.show) {
+        for u in &p.units {
+            let st = &s.states[u.state.min(s.states.len() - 1)];
+            let c = rgb(view::faded(st.colour, 0.25));
+            plan_g.linestrip_2d(u.xy.iter().map(|c| v2(*c)), c);
+        }
+    }
+    if layers.border && layers.colouring == BorderColouring::Idleness {
+        if let Some(p) = plan_job.current() {
+            for w in &p.points {
+                let c = if w.counted {
+                    view::risk_colour((w.weighted_gap_s / p.horizon_s).clamp(0.0, 1.0))
+                } else if w.posts_cover {
+                    view::COVERED
+                } else {
+                    view::UNPATROLLED
+                };
+                border_g.linestrip_2d(w.line.iter().map(|c| v2(*c)), rgb(c));
+            }
+            return;
+        }
+    }
+    if layers.border {
+        match (layers.colouring, &job.result) {
+            (BorderColouring::Coverage | BorderColouring::Risk, Some(a)) => {
+                let th = a.options.threshold;
+                let vi = layers.view.min(a.views.len() - 1);
+                for r in &a.segments {
+                    let c = match layers.colouring {
+                        BorderColouring::Risk => view::risk_colour(r.risk.score),
+                        _ if r.detect[vi].1.both() >= th => view::COVERED,
+                        _ => view::GAP,
+                    };
+                    border_g.linestrip_2d(r.segment.xy.iter().map(|c| v2(*c)), rgb(c));
+                }
+            }
+            _ => {
+                for b in &s.border {
+                    border_g.linestrip_2d(
+                        b.xy.0.iter().map(|c| v2(*c)),
+                        rgb(view::border_colour(b.kind)),
+                    );
+                }
+            }
+        }
+    }
+    // Without a DEM there is no viewshed: show each post's sensor range.
+    if layers.viewsheds {
+        if let Some(a) = job.result.as_ref().filter(|a| !a.line_of_sight) {
+            for ps in &a.sights {
+                let c = rgb(view::faded(colour_of(&ps.state), 0.3));
+                thin.circle_2d(
+                    Isometry2d::from_translation(v2(ps.xy)),
+                    ps.range_m as f32,
+                    c,
+                )
+                .resolution(96);
+            }
+        }
+    }
+}
+
+/// The map's lines: gizmo groups (registered bottom to top), anti-aliasing
+/// and widths before the drawing.
+pub(super) struct DrawPlugin;
+
+impl Plugin for DrawPlugin {
+    fn build(&self, app: &mut App) {
+        // 2D gizmo groups are drawn in the order they are registered
+        // (their sort keys are equal): bands under networks under routes
+        // under the border.
+        app.init_gizmo_group::<SideBands>()
+            .init_gizmo_group::<ThinLines>()
+            .init_gizmo_group::<RouteLines>()
+            .init_gizmo_group::<PlanLines>()
+            .init_gizmo_group::<BorderLines>()
+            .add_systems(
+                Update,
+                (choose_msaa, configure_gizmos)
+                    .chain()
+                    .in_set(super::FrameSet::Layers)
+                    .after(super::plan::advance_time),
+            )
+            .add_systems(Update, draw_map.in_set(super::FrameSet::Draw));
+    }
+}
