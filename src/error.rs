@@ -133,11 +133,41 @@ pub enum Error {
     Invalid(Problems),
     #[error("{path}: {message}")]
     Data { path: PathBuf, message: String },
+    /// Options out of range, before any work: each by its field name
+    /// (`access_m`), so the command line names its flag (`--access-m`) and
+    /// the map window its field.
+    #[error("{}", options_text(.0))]
+    Options(Vec<OptionProblem>),
     #[error("{0}")]
     Other(String),
     /// A computation stopped because its caller cancelled it.
     #[error("cancelled")]
     Cancelled,
+}
+
+/// An option out of range: the options field and what is wrong with it
+/// ("must be > 0, found -1").
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionProblem {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl OptionProblem {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        OptionProblem {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+fn options_text(ps: &[OptionProblem]) -> String {
+    let lines: Vec<String> = ps
+        .iter()
+        .map(|p| format!("`{}` {}", p.field, p.message))
+        .collect();
+    lines.join("\n")
 }
 
 impl Error {

@@ -16,6 +16,13 @@ fn main() -> ExitCode {
             eprintln!("{} error(s); nothing done", p.errors().count());
             ExitCode::from(1)
         }
+        Err(Error::Options(ps)) => {
+            // the core names the field (`access_m`); here it is a flag
+            for p in ps {
+                eprintln!("error: --{} {}", p.field.replace('_', "-"), p.message);
+            }
+            ExitCode::from(1)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(1)

@@ -297,7 +297,8 @@ fn bad_options_and_observers_are_explained() {
     )
     .unwrap_err()
     .to_string();
-    assert!(e.contains("--segment-m must be > 0"), "{e}");
+    // the core names the option's field; the command line its flag (below)
+    assert!(e.contains("`segment_m` must be > 0"), "{e}");
     let e = assess::assess(
         &s,
         &AssessOptions {
@@ -307,7 +308,28 @@ fn bad_options_and_observers_are_explained() {
     )
     .unwrap_err()
     .to_string();
-    assert!(e.contains("--threshold"), "{e}");
+    assert!(e.contains("`threshold` must be in 0..1"), "{e}");
+    // every bad option at once, by its flag
+    let (d, toml) = common::mini();
+    let o = std::process::Command::new(common::bin())
+        .args([
+            "assess",
+            toml.to_str().unwrap(),
+            "--cell-m=-1",
+            "--threshold",
+            "2",
+            "--out",
+        ])
+        .arg(d.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("error: --cell-m must be > 0, found -1"), "{e}");
+    assert!(
+        e.contains("error: --threshold must be in 0..1, found 2"),
+        "{e}"
+    );
     // A post moved off the DEM: a warning names it, it sees nothing.
     let mut s2 = shipped("andorra-spain");
     s2.posts[0].xy = geo::Coord {

@@ -237,24 +237,28 @@ fn detect_views(s: &Scenario, sightings: &[Sighting]) -> Vec<(String, Detect)> {
 
 /// Errors that stop an assessment.
 pub fn check_options(o: &AssessOptions) -> crate::error::Result<()> {
-    let bad =
-        |what: &str, v: f64| crate::error::Error::Other(format!("{what} must be > 0, found {v}"));
-    for (what, v) in [
-        ("--segment-m", o.segment_m),
-        ("--sample-m", o.sample_m),
-        ("--cell-m", o.cell_m),
+    use crate::error::{Error, OptionProblem};
+    let mut bad = Vec::new();
+    for (field, v) in [
+        ("segment_m", o.segment_m),
+        ("sample_m", o.sample_m),
+        ("cell_m", o.cell_m),
     ] {
         if !(v.is_finite() && v > 0.0) {
-            return Err(bad(what, v));
+            bad.push(OptionProblem::new(field, format!("must be > 0, found {v}")));
         }
     }
     if !(0.0..=1.0).contains(&o.threshold) {
-        return Err(crate::error::Error::Other(format!(
-            "--threshold must be in 0..1, found {}",
-            o.threshold
-        )));
+        bad.push(OptionProblem::new(
+            "threshold",
+            format!("must be in 0..1, found {}", o.threshold),
+        ));
     }
-    Ok(())
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Options(bad))
+    }
 }
 
 /// The terrain an assessment uses, with warnings about coverage.

@@ -1,7 +1,7 @@
 //! A plan's options and their checks before any work.
 
 use crate::assess::AssessOptions;
-use crate::error::{Error, Problem, Problems, Result};
+use crate::error::{Error, OptionProblem, Problem, Problems, Result};
 use crate::model::Scenario;
 use crate::model::DEFAULT_ACCESS_M;
 use serde::Serialize;
@@ -79,33 +79,39 @@ impl Default for PlanOptions {
 
 /// Errors in the options, before any work.
 pub fn check_options(s: &Scenario, o: &PlanOptions) -> Result<()> {
-    let mut msgs = Vec::new();
+    let mut bad = Vec::new();
     if !(o.hours.is_finite() && o.hours > 0.0 && o.hours <= 168.0) {
-        msgs.push(format!(
-            "--hours must be in (0, 168] (up to 7 days), found {}",
-            o.hours
+        bad.push(OptionProblem::new(
+            "hours",
+            format!("must be in (0, 168] (up to 7 days), found {}", o.hours),
         ));
     } else if o.hours > 24.0 && (o.hours / 24.0 - (o.hours / 24.0).round()).abs() > 1e-9 {
-        msgs.push(format!(
-            "--hours over 24 must be whole days (48, 72, …, 168), found {}",
-            o.hours
+        bad.push(OptionProblem::new(
+            "hours",
+            format!(
+                "over 24 must be whole days (48, 72, …, 168), found {}",
+                o.hours
+            ),
         ));
     }
-    for (what, v) in [
-        ("--watch-m", o.watch_m),
-        ("--access-m", o.access_m),
-        ("--observe-m", o.observe_m),
-        ("--max-leg-h", o.max_leg_h),
+    for (field, v) in [
+        ("watch_m", o.watch_m),
+        ("access_m", o.access_m),
+        ("observe_m", o.observe_m),
+        ("max_leg_h", o.max_leg_h),
     ] {
         if !(v.is_finite() && v > 0.0) {
-            msgs.push(format!("{what} must be > 0, found {v}"));
+            bad.push(OptionProblem::new(field, format!("must be > 0, found {v}")));
         }
     }
     if !(0.0..=10.0).contains(&o.max_loss) {
-        msgs.push(format!("--max-loss must be in 0..10, found {}", o.max_loss));
+        bad.push(OptionProblem::new(
+            "max_loss",
+            format!("must be in 0..10, found {}", o.max_loss),
+        ));
     }
-    if !msgs.is_empty() {
-        return Err(Error::Other(msgs.join("\n")));
+    if !bad.is_empty() {
+        return Err(Error::Options(bad));
     }
     let mut problems = Problems::default();
     if s.units.is_empty() {
