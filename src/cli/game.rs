@@ -209,11 +209,14 @@ pub fn plan(
     Ok(())
 }
 
-/// `simulate` against a plan with a published mix; `false` when the plan
-/// has none (an idleness plan: the caller replays its units).
+/// `simulate` against a plan with a published mix (`v`: the plan file as
+/// read from `plan`); `false` when the plan has none (an idleness plan: the
+/// caller replays its units).
+#[allow(clippy::too_many_arguments)]
 pub fn simulate_mix(
     s: &Scenario,
     plan: &std::path::Path,
+    v: &serde_json::Value,
     horizon_s: f64,
     o: SimOptions,
     out: &std::path::Path,
@@ -221,9 +224,6 @@ pub fn simulate_mix(
     json: bool,
 ) -> Result<bool> {
     use borderwatch::game::{evaluate, output, run};
-    let text = std::fs::read_to_string(plan).map_err(|e| Error::io(plan, e))?;
-    let v: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Error::data(plan, format!("not JSON: {e}")))?;
     if v.get("mix").is_none() {
         return Ok(false);
     }
@@ -237,7 +237,7 @@ pub fn simulate_mix(
     let w = World::new(s, Vec::new(), horizon_s, o)?;
     let go = GameOptions::default();
     let per = go.entries_per_hour;
-    let Some((g, probs)) = output::read_mix(&w, &v, plan, go)? else {
+    let Some((g, probs)) = output::read_mix(&w, v, plan, go)? else {
         return Ok(false);
     };
     let against = g.against(&probs);

@@ -51,6 +51,7 @@ pub fn run(a: Args) -> Result<ExitCode, Error> {
     if game::simulate_mix(
         &s,
         &a.plan,
+        &plan.json,
         plan.horizon_s,
         o.clone(),
         &a.out,

@@ -15,6 +15,8 @@ pub struct PlanFile {
     pub mode: String,
     /// The terrain the plan saw the posts on.
     pub terrain: crate::assess::AssessOptions,
+    /// The whole file as read (an interception plan's mix is read from it).
+    pub json: Value,
 }
 
 /// Read a `plan.json` written by `borderwatch plan` for this scenario;
@@ -121,6 +123,7 @@ pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<PlanFile> {
         horizon_s: hours * 3600.0,
         mode,
         terrain: crate::assess::terrain_of_plan(&v),
+        json: v,
     })
 }
 
