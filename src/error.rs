@@ -138,8 +138,23 @@ pub enum Error {
     /// the map window its field.
     #[error("{}", options_text(.0))]
     Options(Vec<OptionProblem>),
+    /// No answer exists for this input (no border to patrol, no route to
+    /// cross, no DEM for line of sight): says what is missing.
     #[error("{0}")]
-    Other(String),
+    Infeasible(String),
+    /// An output could not be encoded (CSV, TOML, GPX): which, and why.
+    #[error("{what}: {message}")]
+    Encode { what: String, message: String },
+    /// The LP solver failed.
+    #[error("{0}")]
+    Solver(String),
+    /// A driver's own argument of the wrong form (a time, a size, a name);
+    /// the core's options are [`Error::Options`].
+    #[error("{0}")]
+    Usage(String),
+    /// The map window could not open, or closed early.
+    #[error("{0}")]
+    Window(String),
     /// A computation stopped because its caller cancelled it.
     #[error("cancelled")]
     Cancelled,
@@ -182,6 +197,17 @@ impl Error {
             path: path.as_ref().to_path_buf(),
             message: message.into(),
         }
+    }
+    /// An output that could not be encoded: `what` names it.
+    pub fn encode(what: impl Into<String>, e: impl std::fmt::Display) -> Self {
+        Error::Encode {
+            what: what.into(),
+            message: e.to_string(),
+        }
+    }
+    /// One option out of range.
+    pub fn option(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Options(vec![OptionProblem::new(field, message)])
     }
 }
 

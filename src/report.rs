@@ -95,7 +95,7 @@ pub fn segments_csv(_s: &Scenario, a: &Assessment) -> Result<String> {
         );
     }
     w.write_record(&head)
-        .map_err(|e| Error::Other(e.to_string()))?;
+        .map_err(|e| Error::encode("segments csv", e))?;
     for (i, r) in a.segments.iter().enumerate() {
         let g = &r.segment;
         let mut row = vec![
@@ -148,10 +148,13 @@ pub fn segments_csv(_s: &Scenario, a: &Assessment) -> Result<String> {
             ]);
         }
         w.write_record(&row)
-            .map_err(|e| Error::Other(e.to_string()))?;
+            .map_err(|e| Error::encode("segments csv", e))?;
     }
-    String::from_utf8(w.into_inner().map_err(|e| Error::Other(e.to_string()))?)
-        .map_err(|e| Error::Other(e.to_string()))
+    String::from_utf8(
+        w.into_inner()
+            .map_err(|e| Error::encode("segments csv", e))?,
+    )
+    .map_err(|e| Error::encode("segments csv", e))
 }
 
 pub fn coverage_geojson(_s: &Scenario, a: &Assessment) -> String {

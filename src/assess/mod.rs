@@ -35,6 +35,7 @@ pub use sight::{
 };
 use summary::summarise;
 
+use crate::formats::plan_json::{Metrics, TerrainOptions};
 use crate::ids::StateId;
 use crate::index::SpatialIndex;
 pub use crate::model::RiskWeights;
@@ -75,19 +76,24 @@ impl Default for AssessOptions {
 
 /// The terrain options a plan was made on, as `plan.json` records them
 /// (`metrics.terrain`), so that `simulate` sees the posts as the plan did.
-pub fn terrain_json(o: &AssessOptions) -> serde_json::Value {
-    serde_json::json!({"cell_m": o.cell_m, "target_height_m": o.target_height_m})
+pub fn terrain(o: &AssessOptions) -> TerrainOptions {
+    TerrainOptions {
+        cell_m: o.cell_m,
+        target_height_m: o.target_height_m,
+    }
 }
 
-/// The terrain options `plan.json` records (`metrics.terrain`); the
-/// defaults for a plan written before they were recorded.
-pub fn terrain_of_plan(v: &serde_json::Value) -> AssessOptions {
-    let t = &v["metrics"]["terrain"];
+/// The terrain options a plan records (`metrics.terrain`); the defaults
+/// for a plan written before they were recorded.
+pub fn terrain_of_plan(m: &Metrics) -> AssessOptions {
     let d = AssessOptions::default();
-    AssessOptions {
-        cell_m: t["cell_m"].as_f64().unwrap_or(d.cell_m),
-        target_height_m: t["target_height_m"].as_f64().unwrap_or(d.target_height_m),
-        ..d
+    match m.terrain {
+        Some(t) => AssessOptions {
+            cell_m: t.cell_m,
+            target_height_m: t.target_height_m,
+            ..d
+        },
+        None => d,
     }
 }
 

@@ -378,15 +378,18 @@ pub fn prepare(
 ) -> crate::error::Result<Prepared> {
     check_options(ao)?;
     if s.state(&o.state).is_none() {
-        return Err(crate::error::Error::Other(format!(
-            "--state {}: not one of the scenario's States ({})",
-            o.state,
-            s.states
-                .iter()
-                .map(|x| x.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        return Err(crate::error::Error::option(
+            "state",
+            format!(
+                "{}: not one of the scenario's States ({})",
+                o.state,
+                s.states
+                    .iter()
+                    .map(|x| x.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
     }
     let mut warnings = Vec::new();
     let terrain = terrain_for(s, ao, &mut warnings);

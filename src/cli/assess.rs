@@ -119,7 +119,7 @@ pub struct SiteArgs {
 pub fn site(a: SiteArgs) -> Result<ExitCode, Error> {
     let s = load(&a.scenario)?;
     let st = borderwatch::country::lookup(&a.state)
-        .ok_or_else(|| Error::Other(format!("--state {:?}: not an ISO 3166-1 code", a.state)))?;
+        .ok_or_else(|| Error::Usage(format!("--state {:?}: not an ISO 3166-1 code", a.state)))?;
     let user = match &a.candidates {
         Some(p) => read_candidates(p)?,
         None => Vec::new(),

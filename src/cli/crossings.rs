@@ -33,7 +33,7 @@ pub fn run(a: Args) -> Result<ExitCode, Error> {
         || a.lanes == 0
         || !(0.0..=1.0).contains(&a.illicit_share)
     {
-        return Err(Error::Other(format!(
+        return Err(Error::Usage(format!(
             "--arrivals-per-h must be > 0 (found {}), --lanes ≥ 1 (found {}), --illicit-share in 0..1 (found {})",
             a.arrivals_per_h, a.lanes, a.illicit_share
         )));

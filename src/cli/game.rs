@@ -22,7 +22,7 @@ pub fn idleness_plans(s: &Scenario, seed: u64) -> Result<IdlenessPlans> {
 /// `compare` with the interception objective.
 pub fn compare(s: &Scenario, runs: usize, seed: u64, o: GameOptions, json: bool) -> Result<()> {
     if runs == 0 {
-        return Err(Error::Other("--runs must be at least 1".into()));
+        return Err(Error::Usage("--runs must be at least 1".into()));
     }
     let plans = idleness_plans(s, seed)?;
     let (ind, joint) = (plans.independent.units, plans.joint.units);
@@ -129,7 +129,7 @@ pub fn plan(
     use borderwatch::game::{output, targets};
     let longest = s.units.iter().map(|u| u.shift_hours).fold(0.0, f64::max);
     if po.hours < longest {
-        return Err(Error::Other(format!(
+        return Err(Error::Usage(format!(
             "--hours {}: shorter than the longest shift ({longest} h): an interception plan covers whole shifts",
             po.hours
         )));
@@ -216,7 +216,7 @@ pub fn plan(
 pub fn simulate_mix(
     s: &Scenario,
     plan: &std::path::Path,
-    v: &serde_json::Value,
+    v: &borderwatch::formats::plan_json::PlanJson,
     horizon_s: f64,
     o: SimOptions,
     out: &std::path::Path,
@@ -224,14 +224,14 @@ pub fn simulate_mix(
     json: bool,
 ) -> Result<bool> {
     use borderwatch::game::{evaluate, output, run};
-    if v.get("mix").is_none() {
+    if v.mix.is_none() {
         return Ok(false);
     }
     let (runs, seed, knowledge) = (o.runs, o.seed, o.knowledge);
     // the smuggler's options the plan was made against
     let o = SimOptions {
-        corridors: v["metrics"]["corridors"] == true,
-        clock_offset_s: v["metrics"]["clock_offset_s"].as_f64().unwrap_or(0.0),
+        corridors: v.metrics.corridors == Some(true),
+        clock_offset_s: v.metrics.clock_offset_s.unwrap_or(0.0),
         ..o
     };
     let w = World::new(s, Vec::new(), horizon_s, o)?;

@@ -38,7 +38,7 @@ pub fn run(a: Args) -> Result<ExitCode, Error> {
         })
         .ok_or_else(|| {
             let states: Vec<&str> = s.states.iter().map(|st| st.id.as_str()).collect();
-            Error::Other(format!(
+            Error::Usage(format!(
                 "--state {:?}: not a State of {} ({})",
                 a.state,
                 a.scenario.display(),

@@ -121,7 +121,7 @@ fn parse_blue_between(v: &[String]) -> Result<Vec<(geo::Coord, geo::Coord)>, Err
     if bad.is_empty() {
         Ok(out)
     } else {
-        Err(Error::Other(bad.join("\n")))
+        Err(Error::Usage(bad.join("\n")))
     }
 }
 
@@ -131,7 +131,7 @@ fn check_name(name: &str) -> Result<(), Error> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(Error::Other(format!(
+        return Err(Error::Usage(format!(
             "--name {name:?}: use letters, digits, '-' and '_' only (it names files)"
         )));
     }

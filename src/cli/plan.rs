@@ -67,7 +67,7 @@ fn start_time(start: &Option<String>) -> Result<Option<time::OffsetDateTime>, Er
     time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
         .map(Some)
         .map_err(|e| {
-            Error::Other(format!(
+            Error::Usage(format!(
                 "--start {t:?}: expected an RFC 3339 time such as 2026-12-01T06:00:00Z ({e})"
             ))
         })

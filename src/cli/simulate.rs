@@ -35,7 +35,7 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<ExitCode, Error> {
     if a.runs == 0 {
-        return Err(Error::Other("--runs must be at least 1".into()));
+        return Err(Error::Usage("--runs must be at least 1".into()));
     }
     let s = load(&a.scenario)?;
     // the plan's units, horizon and terrain (the posts as the plan saw them)
@@ -51,7 +51,7 @@ pub fn run(a: Args) -> Result<ExitCode, Error> {
     if game::simulate_mix(
         &s,
         &a.plan,
-        &plan.json,
+        &plan.plan,
         plan.horizon_s,
         o.clone(),
         &a.out,

@@ -121,7 +121,7 @@ pub fn view(a: ViewArgs) -> Result<ExitCode, Error> {
     let time_s = match a.time.as_deref() {
         None => None,
         Some(t) => Some(borderwatch::viewer::plan::parse_clock(t).ok_or_else(|| {
-            Error::Other(format!(
+            Error::Usage(format!(
                 "--time {t:?}: expected HH:MM (day 1) or \"D HH:MM\", e.g. 08:30 or \"2 14:00\""
             ))
         })?),
@@ -131,7 +131,7 @@ pub fn view(a: ViewArgs) -> Result<ExitCode, Error> {
         .split_once('x')
         .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
         .ok_or_else(|| {
-            Error::Other(format!(
+            Error::Usage(format!(
                 "--size {size:?}: expected WIDTHxHEIGHT, e.g. 1280x800"
             ))
         })?;
@@ -142,7 +142,7 @@ pub fn view(a: ViewArgs) -> Result<ExitCode, Error> {
             let id = borderwatch::ids::PostId::new(id);
             if s.post(&id).is_none() {
                 let posts: Vec<&str> = s.posts.iter().map(|p| p.id.as_str()).collect();
-                return Err(Error::Other(format!(
+                return Err(Error::Usage(format!(
                     "--select {id}: no such post in {} (posts: {})",
                     path.display(),
                     posts.join(", ")
@@ -172,7 +172,7 @@ pub fn view(a: ViewArgs) -> Result<ExitCode, Error> {
 
 #[cfg(not(feature = "viewer"))]
 pub fn view(_: ViewArgs) -> Result<ExitCode, Error> {
-    Err(Error::Other(
+    Err(Error::Usage(
         "this borderwatch was built without the map window (cargo feature `viewer`); rebuild with default features, or use the CLI: check, info, import, assess, plan".into(),
     ))
 }

@@ -56,7 +56,7 @@ fn viewshed(
         .iter()
         .find(|p| p.id.as_str() == post)
         .ok_or_else(|| {
-            Error::Other(format!(
+            Error::Usage(format!(
                 "no post {post:?} in {}; posts: {}",
                 s.path.display(),
                 s.posts
@@ -74,12 +74,12 @@ fn viewshed(
             .fold(0.0, f64::max)
     });
     if range.is_nan() || range <= 0.0 {
-        return Err(Error::Other(format!(
+        return Err(Error::Usage(format!(
             "post {post} has no sensor with a range: pass --range-m"
         )));
     }
     if cell_m.is_nan() || cell_m <= 0.0 {
-        return Err(Error::Other(format!(
+        return Err(Error::Usage(format!(
             "--cell-m must be > 0, found {cell_m}"
         )));
     }
@@ -91,7 +91,7 @@ fn viewshed(
         let t0 = std::time::Instant::now();
         v = Some(
             viewshed::viewshed(&t, &params)
-                .map_err(|e| Error::Other(format!("post {post}: {e}")))?,
+                .map_err(|e| Error::Usage(format!("post {post}: {e}")))?,
         );
         times.push(t0.elapsed().as_secs_f64() * 1e3);
     }

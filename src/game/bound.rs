@@ -330,7 +330,7 @@ pub fn relaxed(g: &Game, in_play: &[usize], cands: &[Vec<usize>], floor: f64) ->
     }
     let sol = lp
         .solve()
-        .map_err(|e| Error::Other(format!("interception game: the bound's LP failed: {e}")))?;
+        .map_err(|e| Error::Solver(format!("interception game: the bound's LP failed: {e}")))?;
     Ok(Relaxed {
         value: sol.value(v).max(floor).min(1.0),
         marginals: m

@@ -23,14 +23,14 @@ pub fn clean(x: f64) -> f64 {
 }
 
 fn lp_error(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::Other(format!("interception game: the {what} LP failed: {e}"))
+    Error::Solver(format!("interception game: the {what} LP failed: {e}"))
 }
 
 /// (plans, targets) of the matrix; an error when either is none.
 fn dims(a: &[Vec<f64>]) -> Result<(usize, usize)> {
     let nt = a.first().map(|r| r.len()).unwrap_or(0);
     if a.is_empty() || nt == 0 {
-        return Err(Error::Other(
+        return Err(Error::Solver(
             "interception game: no plan or no target for the master LP".into(),
         ));
     }

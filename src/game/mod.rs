@@ -212,7 +212,7 @@ impl<'w, 'a> Game<'w, 'a> {
         o: GameOptions,
     ) -> Result<Self> {
         if targets.is_empty() {
-            return Err(Error::Other(format!(
+            return Err(Error::Infeasible(format!(
                 "{}: no target for the interception game: the scenario has no informal route",
                 w.s.path.display()
             )));
@@ -339,7 +339,9 @@ impl<'w, 'a> Game<'w, 'a> {
     /// the result is never worse than it.
     pub fn solve_from(&mut self, start: Option<Vec<f64>>) -> Result<Solution> {
         if self.plans.is_empty() {
-            return Err(Error::Other("interception game: no starting plan".into()));
+            return Err(Error::Infeasible(
+                "interception game: no starting plan".into(),
+            ));
         }
         let t_start = std::time::Instant::now();
         let debug = std::env::var_os("BW_GAME_DEBUG").is_some();

@@ -202,7 +202,7 @@ fn solve(
     let probs: Vec<f64> = support.iter().map(|&p| b.solution.mix[p]).collect();
     for &u in units.iter().filter(|u| !b.units.contains(u)) {
         let reach = Reach::new(&w, u, o.access_m).ok_or_else(|| {
-            crate::error::Error::Other(format!(
+            crate::error::Error::Infeasible(format!(
                 "unit {}: its post is off its patrol graph",
                 s.units[u].id
             ))
@@ -210,7 +210,7 @@ fn solve(
         let home = reach
             .standby(&w, reach.home, 20.0 * 3600.0)
             .ok_or_else(|| {
-                crate::error::Error::Other(format!(
+                crate::error::Error::Infeasible(format!(
                     "unit {}: cannot stand by at its post",
                     s.units[u].id
                 ))

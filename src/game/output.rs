@@ -12,6 +12,9 @@ use super::run::{describe, Planned};
 use super::schedule::{Duty, Schedule, DAY_S};
 use super::Game;
 use crate::error::{Error, Result};
+use crate::formats::plan_json::{
+    self, DayDuty, DutyJson, MixPlan, PlanJson, ScheduleJson, UnitPlan,
+};
 use crate::plan::UnitLayer;
 use crate::props;
 use crate::seed::mix;
@@ -33,7 +36,7 @@ pub fn draws(p: &Planned, days: usize, seed: u64) -> Vec<usize> {
         .collect()
 }
 
-fn duty_json(w: &World, s: &Schedule) -> Value {
+fn duty_json(w: &World, s: &Schedule) -> DutyJson {
     match s.duty {
         Duty::Standby {
             at,
@@ -41,20 +44,29 @@ fn duty_json(w: &World, s: &Schedule) -> Value {
             leave_s,
         } => {
             let ll = w.s.projection.inverse(at);
-            json!({"duty": "standby", "lon": crate::io::round7(ll.x), "lat": crate::io::round7(ll.y), "arrive_s": t1(arrive_s), "leave_s": t1(leave_s)})
+            DutyJson::Standby {
+                lon: crate::io::round7(ll.x),
+                lat: crate::io::round7(ll.y),
+                arrive_s: t1(arrive_s),
+                leave_s: t1(leave_s),
+            }
         }
-        Duty::Patrol => json!({"duty": "patrol"}),
+        Duty::Patrol => DutyJson::Patrol,
     }
 }
 
-fn path_json(w: &World, l: &UnitLayer) -> Vec<Value> {
+fn path_json(w: &World, l: &UnitLayer) -> Vec<[f64; 3]> {
     l.xy.iter()
         .zip(&l.times)
         .map(|(c, t)| {
             let ll = w.s.projection.inverse(*c);
-            json!([crate::io::round7(ll.x), crate::io::round7(ll.y), t1(*t)])
+            [crate::io::round7(ll.x), crate::io::round7(ll.y), t1(*t)]
         })
         .collect()
+}
+
+fn shifts_json(l: &UnitLayer) -> Vec<[f64; 2]> {
+    l.shifts.iter().map(|s| [t1(s.0), t1(s.1)]).collect()
 }
 
 /// Each unit's issued path over the horizon: the drawn plan's day, day by
@@ -83,31 +95,38 @@ pub fn issued(p: &Planned, draws: &[usize]) -> Vec<UnitLayer> {
 }
 
 /// `plan.json` of an interception plan.
-pub fn plan_json(w: &World, p: &Planned, hours: f64, seed: u64, metrics: Value) -> Value {
+pub fn plan_json(w: &World, p: &Planned, hours: f64, seed: u64, metrics: Value) -> PlanJson {
     let days = ((hours / 24.0).ceil() as usize).max(1);
     let dr = draws(p, days, seed);
-    let units: Vec<Value> = issued(p, &dr)
+    let units = issued(p, &dr)
         .iter()
         .enumerate()
         .map(|(ui, l)| {
             let u = &w.s.units[p.units[ui]];
-            json!({
-                "unit": u.id.to_string(),
-                "name": u.name,
-                "state": u.state.to_string(),
-                "unit_mode": u.mode.as_str(),
-                "home_post": u.home_post.to_string(),
-                "shift_hours": u.shift_hours,
-                "shifts_s": l.shifts.iter().map(|s| json!([t1(s.0), t1(s.1)])).collect::<Vec<_>>(),
-                "duties": dr.iter().enumerate().map(|(d, &k)| {
+            let duties = dr
+                .iter()
+                .enumerate()
+                .map(|(d, &k)| {
                     let sc = &p.pool[p.solution.plans[k][ui]];
-                    let mut v = duty_json(w, sc);
-                    v["day"] = json!(d + 1);
-                    v["shift_start_s"] = json!(t1(sc.start_s + d as f64 * DAY_S));
-                    v
-                }).collect::<Vec<_>>(),
-                "path": path_json(w, l),
-            })
+                    DayDuty {
+                        day: d + 1,
+                        shift_start_s: t1(sc.start_s + d as f64 * DAY_S),
+                        duty: duty_json(w, sc),
+                    }
+                })
+                .collect();
+            UnitPlan {
+                unit: u.id.to_string(),
+                name: u.name.clone(),
+                state: u.state.to_string(),
+                unit_mode: u.mode.as_str().into(),
+                home_post: u.home_post.to_string(),
+                shift_hours: u.shift_hours,
+                shifts_s: shifts_json(l),
+                visits: None,
+                duties: Some(duties),
+                path: path_json(w, l),
+            }
         })
         .collect();
     // each schedule of the support once; a plan is one index per unit
@@ -126,37 +145,37 @@ pub fn plan_json(w: &World, p: &Planned, hours: f64, seed: u64, metrics: Value) 
     used.sort_unstable();
     used.dedup();
     let at = |i: usize| used.binary_search(&i).unwrap_or(0);
-    let schedules: Vec<Value> = used
+    let schedules = used
         .iter()
         .map(|&i| {
             let sc = &p.pool[i];
-            json!({
-                "unit": w.s.units[sc.unit].id.to_string(),
-                "shift_start_s": t1(sc.start_s),
-                "duty": duty_json(w, sc),
-                "shifts_s": sc.layer.shifts.iter().map(|s| json!([t1(s.0), t1(s.1)])).collect::<Vec<_>>(),
-                "path": path_json(w, &sc.layer),
-            })
+            ScheduleJson {
+                unit: w.s.units[sc.unit].id.to_string(),
+                shift_start_s: t1(sc.start_s),
+                duty: duty_json(w, sc),
+                shifts_s: shifts_json(&sc.layer),
+                path: path_json(w, &sc.layer),
+            }
         })
         .collect();
-    let mix: Vec<Value> = support
+    let mix = support
         .iter()
-        .map(|(plan, x)| {
-            json!({
-                "probability": x,
-                "schedules": plan.iter().map(|&i| at(i)).collect::<Vec<_>>(),
-            })
+        .map(|(plan, x)| MixPlan {
+            probability: *x,
+            schedules: plan.iter().map(|&i| at(i)).collect(),
         })
         .collect();
-    json!({
-        "borderwatch_plan": 1,
-        "objective": "interception",
-        "metrics": metrics,
-        "draws": dr.iter().map(|&k| support_index(p, k)).collect::<Vec<_>>(),
-        "units": units,
-        "schedules": schedules,
-        "mix": mix,
-    })
+    PlanJson {
+        borderwatch_plan: plan_json::VERSION,
+        objective: Some("interception".into()),
+        metrics: serde_json::from_value(metrics).expect("the metrics have the header"),
+        options: None,
+        watch_points: None,
+        units,
+        draws: Some(dr.iter().map(|&k| support_index(p, k)).collect()),
+        schedules: Some(schedules),
+        mix: Some(mix),
+    }
 }
 
 /// Index of plan `k` among the support (the plans with probability > 0).
@@ -188,7 +207,7 @@ pub fn metrics(
         "targets": p.targets.len(),
         "corridors": w.o.corridors,
         "clock_offset_s": w.o.clock_offset_s,
-        "terrain": crate::assess::terrain_json(&w.o.assess),
+        "terrain": crate::assess::terrain(&w.o.assess),
         "values": values.as_str(),
         "guaranteed_p_intercept": (sol.guaranteed * 1e4).round() / 1e4,
         "upper_bound": (sol.upper_bound * 1e4).round() / 1e4,
@@ -348,10 +367,11 @@ pub fn write_all(
 ) -> Result<Vec<PathBuf>> {
     let days = ((hours / 24.0).ceil() as usize).max(1);
     let dr = draws(p, days, seed);
-    let mut j = serde_json::to_string_pretty(&plan_json(w, p, hours, seed, metrics)).expect("json");
-    j.push('\n');
     let mut files = vec![
-        (dir.join("plan.json"), j.into_bytes()),
+        (
+            dir.join("plan.json"),
+            plan_json(w, p, hours, seed, metrics).to_bytes(),
+        ),
         (
             dir.join("plan.geojson"),
             plan_geojson(w, p, &dr).into_bytes(),
@@ -386,22 +406,19 @@ pub fn write_all(
 /// (an idleness plan).
 pub fn read_mix<'w, 'a>(
     w: &'w World<'a>,
-    v: &Value,
+    v: &PlanJson,
     path: &Path,
     o: super::GameOptions,
 ) -> Result<Option<(Game<'w, 'a>, Vec<f64>)>> {
-    let Some(support) = v.get("mix").and_then(|m| m.as_array()) else {
+    let Some(support) = v.mix.as_deref() else {
         return Ok(None);
     };
     let bad = |what: String| Error::data(path, what);
     // every schedule of the support, read once
-    let listed = v["schedules"]
-        .as_array()
-        .map(|a| a.as_slice())
-        .unwrap_or(&[]);
+    let listed = v.schedules.as_deref().unwrap_or(&[]);
     let mut read: Vec<(usize, Schedule)> = Vec::with_capacity(listed.len());
     for (k, u) in listed.iter().enumerate() {
-        let id = u["unit"].as_str().unwrap_or("");
+        let id = &u.unit;
         let unit = w
             .s
             .units
@@ -411,21 +428,16 @@ pub fn read_mix<'w, 'a>(
         read.push((unit, read_schedule(w, u, unit, k, path)?));
     }
     let n = read.len();
-    let index = |pi: usize, plan: &Value| -> Result<Vec<usize>> {
-        plan["schedules"]
-            .as_array()
-            .into_iter()
-            .flatten()
+    let index = |pi: usize, plan: &MixPlan| -> Result<Vec<usize>> {
+        plan.schedules
+            .iter()
             .enumerate()
-            .map(|(k, x)| {
-                x.as_u64()
-                    .map(|i| i as usize)
-                    .filter(|&i| i < n)
-                    .ok_or_else(|| {
-                        bad(format!(
-                            "mix[{pi}].schedules[{k}]: expected an index into `schedules` (0..{n})"
-                        ))
-                    })
+            .map(|(k, &i)| {
+                (i < n).then_some(i).ok_or_else(|| {
+                    bad(format!(
+                        "mix[{pi}].schedules[{k}]: expected an index into `schedules` (0..{n})"
+                    ))
+                })
             })
             .collect()
     };
@@ -433,7 +445,7 @@ pub fn read_mix<'w, 'a>(
         .first()
         .ok_or_else(|| bad("field `mix`: expected at least one plan".into()))?;
     let units: Vec<usize> = index(0, first)?.iter().map(|&i| read[i].0).collect();
-    let values = if v["metrics"]["values"] == "flat" {
+    let values = if v.metrics.values.as_deref() == Some("flat") {
         super::targets::Values::Flat
     } else {
         super::targets::Values::Risk
@@ -459,8 +471,7 @@ pub fn read_mix<'w, 'a>(
             }
         }
         at.push(g.add_plan(idx.iter().map(|&i| pooled[i]).collect()));
-        let pr = plan["probability"]
-            .as_f64()
+        let pr = Some(plan.probability)
             .filter(|x| x.is_finite() && *x >= 0.0)
             .ok_or_else(|| {
                 bad(format!(
@@ -484,38 +495,33 @@ pub fn read_mix<'w, 'a>(
 }
 
 /// Schedule `k` of a plan's `schedules` (unit `unit`).
-fn read_schedule(w: &World, u: &Value, unit: usize, k: usize, path: &Path) -> Result<Schedule> {
-    let bad = |what: String| Error::data(path, what);
+fn read_schedule(
+    w: &World,
+    u: &ScheduleJson,
+    unit: usize,
+    k: usize,
+    path: &Path,
+) -> Result<Schedule> {
     let su = &w.s.units[unit];
-    let mut xy = Vec::new();
-    let mut times = Vec::new();
-    for (j, q) in u["path"].as_array().into_iter().flatten().enumerate() {
-        match (q[0].as_f64(), q[1].as_f64(), q[2].as_f64()) {
-            (Some(lon), Some(lat), Some(t)) if lon.abs() <= 180.0 && lat.abs() <= 90.0 && t.is_finite() && times.last().is_none_or(|l| t >= *l) => {
-                xy.push(w.s.projection.forward(geo::Coord { x: lon, y: lat }));
-                times.push(t);
-            }
-            _ => return Err(bad(format!("schedules[{k}]: field `path[{j}]`: expected [lon, lat, seconds] with non-decreasing seconds"))),
-        }
-    }
-    let shifts = u["shifts_s"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|x| Some((x[0].as_f64()?, x[1].as_f64()?)))
-        .collect();
-    let d = &u["duty"];
-    let duty = if d["duty"] == "standby" {
-        Duty::Standby {
-            at: w.s.projection.forward(geo::Coord {
-                x: d["lon"].as_f64().unwrap_or(0.0),
-                y: d["lat"].as_f64().unwrap_or(0.0),
-            }),
-            arrive_s: d["arrive_s"].as_f64().unwrap_or(0.0),
-            leave_s: d["leave_s"].as_f64().unwrap_or(0.0),
-        }
-    } else {
-        Duty::Patrol
+    let (xy, times) = crate::sim::output::project_path(&w.s.projection, &u.path).map_err(|j| {
+        Error::data(
+            path,
+            format!("schedules[{k}]: field `path[{j}]`: expected [lon, lat, seconds] with non-decreasing seconds"),
+        )
+    })?;
+    let shifts = u.shifts_s.iter().map(|x| (x[0], x[1])).collect();
+    let duty = match u.duty {
+        DutyJson::Standby {
+            lon,
+            lat,
+            arrive_s,
+            leave_s,
+        } => Duty::Standby {
+            at: w.s.projection.forward(geo::Coord { x: lon, y: lat }),
+            arrive_s,
+            leave_s,
+        },
+        DutyJson::Patrol => Duty::Patrol,
     };
     let state =
         w.s.states
@@ -530,6 +536,5 @@ fn read_schedule(w: &World, u: &Value, unit: usize, k: usize, path: &Path) -> Re
         times,
         shifts,
     };
-    let start = u["shift_start_s"].as_f64().unwrap_or(0.0);
-    Ok(Schedule::new(w, unit, start, duty, layer))
+    Ok(Schedule::new(w, unit, u.shift_start_s, duty, layer))
 }

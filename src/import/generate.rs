@@ -6,6 +6,7 @@
 //! Nothing in it is real.
 
 use super::*;
+use crate::error::OptionProblem;
 use crate::index::BorderIndex;
 
 #[derive(Clone, Debug)]
@@ -84,25 +85,29 @@ fn offset(xy: &[Coord], d: f64) -> Vec<Coord> {
 }
 
 pub fn generate(o: &GenerateOptions) -> Result<ImportReport> {
+    let mut bad = Vec::new();
     if !(o.length_km.is_finite() && (10.0..=20_000.0).contains(&o.length_km)) {
-        return Err(Error::Other(format!(
-            "--length-km {}: expected 10 to 20000",
-            o.length_km
-        )));
+        bad.push(OptionProblem::new(
+            "length_km",
+            format!("{}: expected 10 to 20000", o.length_km),
+        ));
     }
-    for (what, v) in [
-        ("--posts-per-100km", o.posts_per_100km),
-        ("--routes-per-100km", o.routes_per_100km),
+    for (field, v) in [
+        ("posts_per_100km", o.posts_per_100km),
+        ("routes_per_100km", o.routes_per_100km),
     ] {
         if !(v.is_finite() && (0.0..=200.0).contains(&v)) {
-            return Err(Error::Other(format!("{what} {v}: expected 0 to 200")));
+            bad.push(OptionProblem::new(field, format!("{v}: expected 0 to 200")));
         }
     }
     if !(0.0..=1.0).contains(&o.blue_share) {
-        return Err(Error::Other(format!(
-            "--blue-share {}: expected 0 to 1",
-            o.blue_share
-        )));
+        bad.push(OptionProblem::new(
+            "blue_share",
+            format!("{}: expected 0 to 1", o.blue_share),
+        ));
+    }
+    if !bad.is_empty() {
+        return Err(Error::Options(bad));
     }
     let states = StateCode::parse_pair("XA,XB")?;
     let (ida, idb) = (states[0].id(), states[1].id());

@@ -246,8 +246,8 @@ fn declared_blue(
         };
         for (what, sn, ll) in [("first", &sp, p), ("second", &sq, q)] {
             if sn.distance_m > o.snap_tolerance_m {
-                return Err(Error::Other(format!(
-                    "--blue-between #{} ({:.5},{:.5}): the {what} point is {:.0} m from the {ida}–{idb} border, beyond the snap tolerance of {:.0} m",
+                return Err(Error::option("blue_between", format!(
+                    "#{} ({:.5},{:.5}): the {what} point is {:.0} m from the {ida}–{idb} border, beyond the snap tolerance of {:.0} m",
                     i + 1,
                     ll.x,
                     ll.y,

@@ -46,7 +46,7 @@ fn kind_str(k: ArcKind) -> &'static str {
 
 /// Write `nodes.csv`, `edges.csv` and `edges.geojson` into `dir`.
 pub fn write(s: &Scenario, pg: &PatrolGraph, dir: &Path) -> Result<Vec<PathBuf>> {
-    let err = |e: csv::Error| Error::Other(format!("graph csv: {e}"));
+    let err = |e: csv::Error| Error::encode("graph csv", e);
     let mut nodes = csv::Writer::from_writer(Vec::new());
     nodes
         .write_record(["id", "lon", "lat", "elevation_m"])
@@ -102,13 +102,13 @@ pub fn write(s: &Scenario, pg: &PatrolGraph, dir: &Path) -> Result<Vec<PathBuf>>
         "nodes.csv",
         nodes
             .into_inner()
-            .map_err(|e| Error::Other(e.to_string()))?,
+            .map_err(|e| Error::encode("graph csv", e))?,
     )?;
     put(
         "edges.csv",
         edges
             .into_inner()
-            .map_err(|e| Error::Other(e.to_string()))?,
+            .map_err(|e| Error::encode("graph csv", e))?,
     )?;
     put(
         "edges.geojson",
@@ -149,7 +149,7 @@ pub fn queries(
 /// the quickest time in seconds, empty when there is no path); returns its
 /// path.
 pub fn write_queries(q: &[(usize, usize, Option<f64>)], dir: &Path) -> Result<PathBuf> {
-    let err = |e: csv::Error| Error::Other(format!("queries csv: {e}"));
+    let err = |e: csv::Error| Error::encode("queries csv", e);
     let mut c = csv::Writer::from_writer(Vec::new());
     c.write_record(["source", "target", "seconds"])
         .map_err(err)?;
@@ -158,7 +158,9 @@ pub fn write_queries(q: &[(usize, usize, Option<f64>)], dir: &Path) -> Result<Pa
         c.write_record([a.to_string(), b.to_string(), t])
             .map_err(err)?;
     }
-    let bytes = c.into_inner().map_err(|e| Error::Other(e.to_string()))?;
+    let bytes = c
+        .into_inner()
+        .map_err(|e| Error::encode("queries csv", e))?;
     let p = dir.join("queries.csv");
     crate::io::write_atomic(&p, &bytes)?;
     Ok(p)

@@ -149,10 +149,13 @@ impl Planner<'_> {
         let mut per_segment = Vec::with_capacity(a.segments.len());
         for seg in &a.segments {
             let Some(&p) = by_id.get(seg.segment.id.as_str()) else {
-                return Err(Error::Other(format!(
-                    "segment {} has no watch point: plan with --watch-m equal to the assessment's --segment-m",
-                    seg.segment.id
-                )));
+                return Err(Error::option(
+                    "watch_m",
+                    format!(
+                        "must equal the assessment's segment_m to draw the plan by segment (segment {} has no watch point)",
+                        seg.segment.id
+                    ),
+                ));
             };
             let e = &r.eval.per_point[p];
             let units = visitors[p].clone();

@@ -4,6 +4,7 @@
 use super::solve::PlanResult;
 use super::*;
 use crate::error::Result;
+use crate::formats::plan_json::{self, PlanJson, UnitPlan, Visit};
 use crate::props;
 use crate::report::esc;
 use serde_json::{json, Value};
@@ -144,7 +145,7 @@ pub fn summary_json(pl: &Planner, r: &PlanResult) -> Value {
         "seed": pl.o.seed,
         "units": r.plan.tracks.len(),
         "cyclic": pl.cyclic,
-        "terrain": crate::assess::terrain_json(&pl.o.assess),
+        "terrain": crate::assess::terrain(&pl.o.assess),
         "worst_idleness_min": e.worst_idleness_min,
         "mean_idleness_min": e.mean_idleness_min,
         "worst_unweighted_idleness_min": e.worst_unweighted_idleness_min,
@@ -174,32 +175,49 @@ pub fn summary_json(pl: &Planner, r: &PlanResult) -> Value {
 }
 
 /// `plan.json`: the summary, the watch points and each unit's schedule.
-pub fn plan_json(pl: &Planner, r: &PlanResult) -> Value {
-    let units: Vec<Value> = (0..r.plan.tracks.len())
+pub fn plan_json(pl: &Planner, r: &PlanResult) -> PlanJson {
+    let units = (0..r.plan.tracks.len())
         .map(|k| {
             let (ll, ts) = unit_path(pl, &r.plan, k);
             let ui = unit_info(pl, &r.plan, k);
             let tr = &r.plan.tracks[k];
-            json!({
-                "unit": ui.unit.id.to_string(),
-                "name": ui.unit.name,
-                "state": ui.state,
-                "unit_mode": ui.unit.mode.as_str(),
-                "home_post": ui.unit.home_post.to_string(),
-                "shift_hours": ui.unit.shift_hours,
-                "shifts_s": tr.shifts.iter().map(|s| json!([t1(s.0), t1(s.1)])).collect::<Vec<_>>(),
-                "visits": tr.visits.iter().map(|&(p, t)| json!({"watch_point": pl.points[p].id, "t_s": t1(t)})).collect::<Vec<_>>(),
-                "path": ll.iter().zip(&ts).map(|(c, t)| json!([crate::io::round7(c.x), crate::io::round7(c.y), t1(*t)])).collect::<Vec<_>>(),
-            })
+            UnitPlan {
+                unit: ui.unit.id.to_string(),
+                name: ui.unit.name.clone(),
+                state: ui.state.to_string(),
+                unit_mode: ui.unit.mode.as_str().into(),
+                home_post: ui.unit.home_post.to_string(),
+                shift_hours: ui.unit.shift_hours,
+                shifts_s: tr.shifts.iter().map(|s| [t1(s.0), t1(s.1)]).collect(),
+                visits: Some(
+                    tr.visits
+                        .iter()
+                        .map(|&(p, t)| Visit {
+                            watch_point: pl.points[p].id.clone(),
+                            t_s: t1(t),
+                        })
+                        .collect(),
+                ),
+                duties: None,
+                path: ll
+                    .iter()
+                    .zip(&ts)
+                    .map(|(c, t)| [crate::io::round7(c.x), crate::io::round7(c.y), t1(*t)])
+                    .collect(),
+            }
         })
         .collect();
-    json!({
-        "borderwatch_plan": 1,
-        "metrics": summary_json(pl, r),
-        "options": pl.o,
-        "watch_points": pl.points,
-        "units": units,
-    })
+    PlanJson {
+        borderwatch_plan: plan_json::VERSION,
+        objective: None,
+        metrics: serde_json::from_value(summary_json(pl, r)).expect("the summary has the header"),
+        options: Some(serde_json::to_value(&pl.o).expect("json")),
+        watch_points: Some(serde_json::to_value(&pl.points).expect("json")),
+        units,
+        draws: None,
+        schedules: None,
+        mix: None,
+    }
 }
 
 /// `idleness.csv`: one row per watch point.
@@ -227,7 +245,7 @@ pub fn idleness_csv(pl: &Planner, r: &PlanResult) -> Result<String> {
     .map(String::from)
     .collect::<Vec<_>>();
     head.push("visited_by".into());
-    let err = |e: csv::Error| crate::error::Error::Other(format!("idleness.csv: {e}"));
+    let err = |e: csv::Error| crate::error::Error::encode("idleness.csv", e);
     w.write_record(&head).map_err(err)?;
     let visitors = pl.visitors(&r.plan);
     for (p, wp) in pl.points.iter().enumerate() {
@@ -256,7 +274,7 @@ pub fn idleness_csv(pl: &Planner, r: &PlanResult) -> Result<String> {
     }
     let bytes = w
         .into_inner()
-        .map_err(|e| crate::error::Error::Other(format!("idleness.csv: {e}")))?;
+        .map_err(|e| crate::error::Error::encode("idleness.csv", e))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -319,7 +337,7 @@ pub fn gpx_bytes(track: gpx::Track, waypoints: Vec<gpx::Waypoint>, unit: &str) -
     };
     let mut out = Vec::new();
     gpx::write(&g, &mut out)
-        .map_err(|e| crate::error::Error::Other(format!("GPX of {unit}: {e}")))?;
+        .map_err(|e| crate::error::Error::encode(format!("GPX of {unit}"), e))?;
     Ok(out)
 }
 
@@ -445,9 +463,7 @@ pub fn write_all(
         Ok(())
     };
     put("plan.geojson".into(), plan_geojson(pl, r).into_bytes())?;
-    let mut j = serde_json::to_string_pretty(&plan_json(pl, r)).expect("json");
-    j.push('\n');
-    put("plan.json".into(), j.into_bytes())?;
+    put("plan.json".into(), plan_json(pl, r).to_bytes())?;
     put("idleness.csv".into(), idleness_csv(pl, r)?.into_bytes())?;
     for k in 0..r.plan.tracks.len() {
         let safe = file_stem(pl.s.units[pl.unit_index(r.plan.units[k])].id.as_str());

@@ -100,7 +100,7 @@ fn watch_points(s: &Scenario, a: &assess::Assessment) -> Result<Vec<WatchPoint>>
         })
         .collect();
     if points.is_empty() {
-        return Err(Error::Other(format!(
+        return Err(Error::Infeasible(format!(
             "{}: no watch points: the scenario has no border to patrol",
             s.path.display()
         )));

@@ -328,10 +328,7 @@ impl Editor {
     /// relative paths). The editor then works on the new files.
     pub fn save_as(&mut self, toml_path: &Path) -> Result<Vec<PathBuf>> {
         if toml_path.extension().and_then(|e| e.to_str()) != Some("toml") {
-            return Err(Error::Other(format!(
-                "{}: a scenario file name ends in .toml",
-                toml_path.display()
-            )));
+            return Err(Error::data(toml_path, "a scenario file name ends in .toml"));
         }
         let toml_path = absolute(toml_path);
         let stem = toml_path
@@ -449,7 +446,7 @@ struct Units<'a> {
 
 /// `v` as a TOML document.
 fn ser<T: serde::Serialize>(v: &T) -> Result<toml_edit::DocumentMut> {
-    let bad = |e: String| Error::Other(format!("cannot write TOML: {e}"));
+    let bad = |e: String| Error::encode("scenario TOML", e);
     toml::to_string(v)
         .map_err(|e| bad(e.to_string()))?
         .parse()

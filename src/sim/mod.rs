@@ -335,7 +335,7 @@ impl<'a> World<'a> {
             target: None,
         };
         if w.routes.is_empty() {
-            return Err(crate::error::Error::Other(format!(
+            return Err(crate::error::Error::Infeasible(format!(
                 "{}: no informal routes to simulate crossings on",
                 s.path.display()
             )));

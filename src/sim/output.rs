@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::error::{Error, Result};
+use crate::formats::plan_json::PlanJson;
 use crate::props;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -12,107 +13,76 @@ pub struct PlanFile {
     /// The units' timed paths, projected into the scenario.
     pub units: Vec<UnitLayer>,
     pub horizon_s: f64,
-    pub mode: String,
     /// The terrain the plan saw the posts on.
     pub terrain: crate::assess::AssessOptions,
-    /// The whole file as read (an interception plan's mix is read from it).
-    pub json: Value,
+    /// The file as read (an interception plan's mix is read from it).
+    pub plan: PlanJson,
+}
+
+/// A timed path `[lon°, lat°, s]` projected into the scenario, or the
+/// index of its first bad point (out of range, not finite, or earlier than
+/// the one before).
+pub fn project_path(
+    proj: &crate::geom::proj::LocalProjection,
+    path: &[[f64; 3]],
+) -> std::result::Result<(Vec<Coord>, Vec<f64>), usize> {
+    let mut xy = Vec::with_capacity(path.len());
+    let mut times: Vec<f64> = Vec::with_capacity(path.len());
+    for (k, &[lon, lat, t]) in path.iter().enumerate() {
+        let ok = lon.abs() <= 180.0
+            && lat.abs() <= 90.0
+            && t.is_finite()
+            && times.last().is_none_or(|l| t >= *l);
+        if !ok {
+            return Err(k);
+        }
+        xy.push(proj.forward(Coord { x: lon, y: lat }));
+        times.push(t);
+    }
+    Ok((xy, times))
 }
 
 /// Read a `plan.json` written by `borderwatch plan` for this scenario;
 /// every bad unit is listed at once.
 pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<PlanFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let v: Value =
-        serde_json::from_str(&text).map_err(|e| Error::data(path, format!("not JSON: {e}")))?;
-    if v.get("borderwatch_plan").is_none() {
-        return Err(Error::data(
-            path,
-            "not a plan: expected the plan.json written by `borderwatch plan` (field `borderwatch_plan`)",
-        ));
-    }
-    let hours = v["metrics"]["hours"].as_f64().ok_or_else(|| {
-        Error::data(
-            path,
-            "field `metrics.hours`: expected the plan's horizon in hours",
-        )
-    })?;
-    let mode = v["metrics"]["mode"].as_str().unwrap_or("").to_string();
-    if v["metrics"]["scenario"].as_str() != Some(s.name.as_str()) {
+    let plan = PlanJson::read(path)?;
+    let m = &plan.metrics;
+    if m.scenario != s.name {
         return Err(Error::data(
             path,
             format!(
                 "field `metrics.scenario`: the plan is for {:?}, not for scenario {:?}",
-                v["metrics"]["scenario"].as_str().unwrap_or("?"),
-                s.name
+                m.scenario, s.name
             ),
         ));
     }
     let mut problems = Vec::new();
     let mut units = Vec::new();
-    for (i, u) in v["units"]
-        .as_array()
-        .map(|a| a.as_slice())
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
-        let id = u["unit"].as_str().unwrap_or("?").to_string();
-        let bad =
-            |field: &str, what: &str| format!("units[{i}] (unit {id:?}): field `{field}`: {what}");
-        let Some(st) = u["state"]
-            .as_str()
-            .and_then(|c| s.states.iter().position(|x| x.id.as_str() == c))
-        else {
+    for (i, u) in plan.units.iter().enumerate() {
+        let bad = |field: &str, what: &str| {
+            format!("units[{i}] (unit {:?}): field `{field}`: {what}", u.unit)
+        };
+        let Some(st) = s.states.iter().position(|x| x.id.as_str() == u.state) else {
             problems.push(bad("state", "expected one of the scenario's States"));
             continue;
         };
-        let Some(mode) = u["unit_mode"].as_str().and_then(UnitMode::parse) else {
+        let Some(mode) = UnitMode::parse(&u.unit_mode) else {
             problems.push(bad("unit_mode", "expected foot, vehicle or boat"));
             continue;
         };
-        let mut xy = Vec::new();
-        let mut times = Vec::new();
-        let mut ok = true;
-        for (k, p) in u["path"]
-            .as_array()
-            .map(|a| a.as_slice())
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
-            match (p[0].as_f64(), p[1].as_f64(), p[2].as_f64()) {
-                (Some(lon), Some(lat), Some(t)) if times.last().is_none_or(|l| t >= *l) => {
-                    xy.push(s.projection.forward(Coord { x: lon, y: lat }));
-                    times.push(t);
-                }
-                _ => {
-                    problems.push(bad(
-                        &format!("path[{k}]"),
-                        "expected [lon, lat, seconds] with non-decreasing seconds",
-                    ));
-                    ok = false;
-                    break;
-                }
-            }
-        }
-        let shifts: Vec<(f64, f64)> = u["shifts_s"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| Some((x[0].as_f64()?, x[1].as_f64()?)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if ok {
-            units.push(UnitLayer {
-                id,
+        match project_path(&s.projection, &u.path) {
+            Ok((xy, times)) => units.push(UnitLayer {
+                id: u.unit.clone(),
                 state: st,
                 mode,
                 xy,
                 times,
-                shifts,
-            });
+                shifts: u.shifts_s.iter().map(|x| (x[0], x[1])).collect(),
+            }),
+            Err(k) => problems.push(bad(
+                &format!("path[{k}]"),
+                "expected [lon, lat, seconds] with non-decreasing seconds",
+            )),
         }
     }
     if !problems.is_empty() {
@@ -120,10 +90,9 @@ pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<PlanFile> {
     }
     Ok(PlanFile {
         units,
-        horizon_s: hours * 3600.0,
-        mode,
-        terrain: crate::assess::terrain_of_plan(&v),
-        json: v,
+        horizon_s: m.hours * 3600.0,
+        terrain: crate::assess::terrain_of_plan(m),
+        plan,
     })
 }
 
@@ -232,7 +201,7 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
         files.push(p);
         Ok(())
     };
-    let err = |e: csv::Error| Error::Other(format!("events.csv: {e}"));
+    let err = |e: csv::Error| Error::encode("events.csv", e);
     let mut c = csv::Writer::from_writer(Vec::new());
     c.write_record([
         "run",
@@ -291,8 +260,7 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
     }
     put(
         "events.csv",
-        c.into_inner()
-            .map_err(|e| Error::Other(format!("events.csv: {e}")))?,
+        c.into_inner().map_err(|e| Error::encode("events.csv", e))?,
     )?;
     put(
         "events.geojson",
@@ -318,7 +286,7 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
     put(
         "routes.csv",
         rc.into_inner()
-            .map_err(|e| Error::Other(format!("routes.csv: {e}")))?,
+            .map_err(|e| Error::encode("routes.csv", e))?,
     )?;
     let mut sc = csv::Writer::from_writer(Vec::new());
     sc.write_record([
@@ -353,7 +321,7 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
     put(
         "segments.csv",
         sc.into_inner()
-            .map_err(|e| Error::Other(format!("segments.csv: {e}")))?,
+            .map_err(|e| Error::encode("segments.csv", e))?,
     )?;
     let mut j = serde_json::to_string_pretty(&summary(w, outs)).unwrap();
     j.push('\n');

@@ -290,7 +290,7 @@ pub fn esri_wkt(proj: &LocalProjection) -> String {
 /// Build the scenario's terrain grid around its border, or explain why not.
 pub fn scenario_terrain(s: &crate::model::Scenario, cell_m: f64, margin_m: f64) -> Result<Terrain> {
     let dem = s.dem.as_ref().ok_or_else(|| {
-        Error::Other(format!(
+        Error::Infeasible(format!(
             "{}: the scenario has no DEM (`dem = ...`): line of sight needs one",
             s.path.display()
         ))
@@ -301,10 +301,10 @@ pub fn scenario_terrain(s: &crate::model::Scenario, cell_m: f64, margin_m: f64) 
             .flat_map(|b| b.xy.0.iter().copied())
             .chain(s.posts.iter().map(|p| p.xy)),
     )
-    .ok_or_else(|| Error::Other("empty scenario".into()))?;
+    .ok_or_else(|| Error::Infeasible("empty scenario".into()))?;
     let bbox = crate::model::expand((min, max), margin_m);
     let bbox = Terrain::clip_to_dem(dem, &s.projection, bbox).ok_or_else(|| {
-        Error::Other(format!(
+        Error::Infeasible(format!(
             "the DEM {} does not cover the scenario",
             dem.source
         ))

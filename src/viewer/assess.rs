@@ -40,7 +40,7 @@ impl AssessJob {
                 progress,
                 ..AssessOptions::default()
             };
-            assess::assess(&s, &o).map_err(|e| e.to_string())
+            assess::assess(&s, &o)
         });
     }
 }

@@ -30,7 +30,7 @@ pub(crate) use deref_to_slot;
 
 /// A job's state: the run in flight (if any) and the last result.
 pub struct Slot<T> {
-    task: Option<Task<Result<T, String>>>,
+    task: Option<Task<crate::error::Result<T>>>,
     progress: Progress,
     started: Option<Instant>,
     running_rev: u64,
@@ -79,7 +79,7 @@ impl<T: Send + 'static> Slot<T> {
     pub fn start(
         &mut self,
         rev: u64,
-        f: impl FnOnce(Progress) -> Result<T, String> + Send + 'static,
+        f: impl FnOnce(Progress) -> crate::error::Result<T> + Send + 'static,
     ) {
         self.cancel_quietly();
         let p = Progress::new();
@@ -90,7 +90,7 @@ impl<T: Send + 'static> Slot<T> {
         self.task = Some(AsyncComputeTaskPool::get().spawn(async move {
             let r = f(p.clone());
             if p.cancelled() {
-                Err("cancelled".to_string())
+                Err(crate::error::Error::Cancelled)
             } else {
                 r
             }
@@ -123,12 +123,12 @@ impl<T: Send + 'static> Slot<T> {
                 self.generation += 1;
                 true
             }
-            Err(e) if e == "cancelled" => {
-                self.note = Some(e);
+            Err(crate::error::Error::Cancelled) => {
+                self.note = Some("cancelled".into());
                 false
             }
             Err(e) => {
-                self.error = Some(e);
+                self.error = Some(e.to_string());
                 false
             }
         }

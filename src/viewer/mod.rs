@@ -24,6 +24,7 @@ pub mod basemap;
 mod camera;
 mod draw;
 pub mod edit;
+pub mod forms;
 mod frames;
 pub mod jobs;
 pub mod legend;
@@ -231,7 +232,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     #[cfg(unix)]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-        return Err(Error::Other(
+        return Err(Error::Window(
             "no display: the map window needs an X11 display (DISPLAY is not set). On a headless machine run it under Xvfb (xvfb-run -a borderwatch view ...), or use the CLI: borderwatch check | info | import".into(),
         ));
     }
@@ -368,14 +369,14 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         Ok(AppExit::Success) => {
             if let Some(p) = &screenshot {
                 if !p.exists() {
-                    return Err(Error::Other(format!("the window closed before the screenshot {} was written", p.display())));
+                    return Err(Error::Window(format!("the window closed before the screenshot {} was written", p.display())));
                 }
                 println!("wrote {}", p.display());
             }
             Ok(ExitCode::SUCCESS)
         }
         Ok(AppExit::Error(code)) => Ok(ExitCode::from(code.get())),
-        Err(_) => Err(Error::Other(
+        Err(_) => Err(Error::Window(
             "the map window could not start (see the line above): this machine may have no display or no GPU/Vulkan driver (on Debian: apt-get install mesa-vulkan-drivers libvulkan1). Everything else works from the CLI: borderwatch check | info | import".into(),
         )),
     }

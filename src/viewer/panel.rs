@@ -38,7 +38,7 @@ pub(super) fn side_panel(
         .exact_size(PANEL_WIDTH_PX as f32)
         .resizable(false)
         .show(&mut root, |ui| {
-            edit::menu_bar(
+            super::forms::menu_bar(
                 ui,
                 &ui_edit.editor,
                 &mut ui_edit.state,
@@ -142,7 +142,7 @@ pub(super) fn side_panel(
                     layers.colouring = BorderColouring::Kind;
                 }
                 ui.separator();
-                edit::jobs_panel(
+                super::forms::jobs_panel(
                     ui,
                     map.rev,
                     &mut ui_edit.state,
@@ -202,8 +202,8 @@ pub(super) fn edit_panels(
         requests,
         io,
     } = &mut ui_edit;
-    edit::editor_window(ctx, editor, state, requests, io, plan_job.show);
-    edit::dialogs(ctx, state, requests);
+    super::forms::editor_window(ctx, editor, state, requests, io, plan_job.show);
+    super::forms::dialogs(ctx, state, requests);
     Ok(())
 }
 

@@ -55,7 +55,7 @@ impl PlanJob {
             // one anyway)
             let mut o = PlanOptions::for_scenario(&s, PlanMode::Joint);
             o.assess.progress = progress;
-            let p = crate::pipeline::idleness_plans(&s, o).map_err(|e| e.to_string())?;
+            let p = crate::pipeline::idleness_plans(&s, o)?;
             Ok((p.joint, p.independent))
         });
     }

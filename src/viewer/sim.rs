@@ -80,7 +80,7 @@ pub fn start_sim(mut job: ResMut<SimJob>, plan: Res<PlanJob>, map: Res<MapData>)
             progress,
             ..SimOptions::default()
         };
-        crate::pipeline::idleness_ladder(&s, &plans, o, TRACKS).map_err(|e| e.to_string())
+        crate::pipeline::idleness_ladder(&s, &plans, o, TRACKS)
     });
 }
 
