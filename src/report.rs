@@ -239,7 +239,7 @@ pub fn gaps_geojson(_s: &Scenario, a: &Assessment) -> String {
 
 /// The `--json` summary.
 pub fn summary_json(a: &Assessment) -> Value {
-    let joint = a.view("joint");
+    let joint = a.joint();
     let gaps = |v: &crate::assess::ViewSummary| -> Vec<Value> {
         v.gaps.iter().map(|g| json!({"rank": g.rank, "from_km": g.from_km, "to_km": g.to_km, "length_km": g.length_km, "risk": g.risk, "kind": g.kind})).collect()
     };
@@ -450,7 +450,7 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
 
     h.push_str("<h2>Figures</h2><table><tr><th class=l>posts of</th><th>covered 24 h: green</th><th>blue</th><th>total</th><th>day total</th><th>night total</th><th>risk covered</th><th>unwatched informal crossings</th><th>gaps</th></tr>");
     for v in &a.views {
-        let name = if v.view == "joint" {
+        let name = if v.is_joint() {
             "both States (joint)".to_string()
         } else {
             s.state(&crate::ids::StateId::new(&v.view))
@@ -461,7 +461,7 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
             esc(&name), pct(v.covered_pct.green), pct(v.covered_pct.blue), v.covered_pct.total, v.covered_pct_day.total, v.covered_pct_night.total, v.risk_covered_pct, v.uncovered_route_crossings, v.route_crossings, v.gaps.len());
     }
     h.push_str("</table>");
-    if let (Some(j), true) = (a.view("joint"), a.views.len() > 2) {
+    if let (Some(j), true) = (a.joint(), a.views.len() > 2) {
         let best_alone = a.views[..a.views.len() - 1]
             .iter()
             .map(|v| v.covered_pct.total)
@@ -474,7 +474,7 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
         let _ = write!(h, "<h2>Patrols ({} plan, {} h)</h2><p>{} of {} segments need patrols and are reached by a unit within its shift; {} are out of every unit's reach. Worst risk-weighted idleness {:.0} min, mean {:.0} min (columns <code>patrol_*</code> of <code>segments.csv</code>).</p>",
             esc(&p.mode), p.hours, patrolled, a.segments.len(), p.unreachable_segments, p.worst_idleness_min, p.mean_idleness_min);
     }
-    if let Some(v) = a.view("joint") {
+    if let Some(v) = a.joint() {
         h.push_str("<h2>Ranked gaps (both States' posts)</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>kind</th><th>mean risk</th><th>risk × km</th><th class=l>unwatched informal routes</th><th class=l>why the risk (highest-risk segment)</th></tr>");
         let index = segment_index(a);
         for g in v.gaps.iter().take(25) {
@@ -502,7 +502,7 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
         }
         h.push_str("</table>");
     }
-    for v in a.views.iter().filter(|v| v.view != "joint") {
+    for v in a.views.iter().filter(|v| !v.is_joint()) {
         let _ = write!(h, "<h2>Largest gaps with {} posts alone</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>mean risk</th></tr>", esc(&v.view));
         for g in v.gaps.iter().take(8) {
             let _ = write!(

@@ -161,6 +161,13 @@ pub struct ViewSummary {
     pub gaps: Vec<Gap>,
 }
 
+impl ViewSummary {
+    /// Whether this is the joint view (both States' posts).
+    pub fn is_joint(&self) -> bool {
+        self.view == JOINT
+    }
+}
+
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct CoveredPct {
     pub green: Option<f64>,
@@ -219,14 +226,22 @@ impl Assessment {
     pub fn view(&self, name: &str) -> Option<&ViewSummary> {
         self.views.iter().find(|v| v.view == name)
     }
+    /// The view of both States' posts together.
+    pub fn joint(&self) -> Option<&ViewSummary> {
+        self.view(JOINT)
+    }
 }
+
+/// The name of the view of both States' posts together (after each State's
+/// own view, named by its code).
+pub const JOINT: &str = "joint";
 
 /// View names: each State's code, then "joint".
 pub fn view_names(s: &Scenario) -> Vec<String> {
     s.states
         .iter()
         .map(|st| st.id.to_string())
-        .chain(std::iter::once("joint".to_string()))
+        .chain(std::iter::once(JOINT.to_string()))
         .collect()
 }
 
@@ -235,7 +250,7 @@ fn detect_views(s: &Scenario, sightings: &[Sighting]) -> Vec<(String, Detect)> {
         .iter()
         .map(|st| (st.id.to_string(), Detect::of(sightings, Some(&st.id))))
         .chain(std::iter::once((
-            "joint".to_string(),
+            JOINT.to_string(),
             Detect::of(sightings, None),
         )))
         .collect()

@@ -98,11 +98,55 @@ pub fn segment_risk(s: &Scenario, seg: &Segment) -> Risk {
     segment_risk_with(s, seg, &RiskIndex::new(s))
 }
 
+/// One indicator's value (0–1), its weight and why.
+type Part = (&'static str, f64, f64, String);
+
+/// The risk of one segment with the lookups built once: each indicator's
+/// value, weighted, and why.
 pub fn segment_risk_with(s: &Scenario, seg: &Segment, ri: &RiskIndex) -> Risk {
     let w = &s.risk;
     let mid = seg.samples[seg.samples.len() / 2];
-    let mut parts: Vec<(&'static str, f64, f64, String)> = Vec::new();
-    // informal routes in the segment and within 500 m
+    let (pass, why) = match (seg.kind, seg.slope_deg) {
+        (BorderKind::Blue, _) => (0.6, "blue border: crossing by boat or ford".to_string()),
+        (_, Some(sl)) => ((1.0 - sl / 45.0).clamp(0.0, 1.0), format!("slope {sl:.0}°")),
+        (_, None) => (0.5, "slope unknown (no DEM)".to_string()),
+    };
+    let parts = vec![
+        routes_part(s, seg, ri, mid),
+        ("passability", pass, w.passability, why),
+        roads_part(s, seg, ri, mid),
+        crossings_part(s, ri, mid),
+        intel_part(s, mid),
+        seizures_part(s, mid),
+    ];
+    let total_w: f64 = parts.iter().map(|p| p.2).sum::<f64>().max(1e-12);
+    let parts: Vec<RiskPart> = parts
+        .into_iter()
+        .map(|(indicator, value, weight, why)| RiskPart {
+            indicator,
+            value: r3(value),
+            weight,
+            contribution: r3(value * weight / total_w),
+            why,
+        })
+        .collect();
+    Risk {
+        score: r3(parts.iter().map(|p| p.value * p.weight).sum::<f64>() / total_w),
+        parts,
+    }
+}
+
+/// 1 at the point, e^(−d / 2 km) away; 0 with nothing there.
+fn closeness(d: f64) -> f64 {
+    if d.is_finite() {
+        (-d / 2000.0).exp()
+    } else {
+        0.0
+    }
+}
+
+/// Informal routes in the segment (full weight) and within 500 m (half).
+fn routes_part(s: &Scenario, seg: &Segment, ri: &RiskIndex, mid: Coord) -> Part {
     let mut route_w = 0.0;
     let mut names = Vec::new();
     let inside_set: Vec<usize> = seg
@@ -121,27 +165,23 @@ pub fn segment_risk_with(s: &Scenario, seg: &Segment, ri: &RiskIndex) -> Risk {
     for i in near_set {
         let r = &s.routes[i];
         let f = if inside_set.contains(&i) { 1.0 } else { 0.5 };
-        route_w += f * w.route_kind(r.kind);
+        route_w += f * s.risk.route_kind(r.kind);
         names.push(format!("{} ({})", r.id, r.kind.as_str()));
     }
-    parts.push((
+    (
         "routes",
         (route_w / 2.0).min(1.0),
-        w.routes,
+        s.risk.routes,
         if names.is_empty() {
             "no informal route".into()
         } else {
             format!("informal routes: {}", names.join(", "))
         },
-    ));
-    // passability
-    let (pass, why) = match (seg.kind, seg.slope_deg) {
-        (BorderKind::Blue, _) => (0.6, "blue border: crossing by boat or ford".to_string()),
-        (_, Some(sl)) => ((1.0 - sl / 45.0).clamp(0.0, 1.0), format!("slope {sl:.0}°")),
-        (_, None) => (0.5, "slope unknown (no DEM)".to_string()),
-    };
-    parts.push(("passability", pass, w.passability, why));
-    // roads on both sides
+    )
+}
+
+/// Roads on both sides: the geometric mean of their closeness.
+fn roads_part(s: &Scenario, seg: &Segment, ri: &RiskIndex, mid: Coord) -> Part {
     let road_d = |state: &StateId| {
         ri.roads
             .iter()
@@ -151,17 +191,10 @@ pub fn segment_risk_with(s: &Scenario, seg: &Segment, ri: &RiskIndex) -> Risk {
             .unwrap_or(f64::INFINITY)
     };
     let (dl, dr) = (road_d(&seg.left), road_d(&seg.right));
-    let closeness = |d: f64| {
-        if d.is_finite() {
-            (-d / 2000.0).exp()
-        } else {
-            0.0
-        }
-    };
-    parts.push((
+    (
         "roads",
         (closeness(dl) * closeness(dr)).sqrt(),
-        w.roads,
+        s.risk.roads,
         format!(
             "nearest road {} {}, {} {}",
             seg.left,
@@ -169,43 +202,53 @@ pub fn segment_risk_with(s: &Scenario, seg: &Segment, ri: &RiskIndex) -> Risk {
             seg.right,
             fmt_m(dr)
         ),
-    ));
-    // official crossings nearby
+    )
+}
+
+/// The nearest official crossing.
+fn crossings_part(s: &Scenario, ri: &RiskIndex, mid: Coord) -> Part {
     let dc = ri
         .crossings
         .nearest_neighbor(&[mid.x, mid.y])
         .map(|c| dist(Coord { x: c[0], y: c[1] }, mid))
         .unwrap_or(f64::INFINITY);
-    parts.push((
+    (
         "crossings",
         closeness(dc),
-        w.crossings,
+        s.risk.crossings,
         format!("nearest official crossing {}", fmt_m(dc)),
-    ));
-    // intel
+    )
+}
+
+/// Intelligence reports, by confidence, fading over 1 km.
+fn intel_part(s: &Scenario, mid: Coord) -> Part {
     let intel: f64 = s
         .intel
         .iter()
         .map(|p| p.confidence * (-dist(p.xy, mid) / 1000.0).exp())
         .sum();
-    parts.push((
+    (
         "intel",
         intel.min(1.0),
-        w.intel,
+        s.risk.intel,
         format!(
             "{} intelligence report(s) within 3 km",
             s.intel.iter().filter(|p| dist(p.xy, mid) < 3000.0).count()
         ),
-    ));
+    )
+}
+
+/// Past seizures, by count, fading over 1 km.
+fn seizures_part(s: &Scenario, mid: Coord) -> Part {
     let seiz: f64 = s
         .seizures
         .iter()
         .map(|p| p.count * (-dist(p.xy, mid) / 1000.0).exp())
         .sum();
-    parts.push((
+    (
         "seizures",
         seiz.min(1.0),
-        w.seizures,
+        s.risk.seizures,
         format!(
             "{} past seizure(s) within 3 km",
             s.seizures
@@ -214,22 +257,7 @@ pub fn segment_risk_with(s: &Scenario, seg: &Segment, ri: &RiskIndex) -> Risk {
                 .map(|p| p.count)
                 .sum::<f64>()
         ),
-    ));
-    let total_w: f64 = parts.iter().map(|p| p.2).sum::<f64>().max(1e-12);
-    let parts: Vec<RiskPart> = parts
-        .into_iter()
-        .map(|(indicator, value, weight, why)| RiskPart {
-            indicator,
-            value: r3(value),
-            weight,
-            contribution: r3(value * weight / total_w),
-            why,
-        })
-        .collect();
-    Risk {
-        score: r3(parts.iter().map(|p| p.value * p.weight).sum::<f64>() / total_w),
-        parts,
-    }
+    )
 }
 
 fn fmt_m(d: f64) -> String {

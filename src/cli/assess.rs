@@ -78,7 +78,7 @@ fn summary_text(a: &Assessment, written: &[PathBuf]) -> String {
             v.route_crossings
         );
     }
-    if let Some(j) = a.view("joint") {
+    if let Some(j) = a.joint() {
         for g in j.gaps.iter().take(5) {
             t += &format!(
                 "  gap {}: km {:.2}–{:.2} ({:.2} km, {}), risk {:.2}\n",

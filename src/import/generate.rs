@@ -85,30 +85,7 @@ fn offset(xy: &[Coord], d: f64) -> Vec<Coord> {
 }
 
 pub fn generate(o: &GenerateOptions) -> Result<ImportReport> {
-    let mut bad = Vec::new();
-    if !(o.length_km.is_finite() && (10.0..=20_000.0).contains(&o.length_km)) {
-        bad.push(OptionProblem::new(
-            "length_km",
-            format!("{}: expected 10 to 20000", o.length_km),
-        ));
-    }
-    for (field, v) in [
-        ("posts_per_100km", o.posts_per_100km),
-        ("routes_per_100km", o.routes_per_100km),
-    ] {
-        if !(v.is_finite() && (0.0..=200.0).contains(&v)) {
-            bad.push(OptionProblem::new(field, format!("{v}: expected 0 to 200")));
-        }
-    }
-    if !(0.0..=1.0).contains(&o.blue_share) {
-        bad.push(OptionProblem::new(
-            "blue_share",
-            format!("{}: expected 0 to 1", o.blue_share),
-        ));
-    }
-    if !bad.is_empty() {
-        return Err(Error::Options(bad));
-    }
+    check_options(o)?;
     let states = StateCode::parse_pair("XA,XB")?;
     let (ida, idb) = (states[0].id(), states[1].id());
     let mut rng = fastrand::Rng::with_seed(crate::seed::mix(o.seed, 0x6E4, 0));
@@ -121,41 +98,11 @@ pub fn generate(o: &GenerateOptions) -> Result<ImportReport> {
     let km = with_km[0].1.clone();
     let border_index = BorderIndex::new(with_km);
 
-    // Blue stretches of 20–80 km until the share is reached, spread along.
-    let mut blue = vec![false; xy.len().saturating_sub(1)];
-    let mut blue_km = 0.0;
-    let mut guard = 0;
-    while blue_km < o.blue_share * total_km && guard < 10_000 {
-        guard += 1;
-        let len = (20.0 + 60.0 * rng.f64()).min(o.blue_share * total_km - blue_km + 1.0);
-        let start = rng.f64() * (total_km - len).max(0.0);
-        for (i, w) in km.windows(2).enumerate() {
-            if w[0] >= start && w[1] <= start + len && !blue[i] {
-                blue[i] = true;
-                blue_km += w[1] - w[0];
-            }
-        }
-    }
-    let mut layers = Layers::default();
-    let mut i = 0;
-    while i < blue.len() {
-        let kind = blue[i];
-        let mut j = i;
-        while j < blue.len() && blue[j] == kind {
-            j += 1;
-        }
-        layers.border.push(BorderOut {
-            lonlat: line[i..=j].to_vec(),
-            left: ida.clone(),
-            right: idb.clone(),
-            kind: if kind {
-                BorderKind::Blue
-            } else {
-                BorderKind::Green
-            },
-        });
-        i = j;
-    }
+    let blue = blue_edges(&km, o.blue_share, &mut rng);
+    let mut layers = Layers {
+        border: border_runs(&line, &blue, &ida, &idb),
+        ..Layers::default()
+    };
     let is_blue = |p: Coord| -> bool {
         border_index
             .snap(p)
@@ -181,34 +128,10 @@ pub fn generate(o: &GenerateOptions) -> Result<ImportReport> {
             });
         }
     }
-    // On each side a road 3 km from the line and a border track 100 m from
-    // it, joined by a spur every 20 km; cut into 10 km links.
     for (side, sign) in [(&ida, 1.0), (&idb, -1.0)] {
-        let road = offset(&xy, 3000.0 * sign);
-        let track = offset(&xy, 100.0 * sign);
-        let per = 20; // vertices per 10 km
-        let src = format!("synthetic (seed {})", o.seed);
-        let mut k = 0;
-        while k + 1 < road.len() {
-            let end = (k + per).min(road.len() - 1);
-            for (line, kind) in [(&road, NetworkKind::Road), (&track, NetworkKind::Track)] {
-                layers.network.push(NetworkOut {
-                    lonlat: line[k..=end].iter().map(|c| proj.inverse(*c)).collect(),
-                    state: side.clone(),
-                    kind,
-                    source: src.clone(),
-                });
-            }
-            if (k / per) % 2 == 0 {
-                layers.network.push(NetworkOut {
-                    lonlat: vec![proj.inverse(road[k]), proj.inverse(track[k])],
-                    state: side.clone(),
-                    kind: NetworkKind::Track,
-                    source: src.clone(),
-                });
-            }
-            k = end;
-        }
+        layers
+            .network
+            .extend(side_network(&xy, &proj, side, sign, o.seed));
     }
     let n_routes = (total_km / 100.0 * o.routes_per_100km).round() as usize;
     layers.routes = exercise_routes(&border_index, total_km, &proj, &is_blue, n_routes, o.seed);
@@ -241,4 +164,119 @@ pub fn generate(o: &GenerateOptions) -> Result<ImportReport> {
         sources,
         Vec::new(),
     )
+}
+
+/// Options in range, all problems at once.
+fn check_options(o: &GenerateOptions) -> Result<()> {
+    let mut bad = Vec::new();
+    if !(o.length_km.is_finite() && (10.0..=20_000.0).contains(&o.length_km)) {
+        bad.push(OptionProblem::new(
+            "length_km",
+            format!("{}: expected 10 to 20000", o.length_km),
+        ));
+    }
+    for (field, v) in [
+        ("posts_per_100km", o.posts_per_100km),
+        ("routes_per_100km", o.routes_per_100km),
+    ] {
+        if !(v.is_finite() && (0.0..=200.0).contains(&v)) {
+            bad.push(OptionProblem::new(field, format!("{v}: expected 0 to 200")));
+        }
+    }
+    if !(0.0..=1.0).contains(&o.blue_share) {
+        bad.push(OptionProblem::new(
+            "blue_share",
+            format!("{}: expected 0 to 1", o.blue_share),
+        ));
+    }
+    if !bad.is_empty() {
+        return Err(Error::Options(bad));
+    }
+    Ok(())
+}
+
+/// Which edges of the line (chainage `km` per vertex) are blue: stretches of
+/// 20–80 km until `share` of the length is reached, spread along.
+fn blue_edges(km: &[f64], share: f64, rng: &mut fastrand::Rng) -> Vec<bool> {
+    let total_km = km.last().copied().unwrap_or(0.0);
+    let mut blue = vec![false; km.len().saturating_sub(1)];
+    let mut blue_km = 0.0;
+    let mut guard = 0;
+    while blue_km < share * total_km && guard < 10_000 {
+        guard += 1;
+        let len = (20.0 + 60.0 * rng.f64()).min(share * total_km - blue_km + 1.0);
+        let start = rng.f64() * (total_km - len).max(0.0);
+        for (i, w) in km.windows(2).enumerate() {
+            if w[0] >= start && w[1] <= start + len && !blue[i] {
+                blue[i] = true;
+                blue_km += w[1] - w[0];
+            }
+        }
+    }
+    blue
+}
+
+/// The border (lon/lat vertices) as stretches, one per run of green or
+/// blue edges.
+fn border_runs(line: &[Coord], blue: &[bool], ida: &StateId, idb: &StateId) -> Vec<BorderOut> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < blue.len() {
+        let kind = blue[i];
+        let mut j = i;
+        while j < blue.len() && blue[j] == kind {
+            j += 1;
+        }
+        out.push(BorderOut {
+            lonlat: line[i..=j].to_vec(),
+            left: ida.clone(),
+            right: idb.clone(),
+            kind: if kind {
+                BorderKind::Blue
+            } else {
+                BorderKind::Green
+            },
+        });
+        i = j;
+    }
+    out
+}
+
+/// One side's network (`sign` +1 left of the line, −1 right): a road 3 km
+/// from the line and a border track 100 m from it, joined by a spur every
+/// 20 km; cut into 10 km links.
+fn side_network(
+    xy: &[Coord],
+    proj: &LocalProjection,
+    side: &StateId,
+    sign: f64,
+    seed: u64,
+) -> Vec<NetworkOut> {
+    let mut out = Vec::new();
+    let road = offset(xy, 3000.0 * sign);
+    let track = offset(xy, 100.0 * sign);
+    let per = 20; // vertices per 10 km
+    let src = format!("synthetic (seed {seed})");
+    let mut k = 0;
+    while k + 1 < road.len() {
+        let end = (k + per).min(road.len() - 1);
+        for (line, kind) in [(&road, NetworkKind::Road), (&track, NetworkKind::Track)] {
+            out.push(NetworkOut {
+                lonlat: line[k..=end].iter().map(|c| proj.inverse(*c)).collect(),
+                state: side.clone(),
+                kind,
+                source: src.clone(),
+            });
+        }
+        if (k / per) % 2 == 0 {
+            out.push(NetworkOut {
+                lonlat: vec![proj.inverse(road[k]), proj.inverse(track[k])],
+                state: side.clone(),
+                kind: NetworkKind::Track,
+                source: src.clone(),
+            });
+        }
+        k = end;
+    }
+    out
 }

@@ -419,7 +419,7 @@ impl Planner<'_> {
             let mut cands: Vec<(String, Plan)> = self
                 .joint(&all, &indep_offsets)
                 .into_iter()
-                .map(|p| ("joint".to_string(), p))
+                .map(|p| (PlanMode::Joint.as_str().to_string(), p))
                 .collect();
             cands.extend(indep_cands.iter().cloned());
             // No plan in the joint mix is worse than the independent

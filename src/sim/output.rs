@@ -201,6 +201,20 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
         files.push(p);
         Ok(())
     };
+    let (csv, geojson) = events(w, outs, limit)?;
+    put("events.csv", csv)?;
+    put("events.geojson", geojson.into_bytes())?;
+    put("routes.csv", routes_csv(w, outs)?)?;
+    put("segments.csv", segments_csv(w, outs)?)?;
+    let mut j = serde_json::to_string_pretty(&summary(w, outs)).unwrap();
+    j.push('\n');
+    put("summary.json", j.into_bytes())?;
+    Ok(files)
+}
+
+/// The first `limit` crossings as `events.csv` rows and as GeoJSON points
+/// (each detection and interception).
+fn events(w: &World, outs: &[Outcome], limit: usize) -> Result<(Vec<u8>, String)> {
     let err = |e: csv::Error| Error::encode("events.csv", e);
     let mut c = csv::Writer::from_writer(Vec::new());
     c.write_record([
@@ -258,14 +272,13 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
             ));
         }
     }
-    put(
-        "events.csv",
-        c.into_inner().map_err(|e| Error::encode("events.csv", e))?,
-    )?;
-    put(
-        "events.geojson",
-        crate::io::feature_collection(&feats).into_bytes(),
-    )?;
+    let csv = c.into_inner().map_err(|e| Error::encode("events.csv", e))?;
+    Ok((csv, crate::io::feature_collection(&feats)))
+}
+
+/// `routes.csv`: the figures per route.
+fn routes_csv(w: &World, outs: &[Outcome]) -> Result<Vec<u8>> {
+    let err = |e: csv::Error| Error::encode("routes.csv", e);
     let mut rc = csv::Writer::from_writer(Vec::new());
     rc.write_record([
         "route",
@@ -283,11 +296,12 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
         rc.write_record([rt.id.clone(), rt.kind.as_str().into(), a, b, c, d, e])
             .map_err(err)?;
     }
-    put(
-        "routes.csv",
-        rc.into_inner()
-            .map_err(|e| Error::encode("routes.csv", e))?,
-    )?;
+    rc.into_inner().map_err(|e| Error::encode("routes.csv", e))
+}
+
+/// `segments.csv`: the figures per border segment the routes cross.
+fn segments_csv(w: &World, outs: &[Outcome]) -> Result<Vec<u8>> {
+    let err = |e: csv::Error| Error::encode("segments.csv", e);
     let mut sc = csv::Writer::from_writer(Vec::new());
     sc.write_record([
         "segment",
@@ -318,13 +332,6 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
         ])
         .map_err(err)?;
     }
-    put(
-        "segments.csv",
-        sc.into_inner()
-            .map_err(|e| Error::encode("segments.csv", e))?,
-    )?;
-    let mut j = serde_json::to_string_pretty(&summary(w, outs)).unwrap();
-    j.push('\n');
-    put("summary.json", j.into_bytes())?;
-    Ok(files)
+    sc.into_inner()
+        .map_err(|e| Error::encode("segments.csv", e))
 }

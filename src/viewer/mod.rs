@@ -218,17 +218,6 @@ fn v2(c: Coord) -> Vec2 {
 /// Open the window on a scenario. With `screenshot`, render a frame to that
 /// PNG and exit.
 pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
-    let ViewOptions {
-        screenshot,
-        size,
-        colouring,
-        viewsheds,
-        plan: plan_mode,
-        time_s,
-        replay,
-        bench_frames,
-        select,
-    } = opts;
     let started = std::time::Instant::now();
     #[cfg(unix)]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
@@ -236,39 +225,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
             "no display: the map window needs an X11 display (DISPLAY is not set). On a headless machine run it under Xvfb (xvfb-run -a borderwatch view ...), or use the CLI: borderwatch check | info | import".into(),
         ));
     }
-    let toggles = LayerToggles {
-        basemap: true,
-        border: true,
-        sides: true,
-        network: vec![true; scenario.states.len()],
-        routes: true,
-        crossings: true,
-        posts: true,
-        labels: true,
-        legend: true,
-        border_px: 4.0,
-        route_px: 2.5,
-        network_px: 1.2,
-        colouring,
-        view: scenario.states.len(),
-        viewsheds,
-    };
-    let title = format!("borderwatch — {}", scenario.title);
-    let shot = screenshot.clone();
-    let sim_enabled = screenshot.is_none() || replay.is_some();
-    let bench = bench_frames.map(|frames| frames::FrameBench {
-        frames,
-        started,
-        loaded_s: None,
-        first_frame_s: None,
-        load_frames: 0,
-        load_redraws: 0,
-        cpu0_s: None,
-        cpu1_s: None,
-        rerun_asked: false,
-        rerun_ms: Vec::new(),
-        times_ms: Vec::new(),
-    });
+    let screenshot = opts.screenshot.clone();
     // A failure to start (no GPU adapter, no X server) panics inside Bevy:
     // print its message in one line, not a backtrace, then explain.
     let previous_hook = std::panic::take_hook();
@@ -288,81 +245,7 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
         .start_handler(|_| lower_priority())
         .build_global();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        let mut app = App::new();
-        app.insert_resource(ClearColor(rgb(view::BACKGROUND)))
-            .add_plugins(DefaultPlugins.set(background_threads()).set(WindowPlugin {
-                primary_window: Some(Window {
-                    title,
-                    resolution:
-                        WindowResolution::new(size.0, size.1).with_scale_factor_override(1.0),
-                    ..default()
-                }),
-                ..default()
-            }))
-            .add_plugins(EguiPlugin::default())
-            // A desktop map, not a game: draw when something happens (input,
-            // egui asking for it, every IDLE_REDRAW otherwise), continuously
-            // only while the timeline plays, a post is dragged or a
-            // screenshot or benchmark runs. The background jobs get the CPU.
-            .insert_resource(bevy::winit::WinitSettings {
-                focused_mode: bevy::winit::UpdateMode::reactive(frames::IDLE_REDRAW),
-                unfocused_mode: bevy::winit::UpdateMode::reactive(frames::IDLE_REDRAW),
-            })
-            // 2D gizmo groups are drawn in the order they are registered
-            // (their sort keys are equal): bands under networks under routes
-            // under the border.
-            .insert_resource(toggles)
-            .insert_resource(frames::ScreenshotJob {
-                path: shot,
-                ..default()
-            })
-            .configure_sets(
-                Update,
-                (
-                    FrameSet::Layers,
-                    FrameSet::Input,
-                    FrameSet::Camera,
-                    FrameSet::Draw,
-                    FrameSet::Frames,
-                )
-                    .chain()
-                    .after(WorkSet),
-            )
-            .add_plugins((
-                LayersPlugin,
-                draw::DrawPlugin,
-                edit::InputPlugin,
-                camera::CameraPlugin,
-                frames::FramesPlugin,
-                panel::PanelPlugin,
-            ))
-            .add_systems(
-                PreUpdate,
-                drop_repeated_modifiers
-                    .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
-                    .before(bevy_egui::EguiPreUpdateSet::BeginPass),
-            );
-        add_workstation(
-            &mut app,
-            scenario,
-            PlanJob {
-                mode: plan_mode,
-                time_s: time_s.unwrap_or(PlanJob::default().time_s),
-                ..default()
-            },
-            SimJob {
-                enabled: sim_enabled,
-                step: replay.unwrap_or(SimJob::default().step),
-                ..default()
-            },
-        );
-        if let Some(id) = select {
-            app.world_mut().resource_mut::<edit::EditState>().selected = Some(id);
-        }
-        if let Some(b) = bench {
-            app.insert_resource(b);
-        }
-        app.run()
+        window_app(scenario, opts, started).run()
     }));
     std::panic::set_hook(previous_hook);
     match result {
@@ -380,6 +263,124 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
             "the map window could not start (see the line above): this machine may have no display or no GPU/Vulkan driver (on Debian: apt-get install mesa-vulkan-drivers libvulkan1). Everything else works from the CLI: borderwatch check | info | import".into(),
         )),
     }
+}
+
+/// The window's app: Bevy's default plugins and egui, the rooms' plugins
+/// in their frame order, and the workstation on `scenario`.
+fn window_app(scenario: Scenario, opts: ViewOptions, started: std::time::Instant) -> App {
+    let ViewOptions {
+        screenshot,
+        size,
+        colouring,
+        viewsheds,
+        plan: plan_mode,
+        time_s,
+        replay,
+        bench_frames,
+        select,
+    } = opts;
+    let toggles = LayerToggles {
+        basemap: true,
+        border: true,
+        sides: true,
+        network: vec![true; scenario.states.len()],
+        routes: true,
+        crossings: true,
+        posts: true,
+        labels: true,
+        legend: true,
+        border_px: 4.0,
+        route_px: 2.5,
+        network_px: 1.2,
+        colouring,
+        view: scenario.states.len(),
+        viewsheds,
+    };
+    let title = format!("borderwatch — {}", scenario.title);
+    let sim_enabled = screenshot.is_none() || replay.is_some();
+    let mut app = App::new();
+    app.insert_resource(ClearColor(rgb(view::BACKGROUND)))
+        .add_plugins(DefaultPlugins.set(background_threads()).set(WindowPlugin {
+            primary_window: Some(Window {
+                title,
+                resolution: WindowResolution::new(size.0, size.1).with_scale_factor_override(1.0),
+                ..default()
+            }),
+            ..default()
+        }))
+        .add_plugins(EguiPlugin::default())
+        // A desktop map, not a game: draw when something happens (input,
+        // egui asking for it, every IDLE_REDRAW otherwise), continuously
+        // only while the timeline plays, a post is dragged or a
+        // screenshot or benchmark runs. The background jobs get the CPU.
+        .insert_resource(bevy::winit::WinitSettings {
+            focused_mode: bevy::winit::UpdateMode::reactive(frames::IDLE_REDRAW),
+            unfocused_mode: bevy::winit::UpdateMode::reactive(frames::IDLE_REDRAW),
+        })
+        .insert_resource(toggles)
+        .insert_resource(frames::ScreenshotJob {
+            path: screenshot,
+            ..default()
+        })
+        .configure_sets(
+            Update,
+            (
+                FrameSet::Layers,
+                FrameSet::Input,
+                FrameSet::Camera,
+                FrameSet::Draw,
+                FrameSet::Frames,
+            )
+                .chain()
+                .after(WorkSet),
+        )
+        .add_plugins((
+            LayersPlugin,
+            draw::DrawPlugin,
+            edit::InputPlugin,
+            camera::CameraPlugin,
+            frames::FramesPlugin,
+            panel::PanelPlugin,
+        ))
+        .add_systems(
+            PreUpdate,
+            drop_repeated_modifiers
+                .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
+                .before(bevy_egui::EguiPreUpdateSet::BeginPass),
+        );
+    add_workstation(
+        &mut app,
+        scenario,
+        PlanJob {
+            mode: plan_mode,
+            time_s: time_s.unwrap_or(PlanJob::default().time_s),
+            ..default()
+        },
+        SimJob {
+            enabled: sim_enabled,
+            step: replay.unwrap_or(SimJob::default().step),
+            ..default()
+        },
+    );
+    if let Some(id) = select {
+        app.world_mut().resource_mut::<edit::EditState>().selected = Some(id);
+    }
+    if let Some(frames) = bench_frames {
+        app.insert_resource(frames::FrameBench {
+            frames,
+            started,
+            loaded_s: None,
+            first_frame_s: None,
+            load_frames: 0,
+            load_redraws: 0,
+            cpu0_s: None,
+            cpu1_s: None,
+            rerun_asked: false,
+            rerun_ms: Vec::new(),
+            times_ms: Vec::new(),
+        });
+    }
+    app
 }
 
 /// At least two threads for the background jobs (Bevy gives them a

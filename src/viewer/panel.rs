@@ -45,92 +45,9 @@ pub(super) fn side_panel(
                 &mut ui_edit.requests,
             );
             egui::ScrollArea::vertical().show(ui, |ui| {
-                ui.heading(&s.title);
-                if s.exercise {
-                    ui.colored_label(
-                        egui::Color32::from_rgb(200, 60, 0),
-                        "EXERCISE DATA — posts and units are invented",
-                    );
-                }
+                scenario_summary(ui, s, info);
                 ui.separator();
-                for p in &info.pairs {
-                    ui.label(format!(
-                        "Border {}–{}: {:.1} km",
-                        p.states[0], p.states[1], p.length_km
-                    ));
-                    ui.label(format!(
-                        "  green {:.1} km · blue {:.1} km · {} stretches",
-                        p.green_km, p.blue_km, p.stretches
-                    ));
-                }
-                ui.label(format!("Official crossings: {}", info.crossings));
-                ui.label(format!(
-                    "Informal routes: {} ({} crossings)",
-                    info.routes, info.route_border_crossings
-                ));
-                ui.label(format!("Posts: {} · Units: {}", info.posts, info.units));
-                for st in &info.states {
-                    ui.label(format!(
-                        "  {} {}: {} posts, {} units, {:.0} km network",
-                        st.code, st.name, st.posts, st.units, st.network_km
-                    ));
-                }
-                ui.separator();
-                ui.strong("Layers");
-                let swatch = |ui: &mut egui::Ui, c: [u8; 3]| {
-                    let (r, p) = ui.allocate_painter(egui::vec2(14.0, 14.0), egui::Sense::hover());
-                    p.rect_filled(
-                        r.rect.shrink(2.0),
-                        2.0,
-                        egui::Color32::from_rgb(c[0], c[1], c[2]),
-                    );
-                };
-                ui.horizontal(|ui| {
-                    swatch(ui, view::GREEN_BORDER);
-                    swatch(ui, view::BLUE_BORDER);
-                    ui.checkbox(&mut layers.border, "Border (green / blue)");
-                });
-                ui.checkbox(&mut layers.basemap, "Basemap (hillshade, territories)");
-                ui.checkbox(&mut layers.sides, "Sides of the border");
-                for (i, st) in s.states.iter().enumerate() {
-                    if let Some(on) = layers.network.get_mut(i) {
-                        ui.horizontal(|ui| {
-                            swatch(ui, st.colour);
-                            ui.checkbox(on, format!("{} patrol network", st.name));
-                        });
-                    }
-                }
-                ui.horizontal(|ui| {
-                    swatch(ui, view::ROUTE);
-                    ui.checkbox(&mut layers.routes, "Informal routes");
-                });
-                ui.horizontal(|ui| {
-                    swatch(ui, view::CROSSING);
-                    ui.checkbox(&mut layers.crossings, "Official crossings");
-                });
-                ui.checkbox(&mut layers.posts, "Observation posts");
-                ui.checkbox(&mut layers.labels, "Labels");
-                ui.checkbox(&mut layers.legend, "Legend");
-                if let Some(a) = job.result.as_ref() {
-                    let text = if a.line_of_sight {
-                        "Posts' viewsheds"
-                    } else {
-                        "Posts' sensor ranges (no DEM)"
-                    };
-                    ui.checkbox(&mut layers.viewsheds, text);
-                }
-                if plan_job.result.is_some() {
-                    ui.checkbox(&mut plan_job.show, "Patrol routes and units");
-                }
-                if sim_job.slot.result.is_some() {
-                    ui.checkbox(&mut sim_job.colour_routes, "Routes by P(intercept)");
-                    ui.checkbox(&mut sim_job.replay, "Simulated crossings");
-                }
-                egui::CollapsingHeader::new("Line widths").show(ui, |ui| {
-                    ui.add(egui::Slider::new(&mut layers.border_px, 1.0..=10.0).text("border"));
-                    ui.add(egui::Slider::new(&mut layers.route_px, 0.5..=8.0).text("routes"));
-                    ui.add(egui::Slider::new(&mut layers.network_px, 0.5..=5.0).text("networks"));
-                });
+                layers_panel(ui, s, &mut layers, &job, &mut plan_job, &mut sim_job);
                 ui.separator();
                 assessment_panel(ui, &mut layers, &job, &mut zoom_to);
                 ui.separator();
@@ -189,6 +106,107 @@ pub(super) fn side_panel(
     Ok(())
 }
 
+/// The scenario at a glance: title, border lengths, crossings, routes,
+/// posts and units per State.
+fn scenario_summary(ui: &mut egui::Ui, s: &crate::model::Scenario, info: &crate::info::Info) {
+    ui.heading(&s.title);
+    if s.exercise {
+        ui.colored_label(
+            egui::Color32::from_rgb(200, 60, 0),
+            "EXERCISE DATA — posts and units are invented",
+        );
+    }
+    ui.separator();
+    for p in &info.pairs {
+        ui.label(format!(
+            "Border {}–{}: {:.1} km",
+            p.states[0], p.states[1], p.length_km
+        ));
+        ui.label(format!(
+            "  green {:.1} km · blue {:.1} km · {} stretches",
+            p.green_km, p.blue_km, p.stretches
+        ));
+    }
+    ui.label(format!("Official crossings: {}", info.crossings));
+    ui.label(format!(
+        "Informal routes: {} ({} crossings)",
+        info.routes, info.route_border_crossings
+    ));
+    ui.label(format!("Posts: {} · Units: {}", info.posts, info.units));
+    for st in &info.states {
+        ui.label(format!(
+            "  {} {}: {} posts, {} units, {:.0} km network",
+            st.code, st.name, st.posts, st.units, st.network_km
+        ));
+    }
+}
+
+/// The layer switches (with their colours) and line widths.
+fn layers_panel(
+    ui: &mut egui::Ui,
+    s: &crate::model::Scenario,
+    layers: &mut LayerToggles,
+    job: &AssessJob,
+    plan_job: &mut PlanJob,
+    sim_job: &mut SimJob,
+) {
+    ui.strong("Layers");
+    let swatch = |ui: &mut egui::Ui, c: [u8; 3]| {
+        let (r, p) = ui.allocate_painter(egui::vec2(14.0, 14.0), egui::Sense::hover());
+        p.rect_filled(
+            r.rect.shrink(2.0),
+            2.0,
+            egui::Color32::from_rgb(c[0], c[1], c[2]),
+        );
+    };
+    ui.horizontal(|ui| {
+        swatch(ui, view::GREEN_BORDER);
+        swatch(ui, view::BLUE_BORDER);
+        ui.checkbox(&mut layers.border, "Border (green / blue)");
+    });
+    ui.checkbox(&mut layers.basemap, "Basemap (hillshade, territories)");
+    ui.checkbox(&mut layers.sides, "Sides of the border");
+    for (i, st) in s.states.iter().enumerate() {
+        if let Some(on) = layers.network.get_mut(i) {
+            ui.horizontal(|ui| {
+                swatch(ui, st.colour);
+                ui.checkbox(on, format!("{} patrol network", st.name));
+            });
+        }
+    }
+    ui.horizontal(|ui| {
+        swatch(ui, view::ROUTE);
+        ui.checkbox(&mut layers.routes, "Informal routes");
+    });
+    ui.horizontal(|ui| {
+        swatch(ui, view::CROSSING);
+        ui.checkbox(&mut layers.crossings, "Official crossings");
+    });
+    ui.checkbox(&mut layers.posts, "Observation posts");
+    ui.checkbox(&mut layers.labels, "Labels");
+    ui.checkbox(&mut layers.legend, "Legend");
+    if let Some(a) = job.result.as_ref() {
+        let text = if a.line_of_sight {
+            "Posts' viewsheds"
+        } else {
+            "Posts' sensor ranges (no DEM)"
+        };
+        ui.checkbox(&mut layers.viewsheds, text);
+    }
+    if plan_job.result.is_some() {
+        ui.checkbox(&mut plan_job.show, "Patrol routes and units");
+    }
+    if sim_job.slot.result.is_some() {
+        ui.checkbox(&mut sim_job.colour_routes, "Routes by P(intercept)");
+        ui.checkbox(&mut sim_job.replay, "Simulated crossings");
+    }
+    egui::CollapsingHeader::new("Line widths").show(ui, |ui| {
+        ui.add(egui::Slider::new(&mut layers.border_px, 1.0..=10.0).text("border"));
+        ui.add(egui::Slider::new(&mut layers.route_px, 0.5..=8.0).text("routes"));
+        ui.add(egui::Slider::new(&mut layers.network_px, 0.5..=5.0).text("networks"));
+    });
+}
+
 /// The editor window and the path dialogs.
 pub(super) fn edit_panels(
     mut contexts: EguiContexts,
@@ -240,7 +258,7 @@ fn assessment_panel(
         a.views
             .get(i)
             .map(|v| {
-                if v.view == "joint" {
+                if v.is_joint() {
                     "both States".to_string()
                 } else {
                     format!("{} alone", v.view)
