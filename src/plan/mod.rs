@@ -36,6 +36,7 @@
 
 pub mod baseline;
 mod eval;
+pub mod exact;
 pub mod export;
 pub mod graph;
 mod greedy;
