@@ -23,6 +23,9 @@ pub struct Dem {
     pub source: String,
 }
 
+/// The largest `.hgt` tile (3601×3601 samples of 2 bytes, SRTM1).
+const HGT_MAX_BYTES: u64 = 25_934_402;
+
 impl Dem {
     pub fn south(&self) -> f64 {
         self.north - self.step * (self.rows - 1) as f64
@@ -97,12 +100,25 @@ impl Dem {
                 .file_name()
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_default();
+            // inflated only up to the largest size a tile can have (one
+            // byte more tells a bomb from a tile)
             let mut buf = Vec::new();
             entry
+                .by_ref()
+                .take(HGT_MAX_BYTES + 1)
                 .read_to_end(&mut buf)
                 .map_err(|e| Error::data(path, format!("cannot inflate {name}: {e}")))?;
             (buf, name)
         } else {
+            let len = std::fs::metadata(path)
+                .map_err(|e| Error::io(path, e))?
+                .len();
+            if len > HGT_MAX_BYTES {
+                return Err(Error::data(
+                    path,
+                    format!("{len} bytes: too large for an .hgt tile; expected 2884802 (1201×1201, SRTM3) or 25934402 (3601×3601, SRTM1)"),
+                ));
+            }
             (std::fs::read(path).map_err(|e| Error::io(path, e))?, fname)
         };
         let (south, west) = parse_tile_name(&tile_name).ok_or_else(|| {
@@ -113,16 +129,21 @@ impl Dem {
                 ),
             )
         })?;
-        let n = match bytes.len() {
+        let n = match bytes.len() as u64 {
             2_884_802 => 1201,
             25_934_402 => 3601,
             other => {
+                let other = if other > HGT_MAX_BYTES {
+                    format!("more than {HGT_MAX_BYTES}")
+                } else {
+                    other.to_string()
+                };
                 return Err(Error::data(
                     path,
                     format!(
                         "truncated or unknown .hgt: {tile_name} has {other} bytes; expected 2884802 (1201×1201, SRTM3) or 25934402 (3601×3601, SRTM1)"
                     ),
-                ))
+                ));
             }
         };
         let data = bytes

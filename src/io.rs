@@ -57,6 +57,36 @@ pub fn write_atomic_all(files: &[(&Path, &[u8])]) -> Result<()> {
     Ok(())
 }
 
+/// Read a text file of at most `max` bytes, refusing a larger one before
+/// reading it.
+pub fn read_bounded(path: &Path, max: u64) -> Result<String> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    if len > max {
+        return Err(Error::data(
+            path,
+            format!(
+                "the file is {} bytes, over the limit of {} for this kind of file",
+                len, max
+            ),
+        ));
+    }
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+}
+
+/// The field separator of a CSV, from its first line: a comma, or the
+/// semicolon or tab that spreadsheets in many locales write, whichever the
+/// header holds most of (a comma when none).
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let head = text.lines().next().unwrap_or("");
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| (head.bytes().filter(|b| b == d).count(), *d == b','))
+        .filter(|d| head.bytes().any(|b| b == *d))
+        .unwrap_or(b',')
+}
+
 /// Round a degree value to 7 decimals (~1 cm), for compact, stable files.
 pub fn round7(v: f64) -> f64 {
     (v * 1e7).round() / 1e7

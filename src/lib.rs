@@ -30,6 +30,7 @@ pub mod import;
 pub mod index;
 pub mod info;
 pub mod io;
+pub mod limits;
 pub mod pipeline;
 pub mod plan;
 pub mod progress;

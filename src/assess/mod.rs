@@ -282,18 +282,56 @@ pub fn check_options(o: &AssessOptions) -> crate::error::Result<()> {
     }
 }
 
-/// The terrain an assessment uses, with warnings about coverage.
-pub fn terrain_for(s: &Scenario, o: &AssessOptions, warnings: &mut Vec<String>) -> Option<Terrain> {
+/// The segments and samples the options cut the border into, within
+/// their budgets ([`crate::limits`]), before any is made.
+pub fn check_budget(s: &Scenario, o: &AssessOptions) -> crate::error::Result<()> {
+    use crate::limits::{per_length, MAX_SAMPLES, MAX_SEGMENTS};
+    let border_m: f64 = s.border.iter().map(|b| b.length_km() * 1000.0).sum();
+    let bad: Vec<_> = [
+        per_length(
+            "segment_m",
+            o.segment_m,
+            border_m,
+            "border segments",
+            MAX_SEGMENTS,
+        ),
+        per_length(
+            "sample_m",
+            o.sample_m,
+            border_m,
+            "border samples",
+            MAX_SAMPLES,
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::error::Error::Options(bad))
+    }
+}
+
+/// The terrain an assessment uses, with warnings about coverage; `None`
+/// (and a warning) without a DEM that covers the scenario; an error when
+/// the grid would be over its budget.
+pub fn terrain_for(
+    s: &Scenario,
+    o: &AssessOptions,
+    warnings: &mut Vec<String>,
+) -> crate::error::Result<Option<Terrain>> {
     if s.dem.is_none() {
         warnings.push("no DEM in the scenario: line of sight is not modelled (flat earth, sensor range only); coverage is optimistic in hilly terrain".into());
-        return None;
+        return Ok(None);
     }
     let margin = s.sensors.iter().map(|x| x.range_m).fold(1500.0, f64::max) + 2.0 * o.cell_m;
     let t = match crate::terrain::scenario_terrain(s, o.cell_m, margin) {
         Ok(t) => t,
+        Err(e @ crate::error::Error::Options(_)) => return Err(e),
         Err(e) => {
             warnings.push(format!("{e}: line of sight is not modelled"));
-            return None;
+            return Ok(None);
         }
     };
     let outside = s
@@ -312,14 +350,15 @@ pub fn terrain_for(s: &Scenario, o: &AssessOptions, warnings: &mut Vec<String>) 
             warnings.push(format!("post {} lies outside the DEM", p.id));
         }
     }
-    Some(t)
+    Ok(Some(t))
 }
 
 /// Run the assessment.
 pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessment> {
     check_options(o)?;
+    check_budget(s, o)?;
     let mut warnings = Vec::new();
-    let terrain = terrain_for(s, o, &mut warnings);
+    let terrain = terrain_for(s, o, &mut warnings)?;
     let route_hits = SpatialIndex::build(s).route_crossings(s);
     let segs = segments(s, &route_hits, terrain.as_ref(), o);
     let sights = post_sights(s, terrain.as_ref(), o, &mut warnings);

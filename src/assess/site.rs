@@ -377,6 +377,13 @@ pub fn prepare(
     user: &[InputPoint],
 ) -> crate::error::Result<Prepared> {
     check_options(ao)?;
+    if o.add == 0 || o.add > crate::limits::MAX_SITES {
+        return Err(crate::error::Error::option(
+            "add",
+            format!("must be 1 to {}, found {}", crate::limits::MAX_SITES, o.add),
+        ));
+    }
+    super::check_budget(s, ao)?;
     if s.state(&o.state).is_none() {
         return Err(crate::error::Error::option(
             "state",
@@ -392,7 +399,7 @@ pub fn prepare(
         ));
     }
     let mut warnings = Vec::new();
-    let terrain = terrain_for(s, ao, &mut warnings);
+    let terrain = terrain_for(s, ao, &mut warnings)?;
     let t = terrain.as_ref();
     let idx = SpatialIndex::build(s);
     let segs = segments(s, &idx.route_crossings(s), t, ao);

@@ -36,6 +36,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode, Error> {
+    borderwatch::sim::check_runs(a.runs)?;
     let s = load(&a.scenario)?;
     let seed = a.seed.unwrap_or(s.seed);
     match a.objective {

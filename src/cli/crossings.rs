@@ -2,7 +2,8 @@
 //! strategy.
 
 use super::load;
-use borderwatch::error::Error;
+use borderwatch::error::{Error, OptionProblem};
+use borderwatch::limits;
 use borderwatch::sim::queue::{crossing_figures, read_traffic, CrossingFigures, Traffic};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,14 +30,27 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<ExitCode, Error> {
     let s = load(&a.scenario)?;
-    if !(a.arrivals_per_h.is_finite() && a.arrivals_per_h > 0.0)
-        || a.lanes == 0
-        || !(0.0..=1.0).contains(&a.illicit_share)
-    {
-        return Err(Error::Usage(format!(
-            "--arrivals-per-h must be > 0 (found {}), --lanes ≥ 1 (found {}), --illicit-share in 0..1 (found {})",
-            a.arrivals_per_h, a.lanes, a.illicit_share
-        )));
+    let mut bad = Vec::new();
+    if !(a.arrivals_per_h.is_finite() && a.arrivals_per_h > 0.0) {
+        bad.push(OptionProblem::new(
+            "arrivals_per_h",
+            format!("must be a finite number > 0, found {}", a.arrivals_per_h),
+        ));
+    }
+    if a.lanes == 0 || a.lanes > limits::MAX_LANES {
+        bad.push(OptionProblem::new(
+            "lanes",
+            format!("must be 1 to {}, found {}", limits::MAX_LANES, a.lanes),
+        ));
+    }
+    if !(0.0..=1.0).contains(&a.illicit_share) {
+        bad.push(OptionProblem::new(
+            "illicit_share",
+            format!("must be in 0..1, found {}", a.illicit_share),
+        ));
+    }
+    if !bad.is_empty() {
+        return Err(Error::Options(bad));
     }
     let base = Traffic {
         arrivals_per_h: a.arrivals_per_h,

@@ -21,9 +21,7 @@ pub fn idleness_plans(s: &Scenario, seed: u64) -> Result<IdlenessPlans> {
 
 /// `compare` with the interception objective.
 pub fn compare(s: &Scenario, runs: usize, seed: u64, o: GameOptions, json: bool) -> Result<()> {
-    if runs == 0 {
-        return Err(Error::Usage("--runs must be at least 1".into()));
-    }
+    borderwatch::sim::check_runs(runs)?;
     let plans = idleness_plans(s, seed)?;
     let (ind, joint) = (plans.independent.units, plans.joint.units);
     let mut w = World::new(

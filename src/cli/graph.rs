@@ -4,6 +4,7 @@
 use super::args::UnitModeArg;
 use super::load;
 use borderwatch::error::Error;
+use borderwatch::limits;
 use borderwatch::model::UnitMode;
 use borderwatch::plan::export;
 use std::path::PathBuf;
@@ -45,6 +46,14 @@ pub fn run(a: Args) -> Result<ExitCode, Error> {
                 states.join(", ")
             ))
         })?;
+    if let Some(p) = limits::count(
+        "queries",
+        a.queries as f64,
+        "queries",
+        limits::MAX_QUERIES as f64,
+    ) {
+        return Err(Error::Options(vec![p]));
+    }
     let mode = UnitMode::from(a.mode);
     let t0 = std::time::Instant::now();
     let pg = export::build(&s, si, mode);

@@ -34,9 +34,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode, Error> {
-    if a.runs == 0 {
-        return Err(Error::Usage("--runs must be at least 1".into()));
-    }
+    borderwatch::sim::check_runs(a.runs)?;
     let s = load(&a.scenario)?;
     // the plan's units, horizon and terrain (the posts as the plan saw them)
     let plan = output::read_plan_json(&s, &a.plan)?;

@@ -20,7 +20,10 @@ pub fn build(s: &Scenario, state: usize, mode: UnitMode) -> PatrolGraph {
         ..Default::default()
     };
     let mut warnings = Vec::new();
-    let terrain = crate::assess::terrain_for(s, &ao, &mut warnings);
+    // (the default cell fits any border within the scenario's budget)
+    let terrain = crate::assess::terrain_for(s, &ao, &mut warnings)
+        .ok()
+        .flatten();
     let hits = crate::index::SpatialIndex::build(s).route_crossings(s);
     let segments = crate::assess::segments(s, &hits, terrain.as_ref(), &ao);
     PatrolGraph::build(

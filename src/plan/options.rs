@@ -104,6 +104,22 @@ pub fn check_options(s: &Scenario, o: &PlanOptions) -> Result<()> {
             bad.push(OptionProblem::new(field, format!("must be > 0, found {v}")));
         }
     }
+    if o.watch_m.is_finite() && o.watch_m > 0.0 {
+        let border_m: f64 = s.border.iter().map(|b| b.length_km() * 1000.0).sum();
+        bad.extend(crate::limits::per_length(
+            "watch_m",
+            o.watch_m,
+            border_m,
+            "watch points",
+            crate::limits::MAX_WATCH_POINTS,
+        ));
+    }
+    bad.extend(crate::limits::count(
+        "variants",
+        o.variants as f64,
+        "route variants per unit",
+        crate::limits::MAX_VARIANTS as f64,
+    ));
     if !(0.0..=10.0).contains(&o.max_loss) {
         bad.push(OptionProblem::new(
             "max_loss",

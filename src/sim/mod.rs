@@ -229,6 +229,31 @@ pub struct Outcome {
     pub pursuit: bool,
 }
 
+/// The simulated crossings asked for: at least one, and within
+/// [`crate::limits::MAX_RUNS`] (each outcome is held for the figures).
+pub fn check_runs(runs: usize) -> crate::error::Result<()> {
+    use crate::limits::{over, MAX_RUNS, OUTCOME_BYTES};
+    let n = runs as f64;
+    let p = if runs == 0 {
+        crate::error::OptionProblem::new("runs", "must be at least 1")
+    } else if runs as u64 > MAX_RUNS {
+        over(
+            "runs",
+            runs,
+            n,
+            "simulated crossings",
+            MAX_RUNS as f64,
+            Some(n * OUTCOME_BYTES),
+            Some(format!(
+                "at most {MAX_RUNS}; for a tighter figure, run again with other seeds"
+            )),
+        )
+    } else {
+        return Ok(());
+    };
+    Err(crate::error::Error::Options(vec![p]))
+}
+
 impl<'a> World<'a> {
     /// Prepare the routes (samples, sides, post looks) and posts' sights.
     pub fn new(
@@ -237,9 +262,11 @@ impl<'a> World<'a> {
         horizon_s: f64,
         o: SimOptions,
     ) -> crate::error::Result<Self> {
+        check_runs(o.runs)?;
         let ao = o.assess.clone();
         let mut warnings = Vec::new();
-        let terrain: Option<Terrain> = assess::terrain_for(s, &ao, &mut warnings);
+        assess::check_options(&ao)?;
+        let terrain: Option<Terrain> = assess::terrain_for(s, &ao, &mut warnings)?;
         let sights = assess::post_sights(s, terrain.as_ref(), &ao, &mut warnings);
         let post_state = sights
             .iter()

@@ -105,16 +105,24 @@ pub struct QueueFigures {
 pub type TrafficCounts = HashMap<String, (f64, usize)>;
 
 /// Read per-crossing traffic counts from a CSV with the columns
-/// `crossing,arrivals_per_h,lanes`; every bad row is listed at once (its
-/// row number, the field, what was expected), as is a crossing the
-/// scenario does not have.
+/// `crossing,arrivals_per_h,lanes` (fields separated by commas, or by the
+/// semicolons or tabs a spreadsheet writes: the header says which); every
+/// bad row is listed at once (its row number, the field, what was
+/// expected), as is a crossing the scenario does not have.
 pub fn read_traffic(path: &Path, s: &Scenario) -> Result<TrafficCounts> {
-    let mut rd = csv::Reader::from_path(path).map_err(|e| Error::data(path, e.to_string()))?;
+    let text = crate::io::read_bounded(path, crate::limits::MAX_TABLE_BYTES)?;
+    let mut rd = csv::ReaderBuilder::new()
+        .delimiter(crate::io::sniff_delimiter(&text))
+        .from_reader(text.as_bytes());
     let mut rows = TrafficCounts::new();
     let mut problems = Vec::new();
+    let max_lanes = crate::limits::MAX_LANES;
     for (i, r) in rd.deserialize::<(String, f64, usize)>().enumerate() {
         let row = i + 2;
         match r {
+            Ok((_, a, l)) if !a.is_finite() || l > max_lanes => problems.push(format!(
+                "row {row}: fields `arrivals_per_h`, `lanes`: expected a finite number of vehicles per hour and at most {max_lanes} lanes, found {a} and {l}"
+            )),
             Ok((id, a, l)) if a > 0.0 && l > 0 => {
                 if !s.crossings.iter().any(|c| c.id.as_str() == id) {
                     problems.push(format!(

@@ -309,7 +309,29 @@ pub fn scenario_terrain(s: &crate::model::Scenario, cell_m: f64, margin_m: f64) 
             dem.source
         ))
     })?;
+    check_cells(bbox, cell_m)?;
     Ok(Terrain::from_dem(dem, &s.projection, bbox, cell_m))
+}
+
+/// The grid of `cell_m` cells over `bbox` within [`crate::limits::MAX_TERRAIN_CELLS`],
+/// before it is allocated.
+pub fn check_cells(bbox: (Coord, Coord), cell_m: f64) -> Result<()> {
+    use crate::limits::{over, MAX_TERRAIN_CELLS, TERRAIN_CELL_BYTES};
+    let (w, h) = (bbox.1.x - bbox.0.x, bbox.1.y - bbox.0.y);
+    let cells = (w / cell_m + 2.0) * (h / cell_m + 2.0);
+    if cells <= MAX_TERRAIN_CELLS {
+        return Ok(());
+    }
+    let fits = ((w * h) / MAX_TERRAIN_CELLS).sqrt().ceil().max(1.0);
+    Err(Error::Options(vec![over(
+        "cell_m",
+        cell_m,
+        cells,
+        "terrain cells",
+        MAX_TERRAIN_CELLS,
+        Some(cells * TERRAIN_CELL_BYTES),
+        Some(format!("at least {fits} m")),
+    )]))
 }
 
 #[cfg(test)]
