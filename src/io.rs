@@ -1,5 +1,8 @@
 //! File output: atomic writes and GeoJSON writing with stable formatting.
 
+pub mod outset;
+pub use outset::OutSet;
+
 use crate::error::{Error, Result};
 use geo::Coord;
 use serde_json::{json, Map, Value};

@@ -4,34 +4,28 @@
 
 use crate::assess::{Assessment, SegmentResult};
 use crate::error::{Error, Result};
-use crate::io::{feature, feature_collection, line_geometry, write_atomic};
+use crate::io::{feature, feature_collection, line_geometry};
 use crate::model::{BorderKind, Scenario};
 use crate::props;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// Write every output into `dir`; returns the paths written.
+/// Write every output into `dir` as one set ([`crate::io::OutSet`]);
+/// returns the paths written.
 pub fn write_assessment(s: &Scenario, a: &Assessment, dir: &Path) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut written = Vec::new();
-    let mut put = |name: &str, bytes: Vec<u8>| -> Result<()> {
-        let p = dir.join(name);
-        write_atomic(&p, &bytes)?;
-        written.push(p);
-        Ok(())
-    };
-    put("segments.csv", segments_csv(s, a)?.into_bytes())?;
-    put("coverage.geojson", coverage_geojson(s, a).into_bytes())?;
-    put("gaps.geojson", gaps_geojson(s, a).into_bytes())?;
-    put("report.html", report_html(s, a).into_bytes())?;
-    put(
+    let mut set = crate::io::OutSet::new(dir, "assess");
+    set.put("segments.csv", segments_csv(s, a)?.into_bytes());
+    set.put("coverage.geojson", coverage_geojson(s, a).into_bytes());
+    set.put("gaps.geojson", gaps_geojson(s, a).into_bytes());
+    set.put("report.html", report_html(s, a).into_bytes());
+    set.put(
         "summary.json",
         serde_json::to_string_pretty(&summary_json(a))
             .unwrap()
             .into_bytes(),
-    )?;
-    Ok(written)
+    );
+    set.commit()
 }
 
 fn views(a: &Assessment) -> Vec<String> {

@@ -58,9 +58,11 @@ pub fn run(a: Args) -> Result<ExitCode, Error> {
     let t0 = std::time::Instant::now();
     let pg = export::build(&s, si, mode);
     let build_s = t0.elapsed().as_secs_f64();
-    let mut files = export::write(&s, &pg, &a.out)?;
+    let mut set = borderwatch::io::OutSet::new(&a.out, "graph");
+    export::put_graph(&s, &pg, &mut set)?;
     let (q, took) = export::queries(&pg, a.queries, a.seed.unwrap_or(s.seed));
-    files.push(export::write_queries(&q, &a.out)?);
+    set.put("queries.csv", export::queries_csv(&q)?);
+    let files = set.commit()?;
     let mean_ms = if q.is_empty() {
         0.0
     } else {

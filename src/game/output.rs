@@ -367,38 +367,24 @@ pub fn write_all(
 ) -> Result<Vec<PathBuf>> {
     let days = ((hours / 24.0).ceil() as usize).max(1);
     let dr = draws(p, days, seed);
-    let mut files = vec![
-        (
-            dir.join("plan.json"),
-            plan_json(w, p, hours, seed, metrics).to_bytes(),
-        ),
-        (
-            dir.join("plan.geojson"),
-            plan_geojson(w, p, &dr).into_bytes(),
-        ),
-        (dir.join("duties.csv"), duties_csv(w, p, &dr).into_bytes()),
-        (
-            dir.join("targets.geojson"),
-            targets_geojson(w, p).into_bytes(),
-        ),
-    ];
+    // the interception plan replaces whichever plan the folder held
+    let mut set = crate::io::OutSet::new(dir, "plan");
+    set.put("plan.json", plan_json(w, p, hours, seed, metrics).to_bytes());
+    set.put("plan.geojson", plan_geojson(w, p, &dr).into_bytes());
+    set.put("duties.csv", duties_csv(w, p, &dr).into_bytes());
+    set.put("targets.geojson", targets_geojson(w, p).into_bytes());
     for ui in 0..p.units.len() {
         let stem = crate::plan::output::file_stem(w.s.units[p.units[ui]].id.as_str());
-        files.push((
-            dir.join(format!("gpx/{stem}.gpx")),
+        set.put(
+            format!("gpx/{stem}.gpx"),
             super::orders::unit_gpx(w, p, &dr, ui, start)?,
-        ));
-        files.push((
-            dir.join(format!("orders/{stem}.html")),
+        );
+        set.put(
+            format!("orders/{stem}.html"),
             super::orders::orders_html(w, p, &dr, ui, start).into_bytes(),
-        ));
+        );
     }
-    let refs: Vec<(&Path, &[u8])> = files
-        .iter()
-        .map(|(a, b)| (a.as_path(), b.as_slice()))
-        .collect();
-    crate::io::write_atomic_all(&refs)?;
-    Ok(files.into_iter().map(|f| f.0).collect())
+    set.commit()
 }
 
 /// The published mix of a `plan.json` as a game on `w`: (game with the

@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use crate::model::{Scenario, UnitMode};
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The graph the planner builds for `state` (index) and `mode`, with the
@@ -48,7 +47,7 @@ fn kind_str(k: ArcKind) -> &'static str {
 }
 
 /// Write `nodes.csv`, `edges.csv` and `edges.geojson` into `dir`.
-pub fn write(s: &Scenario, pg: &PatrolGraph, dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn put_graph(s: &Scenario, pg: &PatrolGraph, set: &mut crate::io::OutSet) -> Result<()> {
     let err = |e: csv::Error| Error::encode("graph csv", e);
     let mut nodes = csv::Writer::from_writer(Vec::new());
     nodes
@@ -94,30 +93,23 @@ pub fn write(s: &Scenario, pg: &PatrolGraph, dir: &Path) -> Result<Vec<PathBuf>>
             ));
         }
     }
-    let mut files = Vec::new();
-    let mut put = |name: &str, bytes: Vec<u8>| -> Result<()> {
-        let p = dir.join(name);
-        crate::io::write_atomic(&p, &bytes)?;
-        files.push(p);
-        Ok(())
-    };
-    put(
+    set.put(
         "nodes.csv",
         nodes
             .into_inner()
             .map_err(|e| Error::encode("graph csv", e))?,
-    )?;
-    put(
+    );
+    set.put(
         "edges.csv",
         edges
             .into_inner()
             .map_err(|e| Error::encode("graph csv", e))?,
-    )?;
-    put(
+    );
+    set.put(
         "edges.geojson",
         crate::io::feature_collection(&feats).into_bytes(),
-    )?;
-    Ok(files)
+    );
+    Ok(())
 }
 
 /// `n` seeded random (source, target) node pairs and the quickest travel
@@ -148,10 +140,9 @@ pub fn queries(
     (out, t0.elapsed())
 }
 
-/// Write the timed queries as `queries.csv` in `dir` (source, target and
-/// the quickest time in seconds, empty when there is no path); returns its
-/// path.
-pub fn write_queries(q: &[(usize, usize, Option<f64>)], dir: &Path) -> Result<PathBuf> {
+/// The timed queries as `queries.csv` (source, target and the quickest
+/// time in seconds, empty when there is no path).
+pub fn queries_csv(q: &[(usize, usize, Option<f64>)]) -> Result<Vec<u8>> {
     let err = |e: csv::Error| Error::encode("queries csv", e);
     let mut c = csv::Writer::from_writer(Vec::new());
     c.write_record(["source", "target", "seconds"])
@@ -161,10 +152,6 @@ pub fn write_queries(q: &[(usize, usize, Option<f64>)], dir: &Path) -> Result<Pa
         c.write_record([a.to_string(), b.to_string(), t])
             .map_err(err)?;
     }
-    let bytes = c
-        .into_inner()
-        .map_err(|e| Error::encode("queries csv", e))?;
-    let p = dir.join("queries.csv");
-    crate::io::write_atomic(&p, &bytes)?;
-    Ok(p)
+    c.into_inner()
+        .map_err(|e| Error::encode("queries csv", e))
 }

@@ -448,30 +448,26 @@ pub fn file_stem(id: &str) -> String {
         .collect()
 }
 
-/// Write every output to `dir`; returns the files written.
+/// Write every output to `dir` as one set ([`crate::io::OutSet`]: the old
+/// plan's files, a removed unit's orders too, are replaced as a whole);
+/// returns the files written.
 pub fn write_all(
     pl: &Planner,
     r: &PlanResult,
     dir: &Path,
     start: Option<time::OffsetDateTime>,
 ) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut put = |name: String, bytes: Vec<u8>| -> Result<()> {
-        let p = dir.join(name);
-        crate::io::write_atomic(&p, &bytes)?;
-        files.push(p);
-        Ok(())
-    };
-    put("plan.geojson".into(), plan_geojson(pl, r).into_bytes())?;
-    put("plan.json".into(), plan_json(pl, r).to_bytes())?;
-    put("idleness.csv".into(), idleness_csv(pl, r)?.into_bytes())?;
+    let mut set = crate::io::OutSet::new(dir, "plan");
+    set.put("plan.geojson", plan_geojson(pl, r).into_bytes());
+    set.put("plan.json", plan_json(pl, r).to_bytes());
+    set.put("idleness.csv", idleness_csv(pl, r)?.into_bytes());
     for k in 0..r.plan.tracks.len() {
         let safe = file_stem(pl.s.units[pl.unit_index(r.plan.units[k])].id.as_str());
-        put(format!("gpx/{safe}.gpx"), unit_gpx(pl, r, k, start)?)?;
-        put(
+        set.put(format!("gpx/{safe}.gpx"), unit_gpx(pl, r, k, start)?);
+        set.put(
             format!("orders/{safe}.html"),
             orders_html(pl, r, k, start).into_bytes(),
-        )?;
+        );
     }
-    Ok(files)
+    set.commit()
 }

@@ -194,22 +194,16 @@ fn rate_cells(x: &Rates) -> [String; 5] {
 /// where each was detected and intercepted), `routes.csv`, `segments.csv`
 /// and `summary.json`.
 pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut put = |name: &str, bytes: Vec<u8>| -> Result<()> {
-        let p = dir.join(name);
-        crate::io::write_atomic(&p, &bytes)?;
-        files.push(p);
-        Ok(())
-    };
+    let mut set = crate::io::OutSet::new(dir, "simulate");
     let (csv, geojson) = events(w, outs, limit)?;
-    put("events.csv", csv)?;
-    put("events.geojson", geojson.into_bytes())?;
-    put("routes.csv", routes_csv(w, outs)?)?;
-    put("segments.csv", segments_csv(w, outs)?)?;
+    set.put("events.csv", csv);
+    set.put("events.geojson", geojson.into_bytes());
+    set.put("routes.csv", routes_csv(w, outs)?);
+    set.put("segments.csv", segments_csv(w, outs)?);
     let mut j = serde_json::to_string_pretty(&summary(w, outs)).unwrap();
     j.push('\n');
-    put("summary.json", j.into_bytes())?;
-    Ok(files)
+    set.put("summary.json", j.into_bytes());
+    set.commit()
 }
 
 /// The first `limit` crossings as `events.csv` rows and as GeoJSON points
