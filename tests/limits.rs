@@ -155,6 +155,41 @@ fn every_size_option_over_its_budget_is_refused_with_its_cost() {
                 "--blue-share 2: expected 0 to 1",
             ],
         ),
+        (
+            vec![
+                "import",
+                "osm",
+                "x.pbf",
+                "--states",
+                "AD,ES",
+                "--name",
+                "x",
+                "--out",
+                o,
+                "--network-km=-5",
+                "--blue-tolerance-m",
+                "NaN",
+            ],
+            vec![
+                "--network-km must be a finite number ≥ 0, found -5",
+                "--blue-tolerance-m must be a finite number ≥ 0, found NaN",
+            ],
+        ),
+        (
+            vec![
+                "import",
+                "naturalearth",
+                "x.json",
+                "--states",
+                "US,MX",
+                "--name",
+                "x",
+                "--out",
+                o,
+                "--snap-tolerance-m=-1",
+            ],
+            vec!["--snap-tolerance-m must be a finite number ≥ 0, found -1"],
+        ),
     ];
     let mut failures = Vec::new();
     for (args, needles) in &table {

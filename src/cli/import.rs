@@ -18,6 +18,9 @@ pub enum ImportCmd {
         name: String,
         #[arg(long)]
         out: PathBuf,
+        /// Overwrite a scenario of this name (and its posts) already in OUT.
+        #[arg(long)]
+        force: bool,
         /// Observation posts per State per 100 km.
         #[arg(long, default_value_t = 8.0)]
         posts_per_100km: f64,
@@ -45,6 +48,9 @@ pub enum ImportCmd {
         /// Output root: writes OUT/maps/NAME/ and OUT/scenarios/NAME.toml.
         #[arg(long)]
         out: PathBuf,
+        /// Overwrite a scenario of this name (and its posts) already in OUT.
+        #[arg(long)]
+        force: bool,
         /// Keep the patrol network within this distance of the border.
         #[arg(long, default_value_t = 10.0)]
         network_km: f64,
@@ -66,6 +72,9 @@ pub enum ImportCmd {
         name: String,
         #[arg(long)]
         out: PathBuf,
+        /// Overwrite a scenario of this name (and its posts) already in OUT.
+        #[arg(long)]
+        force: bool,
         /// Official crossings (CSV with lat/lon columns, or GeoJSON points).
         #[arg(long)]
         crossings: Option<PathBuf>,
@@ -144,12 +153,14 @@ pub fn run(cmd: ImportCmd) -> Result<ExitCode, Error> {
             length_km,
             name,
             out,
+            force,
             posts_per_100km,
             routes_per_100km,
             blue_share,
             seed,
         } => {
             check_name(&name)?;
+            import::check_target(&out, &name, force)?;
             import::generate::generate(&import::generate::GenerateOptions {
                 length_km,
                 name,
@@ -166,12 +177,18 @@ pub fn run(cmd: ImportCmd) -> Result<ExitCode, Error> {
             dem,
             name,
             out,
+            force,
             network_km,
             blue_tolerance_m,
             exercise_posts,
             seed,
         } => {
             check_name(&name)?;
+            import::check_numbers(&[
+                ("network_km", network_km, 0.0),
+                ("blue_tolerance_m", blue_tolerance_m, 0.0),
+            ])?;
+            import::check_target(&out, &name, force)?;
             import::osm::import(&import::osm::OsmOptions {
                 pbf,
                 states: StateCode::parse_pair(&states)?,
@@ -189,6 +206,7 @@ pub fn run(cmd: ImportCmd) -> Result<ExitCode, Error> {
             states,
             name,
             out,
+            force,
             crossings,
             snap_tolerance_m,
             rivers,
@@ -198,6 +216,11 @@ pub fn run(cmd: ImportCmd) -> Result<ExitCode, Error> {
             exercise_routes,
             seed,
         } => {
+            import::check_numbers(&[
+                ("snap_tolerance_m", snap_tolerance_m, 0.0),
+                ("blue_tolerance_m", blue_tolerance_m, 0.0),
+            ])?;
+            import::check_target(&out, &name, force)?;
             check_name(&name)?;
             import::naturalearth::import(&import::naturalearth::NaturalEarthOptions {
                 file,

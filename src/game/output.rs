@@ -369,7 +369,10 @@ pub fn write_all(
     let dr = draws(p, days, seed);
     // the interception plan replaces whichever plan the folder held
     let mut set = crate::io::OutSet::new(dir, "plan");
-    set.put("plan.json", plan_json(w, p, hours, seed, metrics).to_bytes());
+    set.put(
+        "plan.json",
+        plan_json(w, p, hours, seed, metrics).to_bytes(),
+    );
     set.put("plan.geojson", plan_geojson(w, p, &dr).into_bytes());
     set.put("duties.csv", duties_csv(w, p, &dr).into_bytes());
     set.put("targets.geojson", targets_geojson(w, p).into_bytes());

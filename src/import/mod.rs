@@ -12,7 +12,7 @@ pub mod naturalearth;
 pub mod osm;
 
 use crate::dem::Dem;
-use crate::error::{Error, Result};
+use crate::error::{Error, OptionProblem, Result};
 use crate::geom::proj::LocalProjection;
 use crate::ids::*;
 use crate::index::BorderIndex;
@@ -363,6 +363,44 @@ fn runs_of(kind: &[BorderKind]) -> Vec<(usize, usize, BorderKind)> {
         }
     }
     out
+}
+
+/// Each `(field, value, min)`: a finite number ≥ `min`; all problems at
+/// once.
+pub fn check_numbers(opts: &[(&'static str, f64, f64)]) -> Result<()> {
+    let bad: Vec<OptionProblem> = opts
+        .iter()
+        .filter(|(_, v, min)| !(v.is_finite() && v >= min))
+        .map(|(f, v, min)| {
+            OptionProblem::new(f, format!("must be a finite number ≥ {min}, found {v}"))
+        })
+        .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Options(bad))
+    }
+}
+
+/// Refuse to overwrite a scenario `name` already in `out` (its TOML or its
+/// map layers, posts included, which a user may have edited) unless
+/// `force`.
+pub fn check_target(out: &Path, name: &str, force: bool) -> Result<()> {
+    let toml = out.join("scenarios").join(format!("{name}.toml"));
+    let maps = out.join("maps").join(name);
+    let there: Vec<&Path> = [toml.as_path(), maps.as_path()]
+        .into_iter()
+        .filter(|p| p.exists())
+        .collect();
+    if force || there.is_empty() {
+        return Ok(());
+    }
+    Err(Error::data(
+        there[0],
+        format!(
+            "a scenario named {name:?} is already here; importing again would overwrite it and its layers, posts included: pass --force to overwrite, or choose another --name"
+        ),
+    ))
 }
 
 /// Build border stretches from one oriented projected polyline (`left` on

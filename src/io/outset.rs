@@ -312,7 +312,10 @@ mod tests {
     fn a_new_set_replaces_the_old_one_and_keeps_other_files() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("out");
-        set(&out, &[("plan.json", "1"), ("gpx/A.gpx", "a"), ("gpx/B.gpx", "b")]);
+        set(
+            &out,
+            &[("plan.json", "1"), ("gpx/A.gpx", "a"), ("gpx/B.gpx", "b")],
+        );
         // the user's own file and another command's set
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
         let mut sim = OutSet::new(&out, "simulate");

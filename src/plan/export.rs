@@ -152,6 +152,5 @@ pub fn queries_csv(q: &[(usize, usize, Option<f64>)]) -> Result<Vec<u8>> {
         c.write_record([a.to_string(), b.to_string(), t])
             .map_err(err)?;
     }
-    c.into_inner()
-        .map_err(|e| Error::encode("queries csv", e))
+    c.into_inner().map_err(|e| Error::encode("queries csv", e))
 }
