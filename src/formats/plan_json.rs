@@ -50,6 +50,11 @@ pub struct PlanJson {
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Metrics {
     pub scenario: String,
+    /// The scenario version the plan was made for
+    /// ([`crate::scenario::fingerprint`]); absent in plans written before
+    /// it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_fingerprint: Option<String>,
     /// The planning mode (`joint`, `independent`).
     pub mode: String,
     /// The horizon (h).
@@ -205,6 +210,7 @@ mod tests {
             objective: Some("interception".into()),
             metrics: Metrics {
                 scenario: "s".into(),
+                scenario_fingerprint: Some("0123".into()),
                 mode: "joint".into(),
                 hours: 24.0,
                 seed: 7,

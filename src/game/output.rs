@@ -197,6 +197,7 @@ pub fn metrics(
     let bt = &p.targets[sol.best_response];
     json!({
         "scenario": w.s.name,
+        "scenario_fingerprint": crate::scenario::fingerprint(w.s),
         "objective": "interception",
         "mode": mode,
         "hours": hours,

@@ -140,6 +140,7 @@ pub fn summary_json(pl: &Planner, r: &PlanResult) -> Value {
     let mean_loss = mix.iter().map(|v| v.loss_pct).sum::<f64>() / mix.len().max(1) as f64;
     json!({
         "scenario": pl.s.name,
+        "scenario_fingerprint": crate::scenario::fingerprint(pl.s),
         "mode": pl.o.mode.as_str(),
         "hours": pl.o.hours,
         "seed": pl.o.seed,

@@ -4,10 +4,12 @@
 
 pub mod edit;
 pub mod file;
+pub mod fingerprint;
 mod layers;
 pub mod load;
 pub mod model;
 pub mod rules;
 mod sections;
 
+pub use fingerprint::fingerprint;
 pub use load::{load, load_ok, Loaded};

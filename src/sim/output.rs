@@ -56,20 +56,92 @@ pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<PlanFile> {
             ),
         ));
     }
+    if let Some(f) = &m.scenario_fingerprint {
+        if *f != crate::scenario::fingerprint(s) {
+            return Err(Error::data(
+                path,
+                format!(
+                    "the plan was made for another version of scenario {:?} (its border, routes, network, posts, units, agreements or risk have changed since): re-plan with `borderwatch plan`",
+                    s.name
+                ),
+            ));
+        }
+    }
     let mut problems = Vec::new();
+    if !(m.hours.is_finite() && m.hours > 0.0 && m.hours <= 168.0) {
+        problems.push(format!(
+            "field `metrics.hours`: expected the horizon in hours, in (0, 168], found {}",
+            m.hours
+        ));
+    }
+    if plan.units.is_empty() && !s.units.is_empty() {
+        problems.push("field `units`: the plan has no units, the scenario has: re-plan".into());
+    }
+    let horizon_s = m.hours * 3600.0;
     let mut units = Vec::new();
     for (i, u) in plan.units.iter().enumerate() {
         let bad = |field: &str, what: &str| {
             format!("units[{i}] (unit {:?}): field `{field}`: {what}", u.unit)
         };
+        let Some(su) = s.units.iter().find(|x| x.id.as_str() == u.unit) else {
+            problems.push(bad(
+                "unit",
+                "not a unit of the scenario (re-plan: the plan is for another version)",
+            ));
+            continue;
+        };
         let Some(st) = s.states.iter().position(|x| x.id.as_str() == u.state) else {
             problems.push(bad("state", "expected one of the scenario's States"));
             continue;
         };
+        if su.state.as_str() != u.state {
+            problems.push(bad(
+                "state",
+                &format!(
+                    "the plan has the unit in {}, the scenario in {} (re-plan)",
+                    u.state, su.state
+                ),
+            ));
+            continue;
+        }
         let Some(mode) = UnitMode::parse(&u.unit_mode) else {
             problems.push(bad("unit_mode", "expected foot, vehicle or boat"));
             continue;
         };
+        if mode != su.mode {
+            problems.push(bad(
+                "unit_mode",
+                &format!(
+                    "the plan has a {} unit, the scenario a {} unit (re-plan)",
+                    u.unit_mode,
+                    su.mode.as_str()
+                ),
+            ));
+            continue;
+        }
+        let day = 86_400.0;
+        let in_horizon = |t: f64| (-day..=horizon_s + day).contains(&t);
+        if let Some(k) = u.path.iter().position(|p| !in_horizon(p[2])) {
+            problems.push(bad(
+                &format!("path[{k}]"),
+                &format!(
+                    "{} s is outside the plan's horizon (0 to {horizon_s} s, a day either side)",
+                    u.path[k][2]
+                ),
+            ));
+            continue;
+        }
+        if let Some(k) = u
+            .shifts_s
+            .iter()
+            .position(|x| !(in_horizon(x[0]) && in_horizon(x[1]) && x[0] <= x[1]))
+        {
+            problems.push(bad(
+                &format!("shifts_s[{k}]"),
+                "expected [start, end] seconds within the horizon, start first",
+            ));
+            continue;
+        }
         match project_path(&s.projection, &u.path) {
             Ok((xy, times)) => units.push(UnitLayer {
                 id: u.unit.clone(),
@@ -90,7 +162,7 @@ pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<PlanFile> {
     }
     Ok(PlanFile {
         units,
-        horizon_s: m.hours * 3600.0,
+        horizon_s,
         terrain: crate::assess::terrain_of_plan(m),
         plan,
     })
