@@ -29,6 +29,8 @@ pub const OUTCOME_BYTES: f64 = 160.0;
 pub const MAX_VARIANTS: usize = 64;
 /// Timed queries of `graph --queries`.
 pub const MAX_QUERIES: usize = 1_000_000;
+/// A GeoJSON layer (read whole): 1 GiB.
+pub const MAX_LAYER_BYTES: u64 = 1 << 30;
 /// New post sites `site` proposes in one run.
 pub const MAX_SITES: usize = 200;
 /// Inspection lanes of one official crossing.

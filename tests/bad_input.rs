@@ -309,3 +309,146 @@ fn toml_syntax_error_names_line() {
     let p = problems(&toml);
     has(&p, &["mini.toml", "not valid TOML", "line 6"]);
 }
+
+#[test]
+fn geojson_is_read_as_rfc_7946_says() {
+    let (d, toml) = mini();
+    let maps = d.path().join("maps/mini");
+    // not a FeatureCollection
+    edit(
+        &maps.join("routes.geojson"),
+        r#"{"type":"FeatureCollection""#,
+        r#"{"type":"Banana""#,
+    );
+    // a projected CRS: its numbers are not degrees
+    edit(
+        &maps.join("crossings.geojson"),
+        r#"{"type":"FeatureCollection""#,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::25831"}}"#,
+    );
+    // a feature that is not a Feature; a zero-length border stretch; a
+    // duplicate stretch id
+    edit(
+        &maps.join("posts.geojson"),
+        r#"{"type":"Feature","properties":{"id":"ES-OP1""#,
+        r#"{"type":"Thing","properties":{"id":"ES-OP1""#,
+    );
+    edit(
+        &maps.join("border.geojson"),
+        "[[10.05,45.05],[10.05,45.1]]",
+        "[[10.05,45.05],[10.05,45.05]]",
+    );
+    let p = problems(&toml);
+    has(
+        &p,
+        &[
+            "routes.geojson",
+            "`type`",
+            "FeatureCollection",
+            "\"Banana\"",
+        ],
+    );
+    has(
+        &p,
+        &["crossings.geojson", "`crs`", "25831", "WGS 84", "ogr2ogr"],
+    );
+    has(
+        &p,
+        &[
+            "posts.geojson",
+            "feature 1",
+            "`type`",
+            "expected a GeoJSON Feature",
+        ],
+    );
+    has(&p, &["border.geojson", "B2", "zero-length line"]);
+
+    let (d, toml) = mini();
+    let maps = d.path().join("maps/mini");
+    edit(&maps.join("border.geojson"), r#""id":"B2""#, r#""id":"B1""#);
+    // WGS 84 named in the obsolete member: a warning only
+    edit(
+        &maps.join("crossings.geojson"),
+        r#"{"type":"FeatureCollection""#,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}}"#,
+    );
+    let p = problems(&toml);
+    has(&p, &["border.geojson", "B1", "duplicate id among border"]);
+    has(&p, &["crossings.geojson", "obsolete"]);
+    assert!(
+        p.warnings().any(|w| w.to_string().contains("obsolete")),
+        "a CRS84 `crs` is a warning: {p}"
+    );
+}
+
+#[test]
+fn a_negative_seizure_count_is_refused() {
+    let (d, toml) = mini();
+    std::fs::write(
+        d.path().join("maps/mini/seizures.geojson"),
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"count":-3},"geometry":{"type":"Point","coordinates":[10.05,45.02]}}]}"#,
+    )
+    .unwrap();
+    has(
+        &problems(&toml),
+        &["seizures.geojson", "feature 0", "`count`", "≥ 0, found -3"],
+    );
+}
+
+#[test]
+fn messages_point_at_the_cause_not_at_its_consequences() {
+    // a posts file the TOML names that is not there: said once, no cascade
+    // of "home post does not exist"
+    let (_d, toml) = mini();
+    edit(
+        &toml,
+        "maps = \"../maps/mini\"",
+        "maps = \"../maps/mini\"\nposts = \"../maps/mini/nope.geojson\"",
+    );
+    let p = problems(&toml);
+    has(&p, &["nope.geojson", "missing", "does not exist"]);
+    assert!(
+        !p.to_string().contains("home post"),
+        "no cascade from the missing posts file:\n{p}"
+    );
+
+    // a sensor typo: once, in words, naming the posts and what is defined
+    let (d, toml) = mini();
+    edit(
+        &d.path().join("maps/mini/posts.geojson"),
+        r#""sensors":["binoculars"]"#,
+        r#""sensors":["binocular"]"#,
+    );
+    let p = problems(&toml);
+    has(
+        &p,
+        &[
+            "posts.geojson",
+            "\"binocular\"",
+            "defined: binoculars",
+            "AD-OP1",
+        ],
+    );
+    assert!(!p.to_string().contains("SensorId("), "no debug text:\n{p}");
+
+    // a border moved 7,000 km away: said as such, not as a post on the
+    // wrong side
+    let (d, toml) = mini();
+    let b = d.path().join("maps/mini/border.geojson");
+    let moved = std::fs::read_to_string(&b)
+        .unwrap()
+        .replace("10.05,", "100.05,");
+    std::fs::write(&b, moved).unwrap();
+    let p = problems(&toml);
+    has(
+        &p,
+        &[
+            "posts.geojson",
+            "AD-OP1",
+            "km from the border",
+            "wrong place",
+        ],
+    );
+    assert!(!p.to_string().contains("side of the border"), "{p}");
+    drop(d);
+}

@@ -334,6 +334,13 @@ pub fn terrain_for(
             return Ok(None);
         }
     };
+    if !t.z.iter().any(|z| z.is_finite()) {
+        warnings.push(format!(
+            "the DEM {} holds no heights over the scenario (every sample a void): line of sight is not modelled",
+            s.dem.as_ref().map(|d| d.source.as_str()).unwrap_or("")
+        ));
+        return Ok(None);
+    }
     let outside = s
         .border
         .iter()

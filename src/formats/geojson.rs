@@ -80,9 +80,30 @@ pub fn prop_bool(f: &RawFeature, key: &str, file: &Path, pr: &mut Problems) -> O
 /// Read a GeoJSON FeatureCollection; check each feature's geometry type and
 /// coordinates. Missing optional layers are empty.
 pub fn read_layer(file: &Path, want: &str, required: bool, pr: &mut Problems) -> Vec<RawFeature> {
+    match std::fs::metadata(file) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Vec::new(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            pr.push(Problem::error(
+                file,
+                "missing: the file does not exist (a layer the scenario names must be there)",
+            ));
+            return Vec::new();
+        }
+        Ok(m) if m.len() > crate::limits::MAX_LAYER_BYTES => {
+            pr.push(Problem::error(
+                file,
+                format!(
+                    "{} bytes, over the limit of {} bytes for a layer",
+                    m.len(),
+                    crate::limits::MAX_LAYER_BYTES
+                ),
+            ));
+            return Vec::new();
+        }
+        _ => {}
+    }
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Vec::new(),
         Err(e) => {
             pr.push(Problem::error(file, format!("cannot read: {e}")));
             return Vec::new();
@@ -103,6 +124,27 @@ pub fn read_layer(file: &Path, want: &str, required: bool, pr: &mut Problems) ->
             return Vec::new();
         }
     };
+    match v.get("type").and_then(|t| t.as_str()) {
+        Some("FeatureCollection") => {}
+        other => {
+            pr.push(
+                Problem::error(
+                    file,
+                    format!(
+                        "expected a GeoJSON FeatureCollection (RFC 7946), found type {}",
+                        other
+                            .map(|t| format!("{t:?}"))
+                            .unwrap_or_else(|| "none".into())
+                    ),
+                )
+                .field("type"),
+            );
+            return Vec::new();
+        }
+    }
+    if let Some(crs) = v.get("crs") {
+        check_crs(crs, file, pr);
+    }
     let Some(features) = v.get("features").and_then(|f| f.as_array()) else {
         pr.push(
             Problem::error(
@@ -118,6 +160,33 @@ pub fn read_layer(file: &Path, want: &str, required: bool, pr: &mut Problems) ->
         .enumerate()
         .filter_map(|(index, f)| feature(index, f, want, file, pr))
         .collect()
+}
+
+/// The obsolete `crs` member (RFC 7946 has none: positions are WGS 84
+/// longitude, latitude): WGS 84 is accepted with a warning, anything else
+/// refused, since its numbers are not degrees.
+fn check_crs(crs: &Value, file: &Path, pr: &mut Problems) {
+    let name = crs["properties"]["name"].as_str().unwrap_or("");
+    let wgs84 = ["CRS84", "EPSG::4326", "EPSG:4326", "CRS:84"]
+        .iter()
+        .any(|w| name.to_ascii_uppercase().ends_with(w));
+    if wgs84 {
+        pr.push(
+            Problem::warning(
+                file,
+                format!("`crs` {name:?} is obsolete in RFC 7946 GeoJSON; positions are read as WGS 84 longitude, latitude"),
+            )
+            .field("crs"),
+        );
+    } else {
+        pr.push(
+            Problem::error(
+                file,
+                format!("`crs` {crs}: positions must be WGS 84 longitude, latitude in degrees (RFC 7946); reproject the layer, e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson"),
+            )
+            .field("crs"),
+        );
+    }
 }
 
 /// One feature of a layer: its properties, id and positions, or its
@@ -147,6 +216,19 @@ fn feature(
         _ => None,
     };
     let ctx = |p: Problem| p.feature(index).id(id.clone().unwrap_or_default());
+    if f.get("type").and_then(|t| t.as_str()) != Some("Feature") {
+        pr.push(
+            ctx(Problem::error(
+                file,
+                format!(
+                    "expected a GeoJSON Feature, found type {}",
+                    f.get("type").unwrap_or(&Value::Null)
+                ),
+            ))
+            .field("type"),
+        );
+        return None;
+    }
     let Some(g) = f.get("geometry").filter(|g| !g.is_null()) else {
         pr.push(
             ctx(Problem::error(
@@ -211,6 +293,16 @@ fn feature(
             ctx(Problem::error(
                 file,
                 "a LineString needs at least two positions",
+            ))
+            .field("geometry.coordinates"),
+        );
+        return None;
+    }
+    if want == "LineString" && coords.iter().all(|c| *c == coords[0]) {
+        pr.push(
+            ctx(Problem::error(
+                file,
+                "zero-length line: every position is the same point",
             ))
             .field("geometry.coordinates"),
         );

@@ -38,6 +38,19 @@ fn valid(lon: f64, lat: f64) -> bool {
 }
 
 fn read_csv(path: &Path, pr: &mut Problems) -> Vec<InputPoint> {
+    if let Ok(m) = std::fs::metadata(path) {
+        if m.len() > crate::limits::MAX_TABLE_BYTES {
+            pr.push(Problem::error(
+                path,
+                format!(
+                    "{} bytes, over the limit of {} bytes for a table of points",
+                    m.len(),
+                    crate::limits::MAX_TABLE_BYTES
+                ),
+            ));
+            return Vec::new();
+        }
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -61,6 +74,7 @@ fn read_csv(path: &Path, pr: &mut Problems) -> Vec<InputPoint> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
+        .delimiter(crate::io::sniff_delimiter(text))
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),

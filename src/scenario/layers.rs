@@ -77,6 +77,7 @@ pub(super) fn read_border(file: &Path, refs: &StateRefs, pr: &mut Problems) -> V
             out.push((StretchId::new(id), f.line(), l, r, k));
         }
     }
+    rules::dupes(out.iter().map(|b| b.0.as_str()), file, "border", pr);
     out
 }
 
@@ -246,6 +247,8 @@ pub(super) fn posts(
 ) -> Vec<Post> {
     let (refs, sensor_ids, border) = ctx;
     let mut posts = Vec::new();
+    // an undefined sensor once, with the posts that name it
+    let mut unknown_sensors: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for f in raw {
         let Some(id) = f.id.clone() else {
             pr.push(
@@ -304,7 +307,12 @@ pub(super) fn posts(
                 Vec::new()
             }
         };
-        rules::post_sensors(&sensors_v, sensor_ids, file, f.index, &id, pr);
+        for s in sensors_v.iter().filter(|s| !sensor_ids.contains(s)) {
+            unknown_sensors
+                .entry(s.as_str().to_string())
+                .or_default()
+                .push(id.clone());
+        }
         let xy = projection.forward(f.point());
         // A post must stand on its own State's side of the border.
         if refs.ids.contains(&state) {
@@ -327,6 +335,19 @@ pub(super) fn posts(
             releasable: prop_bool(&f, "releasable", file, pr).unwrap_or(true),
             extra,
         });
+    }
+    for (s, ids) in unknown_sensors {
+        pr.push(
+            Problem::error(
+                file,
+                format!(
+                    "sensor {s:?} is not defined in the scenario's [[sensors]] (defined: {}); named by post(s) {}",
+                    rules::known_list(sensor_ids),
+                    ids.join(", ")
+                ),
+            )
+            .field("sensors"),
+        );
     }
     rules::dupes(posts.iter().map(|p| p.id.as_str()), file, "posts", pr);
     posts
@@ -374,6 +395,14 @@ pub(super) fn seizures(
     if geo_s.exists() {
         for f in read_points(&geo_s, false, pr) {
             let count = prop_num(&f, "count", &geo_s, pr).unwrap_or(1.0);
+            if !(count.is_finite() && count >= 0.0) {
+                pr.push(
+                    Problem::error(&geo_s, format!("expected a count ≥ 0, found {count}"))
+                        .feature(f.index)
+                        .field("count"),
+                );
+                continue;
+            }
             seizures.push(Seizure {
                 xy: projection.forward(f.point()),
                 lonlat: f.point(),

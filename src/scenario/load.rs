@@ -69,7 +69,8 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         .posts_file
         .clone()
         .unwrap_or_else(|| maps_dir.join("posts.geojson"));
-    let posts_raw = read_points(&posts_path, false, pr);
+    // a posts file the TOML names, or the units' home posts need, must exist
+    let posts_raw = read_points(&posts_path, h.posts_file.is_some() || !units.is_empty(), pr);
 
     // Without a usable border, keep checking the other layers (so every
     // problem is listed) in a projection centred on whatever they hold.
@@ -109,7 +110,10 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     let intel = layers::intel(&maps_dir, &projection, pr);
     let seizures = layers::seizures(&maps_dir, &projection, pr);
     for (i, u) in units.iter().enumerate() {
-        rules::unit_home(i, u, &posts, refs.broken, path, pr);
+        // (a posts file that is not there is said once, above)
+        if posts_path.exists() {
+            rules::unit_home(i, u, &posts, refs.broken, path, pr);
+        }
     }
     let bbox = border_bbox.map(|_| (min, max));
     let dem = layers::dem(h.dem_path.as_deref(), bbox, path, pr);

@@ -132,7 +132,11 @@ pub fn post_sensors(
             pr.push(
                 Problem::error(
                     file,
-                    format!("sensor {s:?} is not defined in the scenario's [[sensors]]"),
+                    format!(
+                        "sensor {:?} is not defined in the scenario's [[sensors]] (defined: {})",
+                        s.as_str(),
+                        known_list(known)
+                    ),
                 )
                 .feature(index)
                 .id(id)
@@ -142,7 +146,22 @@ pub fn post_sensors(
     }
 }
 
-/// A post stands on its own State's side of the border.
+/// The defined sensor ids, sorted, for a message.
+pub fn known_list(known: &HashSet<&SensorId>) -> String {
+    let mut k: Vec<&str> = known.iter().map(|s| s.as_str()).collect();
+    k.sort_unstable();
+    if k.is_empty() {
+        "none".into()
+    } else {
+        k.join(", ")
+    }
+}
+
+/// Farther than this from every border line (m), a post is not near the
+/// border at all: a misplaced layer, not a post on the wrong side.
+pub const FAR_FROM_BORDER_M: f64 = 100_000.0;
+
+/// A post stands on its own State's side of the border, and near it.
 pub fn post_side(
     border: &[BorderStretch],
     state: &StateId,
@@ -152,6 +171,26 @@ pub fn post_side(
     id: &str,
     pr: &mut Problems,
 ) {
+    let d = border
+        .iter()
+        .flat_map(|b| b.xy.0.windows(2))
+        .map(|w| crate::geom::closest_on_segment(xy, w[0], w[1]).2)
+        .fold(f64::INFINITY, f64::min);
+    if d.is_finite() && d > FAR_FROM_BORDER_M {
+        pr.push(
+            Problem::error(
+                file,
+                format!(
+                    "post is {:.0} km from the border: the post or the border layer is in the wrong place (positions are [longitude, latitude])",
+                    d / 1000.0
+                ),
+            )
+            .feature(index)
+            .id(id)
+            .field("geometry"),
+        );
+        return;
+    }
     if let Some(side) = side_of_border(border, xy) {
         if &side != state && border.iter().any(|b| &b.left == state || &b.right == state) {
             pr.push(
