@@ -160,8 +160,7 @@ pub fn run(cmd: ImportCmd) -> Result<ExitCode, Error> {
             seed,
         } => {
             check_name(&name)?;
-            import::check_target(&out, &name, force)?;
-            import::generate::generate(&import::generate::GenerateOptions {
+            let o = import::generate::GenerateOptions {
                 length_km,
                 name,
                 out,
@@ -169,7 +168,11 @@ pub fn run(cmd: ImportCmd) -> Result<ExitCode, Error> {
                 routes_per_100km,
                 blue_share,
                 seed,
-            })?
+            };
+            // options first: a bad option is said whatever the folder holds
+            import::generate::check_options(&o)?;
+            import::check_target(&o.out, &o.name, force)?;
+            import::generate::generate(&o)?
         }
         ImportCmd::Osm {
             pbf,

@@ -250,64 +250,13 @@ fn feature(
         );
         return None;
     }
-    let coords_v = g.get("coordinates");
-    let positions: Vec<&Value> = match (want, coords_v) {
-        ("Point", Some(c)) => vec![c],
-        ("LineString", Some(Value::Array(a))) => a.iter().collect(),
-        _ => {
-            pr.push(
-                ctx(Problem::error(file, "geometry has no valid `coordinates`"))
-                    .field("geometry.coordinates"),
-            );
+    let coords = match coords_of(g, want) {
+        Ok(c) => c,
+        Err(msg) => {
+            pr.push(ctx(Problem::error(file, msg)).field("geometry.coordinates"));
             return None;
         }
     };
-    let mut coords = Vec::with_capacity(positions.len());
-    let mut bad = false;
-    for (k, p) in positions.iter().enumerate() {
-        let xy = p
-            .as_array()
-            .filter(|a| a.len() >= 2)
-            .and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)));
-        match xy {
-            Some((lon, lat))
-                if lon.is_finite()
-                    && lat.is_finite()
-                    && (-180.0..=180.0).contains(&lon)
-                    && (-90.0..=90.0).contains(&lat) =>
-            {
-                coords.push(Coord { x: lon, y: lat })
-            }
-            _ => {
-                pr.push(ctx(Problem::error(file, format!("position {k} is {p}: expected [longitude, latitude] in degrees, longitude -180..180, latitude -90..90"))).field("geometry.coordinates"));
-                bad = true;
-                break;
-            }
-        }
-    }
-    if bad {
-        return None;
-    }
-    if want == "LineString" && coords.len() < 2 {
-        pr.push(
-            ctx(Problem::error(
-                file,
-                "a LineString needs at least two positions",
-            ))
-            .field("geometry.coordinates"),
-        );
-        return None;
-    }
-    if want == "LineString" && coords.iter().all(|c| *c == coords[0]) {
-        pr.push(
-            ctx(Problem::error(
-                file,
-                "zero-length line: every position is the same point",
-            ))
-            .field("geometry.coordinates"),
-        );
-        return None;
-    }
     Some(RawFeature {
         index,
         id,
@@ -324,4 +273,39 @@ pub fn read_points(file: &Path, required: bool, pr: &mut Problems) -> Vec<RawFea
 /// A layer of LineString features.
 pub fn read_lines(file: &Path, required: bool, pr: &mut Problems) -> Vec<RawFeature> {
     read_layer(file, "LineString", required, pr)
+}
+
+/// A geometry's positions as `want` (Point or LineString) needs them, in
+/// range; or what is wrong with them.
+fn coords_of(g: &Value, want: &str) -> Result<Vec<Coord>, String> {
+    let positions: Vec<&Value> = match (want, g.get("coordinates")) {
+        ("Point", Some(c)) => vec![c],
+        ("LineString", Some(Value::Array(a))) => a.iter().collect(),
+        _ => return Err("geometry has no valid `coordinates`".into()),
+    };
+    let mut coords = Vec::with_capacity(positions.len());
+    for (k, p) in positions.iter().enumerate() {
+        let xy = p
+            .as_array()
+            .filter(|a| a.len() >= 2)
+            .and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)));
+        match xy {
+            Some((lon, lat))
+                if lon.is_finite()
+                    && lat.is_finite()
+                    && (-180.0..=180.0).contains(&lon)
+                    && (-90.0..=90.0).contains(&lat) =>
+            {
+                coords.push(Coord { x: lon, y: lat })
+            }
+            _ => return Err(format!("position {k} is {p}: expected [longitude, latitude] in degrees, longitude -180..180, latitude -90..90")),
+        }
+    }
+    if want == "LineString" && coords.len() < 2 {
+        return Err("a LineString needs at least two positions".into());
+    }
+    if want == "LineString" && coords.iter().all(|c| *c == coords[0]) {
+        return Err("zero-length line: every position is the same point".into());
+    }
+    Ok(coords)
 }

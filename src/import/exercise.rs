@@ -140,14 +140,36 @@ fn border_bbox(border: &BorderIndex, proj: &LocalProjection, pad_deg: f64) -> (C
 /// Exercise units: one foot patrol per post; one vehicle unit per State at
 /// its post nearest a road; one boat per State at its post nearest a blue
 /// stretch when the border has blue stretches.
-pub fn exercise_units(posts: &[PostOut], layers: &Layers, proj: &LocalProjection) -> Vec<Unit> {
+pub fn exercise_units(
+    posts: &[PostOut],
+    layers: &Layers,
+    proj: &LocalProjection,
+) -> (Vec<Unit>, Vec<String>) {
     let mut units = Vec::new();
+    let mut left_out = Vec::new();
     let mut states: Vec<&StateId> = posts.iter().map(|p| &p.state).collect();
     states.dedup();
     for st in states {
         let mine: Vec<&PostOut> = posts.iter().filter(|p| &p.state == st).collect();
         let a2 = mine[0].id.split('-').next().unwrap_or("X").to_string();
+        let walk = walkable(st, layers, proj);
         for (i, p) in mine.iter().enumerate() {
+            // a foot crew only where the planner can join the post to the
+            // State's paths, tracks, roads or border line
+            let xy = proj.forward(p.lonlat);
+            let d = walk
+                .nearest_neighbor(&[xy.x, xy.y])
+                .map(|q| (q[0] - xy.x).hypot(q[1] - xy.y))
+                .unwrap_or(f64::INFINITY);
+            if d > crate::model::DEFAULT_ACCESS_M {
+                left_out.push(format!(
+                    "no foot patrol at {}: it is {} from its State's paths and border line (the planner joins posts within {:.0} m)",
+                    p.id,
+                    if d.is_finite() { format!("{:.1} km", d / 1000.0) } else { "far".into() },
+                    crate::model::DEFAULT_ACCESS_M
+                ));
+                continue;
+            }
             units.push(Unit {
                 id: UnitId::new(format!("{a2}-F{}", i + 1)),
                 state: st.clone(),
@@ -217,7 +239,42 @@ pub fn exercise_units(posts: &[PostOut], layers: &Layers, proj: &LocalProjection
             }
         }
     }
-    units
+    (units, left_out)
+}
+
+/// Where a foot crew can start from, in local metres: the vertices of the
+/// State's paths, tracks and roads, and the border line every 250 m (the
+/// planner's foot graph has nodes there, or closer).
+fn walkable(st: &StateId, layers: &Layers, proj: &LocalProjection) -> RTree<[f64; 2]> {
+    let mut pts: Vec<[f64; 2]> = layers
+        .network
+        .iter()
+        .filter(|n| &n.state == st && n.kind != NetworkKind::Waterway)
+        .flat_map(|n| n.lonlat.iter())
+        .map(|c| {
+            let q = proj.forward(*c);
+            [q.x, q.y]
+        })
+        .collect();
+    for b in layers
+        .border
+        .iter()
+        .filter(|b| &b.left == st || &b.right == st)
+    {
+        let xy: Vec<Coord> = b.lonlat.iter().map(|c| proj.forward(*c)).collect();
+        for w in xy.windows(2) {
+            let len = (w[1] - w[0]).x.hypot((w[1] - w[0]).y);
+            let n = (len / 250.0).ceil().max(1.0) as usize;
+            for k in 0..=n {
+                let t = k as f64 / n as f64;
+                pts.push([
+                    w[0].x + (w[1].x - w[0].x) * t,
+                    w[0].y + (w[1].y - w[0].y) * t,
+                ]);
+            }
+        }
+    }
+    RTree::bulk_load(pts)
 }
 
 /// Invented informal routes for an exercise (`--exercise-routes N`): `n`
@@ -308,5 +365,49 @@ pub fn exercise_agreements() -> Agreements {
         cross_border_observation: true,
         liaison_delay_min: 15.0,
         joint_patrols: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_post_no_crew_can_walk_from_gets_no_foot_patrol_and_a_note() {
+        let (a, b) = (StateId::new("XA"), StateId::new("XB"));
+        let line = vec![Coord { x: 10.0, y: 45.0 }, Coord { x: 10.0, y: 45.1 }];
+        let layers = Layers {
+            border: vec![BorderOut {
+                lonlat: line.clone(),
+                left: a.clone(),
+                right: b.clone(),
+                kind: BorderKind::Green,
+            }],
+            ..Layers::default()
+        };
+        let proj = LocalProjection::centred_on(line[0], line[1]);
+        let post = |id: &str, lon: f64, st: &StateId| PostOut {
+            id: id.into(),
+            lonlat: Coord { x: lon, y: 45.05 },
+            state: st.clone(),
+            name: String::new(),
+            height_m: 2.0,
+            sensors: Vec::new(),
+            elevation_m: None,
+        };
+        // 400 m and 3.9 km west of the line; 400 m east
+        let posts = vec![
+            post("XA-OP1", 9.995, &a),
+            post("XA-OP2", 9.95, &a),
+            post("XB-OP1", 10.005, &b),
+        ];
+        let (units, notes) = exercise_units(&posts, &layers, &proj);
+        let homes: Vec<&str> = units.iter().map(|u| u.home_post.as_str()).collect();
+        assert_eq!(homes, vec!["XA-OP1", "XB-OP1"], "{units:?}");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("XA-OP2") && notes[0].contains("3.9 km"),
+            "{notes:?}"
+        );
     }
 }

@@ -167,7 +167,7 @@ pub fn generate(o: &GenerateOptions) -> Result<ImportReport> {
 }
 
 /// Options in range, all problems at once.
-fn check_options(o: &GenerateOptions) -> Result<()> {
+pub fn check_options(o: &GenerateOptions) -> Result<()> {
     let mut bad = Vec::new();
     if !(o.length_km.is_finite() && (10.0..=20_000.0).contains(&o.length_km)) {
         bad.push(OptionProblem::new(

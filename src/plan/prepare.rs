@@ -214,7 +214,7 @@ fn join_homes(
                     Problem::error(
                         &s.path,
                         format!(
-                            "home post {} is off the {} network: no {what} of {} within {:.1} km ({dist}); move the post, change the unit's mode or raise --access-m",
+                            "home post {} is off the {} network: no {what} of {} within {:.1} km ({dist}); move the post, change the unit's mode or raise the access distance (access_m)",
                             post.id,
                             u.mode.as_str(),
                             u.state,

@@ -80,81 +80,9 @@ pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<PlanFile> {
     let horizon_s = m.hours * 3600.0;
     let mut units = Vec::new();
     for (i, u) in plan.units.iter().enumerate() {
-        let bad = |field: &str, what: &str| {
-            format!("units[{i}] (unit {:?}): field `{field}`: {what}", u.unit)
-        };
-        let Some(su) = s.units.iter().find(|x| x.id.as_str() == u.unit) else {
-            problems.push(bad(
-                "unit",
-                "not a unit of the scenario (re-plan: the plan is for another version)",
-            ));
-            continue;
-        };
-        let Some(st) = s.states.iter().position(|x| x.id.as_str() == u.state) else {
-            problems.push(bad("state", "expected one of the scenario's States"));
-            continue;
-        };
-        if su.state.as_str() != u.state {
-            problems.push(bad(
-                "state",
-                &format!(
-                    "the plan has the unit in {}, the scenario in {} (re-plan)",
-                    u.state, su.state
-                ),
-            ));
-            continue;
-        }
-        let Some(mode) = UnitMode::parse(&u.unit_mode) else {
-            problems.push(bad("unit_mode", "expected foot, vehicle or boat"));
-            continue;
-        };
-        if mode != su.mode {
-            problems.push(bad(
-                "unit_mode",
-                &format!(
-                    "the plan has a {} unit, the scenario a {} unit (re-plan)",
-                    u.unit_mode,
-                    su.mode.as_str()
-                ),
-            ));
-            continue;
-        }
-        let day = 86_400.0;
-        let in_horizon = |t: f64| (-day..=horizon_s + day).contains(&t);
-        if let Some(k) = u.path.iter().position(|p| !in_horizon(p[2])) {
-            problems.push(bad(
-                &format!("path[{k}]"),
-                &format!(
-                    "{} s is outside the plan's horizon (0 to {horizon_s} s, a day either side)",
-                    u.path[k][2]
-                ),
-            ));
-            continue;
-        }
-        if let Some(k) = u
-            .shifts_s
-            .iter()
-            .position(|x| !(in_horizon(x[0]) && in_horizon(x[1]) && x[0] <= x[1]))
-        {
-            problems.push(bad(
-                &format!("shifts_s[{k}]"),
-                "expected [start, end] seconds within the horizon, start first",
-            ));
-            continue;
-        }
-        match project_path(&s.projection, &u.path) {
-            Ok((xy, times)) => units.push(UnitLayer {
-                id: u.unit.clone(),
-                state: st,
-                mode,
-                xy,
-                times,
-                shifts: u.shifts_s.iter().map(|x| (x[0], x[1])).collect(),
-            }),
-            Err(k) => problems.push(bad(
-                &format!("path[{k}]"),
-                "expected [lon, lat, seconds] with non-decreasing seconds",
-            )),
+        match unit_of_plan(s, i, u, horizon_s) {
+            Ok(l) => units.push(l),
+            Err(p) => problems.push(p),
         }
     }
     if !problems.is_empty() {
@@ -166,6 +94,86 @@ pub fn read_plan_json(s: &Scenario, path: &Path) -> Result<PlanFile> {
         terrain: crate::assess::terrain_of_plan(m),
         plan,
     })
+}
+
+/// Unit `i` of a plan checked against the scenario (the unit exists, in
+/// the same State and mode; times within the horizon, a day either side;
+/// shifts in order) and projected; or what is wrong with it.
+fn unit_of_plan(
+    s: &Scenario,
+    i: usize,
+    u: &crate::formats::plan_json::UnitPlan,
+    horizon_s: f64,
+) -> std::result::Result<UnitLayer, String> {
+    let bad = |field: &str, what: &str| {
+        format!("units[{i}] (unit {:?}): field `{field}`: {what}", u.unit)
+    };
+    let Some(su) = s.units.iter().find(|x| x.id.as_str() == u.unit) else {
+        return Err(bad(
+            "unit",
+            "not a unit of the scenario (re-plan: the plan is for another version)",
+        ));
+    };
+    let Some(st) = s.states.iter().position(|x| x.id.as_str() == u.state) else {
+        return Err(bad("state", "expected one of the scenario's States"));
+    };
+    if su.state.as_str() != u.state {
+        return Err(bad(
+            "state",
+            &format!(
+                "the plan has the unit in {}, the scenario in {} (re-plan)",
+                u.state, su.state
+            ),
+        ));
+    }
+    let Some(mode) = UnitMode::parse(&u.unit_mode) else {
+        return Err(bad("unit_mode", "expected foot, vehicle or boat"));
+    };
+    if mode != su.mode {
+        return Err(bad(
+            "unit_mode",
+            &format!(
+                "the plan has a {} unit, the scenario a {} unit (re-plan)",
+                u.unit_mode,
+                su.mode.as_str()
+            ),
+        ));
+    }
+    let day = 86_400.0;
+    let in_horizon = |t: f64| (-day..=horizon_s + day).contains(&t);
+    if let Some(k) = u.path.iter().position(|p| !in_horizon(p[2])) {
+        return Err(bad(
+            &format!("path[{k}]"),
+            &format!(
+                "{} s is outside the plan's horizon (0 to {horizon_s} s, a day either side)",
+                u.path[k][2]
+            ),
+        ));
+    }
+    if let Some(k) = u
+        .shifts_s
+        .iter()
+        .position(|x| !(in_horizon(x[0]) && in_horizon(x[1]) && x[0] <= x[1]))
+    {
+        return Err(bad(
+            &format!("shifts_s[{k}]"),
+            "expected [start, end] seconds within the horizon, start first",
+        ));
+    }
+    match project_path(&s.projection, &u.path) {
+        Ok((xy, times)) => Ok(UnitLayer {
+            id: u.unit.clone(),
+            state: st,
+            mode,
+            xy,
+            times,
+            shifts: u.shifts_s.iter().map(|x| (x[0], x[1])).collect(),
+        }),
+        Err(k) => Err(bad(
+            &format!("path[{k}]"),
+            "expected [lon, lat, seconds] with non-decreasing seconds",
+        )),
+    }
 }
 
 /// Figures per border segment the routes cross (the assessment's

@@ -17,7 +17,7 @@ use super::MapData;
 use crate::error::{Problems, Severity};
 use crate::export::Export;
 use crate::ids::*;
-use crate::model::Scenario;
+use crate::model::{Scenario, Unit, UnitMode};
 use crate::plan::PlanMode;
 use crate::scenario::edit::{Edit, Editor, PostDraft};
 use bevy::ecs::system::SystemParam;
@@ -97,7 +97,7 @@ pub struct EditState {
     /// The Open dialog's suggestions (read when it opens).
     pub(super) open_choices: Vec<PathBuf>,
     /// The property forms, refilled when the selection or revision changes.
-    pub(super) forms: super::forms::Forms,
+    pub(super) forms: Forms,
 }
 
 impl EditState {
@@ -131,9 +131,19 @@ impl Default for EditState {
             site_add: 2,
             recent: Vec::new(),
             open_choices: Vec::new(),
-            forms: super::forms::Forms::default(),
+            forms: Forms::default(),
         }
     }
+}
+
+/// The property forms, refilled when the selection or revision changes.
+#[derive(Default)]
+pub(super) struct Forms {
+    pub(super) key: Option<(u64, Option<PostId>)>,
+    pub(super) post: Option<PostDraft>,
+    pub(super) units: Vec<(UnitId, Unit)>,
+    pub(super) new_unit_mode: Option<UnitMode>,
+    pub(super) agreements: Option<crate::model::Agreements>,
 }
 
 /// Open and export run in the background too.

@@ -15,15 +15,6 @@ use crate::plan::PlanMode;
 use crate::scenario::edit::{Edit, PostDraft};
 use bevy_egui::egui;
 use std::path::PathBuf;
-/// The property forms, refilled when the selection or revision changes.
-#[derive(Default)]
-pub(super) struct Forms {
-    pub(super) key: Option<(u64, Option<PostId>)>,
-    pub(super) post: Option<PostDraft>,
-    pub(super) units: Vec<(UnitId, Unit)>,
-    pub(super) new_unit_mode: Option<UnitMode>,
-    pub(super) agreements: Option<crate::model::Agreements>,
-}
 
 /// The File and Edit menus (top of the side panel) and the status line.
 pub fn menu_bar(ui: &mut egui::Ui, ed: &EditorRes, st: &mut EditState, req: &mut Requests) {
