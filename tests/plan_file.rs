@@ -5,7 +5,8 @@
 //! with the field and what to do — not replayed into plausible figures.
 
 use serde_json::{json, Value};
-use std::path::Path;
+mod common;
+use common::*;
 use std::process::Command;
 
 fn bin() -> Command {
@@ -14,21 +15,10 @@ fn bin() -> Command {
 
 #[test]
 fn a_plan_edited_or_out_of_date_is_refused_by_field() {
-    let scen = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/andorra-spain.toml");
+    let scen = repo().join("scenarios/andorra-spain.toml");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan");
-    let o = bin()
-        .args([
-            "plan",
-            scen.to_str().unwrap(),
-            "--objective",
-            "idleness",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    idleness_plan(&scen, &out);
     let plan: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
     assert_eq!(

@@ -210,18 +210,7 @@ fn a_plan_with_hostile_values_is_read_or_refused() {
     let (s, _) = borderwatch::scenario::load_ok(&scen).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
-        .args([
-            "plan",
-            scen.to_str().unwrap(),
-            "--objective",
-            "idleness",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    idleness_plan(&scen, &out);
     let plan: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(cases(64)));

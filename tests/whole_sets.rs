@@ -4,6 +4,8 @@
 //! never a mix — and the next run removes what the killed one left beside
 //! it. Re-planning without a unit removes that unit's orders.
 
+mod common;
+use common::idleness_plan;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -170,20 +172,7 @@ fn replanning_without_a_unit_removes_its_orders_and_keeps_the_users_files() {
     let src = shipped();
     let scen_dir = src.parent().unwrap().parent().unwrap();
     let out = dir.path().join("out");
-    let run = |toml: &Path| {
-        let o = bin()
-            .args([
-                "plan",
-                toml.to_str().unwrap(),
-                "--objective",
-                "idleness",
-                "--out",
-            ])
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    };
+    let run = |toml: &Path| idleness_plan(toml, &out);
     run(&src);
     let before = files(&out);
     let gone = "orders/ES-F2.html";

@@ -77,3 +77,20 @@ pub fn edit(path: &Path, from: &str, to: &str) {
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_borderwatch"))
 }
+
+/// Plan `toml` for presence (`plan --objective idleness`) into `out`;
+/// panics with the CLI's message if it fails.
+pub fn idleness_plan(toml: &Path, out: &Path) {
+    let o = std::process::Command::new(bin())
+        .args([
+            "plan",
+            toml.to_str().unwrap(),
+            "--objective",
+            "idleness",
+            "--out",
+        ])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
