@@ -63,7 +63,13 @@ pub fn export(s: &Scenario, what: Export, dir: &Path, progress: &Progress) -> Re
             plan::output::write_all(&pl, &r, dir, None)
         }
         Export::Simulation => {
-            let (pl, r) = planned(PlanMode::Joint)?;
+            let mut po = PlanOptions::for_scenario(s, PlanMode::Joint);
+            po.assess.progress = progress.clone();
+            // one terrain and one set of viewsheds for the plan and the crossings
+            let prepared = crate::pipeline::prepare(s, &po)?;
+            let pl = Planner::on(&prepared, po)?;
+            let r = pl.solve();
+            progress.check()?;
             let layers = pl.layers(&r);
             let o = SimOptions {
                 runs: SIM_RUNS,
@@ -76,7 +82,7 @@ pub fn export(s: &Scenario, what: Export, dir: &Path, progress: &Progress) -> Re
                 ..SimOptions::default()
             };
             progress.stage("crossings", SIM_RUNS as u64);
-            let w = World::new(s, layers.units, layers.horizon_s, o)?;
+            let w = World::on(&prepared, layers.units, layers.horizon_s, o)?;
             let outs = w.run();
             progress.check()?;
             sim::output::write_all(&w, &outs, dir, SIM_EVENTS)

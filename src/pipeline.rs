@@ -2,6 +2,7 @@
 //! once: the idleness planner's two plans (independent and joint) from one
 //! planner, and those plans replayed up the cooperation ladder.
 
+use crate::assess::Prepared;
 use crate::error::Result;
 use crate::model::Scenario;
 use crate::plan::{PlanLayers, PlanMode, PlanOptions, Planner};
@@ -18,7 +19,25 @@ pub struct IdlenessPlans {
 /// Plan both modes with one planner (the joint run plans the independent
 /// one anyway); `o.mode` does not matter.
 pub fn idleness_plans(s: &Scenario, o: PlanOptions) -> Result<IdlenessPlans> {
-    let pl = Planner::new(s, o)?;
+    plans_of(Planner::new(s, o)?)
+}
+
+/// The world the idleness planner and the simulator share for plans made
+/// with `o`: its options checked first (as [`Planner::new`] checks them),
+/// then the terrain and the posts' sights built once.
+pub fn prepare<'a>(s: &'a Scenario, o: &PlanOptions) -> Result<Prepared<'a>> {
+    Planner::check(s, o)?;
+    Prepared::new(s, &o.assess)
+}
+
+/// As [`idleness_plans`], on a prepared world (`o.assess` must ask for its
+/// terrain): the interception planner's baseline, on the world its game
+/// is played on.
+pub fn idleness_plans_on(p: &Prepared, o: PlanOptions) -> Result<IdlenessPlans> {
+    plans_of(Planner::on(p, o)?)
+}
+
+fn plans_of(pl: Planner) -> Result<IdlenessPlans> {
     let rs = pl.solve_modes(&[PlanMode::Independent, PlanMode::Joint]);
     Ok(IdlenessPlans {
         independent: pl.layers_as(&rs[0], PlanMode::Independent),
@@ -35,12 +54,27 @@ pub fn idleness_ladder(
     o: SimOptions,
     tracks: usize,
 ) -> Result<Vec<StepResult>> {
+    let w = World::new(s, Vec::new(), plans.independent.horizon_s, o)?;
+    Ok(ladder_on(w, plans, tracks))
+}
+
+/// As [`idleness_ladder`], on the prepared world the plans were made on.
+pub fn idleness_ladder_on(
+    p: &Prepared,
+    plans: &IdlenessPlans,
+    o: SimOptions,
+    tracks: usize,
+) -> Result<Vec<StepResult>> {
+    let w = World::on(p, Vec::new(), plans.independent.horizon_s, o)?;
+    Ok(ladder_on(w, plans, tracks))
+}
+
+fn ladder_on(mut w: World, plans: &IdlenessPlans, tracks: usize) -> Vec<StepResult> {
     let (ind, joint) = (&plans.independent, &plans.joint);
-    let mut w = World::new(s, Vec::new(), ind.horizon_s, o)?;
-    Ok(ladder::run(
+    ladder::run(
         &mut w,
         (&ind.units, ind.horizon_s),
         (&joint.units, joint.horizon_s),
         tracks,
-    ))
+    )
 }

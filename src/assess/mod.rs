@@ -21,6 +21,7 @@
 //! - Without a DEM, line of sight is not modelled (flat earth, range only)
 //!   and the result says so.
 
+pub mod prepared;
 mod risk;
 mod segments;
 mod sight;
@@ -34,6 +35,7 @@ pub use sight::{
     PostSight, Sighting,
 };
 use summary::summarise;
+pub use prepared::Prepared;
 
 use crate::formats::plan_json::{Metrics, TerrainOptions};
 use crate::ids::StateId;
@@ -185,11 +187,12 @@ pub struct Assessment {
     pub views: Vec<ViewSummary>,
     pub segments: Vec<SegmentResult>,
     pub route_crossings: Vec<RouteCrossingResult>,
+    /// Borrowed from the [`Prepared`] world it was made on.
     #[serde(skip)]
-    pub terrain: Option<Terrain>,
+    pub terrain: Option<std::sync::Arc<Terrain>>,
     /// Each post's line of sight (viewshed when there is a DEM).
     #[serde(skip)]
-    pub sights: Vec<PostSight>,
+    pub sights: std::sync::Arc<[PostSight]>,
     /// Patrol coverage joined from a plan (`assess --patrols`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub patrol: Option<PatrolJoin>,
@@ -360,16 +363,25 @@ pub fn terrain_for(
     Ok(Some(t))
 }
 
-/// Run the assessment.
+/// Run the assessment (on a world of its own).
 pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessment> {
     check_options(o)?;
     check_budget(s, o)?;
-    let mut warnings = Vec::new();
-    let terrain = terrain_for(s, o, &mut warnings)?;
-    let route_hits = SpatialIndex::build(s).route_crossings(s);
-    let segs = segments(s, &route_hits, terrain.as_ref(), o);
-    let sights = post_sights(s, terrain.as_ref(), o, &mut warnings);
-    let t = terrain.as_ref();
+    assess_on(&Prepared::new(s, o)?, o)
+}
+
+/// Run the assessment on a prepared world (its terrain and the posts'
+/// sights); `o` must ask for the same terrain ([`Prepared::fits`]).
+pub fn assess_on(p: &Prepared, o: &AssessOptions) -> crate::error::Result<Assessment> {
+    let s = p.s;
+    check_options(o)?;
+    check_budget(s, o)?;
+    p.check_fits(o)?;
+    let warnings = p.warnings.clone();
+    let t = p.terrain();
+    let route_hits = p.route_hits.clone();
+    let segs = segments(s, &route_hits, t, o);
+    let sights = &p.sights;
     let ri = RiskIndex::new(s);
     // posts near each segment: within the longest range of its samples
     let post_tree = rstar::RTree::bulk_load(
@@ -434,13 +446,13 @@ pub fn assess(s: &Scenario, o: &AssessOptions) -> crate::error::Result<Assessmen
     Ok(Assessment {
         scenario: s.name.clone(),
         options: o.clone(),
-        line_of_sight: terrain.is_some(),
+        line_of_sight: t.is_some(),
         warnings,
         views,
         segments,
         route_crossings,
-        terrain,
-        sights,
+        terrain: p.terrain.clone(),
+        sights: p.sights.clone(),
         patrol: None,
     })
 }

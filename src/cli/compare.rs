@@ -54,14 +54,16 @@ fn idleness(
     knowledge: Knowledge,
     json: bool,
 ) -> Result<(), Error> {
-    let plans = game::idleness_plans(s, seed)?;
+    let po = game::ladder_plan_options(s, seed);
+    let prepared = borderwatch::pipeline::prepare(s, &po)?;
+    let plans = borderwatch::pipeline::idleness_plans_on(&prepared, po)?;
     let o = SimOptions {
         runs,
         seed,
         knowledge,
         ..SimOptions::default()
     };
-    let steps = borderwatch::pipeline::idleness_ladder(s, &plans, o, 0)?;
+    let steps = borderwatch::pipeline::idleness_ladder_on(&prepared, &plans, o, 0)?;
     if json {
         let rows = ladder::to_json(s, &steps);
         let v = serde_json::json!({"scenario": s.name, "runs": runs, "seed": seed, "knowledge": knowledge, "ladder": rows});

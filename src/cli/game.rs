@@ -5,27 +5,30 @@ use borderwatch::error::{Error, Result};
 use borderwatch::game::run::{self, RungResult};
 use borderwatch::game::GameOptions;
 use borderwatch::model::Scenario;
-use borderwatch::pipeline::{self, IdlenessPlans};
+use borderwatch::pipeline;
 use borderwatch::plan::{PlanMode, PlanOptions};
 use borderwatch::sim::{SimOptions, World};
 
-/// The idleness planner's plans of both modes with the scenario's
-/// options and this seed: the baseline of the interception ladder.
-pub fn idleness_plans(s: &Scenario, seed: u64) -> Result<IdlenessPlans> {
-    let o = PlanOptions {
+/// The idleness planner's options for the ladders: the scenario's, with
+/// this seed (its plans of both modes are the interception ladder's
+/// baseline).
+pub fn ladder_plan_options(s: &Scenario, seed: u64) -> PlanOptions {
+    PlanOptions {
         seed,
         ..PlanOptions::for_scenario(s, PlanMode::Joint)
-    };
-    pipeline::idleness_plans(s, o)
+    }
 }
 
 /// `compare` with the interception objective.
 pub fn compare(s: &Scenario, runs: usize, seed: u64, o: GameOptions, json: bool) -> Result<()> {
     borderwatch::sim::check_runs(runs)?;
-    let plans = idleness_plans(s, seed)?;
+    let po = ladder_plan_options(s, seed);
+    // one terrain and one set of viewsheds for the baseline and the game
+    let prepared = pipeline::prepare(s, &po)?;
+    let plans = pipeline::idleness_plans_on(&prepared, po)?;
     let (ind, joint) = (plans.independent.units, plans.joint.units);
-    let mut w = World::new(
-        s,
+    let mut w = World::on(
+        &prepared,
         Vec::new(),
         plans.joint.horizon_s,
         SimOptions {
@@ -136,11 +139,13 @@ pub fn plan(
     let hours = po.hours;
     let mode = po.mode;
     let po_assess = po.assess.clone();
+    // one terrain and one set of viewsheds for the baseline and the game
+    let prepared = pipeline::prepare(s, &po)?;
     // the idleness plan: the baseline, and the game's first plan
-    let plans = pipeline::idleness_plans(s, po)?;
+    let plans = pipeline::idleness_plans_on(&prepared, po)?;
     let (ind, joint) = (plans.independent.units, plans.joint.units);
-    let mut w = World::new(
-        s,
+    let mut w = World::on(
+        &prepared,
         Vec::new(),
         hours * 3600.0,
         SimOptions {

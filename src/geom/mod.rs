@@ -76,6 +76,46 @@ pub fn left_of_polyline(line: &[Coord], seg: usize, t: f64, p: Coord) -> bool {
     }
 }
 
+/// Where a polyline crosses or runs back over itself: the first such place
+/// and the two segments, or `None` for a simple line. Touching at the
+/// shared vertex of neighbouring segments is not a crossing, nor is a
+/// closed line's end meeting its start. Bentley–Ottmann sweep
+/// (`geo::algorithm::sweep`), so long borders stay quick.
+pub fn self_crossing(line: &[Coord]) -> Option<(Coord, usize, usize)> {
+    use geo::algorithm::sweep::{Cross, Intersections};
+    use geo::LineIntersection;
+    #[derive(Clone)]
+    struct Seg(usize, geo::Line<f64>);
+    impl Cross for Seg {
+        type Scalar = f64;
+        fn line(&self) -> geo::Line<f64> {
+            self.1
+        }
+    }
+    let n = line.len().saturating_sub(1);
+    let closed = n > 2 && line.first() == line.last();
+    let segs = line
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| w[0] != w[1])
+        .map(|(i, w)| Seg(i, geo::Line::new(w[0], w[1])));
+    Intersections::from_iter(segs)
+        .filter_map(|(a, b, x)| {
+            let (i, j) = (a.0.min(b.0), a.0.max(b.0));
+            let at = match x {
+                LineIntersection::SinglePoint { intersection, .. } => {
+                    if j == i + 1 || (closed && i == 0 && j == n - 1) {
+                        return None;
+                    }
+                    intersection
+                }
+                LineIntersection::Collinear { intersection } => intersection.start,
+            };
+            Some((at, i, j))
+        })
+        .min_by_key(|&(_, i, j)| (i, j))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +135,22 @@ mod tests {
         // A point whose closest point is the corner, on the outside but left of
         // the first segment's line (x>10,y>0 region is right of segment 2).
         assert!(!left_of_polyline(&l, 1, 0.0, Coord { x: 11.0, y: 0.5 }));
+    }
+
+    #[test]
+    fn a_line_that_loops_crosses_itself_a_simple_one_does_not() {
+        let c = |x: f64, y: f64| Coord { x, y };
+        let simple = [c(0.0, 0.0), c(1.0, 0.0), c(1.0, 1.0), c(2.0, 1.0)];
+        assert_eq!(super::self_crossing(&simple), None);
+        let bow = [c(0.0, 0.0), c(2.0, 0.0), c(2.0, 1.0), c(1.0, -1.0)];
+        let (at, i, j) = super::self_crossing(&bow).unwrap();
+        assert_eq!((i, j), (0, 2));
+        assert!((at.x - 1.5).abs() < 1e-9 && at.y.abs() < 1e-9, "{at:?}");
+        // running back over itself
+        let back = [c(0.0, 0.0), c(2.0, 0.0), c(1.0, 0.0)];
+        assert!(super::self_crossing(&back).is_some());
+        // a closed ring is simple
+        let ring = [c(0.0, 0.0), c(1.0, 0.0), c(1.0, 1.0), c(0.0, 0.0)];
+        assert_eq!(super::self_crossing(&ring), None);
     }
 }

@@ -17,13 +17,25 @@ use std::collections::HashMap;
 impl<'a> Planner<'a> {
     /// Build graphs, watch points and travel-time tables; check the units.
     pub fn new(s: &'a Scenario, o: PlanOptions) -> Result<Self> {
-        check_options(s, &o)?;
-        let ao = AssessOptions {
-            segment_m: o.watch_m,
-            ..o.assess.clone()
-        };
-        let a = assess::assess(s, &ao)?;
-        Self::from_assessment(s, o, &a)
+        Self::check(s, &o)?;
+        Self::on(&assess::Prepared::new(s, &watch_assessment(&o))?, o)
+    }
+
+    /// The plan's options and its assessment's, checked before anything
+    /// is built (the first problem found, as [`Planner::new`] meets them).
+    pub fn check(s: &Scenario, o: &PlanOptions) -> Result<()> {
+        check_options(s, o)?;
+        let ao = watch_assessment(o);
+        assess::check_options(&ao)?;
+        assess::check_budget(s, &ao)
+    }
+
+    /// As [`Planner::new`], on a prepared world (its terrain and the posts'
+    /// sights; `o.assess` must ask for the same terrain).
+    pub fn on(p: &assess::Prepared<'a>, o: PlanOptions) -> Result<Self> {
+        check_options(p.s, &o)?;
+        let a = assess::assess_on(p, &watch_assessment(&o))?;
+        Self::from_assessment(p.s, o, &a)
     }
 
     /// As [`Planner::new`], on an assessment already made (its segments
@@ -47,7 +59,7 @@ impl<'a> Planner<'a> {
         let progress = &o.assess.progress;
         progress.check()?;
         progress.stage("patrol graphs", keys.len() as u64 * 2);
-        let terrain = a.terrain.as_ref();
+        let terrain = a.terrain.as_deref();
         let mut graphs = build_graphs(s, &o, &keys, &points, &segs, terrain);
         let mut problems = Problems::default();
         let homes = join_homes(s, &o, &keys, &mut graphs, terrain, &mut problems);
@@ -69,6 +81,15 @@ impl<'a> Planner<'a> {
             warnings,
             o,
         })
+    }
+}
+
+/// The assessment the watch points come from: its segments are `watch_m`
+/// long.
+fn watch_assessment(o: &PlanOptions) -> AssessOptions {
+    AssessOptions {
+        segment_m: o.watch_m,
+        ..o.assess.clone()
     }
 }
 

@@ -74,6 +74,21 @@ pub(super) fn read_border(file: &Path, refs: &StateRefs, pr: &mut Problems) -> V
                 );
                 continue;
             }
+            if let Some((at, i, j)) = crate::geom::self_crossing(&f.coords) {
+                pr.push(
+                    Problem::error(
+                        file,
+                        format!(
+                            "the line crosses or runs back over itself at ({:.6}, {:.6}) (segments {i} and {j}): a border stretch runs without loops; fix the digitising or split it",
+                            at.x, at.y
+                        ),
+                    )
+                    .feature(f.index)
+                    .id(&id)
+                    .field("geometry"),
+                );
+                continue;
+            }
             out.push((StretchId::new(id), f.line(), l, r, k));
         }
     }

@@ -31,7 +31,6 @@ use crate::assess::{self, AssessOptions, PostSight};
 use crate::model::{RouteKind, Scenario, UnitMode};
 use crate::plan::UnitLayer;
 use crate::seed::mix;
-use crate::terrain::Terrain;
 use geo::Coord;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -147,7 +146,7 @@ pub struct World<'a> {
     /// How many of `routes` are the scenario's: random and risk-aware
     /// smugglers keep to them.
     pub mapped_routes: usize,
-    pub sights: Vec<PostSight>,
+    pub sights: std::sync::Arc<[PostSight]>,
     pub post_state: Vec<usize>,
     pub units: Vec<UnitLayer>,
     pub horizon_s: f64,
@@ -263,11 +262,26 @@ impl<'a> World<'a> {
         o: SimOptions,
     ) -> crate::error::Result<Self> {
         check_runs(o.runs)?;
+        let p = assess::Prepared::new(s, &o.assess)?;
+        Self::on(&p, units, horizon_s, o)
+    }
+
+    /// As [`World::new`], on a prepared world (its terrain, the posts'
+    /// sights, the route crossings; `o.assess` must ask for the same
+    /// terrain).
+    pub fn on(
+        p: &assess::Prepared<'a>,
+        units: Vec<UnitLayer>,
+        horizon_s: f64,
+        o: SimOptions,
+    ) -> crate::error::Result<Self> {
+        check_runs(o.runs)?;
+        let s = p.s;
         let ao = o.assess.clone();
-        let mut warnings = Vec::new();
         assess::check_options(&ao)?;
-        let terrain: Option<Terrain> = assess::terrain_for(s, &ao, &mut warnings)?;
-        let sights = assess::post_sights(s, terrain.as_ref(), &ao, &mut warnings);
+        p.check_fits(&ao)?;
+        let terrain = p.terrain();
+        let sights = p.sights.clone();
         let post_state = sights
             .iter()
             .map(|ps| {
@@ -278,7 +292,7 @@ impl<'a> World<'a> {
             })
             .collect();
         let bi = crate::index::BorderIndex::of_scenario(s);
-        let hits = crate::index::SpatialIndex::build(s).route_crossings(s);
+        let hits = &p.route_hits;
         let net = journey::Network::of(s);
         let mapped: Vec<Way> = s
             .routes
@@ -301,7 +315,7 @@ impl<'a> World<'a> {
         let mapped_routes = mapped.len();
         let off_ways = if o.corridors {
             let km: Vec<f64> = hits.iter().map(|h| h.chainage_km).collect();
-            corridor::corridors(s, &bi, &km, terrain.as_ref())
+            corridor::corridors(s, &bi, &km, terrain)
         } else {
             Vec::new()
         };
@@ -315,7 +329,7 @@ impl<'a> World<'a> {
             }))
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|way| prepare_route(s, &bi, &sights, terrain.as_ref(), way))
+            .map(|way| prepare_route(s, &bi, &sights, terrain, way))
             .collect();
         // risk-aware smugglers prefer the routes the posts see least
         let route_weight = routes
@@ -329,7 +343,7 @@ impl<'a> World<'a> {
                 (1.0 - seen).max(0.02)
             })
             .collect();
-        let segments = assess::segments(s, &hits, terrain.as_ref(), &ao);
+        let segments = assess::segments(s, hits, terrain, &ao);
         // travel times worth knowing: as long as each crossing lasts
         let limit_s = routes
             .iter()
@@ -340,7 +354,7 @@ impl<'a> World<'a> {
             s,
             &units,
             &segments,
-            terrain.as_ref(),
+            terrain,
             &samples,
             limit_s,
             crate::plan::DEFAULT_ACCESS_M,

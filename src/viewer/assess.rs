@@ -82,10 +82,10 @@ fn viewshed_sprite(
     a: &Assessment,
     images: &mut Assets<Image>,
 ) -> Option<(Sprite, Transform, Visibility, ViewshedOverlay)> {
-    let t = a.terrain.as_ref()?;
+    let t = a.terrain.as_deref()?;
     let (w, h) = (t.cols as u32, t.rows as u32);
     let mut data = vec![0u8; (w * h * 4) as usize];
-    for ps in &a.sights {
+    for ps in a.sights.iter() {
         let Some(v) = &ps.viewshed else { continue };
         let colour = map
             .scenario

@@ -195,7 +195,7 @@ pub(super) fn draw_map(
     // Without a DEM there is no viewshed: show each post's sensor range.
     if layers.viewsheds {
         if let Some(a) = job.result.as_ref().filter(|a| !a.line_of_sight) {
-            for ps in &a.sights {
+            for ps in a.sights.iter() {
                 let c = rgb(view::faded(colour_of(&ps.state), 0.3));
                 thin.circle_2d(
                     Isometry2d::from_translation(v2(ps.xy)),
