@@ -38,10 +38,8 @@ use summary::summarise;
 pub use prepared::Prepared;
 
 use crate::formats::plan_json::{Metrics, TerrainOptions};
-use crate::ids::StateId;
-use crate::index::SpatialIndex;
 pub use crate::model::RiskWeights;
-use crate::model::{Post, Scenario, Sensor};
+use crate::model::Scenario;
 use crate::terrain::Terrain;
 use geo::Coord;
 use serde::Serialize;
@@ -461,7 +459,8 @@ pub fn assess_on(p: &Prepared, o: &AssessOptions) -> crate::error::Result<Assess
 mod tests {
     use super::*;
     use crate::ids::SensorId;
-    use crate::model::SensorKind;
+    use crate::ids::StateId;
+    use crate::model::{Sensor, SensorKind};
 
     fn sensor(kind: SensorKind, range_m: f64) -> Sensor {
         Sensor {

@@ -11,8 +11,17 @@
 //! (1 − 1/e) of the optimum (Nemhauser et al. 1978); a test checks it
 //! against brute force on small instances.
 
-use super::*;
+use super::{
+    check_options, dist, post_sensors, post_sights, r3, segments, sightings, terrain_for,
+    AssessOptions, Detect, PostSight, Segment,
+};
 use crate::formats::points::InputPoint;
+use crate::ids::StateId;
+use crate::index::SpatialIndex;
+use crate::model::{Post, Scenario, Sensor};
+use crate::terrain::Terrain;
+use geo::Coord;
+use serde::Serialize;
 use std::collections::BinaryHeap;
 
 #[derive(Clone, Debug)]

@@ -1,8 +1,10 @@
 //! Plan outputs: `plan.geojson`, `plan.json`, `idleness.csv`, one GPX and one
 //! printable order (HTML) per unit, and the `--json` summary.
 
+use super::{Eval, Plan, PlanMode, Planner};
+use geo::Coord;
+use petgraph::graph::NodeIndex;
 use super::solve::PlanResult;
-use super::*;
 use crate::error::Result;
 use crate::formats::plan_json::{self, PlanJson, UnitPlan, Visit};
 use crate::props;

@@ -1,8 +1,10 @@
 //! The planning run: shift staggering, route variants (mixed strategy),
 //! joint against independent, baseline, lower bound, exact check.
 
+use super::{r1, Eval, Plan, PlanMode, Planner, Track};
+use serde::Serialize;
+use std::collections::HashMap;
 pub use super::exact::ExactCheck;
-use super::*;
 use crate::seed::mix as mix_seed;
 use rayon::prelude::*;
 

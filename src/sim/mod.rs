@@ -28,7 +28,7 @@
 //!   results are the same for any thread count.
 
 use crate::assess::{self, AssessOptions, PostSight};
-use crate::model::{RouteKind, Scenario, UnitMode};
+use crate::model::{RouteKind, Scenario};
 use crate::plan::UnitLayer;
 use crate::seed::mix;
 use geo::Coord;

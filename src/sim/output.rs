@@ -1,8 +1,11 @@
 //! Simulation outputs: the events log (CSV, GeoJSON), per-route figures,
 //! the summary; reading a plan back from `plan.json`.
 
-use super::*;
+use super::{rates, Outcome, Rates, World};
 use crate::error::{Error, Result};
+use crate::model::{Scenario, UnitMode};
+use crate::plan::UnitLayer;
+use geo::Coord;
 use crate::formats::plan_json::PlanJson;
 use crate::props;
 use serde_json::{json, Value};
