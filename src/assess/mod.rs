@@ -28,6 +28,7 @@ mod sight;
 pub mod site;
 mod summary;
 
+pub use prepared::Prepared;
 pub use risk::{segment_risk, segment_risk_with, Risk, RiskIndex, RiskPart};
 pub use segments::{segments, Segment};
 pub use sight::{
@@ -35,7 +36,6 @@ pub use sight::{
     PostSight, Sighting,
 };
 use summary::summarise;
-pub use prepared::Prepared;
 
 use crate::formats::plan_json::{Metrics, TerrainOptions};
 pub use crate::model::RiskWeights;

@@ -2,9 +2,9 @@
 //! sub-instance, against the greedy on the same instance (how far the
 //! heuristic is from optimal, in `plan.json`'s `exact_check`).
 
+use super::solve::{ScoreFn, SimFn, ALPHAS, REWEIGHT_ROUNDS};
 use super::{leg_path, r1, Planner};
 use serde::Serialize;
-use super::solve::{ScoreFn, SimFn, ALPHAS, REWEIGHT_ROUNDS};
 
 /// The exact optimum on a small sub-instance, against the greedy.
 #[derive(Clone, Debug, Serialize)]

@@ -1,14 +1,14 @@
 //! Plan outputs: `plan.geojson`, `plan.json`, `idleness.csv`, one GPX and one
 //! printable order (HTML) per unit, and the `--json` summary.
 
-use super::{Eval, Plan, PlanMode, Planner};
-use geo::Coord;
-use petgraph::graph::NodeIndex;
 use super::solve::PlanResult;
+use super::{Eval, Plan, PlanMode, Planner};
 use crate::error::Result;
 use crate::formats::plan_json::{self, PlanJson, UnitPlan, Visit};
 use crate::props;
 use crate::report::esc;
+use geo::Coord;
+use petgraph::graph::NodeIndex;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -1,12 +1,12 @@
 //! The planning run: shift staggering, route variants (mixed strategy),
 //! joint against independent, baseline, lower bound, exact check.
 
-use super::{r1, Eval, Plan, PlanMode, Planner, Track};
-use serde::Serialize;
-use std::collections::HashMap;
 pub use super::exact::ExactCheck;
+use super::{r1, Eval, Plan, PlanMode, Planner, Track};
 use crate::seed::mix as mix_seed;
 use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
 
 /// One route variant of the mixed strategy.
 #[derive(Clone, Debug, Serialize)]

@@ -3,11 +3,11 @@
 
 use super::{rates, Outcome, Rates, World};
 use crate::error::{Error, Result};
+use crate::formats::plan_json::PlanJson;
 use crate::model::{Scenario, UnitMode};
 use crate::plan::UnitLayer;
-use geo::Coord;
-use crate::formats::plan_json::PlanJson;
 use crate::props;
+use geo::Coord;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 

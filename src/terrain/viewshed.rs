@@ -123,12 +123,9 @@ fn on_edge(i: i64, j: i64, za: f64, zb: f64, zo: f64) -> f64 {
     }
 }
 
-/// Compute a viewshed.
-pub fn viewshed(t: &Terrain, p: &ViewshedParams) -> Result<Viewshed, ViewshedError> {
-    if !(p.max_range_m.is_finite() && p.max_range_m > 0.0) {
-        return Err(ViewshedError::BadRange(p.max_range_m));
-    }
-    // Observer cell: truncation of the pixel coordinate, as raster tools do.
+/// The observer's cell (column, row: the truncation of its pixel
+/// coordinate, as raster tools take it) and its eye height (m).
+fn observer(t: &Terrain, p: &ViewshedParams) -> Result<(i64, i64, f64), ViewshedError> {
     let fx = (p.observer.x - (t.origin.x - t.cell / 2.0)) / t.cell;
     let fy = ((t.origin.y + t.cell / 2.0) - p.observer.y) / t.cell;
     if fx < 0.0 || fy < 0.0 || fx >= t.cols as f64 || fy >= t.rows as f64 {
@@ -142,7 +139,76 @@ pub fn viewshed(t: &Terrain, p: &ViewshedParams) -> Result<Viewshed, ViewshedErr
     if !ground.is_finite() {
         return Err(ViewshedError::ObserverOnVoid);
     }
-    let zo = ground + p.observer_height_m;
+    Ok((ox, oy, ground + p.observer_height_m))
+}
+
+/// Visible? then raise the cell to its observable height.
+#[inline]
+fn settle(z: &mut f64, horizon: f64, tz: f64) -> u8 {
+    let v = if *z + tz < horizon {
+        INVISIBLE
+    } else {
+        VISIBLE
+    };
+    if *z < horizon {
+        *z = horizon;
+    }
+    v
+}
+
+/// One row `dy` rows from the observer's (column `x` of the window): each
+/// cell's horizon from the row before (`last`, already raised) and its
+/// neighbour towards the observer's column, out from that column to each
+/// side until the range ends; `this` is raised in place, `out` gets each
+/// cell's visibility. `z`: the observer's eye and the target's height.
+fn sweep_row(
+    this: &mut [f64],
+    last: &[f64],
+    (x, dy): (usize, i64),
+    (zo, tz): (f64, f64),
+    out: &mut [u8],
+) {
+    if !this[x].is_nan() {
+        let h = along_line(dy, last[x], zo);
+        out[x] = settle(&mut this[x], h, tz);
+    }
+    // left
+    let mut i = x as i64 - 1;
+    while i >= 0 {
+        let iu = i as usize;
+        if this[iu].is_nan() {
+            break;
+        }
+        let dx = x as i64 - i;
+        let h = if dx >= dy {
+            on_edge(dy, dx, last[iu + 1], this[iu + 1], zo)
+        } else {
+            on_edge(dx, dy, last[iu + 1], last[iu], zo)
+        };
+        out[iu] = settle(&mut this[iu], h, tz);
+        i -= 1;
+    }
+    // right
+    for iu in x + 1..this.len() {
+        if this[iu].is_nan() {
+            break;
+        }
+        let dx = iu as i64 - x as i64;
+        let h = if dx >= dy {
+            on_edge(dy, dx, last[iu - 1], this[iu - 1], zo)
+        } else {
+            on_edge(dx, dy, last[iu - 1], last[iu], zo)
+        };
+        out[iu] = settle(&mut this[iu], h, tz);
+    }
+}
+
+/// Compute a viewshed.
+pub fn viewshed(t: &Terrain, p: &ViewshedParams) -> Result<Viewshed, ViewshedError> {
+    if !(p.max_range_m.is_finite() && p.max_range_m > 0.0) {
+        return Err(ViewshedError::BadRange(p.max_range_m));
+    }
+    let (ox, oy, zo) = observer(t, p)?;
     let reach = (p.max_range_m / t.cell).ceil() as i64;
     let c0 = (ox - reach).max(0);
     let c1 = (ox + reach + 1).min(t.cols as i64);
@@ -168,20 +234,6 @@ pub fn viewshed(t: &Terrain, p: &ViewshedParams) -> Result<Viewshed, ViewshedErr
             buf.push(if d2 > range2 { f64::NAN } else { z - k * d2 });
         }
     };
-    // Visible? then raise the cell to its observable height.
-    #[inline]
-    fn settle(z: &mut f64, horizon: f64, tz: f64) -> u8 {
-        let v = if *z + tz < horizon {
-            INVISIBLE
-        } else {
-            VISIBLE
-        };
-        if *z < horizon {
-            *z = horizon;
-        }
-        v
-    }
-
     let mut first = Vec::with_capacity(cols);
     load(oy, &mut first);
     let out_row = |row: i64| -> usize { ((row - r0) as usize) * cols };
@@ -221,39 +273,13 @@ pub fn viewshed(t: &Terrain, p: &ViewshedParams) -> Result<Viewshed, ViewshedErr
             load(row, &mut this);
             let dy = (row - oy).abs();
             let base = out_row(row);
-            if !this[x].is_nan() {
-                let h = along_line(dy, last[x], zo);
-                cells[base + x] = settle(&mut this[x], h, tz);
-            }
-            // left
-            let mut i = x as i64 - 1;
-            while i >= 0 {
-                let iu = i as usize;
-                if this[iu].is_nan() {
-                    break;
-                }
-                let dx = x as i64 - i;
-                let h = if dx >= dy {
-                    on_edge(dy, dx, last[iu + 1], this[iu + 1], zo)
-                } else {
-                    on_edge(dx, dy, last[iu + 1], last[iu], zo)
-                };
-                cells[base + iu] = settle(&mut this[iu], h, tz);
-                i -= 1;
-            }
-            // right
-            for iu in x + 1..cols {
-                if this[iu].is_nan() {
-                    break;
-                }
-                let dx = iu as i64 - x as i64;
-                let h = if dx >= dy {
-                    on_edge(dy, dx, last[iu - 1], this[iu - 1], zo)
-                } else {
-                    on_edge(dx, dy, last[iu - 1], last[iu], zo)
-                };
-                cells[base + iu] = settle(&mut this[iu], h, tz);
-            }
+            sweep_row(
+                &mut this,
+                &last,
+                (x, dy),
+                (zo, tz),
+                &mut cells[base..base + cols],
+            );
             std::mem::swap(&mut last, &mut this);
             row += dir;
         }
