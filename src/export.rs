@@ -83,9 +83,9 @@ pub fn export(s: &Scenario, what: Export, dir: &Path, progress: &Progress) -> Re
             };
             progress.stage("crossings", SIM_RUNS as u64);
             let w = World::on(&prepared, layers.units, layers.horizon_s, o)?;
-            let outs = w.run();
+            let tally = w.tally_with(SIM_EVENTS, &|_| {});
             progress.check()?;
-            sim::output::write_all(&w, &outs, dir, SIM_EVENTS)
+            sim::output::write_all(&w, &tally, dir)
         }
     }
 }

@@ -613,3 +613,49 @@ fn simulate_sees_the_posts_on_the_terrain_the_plan_was_made_on() {
     assert_ne!(made, on_default);
     assert_eq!(on_default, on_older);
 }
+
+/// Counting the crossings as they come (a chunk of runs at a time, the
+/// events log cut at its limit) gives the figures counting every outcome
+/// at once gives, byte for byte, across a chunk boundary.
+#[test]
+fn a_tally_counted_chunk_by_chunk_is_the_whole_list_counted() {
+    use borderwatch::sim::{output, tally};
+    let (_d, s) = mini_p1();
+    let runs = tally::CHUNK as usize + 777;
+    let unit = standing(&s, "AD-F1", 0, (10.04, 45.05));
+    let w = World::new(
+        &s,
+        vec![unit],
+        86_400.0,
+        opts(
+            runs,
+            Cooperation {
+                shared_feeds: true,
+                hot_pursuit: true,
+            },
+        ),
+    )
+    .unwrap();
+    let streamed = w.tally_with(100, &|_| {});
+    let outs = w.run();
+    let whole = tally::Tally::of(&w, outs.clone(), 100);
+    assert_eq!(streamed.runs(), runs);
+    assert_eq!(streamed.events.len(), 100);
+    assert_eq!(
+        output::summary(&w, &streamed).to_string(),
+        output::summary(&w, &whole).to_string()
+    );
+    // and the overall figure is the old filter's
+    let r = rates(outs.iter());
+    let t = streamed.all.rates();
+    assert_eq!(
+        (r.attempts, r.p_detect, r.p_intercept),
+        (t.attempts, t.p_detect, t.p_intercept)
+    );
+    assert!(t.p_detect > 0.0, "the post sees R1: {t:?}");
+    // the events kept are the first crossings, in run order
+    assert_eq!(
+        format!("{:?}", &streamed.events[..]),
+        format!("{:?}", &outs[..100])
+    );
+}

@@ -7,6 +7,7 @@ use borderwatch::game::GameOptions;
 use borderwatch::model::Scenario;
 use borderwatch::pipeline;
 use borderwatch::plan::{PlanMode, PlanOptions};
+use borderwatch::sim::tally::Tally;
 use borderwatch::sim::{SimOptions, World};
 
 /// The idleness planner's options for the ladders: the scenario's, with
@@ -246,29 +247,34 @@ pub fn simulate_mix(
     let against = g.against(&probs);
     let (bi, _) = g.worst(&against);
     let bt = &g.targets[bi];
-    let outs = evaluate::replay(
-        &w,
-        &g.pool,
-        g.plans(),
-        &probs,
-        knowledge,
-        Some(bt),
-        runs,
-        seed,
-        per,
-    );
-    let files = borderwatch::sim::output::write_all(&w, &outs, out, events)?;
-    let e = evaluate::Estimate::of(&outs);
+    // counted a chunk at a time: the memory of one chunk, however many runs
+    let mix = evaluate::Mix {
+        pool: &g.pool,
+        plans: g.plans(),
+        probs: &probs,
+    };
+    let mut tally = Tally::new(&w, events);
+    let mut from = 0u64;
+    while from < runs as u64 {
+        let to = (from + borderwatch::sim::tally::CHUNK).min(runs as u64);
+        for o in evaluate::replay_runs(&w, &mix, knowledge, Some(bt), from..to, seed, per) {
+            tally.add(o);
+        }
+        from = to;
+    }
+    let files = borderwatch::sim::output::write_all(&w, &tally, out)?;
+    let (d, i) = tally.all.counts();
+    let e = evaluate::Estimate::of_counts(tally.runs(), d, i);
     let planned = against[bi].1;
     if json {
-        let mut sum = borderwatch::sim::output::summary(&w, &outs);
+        let mut sum = borderwatch::sim::output::summary(&w, &tally);
         sum["against_mix"] = serde_json::json!({"plans": probs.len(), "best_response": run::describe(&w, bt), "planner_p_intercept": (planned * 1e4).round() / 1e4, "simulated": e});
         println!("{}", serde_json::to_string_pretty(&sum).unwrap());
         return Ok(true);
     }
     println!(
         "{} crossings against the published mix ({} plans, each run its own draw): P(detect) {:.3}, P(intercept) {:.3} (95 % CI {:.3}–{:.3})",
-        outs.len(),
+        tally.runs(),
         probs.len(),
         e.p_detect,
         e.p_intercept,

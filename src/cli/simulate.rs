@@ -4,7 +4,7 @@
 use super::args::{CoopArgs, KnowledgeArg};
 use super::{game, load, progress_bar};
 use borderwatch::error::Error;
-use borderwatch::sim::{output, rates, SimOptions, World};
+use borderwatch::sim::{output, SimOptions, World};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -60,18 +60,18 @@ pub fn run(a: Args) -> Result<ExitCode, Error> {
     }
     let w = World::new(&s, plan.units, plan.horizon_s, o)?;
     let pb = progress_bar(a.runs as u64, a.json);
-    let outs = w.run_with(&|n| pb.inc(n));
+    let tally = w.tally_with(a.events, &|n| pb.inc(n));
     pb.finish_and_clear();
-    let files = output::write_all(&w, &outs, &a.out, a.events)?;
+    let files = output::write_all(&w, &tally, &a.out)?;
     if a.json {
-        let sum = output::summary(&w, &outs);
+        let sum = output::summary(&w, &tally);
         println!("{}", serde_json::to_string_pretty(&sum).unwrap());
         return Ok(ExitCode::SUCCESS);
     }
-    let all = rates(outs.iter());
+    let all = tally.all.rates();
     println!(
         "{} crossings: P(detect) {:.3}, P(intercept) {:.3}, {} succeeded",
-        outs.len(),
+        tally.runs(),
         all.p_detect,
         all.p_intercept,
         all.succeeded
@@ -80,7 +80,7 @@ pub fn run(a: Args) -> Result<ExitCode, Error> {
     let mut states: Vec<_> = s.states.iter().enumerate().collect();
     states.sort_by(|a, b| a.1.id.as_str().cmp(b.1.id.as_str()));
     for (i, st) in states {
-        let r = rates(outs.iter().filter(|o| o.into == Some(i)));
+        let r = tally.per_state[i].rates();
         println!(
             "  into {}: {} crossings, P(detect) {:.3}, P(intercept) {:.3}",
             st.id, r.attempts, r.p_detect, r.p_intercept

@@ -23,13 +23,21 @@ pub struct Estimate {
 
 impl Estimate {
     pub fn of(outs: &[Outcome]) -> Self {
-        let n = outs.len().max(1) as f64;
-        let d = outs.iter().filter(|o| o.detected_s.is_some()).count() as f64 / n;
-        let p = outs.iter().filter(|o| o.intercepted_s.is_some()).count() as f64 / n;
+        let d = outs.iter().filter(|o| o.detected_s.is_some()).count();
+        let i = outs.iter().filter(|o| o.intercepted_s.is_some()).count();
+        Self::of_counts(outs.len(), d, i)
+    }
+
+    /// Of `runs` crossings, `detected` detected and `intercepted`
+    /// intercepted.
+    pub fn of_counts(runs: usize, detected: usize, intercepted: usize) -> Self {
+        let n = runs.max(1) as f64;
+        let d = detected as f64 / n;
+        let p = intercepted as f64 / n;
         let h = 1.96 * (p * (1.0 - p) / n).sqrt();
         let r4 = |x: f64| (x * 1e4).round() / 1e4;
         Estimate {
-            runs: outs.len(),
+            runs,
             p_detect: r4(d),
             p_intercept: r4(p),
             ci95: [r4((p - h).max(0.0)), r4((p + h).min(1.0))],
@@ -65,13 +73,36 @@ pub fn replay(
     seed: u64,
     per_hour: usize,
 ) -> Vec<Outcome> {
+    let m = Mix { pool, plans, probs };
+    replay_runs(w, &m, knowledge, best, 0..runs as u64, seed, per_hour)
+}
+
+/// A published mix: `plans` over `pool`, drawn with `probs`.
+pub struct Mix<'p> {
+    pub pool: &'p [Schedule],
+    pub plans: &'p [Vec<usize>],
+    pub probs: &'p [f64],
+}
+
+/// As [`replay`], runs `runs` only (each seeded by its number, so the
+/// runs of a range are those of the whole): long replays go a chunk at a
+/// time.
+pub fn replay_runs(
+    w: &World,
+    m: &Mix,
+    knowledge: Knowledge,
+    best: Option<&Target>,
+    runs: std::ops::Range<u64>,
+    seed: u64,
+    per_hour: usize,
+) -> Vec<Outcome> {
+    let (pool, plans, probs) = (m.pool, m.plans, m.probs);
     let days = ((w.horizon_s / 86_400.0).ceil() as usize).max(1);
     let all: Vec<Vec<crate::sim::Crew>> = plans
         .iter()
         .map(|p| crews(p.iter().map(|&i| &pool[i])))
         .collect();
-    (0..runs as u64)
-        .into_par_iter()
+    runs.into_par_iter()
         .map(|run| {
             let mut rng = fastrand::Rng::with_seed(mix(seed, 0x6A, run));
             let day = rng.usize(0..days) as f64 * 86_400.0;

@@ -43,6 +43,7 @@ pub mod queue;
 pub mod replay;
 pub mod respond;
 pub mod route;
+pub mod tally;
 pub use replay::{Catch, Crew, Look, LookBy, Pass};
 pub use route::SimRoute;
 use route::{prepare_route, Way};
@@ -511,6 +512,37 @@ impl<'a> World<'a> {
             .collect();
         outs.unwrap_or_default()
     }
+
+    /// As [`World::run_with`], counted as the runs come
+    /// ([`tally::Tally`], keeping the first `events` crossings): the memory
+    /// of one chunk of runs, however many there are. The same figures as
+    /// counting [`World::run_with`]'s outcomes. Once cancelled, returns
+    /// what was counted.
+    pub fn tally_with(&self, events: usize, progress: &(dyn Fn(u64) + Sync)) -> tally::Tally {
+        let mut t = tally::Tally::new(self, events);
+        let runs = self.o.runs as u64;
+        let shared = &self.o.progress;
+        let mut from = 0;
+        while from < runs && !shared.cancelled() {
+            let to = (from + tally::CHUNK).min(runs);
+            let outs: Vec<Outcome> = (from..to)
+                .into_par_iter()
+                .map(|i| {
+                    let o = self.attempt(i);
+                    if (i + 1) % 1024 == 0 {
+                        progress(1024);
+                        shared.add(1024);
+                    }
+                    o
+                })
+                .collect();
+            for o in outs {
+                t.add(o);
+            }
+            from = to;
+        }
+        t
+    }
 }
 
 /// Aggregate figures.
@@ -525,31 +557,11 @@ pub struct Rates {
 
 /// Rates over outcomes (filtered).
 pub fn rates<'b>(outs: impl Iterator<Item = &'b Outcome>) -> Rates {
-    let (mut n, mut d, mut i, mut tt) = (0usize, 0usize, 0usize, 0.0);
+    let mut acc = tally::Acc::default();
     for o in outs {
-        n += 1;
-        if o.detected_s.is_some() {
-            d += 1;
-        }
-        if let Some(t) = o.intercepted_s {
-            i += 1;
-            tt += t - o.detected_s.unwrap_or(t);
-        }
+        acc.add(o);
     }
-    let r = |x: usize| {
-        if n > 0 {
-            (x as f64 / n as f64 * 1e4).round() / 1e4
-        } else {
-            0.0
-        }
-    };
-    Rates {
-        attempts: n,
-        p_detect: r(d),
-        p_intercept: r(i),
-        succeeded: n - i,
-        mean_time_to_intercept_min: (i > 0).then(|| (tt / i as f64 / 60.0 * 10.0).round() / 10.0),
-    }
+    acc.rates()
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Simulation outputs: the events log (CSV, GeoJSON), per-route figures,
 //! the summary; reading a plan back from `plan.json`.
 
-use super::{rates, Outcome, Rates, World};
+use super::tally::Tally;
+use super::{Outcome, Rates, World};
 use crate::error::{Error, Result};
 use crate::formats::plan_json::PlanJson;
 use crate::model::{Scenario, UnitMode};
@@ -181,68 +182,56 @@ fn unit_of_plan(
 
 /// Figures per border segment the routes cross (the assessment's
 /// segments): (segment, rates) for each segment with at least one route.
-pub fn per_segment<'w>(w: &'w World, outs: &[Outcome]) -> Vec<(&'w crate::assess::Segment, Rates)> {
+pub fn per_segment<'w>(w: &'w World, t: &Tally) -> Vec<(&'w crate::assess::Segment, Rates)> {
     w.segments
         .iter()
-        .filter(|seg| !seg.routes.is_empty())
-        .map(|seg| {
-            let on: Vec<bool> = w
-                .routes
-                .iter()
-                .map(|r| seg.routes.contains(&r.id))
-                .collect();
-            (seg, rates(outs.iter().filter(|o| on[o.route])))
-        })
+        .zip(&t.per_segment)
+        .filter(|(seg, _)| !seg.routes.is_empty())
+        .map(|(seg, acc)| (seg, acc.rates()))
         .collect()
 }
 
 /// Figures per route, per segment, per State entered and overall.
-pub fn summary(w: &World, outs: &[Outcome]) -> Value {
+pub fn summary(w: &World, t: &Tally) -> Value {
     let per_route: Vec<Value> = w
         .routes
         .iter()
-        .enumerate()
-        .map(|(r, rt)| {
-            let x = rates(outs.iter().filter(|o| o.route == r));
+        .zip(&t.per_route)
+        .map(|(rt, acc)| {
+            let x = acc.rates();
             json!({"route": rt.id, "kind": rt.kind.as_str(), "border_km": rt.border_km, "attempts": x.attempts, "p_detect": x.p_detect, "p_intercept": x.p_intercept, "succeeded": x.succeeded, "mean_time_to_intercept_min": x.mean_time_to_intercept_min})
         })
         .collect();
     let per_state: serde_json::Map<String, Value> =
         w.s.states
             .iter()
-            .enumerate()
-            .map(|(i, st)| {
-                let x = rates(outs.iter().filter(|o| o.into == Some(i)));
-                (st.id.to_string(), serde_json::to_value(x).unwrap())
+            .zip(&t.per_state)
+            .map(|(st, acc)| {
+                (
+                    st.id.to_string(),
+                    serde_json::to_value(acc.rates()).unwrap(),
+                )
             })
             .collect();
     // per kilometre of border where the routes cross
-    let mut kms: Vec<i64> = w
-        .routes
+    let per_km: Vec<Value> = t
+        .per_km
         .iter()
-        .filter_map(|r| r.border_km.map(|k| k.floor() as i64))
-        .collect();
-    kms.sort();
-    kms.dedup();
-    let per_km: Vec<Value> = kms
-        .iter()
-        .map(|&k| {
-            let x = rates(outs.iter().filter(|o| {
-                w.routes[o.route].border_km.map(|b| b.floor() as i64) == Some(k)
-            }));
+        .map(|(&k, acc)| {
+            let x = acc.rates();
             json!({"from_km": k, "to_km": k + 1, "attempts": x.attempts, "p_detect": x.p_detect, "p_intercept": x.p_intercept, "succeeded": x.succeeded})
         })
         .collect();
-    let per_segment: Vec<Value> = per_segment(w, outs)
+    let per_segment: Vec<Value> = per_segment(w, t)
         .into_iter()
         .map(|(seg, x)| {
             json!({"segment": seg.id, "from_km": seg.from_km, "to_km": seg.to_km, "kind": seg.kind.as_str(), "routes": seg.routes, "attempts": x.attempts, "p_detect": x.p_detect, "p_intercept": x.p_intercept, "succeeded": x.succeeded, "mean_time_to_intercept_min": x.mean_time_to_intercept_min})
         })
         .collect();
-    let all = rates(outs.iter());
+    let all = t.all.rates();
     json!({
         "scenario": w.s.name,
-        "runs": outs.len(),
+        "runs": t.runs(),
         "seed": w.o.seed,
         "knowledge": w.o.knowledge,
         "cooperation": w.o.coop,
@@ -250,7 +239,7 @@ pub fn summary(w: &World, outs: &[Outcome]) -> Value {
         "p_intercept": all.p_intercept,
         "succeeded": all.succeeded,
         "mean_time_to_intercept_min": all.mean_time_to_intercept_min,
-        "pursuits": outs.iter().filter(|o| o.pursuit).count(),
+        "pursuits": t.pursuits,
         "per_state": per_state,
         "per_route": per_route,
         "per_segment": per_segment,
@@ -273,17 +262,17 @@ fn rate_cells(x: &Rates) -> [String; 5] {
     ]
 }
 
-/// Write `events.csv` and `events.geojson` (the first `limit` crossings:
+/// Write `events.csv` and `events.geojson` (the crossings the tally kept:
 /// where each was detected and intercepted), `routes.csv`, `segments.csv`
 /// and `summary.json`.
-pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Result<Vec<PathBuf>> {
+pub fn write_all(w: &World, t: &Tally, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut set = crate::io::OutSet::new(dir, "simulate");
-    let (csv, geojson) = events(w, outs, limit)?;
+    let (csv, geojson) = events(w, &t.events)?;
     set.put("events.csv", csv);
     set.put("events.geojson", geojson.into_bytes());
-    set.put("routes.csv", routes_csv(w, outs)?);
-    set.put("segments.csv", segments_csv(w, outs)?);
-    let mut j = serde_json::to_string_pretty(&summary(w, outs)).unwrap();
+    set.put("routes.csv", routes_csv(w, t)?);
+    set.put("segments.csv", segments_csv(w, t)?);
+    let mut j = serde_json::to_string_pretty(&summary(w, t)).unwrap();
     j.push('\n');
     set.put("summary.json", j.into_bytes());
     set.commit()
@@ -291,7 +280,7 @@ pub fn write_all(w: &World, outs: &[Outcome], dir: &Path, limit: usize) -> Resul
 
 /// The first `limit` crossings as `events.csv` rows and as GeoJSON points
 /// (each detection and interception).
-fn events(w: &World, outs: &[Outcome], limit: usize) -> Result<(Vec<u8>, String)> {
+fn events(w: &World, outs: &[Outcome]) -> Result<(Vec<u8>, String)> {
     let err = |e: csv::Error| Error::encode("events.csv", e);
     let mut c = csv::Writer::from_writer(Vec::new());
     c.write_record([
@@ -315,7 +304,7 @@ fn events(w: &World, outs: &[Outcome], limit: usize) -> Result<(Vec<u8>, String)
     let mut feats = Vec::new();
     let name = |i: Option<usize>| i.map(|i| w.s.states[i].id.to_string()).unwrap_or_default();
     let f1 = |v: Option<f64>| v.map(|x| format!("{x:.1}")).unwrap_or_default();
-    for (i, o) in outs.iter().enumerate().take(limit) {
+    for (i, o) in outs.iter().enumerate() {
         let ll = o.intercept_at.map(|q| w.s.projection.inverse(q));
         let dl = o.detect_at.map(|q| w.s.projection.inverse(q));
         c.write_record([
@@ -354,7 +343,7 @@ fn events(w: &World, outs: &[Outcome], limit: usize) -> Result<(Vec<u8>, String)
 }
 
 /// `routes.csv`: the figures per route.
-fn routes_csv(w: &World, outs: &[Outcome]) -> Result<Vec<u8>> {
+fn routes_csv(w: &World, t: &Tally) -> Result<Vec<u8>> {
     let err = |e: csv::Error| Error::encode("routes.csv", e);
     let mut rc = csv::Writer::from_writer(Vec::new());
     rc.write_record([
@@ -367,9 +356,8 @@ fn routes_csv(w: &World, outs: &[Outcome]) -> Result<Vec<u8>> {
         "mean_time_to_intercept_min",
     ])
     .map_err(err)?;
-    for (r, rt) in w.routes.iter().enumerate() {
-        let x = rates(outs.iter().filter(|o| o.route == r));
-        let [a, b, c, d, e] = rate_cells(&x);
+    for (rt, acc) in w.routes.iter().zip(&t.per_route) {
+        let [a, b, c, d, e] = rate_cells(&acc.rates());
         rc.write_record([rt.id.clone(), rt.kind.as_str().into(), a, b, c, d, e])
             .map_err(err)?;
     }
@@ -377,7 +365,7 @@ fn routes_csv(w: &World, outs: &[Outcome]) -> Result<Vec<u8>> {
 }
 
 /// `segments.csv`: the figures per border segment the routes cross.
-fn segments_csv(w: &World, outs: &[Outcome]) -> Result<Vec<u8>> {
+fn segments_csv(w: &World, t: &Tally) -> Result<Vec<u8>> {
     let err = |e: csv::Error| Error::encode("segments.csv", e);
     let mut sc = csv::Writer::from_writer(Vec::new());
     sc.write_record([
@@ -393,7 +381,7 @@ fn segments_csv(w: &World, outs: &[Outcome]) -> Result<Vec<u8>> {
         "mean_time_to_intercept_min",
     ])
     .map_err(err)?;
-    for (seg, x) in per_segment(w, outs) {
+    for (seg, x) in per_segment(w, t) {
         let [a, b, c, d, e] = rate_cells(&x);
         sc.write_record([
             seg.id.clone(),
