@@ -373,6 +373,15 @@ pub fn map_svg(s: &Scenario, a: &Assessment, width: f64, height: f64) -> String 
             esc(p.id.as_str())
         );
     }
+    svg += &gap_marks_svg(a, &px);
+    svg += &scale_bar_svg(&fit, width, height);
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The ten worst gaps of the joint view, numbered by rank at their middle.
+fn gap_marks_svg(a: &Assessment, px: &dyn Fn(geo::Coord) -> (f64, f64)) -> String {
+    let mut svg = String::new();
     if let Some(v) = a.views.last() {
         for g in v.gaps.iter().take(10) {
             let mid_id = &g.segments[g.segments.len() / 2];
@@ -387,7 +396,13 @@ pub fn map_svg(s: &Scenario, a: &Assessment, width: f64, height: f64) -> String 
             }
         }
     }
-    // scale bar
+    svg
+}
+
+/// A scale bar of a round length (1, 2 or 5 × 10ⁿ km, about a fifth of the
+/// width) at the bottom left and a north arrow at the top right.
+fn scale_bar_svg(fit: &crate::view::ViewFit, width: f64, height: f64) -> String {
+    let mut svg = String::new();
     let km = {
         let raw = fit.metres_per_px * width / 5.0 / 1000.0;
         let p = 10f64.powf(raw.log10().floor());
@@ -407,7 +422,6 @@ pub fn map_svg(s: &Scenario, a: &Assessment, width: f64, height: f64) -> String 
         km,
         width - 24.0
     );
-    svg.push_str("</svg>");
     svg
 }
 
@@ -468,6 +482,28 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
         let _ = write!(h, "<h2>Patrols ({} plan, {} h)</h2><p>{} of {} segments need patrols and are reached by a unit within its shift; {} are out of every unit's reach. Worst risk-weighted idleness {:.0} min, mean {:.0} min (columns <code>patrol_*</code> of <code>segments.csv</code>).</p>",
             esc(&p.mode), p.hours, patrolled, a.segments.len(), p.unreachable_segments, p.worst_idleness_min, p.mean_idleness_min);
     }
+    h += &ranked_gaps_html(a);
+    for v in a.views.iter().filter(|v| !v.is_joint()) {
+        let _ = write!(h, "<h2>Largest gaps with {} posts alone</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>mean risk</th></tr>", esc(&v.view));
+        for g in v.gaps.iter().take(8) {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td></tr>",
+                g.rank, g.from_km, g.to_km, g.length_km, g.risk
+            );
+        }
+        h.push_str("</table>");
+    }
+    h += &posts_html(s, a);
+    h.push_str("<h2>Method</h2><p>Each segment is sampled every ");
+    let _ = write!(h, "{:.0} m. A sample is watched by a post when it lies in the post's viewshed (Wang et al. 2000 reference-plane algorithm on the DEM, earth curvature and refraction k = 0.857) and within a sensor's range; detection probability is the sensor's p up to half its range, falling linearly to 0 at its range (ground sensors need no line of sight). Posts are independent: P = 1 − Π(1 − pᵢ). A segment is covered around the clock when both day and night P reach the threshold. Risk (ISACS 05.60, 9.1) is the weighted mean of explicit indicators (informal routes, passability, roads on both sides, official crossings nearby, intelligence, past seizures); weights are in the scenario's <code>[risk]</code> table. Chainage is geodesic (WGS84).</p>", a.options.sample_m);
+    h.push_str("</body></html>\n");
+    h
+}
+
+/// The joint view's ranked gaps (the first 25) with why each is risky.
+fn ranked_gaps_html(a: &Assessment) -> String {
+    let mut h = String::new();
     if let Some(v) = a.joint() {
         h.push_str("<h2>Ranked gaps (both States' posts)</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>kind</th><th>mean risk</th><th>risk × km</th><th class=l>unwatched informal routes</th><th class=l>why the risk (highest-risk segment)</th></tr>");
         let index = segment_index(a);
@@ -496,17 +532,12 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
         }
         h.push_str("</table>");
     }
-    for v in a.views.iter().filter(|v| !v.is_joint()) {
-        let _ = write!(h, "<h2>Largest gaps with {} posts alone</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>mean risk</th></tr>", esc(&v.view));
-        for g in v.gaps.iter().take(8) {
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td></tr>",
-                g.rank, g.from_km, g.to_km, g.length_km, g.risk
-            );
-        }
-        h.push_str("</table>");
-    }
+    h
+}
+
+/// What each post sees: segments and km of border.
+fn posts_html(s: &Scenario, a: &Assessment) -> String {
+    let mut h = String::new();
     h.push_str("<h2>Posts</h2><table><tr><th class=l>post</th><th class=l>State</th><th>height m</th><th class=l>sensors</th><th>segments seen</th><th>km seen</th></tr>");
     for p in &s.posts {
         let seen: Vec<&SegmentResult> = a
@@ -528,8 +559,5 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
         let _ = write!(h, "<tr><td class=l>{}</td><td class=l>{}</td><td>{:.1}</td><td class=l>{}</td><td>{}</td><td>{:.2}</td></tr>", esc(p.id.as_str()), p.state, p.height_m, esc(&p.sensors.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")), seen.len(), km);
     }
     h.push_str("</table>");
-    h.push_str("<h2>Method</h2><p>Each segment is sampled every ");
-    let _ = write!(h, "{:.0} m. A sample is watched by a post when it lies in the post's viewshed (Wang et al. 2000 reference-plane algorithm on the DEM, earth curvature and refraction k = 0.857) and within a sensor's range; detection probability is the sensor's p up to half its range, falling linearly to 0 at its range (ground sensors need no line of sight). Posts are independent: P = 1 − Π(1 − pᵢ). A segment is covered around the clock when both day and night P reach the threshold. Risk (ISACS 05.60, 9.1) is the weighted mean of explicit indicators (informal routes, passability, roads on both sides, official crossings nearby, intelligence, past seizures); weights are in the scenario's <code>[risk]</code> table. Chainage is geodesic (WGS84).</p>", a.options.sample_m);
-    h.push_str("</body></html>\n");
     h
 }

@@ -1,5 +1,6 @@
 //! Geometry helpers: the local projection, geodesic chainage, sides of the
-//! border, point-to-segment measures.
+//! border, point-to-segment measures, polylines densified and halved by
+//! length (metres, in the local projection).
 
 pub mod proj;
 
@@ -153,4 +154,47 @@ mod tests {
         let ring = [c(0.0, 0.0), c(1.0, 0.0), c(1.0, 1.0), c(0.0, 0.0)];
         assert_eq!(super::self_crossing(&ring), None);
     }
+}
+
+/// The polyline with vertices added so no piece is longer than `max_m`.
+pub fn densify(xy: &[Coord], max_m: f64) -> Vec<Coord> {
+    let mut out = Vec::with_capacity(xy.len());
+    for (i, c) in xy.iter().enumerate() {
+        if i > 0 {
+            let a = xy[i - 1];
+            let len = ((c.x - a.x).powi(2) + (c.y - a.y).powi(2)).sqrt();
+            let n = (len / max_m).ceil() as usize;
+            for k in 1..n {
+                let t = k as f64 / n as f64;
+                out.push(Coord {
+                    x: a.x + t * (c.x - a.x),
+                    y: a.y + t * (c.y - a.y),
+                });
+            }
+        }
+        out.push(*c);
+    }
+    out
+}
+
+/// Midpoint of a polyline by length, and the index of the vertex after it.
+pub fn midpoint(xy: &[Coord]) -> (Coord, usize) {
+    let len: Vec<f64> = xy
+        .windows(2)
+        .map(|w| ((w[1].x - w[0].x).powi(2) + (w[1].y - w[0].y).powi(2)).sqrt())
+        .collect();
+    let half = len.iter().sum::<f64>() / 2.0;
+    let mut acc = 0.0;
+    for (i, l) in len.iter().enumerate() {
+        if acc + l >= half && *l > 0.0 {
+            let t = (half - acc) / l;
+            let p = Coord {
+                x: xy[i].x + t * (xy[i + 1].x - xy[i].x),
+                y: xy[i].y + t * (xy[i + 1].y - xy[i].y),
+            };
+            return (p, i + 1);
+        }
+        acc += l;
+    }
+    (xy[0], 1.min(xy.len()))
 }

@@ -16,6 +16,7 @@
 //! on their own State's graph: the border line is the common edge of both.
 
 use crate::assess::Segment;
+use crate::geom::{densify, midpoint};
 use crate::ids::StateId;
 use crate::model::{BorderKind, NetworkKind, Scenario, UnitMode};
 use crate::terrain::Terrain;
@@ -99,6 +100,42 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// Cross-country links (boats: water) from each node of the border
+    /// line to the nearest of the first `network_nodes` nodes (the
+    /// network's), when it lies within `access_m`.
+    fn join_line(
+        &mut self,
+        network_nodes: usize,
+        border_nodes: &[NodeIndex],
+        access_m: f64,
+        mode: UnitMode,
+    ) {
+        if network_nodes > 0 && !border_nodes.is_empty() {
+            let net: RTree<GeomWithData<[f64; 2], u32>> = RTree::bulk_load(
+                (0..network_nodes)
+                    .map(|i| {
+                        let p = self.g[NodeIndex::new(i)].xy;
+                        GeomWithData::new([p.x, p.y], i as u32)
+                    })
+                    .collect(),
+            );
+            for &n in border_nodes {
+                let p = self.g[n].xy;
+                if let Some(near) = net.nearest_neighbor(&[p.x, p.y]) {
+                    let d2 = (near.geom()[0] - p.x).powi(2) + (near.geom()[1] - p.y).powi(2);
+                    if d2 <= access_m * access_m {
+                        let kind = if mode == UnitMode::Boat {
+                            ArcKind::Water
+                        } else {
+                            ArcKind::CrossCountry
+                        };
+                        self.link(n, NodeIndex::new(near.data as usize), kind, mode);
+                    }
+                }
+            }
+        }
+    }
+
     fn node(&mut self, xy: Coord) -> NodeIndex {
         let key = ((xy.x * 10.0).round() as i64, (xy.y * 10.0).round() as i64);
         if let Some(&n) = self.keys.get(&key) {
@@ -157,49 +194,6 @@ impl Builder<'_> {
 /// Network arcs are cut to at most this length, so that posts and watch
 /// points snap to a node near the nearest point of a long straight link.
 pub const MAX_ARC_M: f64 = 100.0;
-
-/// The polyline with vertices added so no piece is longer than `max_m`.
-pub fn densify(xy: &[Coord], max_m: f64) -> Vec<Coord> {
-    let mut out = Vec::with_capacity(xy.len());
-    for (i, c) in xy.iter().enumerate() {
-        if i > 0 {
-            let a = xy[i - 1];
-            let len = ((c.x - a.x).powi(2) + (c.y - a.y).powi(2)).sqrt();
-            let n = (len / max_m).ceil() as usize;
-            for k in 1..n {
-                let t = k as f64 / n as f64;
-                out.push(Coord {
-                    x: a.x + t * (c.x - a.x),
-                    y: a.y + t * (c.y - a.y),
-                });
-            }
-        }
-        out.push(*c);
-    }
-    out
-}
-
-/// Midpoint of a polyline by length, and the index of the vertex after it.
-pub fn midpoint(xy: &[Coord]) -> (Coord, usize) {
-    let len: Vec<f64> = xy
-        .windows(2)
-        .map(|w| ((w[1].x - w[0].x).powi(2) + (w[1].y - w[0].y).powi(2)).sqrt())
-        .collect();
-    let half = len.iter().sum::<f64>() / 2.0;
-    let mut acc = 0.0;
-    for (i, l) in len.iter().enumerate() {
-        if acc + l >= half && *l > 0.0 {
-            let t = (half - acc) / l;
-            let p = Coord {
-                x: xy[i].x + t * (xy[i + 1].x - xy[i].x),
-                y: xy[i].y + t * (xy[i + 1].y - xy[i].y),
-            };
-            return (p, i + 1);
-        }
-        acc += l;
-    }
-    (xy[0], 1.min(xy.len()))
-}
 
 impl PatrolGraph {
     /// Build the graph of `state` for `mode`; `segments` are the watch
@@ -276,31 +270,7 @@ impl PatrolGraph {
         border_nodes.sort();
         border_nodes.dedup();
         let line_nodes = border_nodes.clone();
-        // Cross-country links from the border line to the network.
-        if network_nodes > 0 && !border_nodes.is_empty() {
-            let net: RTree<GeomWithData<[f64; 2], u32>> = RTree::bulk_load(
-                (0..network_nodes)
-                    .map(|i| {
-                        let p = b.g[NodeIndex::new(i)].xy;
-                        GeomWithData::new([p.x, p.y], i as u32)
-                    })
-                    .collect(),
-            );
-            for &n in &border_nodes {
-                let p = b.g[n].xy;
-                if let Some(near) = net.nearest_neighbor(&[p.x, p.y]) {
-                    let d2 = (near.geom()[0] - p.x).powi(2) + (near.geom()[1] - p.y).powi(2);
-                    if d2 <= access_m * access_m {
-                        let kind = if mode == UnitMode::Boat {
-                            ArcKind::Water
-                        } else {
-                            ArcKind::CrossCountry
-                        };
-                        b.link(n, NodeIndex::new(near.data as usize), kind, mode);
-                    }
-                }
-            }
-        }
+        b.join_line(network_nodes, &border_nodes, access_m, mode);
         let tree = RTree::bulk_load(
             b.g.node_indices()
                 .filter(|&n| b.g.edges(n).next().is_some())

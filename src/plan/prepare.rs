@@ -101,7 +101,7 @@ fn watch_points(s: &Scenario, a: &assess::Assessment) -> Result<Vec<WatchPoint>>
         .segments
         .iter()
         .map(|r| {
-            let (xy, _) = graph::midpoint(&r.segment.xy);
+            let (xy, _) = crate::geom::midpoint(&r.segment.xy);
             let ll = s.projection.inverse(xy);
             let post_p: Vec<f64> = (0..nviews).map(|v| r.detect[v].1.both()).collect();
             WatchPoint {

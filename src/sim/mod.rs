@@ -308,7 +308,7 @@ impl<'a> World<'a> {
                 Way {
                     id: r.id.to_string(),
                     kind: r.kind,
-                    samples: crate::plan::graph::densify(&net.journey(s, &bi, &r.xy.0), o.sample_m),
+                    samples: crate::geom::densify(&net.journey(s, &bi, &r.xy.0), o.sample_m),
                     border_km,
                 }
             })
@@ -323,7 +323,7 @@ impl<'a> World<'a> {
         let routes: Vec<SimRoute> = mapped
             .into_iter()
             .chain(off_ways.into_iter().map(|c| Way {
-                samples: crate::plan::graph::densify(&c.xy, o.sample_m),
+                samples: crate::geom::densify(&c.xy, o.sample_m),
                 id: c.id,
                 kind: c.kind,
                 border_km: Some(c.border_km),
