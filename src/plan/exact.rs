@@ -84,34 +84,6 @@ impl Planner<'_> {
         let mut best = score(&[]);
         let mut tried = 0usize;
         let mut seq: Vec<usize> = Vec::new();
-        fn rec(
-            seq: &mut Vec<usize>,
-            pts: &[usize],
-            max: usize,
-            sim: SimFn,
-            score: ScoreFn,
-            best: &mut f64,
-            tried: &mut usize,
-        ) {
-            if seq.len() == max {
-                return;
-            }
-            for &p in pts {
-                if seq.last() == Some(&p) {
-                    continue;
-                }
-                seq.push(p);
-                *tried += 1;
-                if let Some(v) = sim(seq) {
-                    let s = score(&v);
-                    if s < *best {
-                        *best = s;
-                    }
-                    rec(seq, pts, max, sim, score, best, tried);
-                }
-                seq.pop();
-            }
-        }
         rec(
             &mut seq, &pts, MAX_STOPS, &sim, &score, &mut best, &mut tried,
         );
@@ -150,4 +122,36 @@ impl Planner<'_> {
 
 fn r3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
+}
+
+/// Every stop sequence of up to `max` stops over `pts` (no stop twice in
+/// a row) that `sim` finds feasible, depth first; the best `score` so far
+/// in `best`, the sequences tried in `tried`.
+fn rec(
+    seq: &mut Vec<usize>,
+    pts: &[usize],
+    max: usize,
+    sim: SimFn,
+    score: ScoreFn,
+    best: &mut f64,
+    tried: &mut usize,
+) {
+    if seq.len() == max {
+        return;
+    }
+    for &p in pts {
+        if seq.last() == Some(&p) {
+            continue;
+        }
+        seq.push(p);
+        *tried += 1;
+        if let Some(v) = sim(seq) {
+            let s = score(&v);
+            if s < *best {
+                *best = s;
+            }
+            rec(seq, pts, max, sim, score, best, tried);
+        }
+        seq.pop();
+    }
 }

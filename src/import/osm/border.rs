@@ -394,46 +394,7 @@ impl Sides {
                 known[wi].insert(ri, point_in_rings(probe, &rings));
             }
         }
-        // Propagate along each relation's ring and across shared ways.
-        let mut ends: HashMap<(usize, i64), Vec<(usize, bool)>> = HashMap::new();
-        for (wi, wid) in way_ids.iter().enumerate() {
-            let w = osm.way(*wid).unwrap();
-            for &ri in &rels_of[wid] {
-                ends.entry((ri, w.refs[0])).or_default().push((wi, true));
-                ends.entry((ri, *w.refs.last().unwrap()))
-                    .or_default()
-                    .push((wi, false));
-            }
-        }
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for (&(ri, _), list) in &ends {
-                if list.len() != 2 {
-                    continue;
-                }
-                let ((w1, s1), (w2, s2)) = (list[0], list[1]);
-                let same = s1 != s2;
-                for (a, b) in [(w1, w2), (w2, w1)] {
-                    if let (Some(&v), None) = (known[a].get(&ri), known[b].get(&ri)) {
-                        known[b].insert(ri, if same { v } else { !v });
-                        changed = true;
-                    }
-                }
-            }
-            for (wi, wid) in way_ids.iter().enumerate() {
-                let rs: Vec<usize> = rels_of[wid].iter().copied().collect();
-                if rs.len() != 2 {
-                    continue;
-                }
-                for (a, b) in [(rs[0], rs[1]), (rs[1], rs[0])] {
-                    if let (Some(&v), None) = (known[wi].get(&a), known[wi].get(&b)) {
-                        known[wi].insert(b, !v);
-                        changed = true;
-                    }
-                }
-            }
-        }
+        propagate(osm, &way_ids, &rels_of, &mut known);
         let mut items = Vec::new();
         for (i, l) in lines.iter().enumerate() {
             for (k, w) in l.windows(2).enumerate() {
@@ -466,5 +427,56 @@ impl Sides {
             .iter()
             .find(|(_, &l)| l == left)
             .and_then(|(&ri, _)| self.codes[ri].clone())
+    }
+}
+
+/// Carry the sides known so far along each relation's ring (two ways
+/// meeting at a node: the same side iff exactly one of them starts there)
+/// and across each way two relations share (opposite sides), until
+/// nothing changes.
+fn propagate(
+    osm: &Osm,
+    way_ids: &[i64],
+    rels_of: &BTreeMap<i64, BTreeSet<usize>>,
+    known: &mut [BTreeMap<usize, bool>],
+) {
+    let mut ends: HashMap<(usize, i64), Vec<(usize, bool)>> = HashMap::new();
+    for (wi, wid) in way_ids.iter().enumerate() {
+        let w = osm.way(*wid).unwrap();
+        for &ri in &rels_of[wid] {
+            ends.entry((ri, w.refs[0])).or_default().push((wi, true));
+            ends.entry((ri, *w.refs.last().unwrap()))
+                .or_default()
+                .push((wi, false));
+        }
+    }
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (&(ri, _), list) in &ends {
+            if list.len() != 2 {
+                continue;
+            }
+            let ((w1, s1), (w2, s2)) = (list[0], list[1]);
+            let same = s1 != s2;
+            for (a, b) in [(w1, w2), (w2, w1)] {
+                if let (Some(&v), None) = (known[a].get(&ri), known[b].get(&ri)) {
+                    known[b].insert(ri, if same { v } else { !v });
+                    changed = true;
+                }
+            }
+        }
+        for (wi, wid) in way_ids.iter().enumerate() {
+            let rs: Vec<usize> = rels_of[wid].iter().copied().collect();
+            if rs.len() != 2 {
+                continue;
+            }
+            for (a, b) in [(rs[0], rs[1]), (rs[1], rs[0])] {
+                if let (Some(&v), None) = (known[wi].get(&a), known[wi].get(&b)) {
+                    known[wi].insert(b, !v);
+                    changed = true;
+                }
+            }
+        }
     }
 }
