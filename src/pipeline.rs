@@ -54,8 +54,8 @@ pub fn idleness_ladder(
     o: SimOptions,
     tracks: usize,
 ) -> Result<Vec<StepResult>> {
-    let w = World::new(s, Vec::new(), plans.independent.horizon_s, o)?;
-    Ok(ladder_on(w, plans, tracks))
+    crate::sim::check_runs(o.runs)?;
+    idleness_ladder_on(&Prepared::new(s, &o.assess)?, plans, o, tracks)
 }
 
 /// As [`idleness_ladder`], on the prepared world the plans were made on.
@@ -65,16 +65,12 @@ pub fn idleness_ladder_on(
     o: SimOptions,
     tracks: usize,
 ) -> Result<Vec<StepResult>> {
-    let w = World::on(p, Vec::new(), plans.independent.horizon_s, o)?;
-    Ok(ladder_on(w, plans, tracks))
-}
-
-fn ladder_on(mut w: World, plans: &IdlenessPlans, tracks: usize) -> Vec<StepResult> {
     let (ind, joint) = (&plans.independent, &plans.joint);
-    ladder::run(
+    let mut w = World::on(p, Vec::new(), ind.horizon_s, o)?;
+    Ok(ladder::run(
         &mut w,
         (&ind.units, ind.horizon_s),
         (&joint.units, joint.horizon_s),
         tracks,
-    )
+    ))
 }

@@ -452,3 +452,20 @@ fn messages_point_at_the_cause_not_at_its_consequences() {
     assert!(!p.to_string().contains("side of the border"), "{p}");
     drop(d);
 }
+
+/// A border stretch that loops over itself is refused by feature, id and
+/// field, with where it crosses.
+#[test]
+fn a_border_stretch_that_crosses_itself_is_refused() {
+    let (d, toml) = mini();
+    edit(
+        &d.path().join("maps/mini/border.geojson"),
+        "[[10.05,45.0],[10.05,45.05]]",
+        "[[10.05,45.0],[10.05,45.04],[10.06,45.04],[10.055,45.03],[10.05,45.05]]",
+    );
+    let p = problems(&toml);
+    has(
+        &p,
+        &["border.geojson", "B1", "geometry", "crosses or runs back over itself"],
+    );
+}

@@ -377,8 +377,7 @@ pub fn assess_on(p: &Prepared, o: &AssessOptions) -> crate::error::Result<Assess
     p.check_fits(o)?;
     let warnings = p.warnings.clone();
     let t = p.terrain();
-    let route_hits = p.route_hits.clone();
-    let segs = segments(s, &route_hits, t, o);
+    let segs = segments(s, &p.route_hits, t, o);
     let sights = &p.sights;
     let ri = RiskIndex::new(s);
     // posts near each segment: within the longest range of its samples
@@ -420,8 +419,9 @@ pub fn assess_on(p: &Prepared, o: &AssessOptions) -> crate::error::Result<Assess
         })
         .collect();
     o.progress.check()?;
-    let route_crossings: Vec<RouteCrossingResult> = route_hits
-        .into_iter()
+    let route_crossings: Vec<RouteCrossingResult> = p
+        .route_hits
+        .iter()
         .map(|h| {
             let sightings = sightings(t, &sights, &[h.point]);
             let ll = s.projection.inverse(h.point);

@@ -7,7 +7,6 @@ use borderwatch::game::GameOptions;
 use borderwatch::model::Scenario;
 use borderwatch::pipeline;
 use borderwatch::plan::{PlanMode, PlanOptions};
-use borderwatch::sim::tally::Tally;
 use borderwatch::sim::{SimOptions, World};
 
 /// The idleness planner's options for the ladders: the scenario's, with
@@ -247,21 +246,12 @@ pub fn simulate_mix(
     let against = g.against(&probs);
     let (bi, _) = g.worst(&against);
     let bt = &g.targets[bi];
-    // counted a chunk at a time: the memory of one chunk, however many runs
     let mix = evaluate::Mix {
         pool: &g.pool,
         plans: g.plans(),
         probs: &probs,
     };
-    let mut tally = Tally::new(&w, events);
-    let mut from = 0u64;
-    while from < runs as u64 {
-        let to = (from + borderwatch::sim::tally::CHUNK).min(runs as u64);
-        for o in evaluate::replay_runs(&w, &mix, knowledge, Some(bt), from..to, seed, per) {
-            tally.add(o);
-        }
-        from = to;
-    }
+    let tally = evaluate::replay_tally(&w, &mix, knowledge, Some(bt), runs, seed, per, events);
     let files = borderwatch::sim::output::write_all(&w, &tally, out)?;
     let (d, i) = tally.all.counts();
     let e = evaluate::Estimate::of_counts(tally.runs(), d, i);

@@ -7,6 +7,7 @@
 use super::schedule::Schedule;
 use super::targets::{crews, Target};
 use crate::seed::mix;
+use crate::sim::tally::Tally;
 use crate::sim::{Knowledge, Outcome, World};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -75,6 +76,32 @@ pub fn replay(
 ) -> Vec<Outcome> {
     let m = Mix { pool, plans, probs };
     replay_runs(w, &m, knowledge, best, 0..runs as u64, seed, per_hour)
+}
+
+/// As [`replay`], counted as the runs come ([`Tally`], keeping the first
+/// `events` crossings): a chunk of runs at a time, so a replay of any
+/// length takes the memory of one chunk.
+#[allow(clippy::too_many_arguments)]
+pub fn replay_tally(
+    w: &World,
+    m: &Mix,
+    knowledge: Knowledge,
+    best: Option<&Target>,
+    runs: usize,
+    seed: u64,
+    per_hour: usize,
+    events: usize,
+) -> Tally {
+    let mut t = Tally::new(w, events);
+    let mut from = 0u64;
+    while from < runs as u64 {
+        let to = (from + crate::sim::tally::CHUNK).min(runs as u64);
+        for o in replay_runs(w, m, knowledge, best, from..to, seed, per_hour) {
+            t.add(o);
+        }
+        from = to;
+    }
+    t
 }
 
 /// A published mix: `plans` over `pool`, drawn with `probs`.
