@@ -161,6 +161,43 @@ fn add_move_delete_undo_redo() {
 }
 
 #[test]
+fn undoing_back_to_the_saved_content_is_clean() {
+    let (_d, p) = andorra();
+    let mut ed = editor(&p);
+    let op2 = ed.scenario.post(&PostId::new("AD-OP2")).unwrap().lonlat;
+    let moved = |dx: f64| Edit::MovePost {
+        id: PostId::new("AD-OP2"),
+        lonlat: geo::Coord {
+            x: op2.x + dx,
+            y: op2.y,
+        },
+    };
+    ed.apply(moved(0.002)).unwrap();
+    assert!(ed.dirty());
+    ed.undo().unwrap();
+    assert!(!ed.dirty(), "back to the file's content");
+    ed.redo().unwrap();
+    assert!(ed.dirty());
+    // saved after one edit: undo makes it differ from the disk, redo
+    // brings it back
+    ed.save().unwrap();
+    assert!(!ed.dirty());
+    ed.undo().unwrap();
+    assert!(ed.dirty(), "the loaded content is no longer what is on disk");
+    ed.redo().unwrap();
+    assert!(!ed.dirty());
+    // a new edit after an undo is new content, even if the redo list held
+    // the saved one
+    ed.undo().unwrap();
+    ed.apply(moved(0.004)).unwrap();
+    assert!(ed.dirty());
+    assert!(ed.redo_label().is_none());
+    let revs = ed.revision();
+    ed.undo().unwrap();
+    assert!(ed.revision() > revs, "every change is a new revision for the views");
+}
+
+#[test]
 fn save_keeps_comments_and_reloads_the_same_scenario() {
     let (_d, p) = andorra();
     let mut ed = editor(&p);

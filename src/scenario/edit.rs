@@ -73,6 +73,8 @@ struct Snapshot {
     posts: Vec<Post>,
     units: Vec<Unit>,
     agreements: Agreements,
+    /// Which content this is (the same after undoing back to it).
+    id: u64,
 }
 
 /// A scenario being edited, with its history.
@@ -82,7 +84,13 @@ pub struct Editor {
     redo: Vec<(String, Snapshot)>,
     /// Bumped by every change (edit, undo, redo).
     revision: u64,
-    saved_revision: u64,
+    /// The current content's id: a new one for every edit, the earlier
+    /// one again after undo (and redo).
+    content: u64,
+    /// The id the next edit's content takes.
+    next_content: u64,
+    /// The content on disk (last load or save).
+    saved_content: u64,
 }
 
 impl Editor {
@@ -92,13 +100,16 @@ impl Editor {
             undo: Vec::new(),
             redo: Vec::new(),
             revision: 0,
-            saved_revision: 0,
+            content: 0,
+            next_content: 1,
+            saved_content: 0,
         }
     }
 
-    /// Changes since the last load or save.
+    /// The content differs from the last load or save (undoing back to
+    /// it makes it clean again).
     pub fn dirty(&self) -> bool {
-        self.revision != self.saved_revision
+        self.content != self.saved_content
     }
     /// A counter that changes with every change of the scenario.
     pub fn revision(&self) -> u64 {
@@ -117,12 +128,14 @@ impl Editor {
             posts: self.scenario.posts.clone(),
             units: self.scenario.units.clone(),
             agreements: self.scenario.agreements.clone(),
+            id: self.content,
         }
     }
     fn restore(&mut self, s: Snapshot) {
         self.scenario.posts = s.posts;
         self.scenario.units = s.units;
         self.scenario.agreements = s.agreements;
+        self.content = s.id;
     }
 
     /// Apply `e`: `Ok(description)` when the scenario stays valid, else
@@ -144,6 +157,8 @@ impl Editor {
         self.undo.push((label.clone(), before));
         self.redo.clear();
         self.revision += 1;
+        self.content = self.next_content;
+        self.next_content += 1;
         Ok(label)
     }
 
@@ -319,7 +334,7 @@ impl Editor {
         let path = self.scenario.path.clone();
         let posts = self.scenario.posts_path.clone();
         let written = save_files(&self.scenario, &path, &posts)?;
-        self.saved_revision = self.revision;
+        self.saved_content = self.content;
         Ok(written)
     }
 
@@ -340,7 +355,7 @@ impl Editor {
         self.scenario.path = toml_path;
         self.scenario.posts_path = posts;
         self.scenario.name = stem;
-        self.saved_revision = self.revision;
+        self.saved_content = self.content;
         Ok(written)
     }
 }
