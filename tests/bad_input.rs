@@ -466,6 +466,11 @@ fn a_border_stretch_that_crosses_itself_is_refused() {
     let p = problems(&toml);
     has(
         &p,
-        &["border.geojson", "B1", "geometry", "crosses or runs back over itself"],
+        &[
+            "border.geojson",
+            "B1",
+            "geometry",
+            "crosses or runs back over itself",
+        ],
     );
 }

@@ -183,7 +183,10 @@ fn undoing_back_to_the_saved_content_is_clean() {
     ed.save().unwrap();
     assert!(!ed.dirty());
     ed.undo().unwrap();
-    assert!(ed.dirty(), "the loaded content is no longer what is on disk");
+    assert!(
+        ed.dirty(),
+        "the loaded content is no longer what is on disk"
+    );
     ed.redo().unwrap();
     assert!(!ed.dirty());
     // a new edit after an undo is new content, even if the redo list held
@@ -194,7 +197,10 @@ fn undoing_back_to_the_saved_content_is_clean() {
     assert!(ed.redo_label().is_none());
     let revs = ed.revision();
     ed.undo().unwrap();
-    assert!(ed.revision() > revs, "every change is a new revision for the views");
+    assert!(
+        ed.revision() > revs,
+        "every change is a new revision for the views"
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@ use borderwatch::ids::PostId;
 use borderwatch::plan::PlanMode;
 use borderwatch::scenario::edit::Edit;
 use borderwatch::viewer::assess::AssessJob;
-use borderwatch::viewer::edit::{EditState, EditorRes, IoJobs, Request, Requests};
+use borderwatch::viewer::edit::{Answer, EditState, EditorRes, IoJobs, Pending, Request, Requests};
 use borderwatch::viewer::plan::PlanJob;
 use borderwatch::viewer::sim::SimJob;
 use borderwatch::viewer::{add_workstation, MapData};
@@ -434,4 +434,76 @@ fn suggested_sites_can_be_added_as_posts() {
         "coverage with the new post {covered} vs the siting's {}",
         c.covered_pct_after
     );
+}
+
+#[test]
+fn unsaved_changes_are_never_discarded_without_asking() {
+    let (_d, p) = common::shipped("andorra-spain");
+    let mut app = app(&p);
+    app.update();
+    let mut a = app
+        .world()
+        .resource::<MapData>()
+        .scenario
+        .agreements
+        .clone();
+    a.hot_pursuit = !a.hot_pursuit;
+    request(&mut app, Request::Edit(Edit::SetAgreements(a.clone())));
+    app.update();
+    assert!(app.world().resource::<EditorRes>().0.dirty());
+    // open another scenario: held for the prompt, nothing changes
+    let li = common::repo().join("scenarios/liechtenstein-switzerland.toml");
+    request(&mut app, Request::Open(li.clone()));
+    app.update();
+    let st = app.world().resource::<EditState>();
+    assert_eq!(st.unsaved, Some(Pending::Open(li.clone())));
+    assert!(st.status.contains("unsaved changes"), "{}", st.status);
+    assert!(!app.world().resource::<IoJobs>().open.running());
+    // cancel: still editing the same scenario, changes kept
+    request(&mut app, Request::Answer(Answer::Cancel));
+    app.update();
+    assert!(app.world().resource::<EditState>().unsaved.is_none());
+    assert!(app.world().resource::<EditorRes>().0.dirty());
+    assert_eq!(app.world().resource::<EditorRes>().0.scenario.agreements, a);
+    // closing the window asks too, and does not close
+    request(&mut app, Request::Quit);
+    app.update();
+    assert_eq!(
+        app.world().resource::<EditState>().unsaved,
+        Some(Pending::Quit)
+    );
+    assert!(app.should_exit().is_none());
+    request(&mut app, Request::Answer(Answer::Cancel));
+    // undoing back to the saved content needs no prompt
+    request(&mut app, Request::Undo);
+    app.update();
+    assert!(!app.world().resource::<EditorRes>().0.dirty());
+    request(&mut app, Request::Edit(Edit::SetAgreements(a.clone())));
+    // save, then open: the file on disk has the change
+    request(&mut app, Request::Open(li.clone()));
+    request(&mut app, Request::Answer(Answer::Save));
+    settle(&mut app, "the opened scenario", |w| {
+        w.resource::<MapData>().scenario.name == "liechtenstein-switzerland" && idle(w)
+    });
+    let reread = borderwatch::scenario::load::load_ok(&p).unwrap().0;
+    assert_eq!(reread.agreements, a, "saved before opening");
+    // discard: the change is gone, the other scenario opens
+    let mut b = app
+        .world()
+        .resource::<MapData>()
+        .scenario
+        .agreements
+        .clone();
+    b.liaison_delay_min += 5.0;
+    request(&mut app, Request::Edit(Edit::SetAgreements(b)));
+    request(&mut app, Request::Open(p.clone()));
+    request(&mut app, Request::Answer(Answer::Discard));
+    settle(&mut app, "the first scenario again", |w| {
+        w.resource::<MapData>().scenario.name == "andorra-spain" && idle(w)
+    });
+    assert!(!app.world().resource::<EditorRes>().0.dirty());
+    // with nothing unsaved, closing closes
+    request(&mut app, Request::Quit);
+    app.update();
+    assert!(app.should_exit().is_some());
 }

@@ -53,11 +53,33 @@ pub enum Request {
     /// Cancel every job in flight.
     Cancel,
     Export(Export, PathBuf),
+    /// Close the window (asks first when there are unsaved changes).
+    Quit,
+    /// The answer to the unsaved-changes prompt.
+    Answer(Answer),
     /// Suggest `add` new post sites for a State (the `site` command).
     Site {
         state: StateId,
         add: usize,
     },
+}
+
+/// What waits for the unsaved-changes prompt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pending {
+    Open(PathBuf),
+    Quit,
+}
+
+/// The user's answer to the unsaved-changes prompt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// Save, then go on (not if the save fails).
+    Save,
+    /// Go on without saving: the changes are lost.
+    Discard,
+    /// Stay: nothing happens.
+    Cancel,
 }
 
 /// The queue of requests, carried out once per frame.
@@ -86,6 +108,9 @@ pub struct EditState {
     /// A post being dragged: its id and where it is now (local metres).
     pub drag: Option<(PostId, Coord, bool)>,
     pub dialog: Option<Dialog>,
+    /// An open or close held back until the user saves or discards the
+    /// changes (the prompt shows while it is set).
+    pub unsaved: Option<Pending>,
     pub path_text: String,
     pub export_what: Export,
     /// The State and number of posts the siting form asks for.
@@ -125,6 +150,7 @@ impl Default for EditState {
             auto_rerun: true,
             drag: None,
             dialog: None,
+            unsaved: None,
             path_text: String::new(),
             export_what: Export::Plan(PlanMode::Joint),
             site_state: 0,
@@ -166,6 +192,7 @@ pub struct Workstation<'w> {
     pub plan: ResMut<'w, PlanJob>,
     pub sim: ResMut<'w, SimJob>,
     pub io: ResMut<'w, IoJobs>,
+    pub exit: MessageWriter<'w, AppExit>,
 }
 
 /// What the panels need to show the editor and queue requests.
@@ -189,6 +216,79 @@ fn errors_of(p: &Problems) -> Vec<String> {
 pub fn rerun(map: &MapData, assess: &mut AssessJob, plan: &mut PlanJob) {
     assess.restart(&map.scenario, map.rev);
     plan.restart(&map.scenario, map.rev);
+}
+
+/// The window's close button: a [`Request::Quit`] (asks first when there
+/// are unsaved changes).
+pub fn close_requested(
+    mut closes: MessageReader<bevy::window::WindowCloseRequested>,
+    mut req: ResMut<Requests>,
+) {
+    if closes.read().count() > 0 {
+        req.0.push(Request::Quit);
+    }
+}
+
+/// Save in place, or as `to`; whether it was saved (the status and
+/// problems say what happened).
+fn save(w: &mut Workstation, to: Option<&std::path::Path>) -> bool {
+    let res = match to {
+        Some(p) => w.editor.0.save_as(p),
+        None => w.editor.0.save(),
+    };
+    match res {
+        Ok(files) => {
+            let path = w.editor.0.scenario.path.clone();
+            w.state.remember(&path);
+            w.state.status = format!(
+                "saved {}",
+                files
+                    .iter()
+                    .map(|f| f.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            w.state.problems.clear();
+            // a new name or path shows in the title and panel
+            w.map.scenario.path = w.editor.0.scenario.path.clone();
+            w.map.scenario.posts_path = w.editor.0.scenario.posts_path.clone();
+            w.map.scenario.name = w.editor.0.scenario.name.clone();
+            true
+        }
+        Err(e) => {
+            w.state.status = "not saved".into();
+            w.state.problems = vec![e.to_string()];
+            false
+        }
+    }
+}
+
+/// Open or close now, or, with unsaved changes, hold it for the prompt.
+fn ask_or_go(w: &mut Workstation, p: Pending) {
+    if w.editor.0.dirty() {
+        w.state.status = format!(
+            "{} has unsaved changes: save or discard them first",
+            w.editor.0.scenario.name
+        );
+        w.state.unsaved = Some(p);
+    } else {
+        go(w, p);
+    }
+}
+
+/// Open or close, whatever the changes.
+fn go(w: &mut Workstation, p: Pending) {
+    match p {
+        Pending::Open(p) => {
+            w.state.status = format!("opening {}…", p.display());
+            w.io.open.start(0, move |_| {
+                crate::scenario::load::load_ok(&p).map(|(s, _)| s)
+            });
+        }
+        Pending::Quit => {
+            w.exit.write(AppExit::Success);
+        }
+    }
 }
 
 /// Carry out the queued requests; keep the map's copy of the scenario in
@@ -221,40 +321,27 @@ pub fn handle_requests(mut w: Workstation) {
                 };
                 w.state.problems.clear();
             }
-            Request::Save | Request::SaveAs(_) => {
-                let res = match &r {
-                    Request::SaveAs(p) => w.editor.0.save_as(p),
-                    _ => w.editor.0.save(),
+            Request::Save => {
+                save(&mut w, None);
+            }
+            Request::SaveAs(p) => {
+                save(&mut w, Some(&p));
+            }
+            Request::Open(p) => ask_or_go(&mut w, Pending::Open(p)),
+            Request::Quit => ask_or_go(&mut w, Pending::Quit),
+            Request::Answer(a) => {
+                let Some(pending) = w.state.unsaved.take() else {
+                    continue;
                 };
-                match res {
-                    Ok(files) => {
-                        let path = w.editor.0.scenario.path.clone();
-                        w.state.remember(&path);
-                        w.state.status = format!(
-                            "saved {}",
-                            files
-                                .iter()
-                                .map(|f| f.display().to_string())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        );
-                        w.state.problems.clear();
-                        // a new name or path shows in the title and panel
-                        w.map.scenario.path = w.editor.0.scenario.path.clone();
-                        w.map.scenario.posts_path = w.editor.0.scenario.posts_path.clone();
-                        w.map.scenario.name = w.editor.0.scenario.name.clone();
-                    }
-                    Err(e) => {
-                        w.state.status = "not saved".into();
-                        w.state.problems = vec![e.to_string()];
+                match a {
+                    Answer::Cancel => w.state.status = "kept editing: nothing was lost".into(),
+                    Answer::Discard => go(&mut w, pending),
+                    Answer::Save => {
+                        if save(&mut w, None) {
+                            go(&mut w, pending);
+                        }
                     }
                 }
-            }
-            Request::Open(p) => {
-                w.state.status = format!("opening {}…", p.display());
-                w.io.open.start(0, move |_| {
-                    crate::scenario::load::load_ok(&p).map(|(s, _)| s)
-                });
             }
             Request::Rerun => {
                 let Workstation {

@@ -4,7 +4,9 @@
 //! edit room ([`super::edit`]) carries them out.
 
 use super::assess::AssessJob;
-use super::edit::{new_post_at, Dialog, EditState, EditorRes, IoJobs, Request, Requests, Tool};
+use super::edit::{
+    new_post_at, Answer, Dialog, EditState, EditorRes, IoJobs, Pending, Request, Requests, Tool,
+};
 use super::plan::PlanJob;
 use super::sim::SimJob;
 
@@ -107,9 +109,53 @@ pub fn menu_bar(ui: &mut egui::Ui, ed: &EditorRes, st: &mut EditState, req: &mut
             }
         });
         if ed.0.dirty() {
-            ui.colored_label(egui::Color32::from_rgb(170, 100, 0), "● unsaved");
+            ui.colored_label(egui::Color32::from_rgb(170, 100, 0), "unsaved changes");
         }
     });
+}
+
+/// The unsaved-changes prompt, while an open or a close waits for it:
+/// Save, Discard or Cancel (Escape or a click outside cancels).
+pub fn unsaved_prompt(ctx: &egui::Context, ed: &EditorRes, st: &EditState, req: &mut Requests) {
+    let Some(p) = &st.unsaved else { return };
+    let then = match p {
+        Pending::Open(path) => format!(
+            "open {}",
+            path.file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_else(|| path.display().to_string())
+        ),
+        Pending::Quit => "close the window".into(),
+    };
+    let mut answer = None;
+    let shown = egui::Modal::new(egui::Id::new("unsaved-changes")).show(ctx, |ui| {
+        ui.heading("Unsaved changes");
+        ui.label(format!(
+            "The changes to {} are not saved. Save them before you {then}?",
+            ed.0.scenario.name
+        ));
+        if let Some(l) = ed.0.undo_label() {
+            ui.weak(format!("last change: {l}"));
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button("Save").clicked() {
+                answer = Some(Answer::Save);
+            }
+            if ui.button("Discard changes").clicked() {
+                answer = Some(Answer::Discard);
+            }
+            if ui.button("Cancel").clicked() {
+                answer = Some(Answer::Cancel);
+            }
+        });
+    });
+    if answer.is_none() && shown.should_close() {
+        answer = Some(Answer::Cancel);
+    }
+    if let Some(a) = answer {
+        req.0.push(Request::Answer(a));
+    }
 }
 
 /// The path dialogs (open, save as, export).

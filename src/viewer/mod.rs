@@ -306,8 +306,11 @@ fn window_app(scenario: Scenario, opts: ViewOptions, started: std::time::Instant
                 resolution: WindowResolution::new(size.0, size.1).with_scale_factor_override(1.0),
                 ..default()
             }),
+            // closing asks first when there are unsaved changes
+            close_when_requested: false,
             ..default()
         }))
+        .add_systems(Update, edit::close_requested)
         .add_plugins(EguiPlugin::default())
         // A desktop map, not a game: draw when something happens (input,
         // egui asking for it, every IDLE_REDRAW otherwise), continuously

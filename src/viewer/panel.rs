@@ -222,6 +222,7 @@ pub(super) fn edit_panels(
     } = &mut ui_edit;
     super::forms::editor_window(ctx, editor, state, requests, io, plan_job.show);
     super::forms::dialogs(ctx, state, requests);
+    super::forms::unsaved_prompt(ctx, editor, state, requests);
     Ok(())
 }
 
