@@ -65,6 +65,14 @@ pub enum Edit {
     },
     DeleteUnit(UnitId),
     SetAgreements(Agreements),
+    /// Put back posts, units and agreements kept by the autosave
+    /// ([`super::recovery`]), as one change.
+    Recover {
+        label: String,
+        posts: Vec<Post>,
+        units: Vec<Unit>,
+        agreements: Agreements,
+    },
 }
 
 /// The parts of a scenario an edit changes.
@@ -114,6 +122,11 @@ impl Editor {
     /// A counter that changes with every change of the scenario.
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+    /// The changes since the last load, oldest first (what undo would
+    /// take back, in turn).
+    pub fn changes(&self) -> Vec<&str> {
+        self.undo.iter().map(|u| u.0.as_str()).collect()
     }
     /// What undo would take back.
     pub fn undo_label(&self) -> Option<&str> {
@@ -290,6 +303,17 @@ impl Editor {
             Edit::SetAgreements(a) => {
                 self.scenario.agreements = a;
                 "change agreements".to_string()
+            }
+            Edit::Recover {
+                label,
+                posts,
+                units,
+                agreements,
+            } => {
+                self.scenario.posts = posts;
+                self.scenario.units = units;
+                self.scenario.agreements = agreements;
+                label
             }
         })
     }
@@ -468,7 +492,11 @@ fn ser<T: serde::Serialize>(v: &T) -> Result<toml_edit::DocumentMut> {
         .map_err(|e: toml_edit::TomlError| bad(e.to_string()))
 }
 
-fn save_files(s: &Scenario, toml_path: &Path, posts_path: &Path) -> Result<Vec<PathBuf>> {
+pub(super) fn save_files(
+    s: &Scenario,
+    toml_path: &Path,
+    posts_path: &Path,
+) -> Result<Vec<PathBuf>> {
     let toml = scenario_toml(s, toml_path, posts_path)?;
     let posts = posts_geojson(s);
     // the posts first: should the second rename fail, the TOML still names
