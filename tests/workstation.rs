@@ -507,3 +507,47 @@ fn unsaved_changes_are_never_discarded_without_asking() {
     app.update();
     assert!(app.should_exit().is_some());
 }
+
+#[test]
+fn changes_kept_by_the_autosave_are_offered_after_a_lost_window() {
+    let (_d, p) = common::shipped("andorra-spain");
+    let mut app1 = app(&p);
+    app1.update();
+    let mut a = app1
+        .world()
+        .resource::<MapData>()
+        .scenario
+        .agreements
+        .clone();
+    a.liaison_delay_min = 9.0;
+    request(&mut app1, Request::Edit(Edit::SetAgreements(a.clone())));
+    app1.update();
+    assert!(app1.world().resource::<EditorRes>().0.dirty());
+    drop(app1); // the window dies before saving
+    // the next start offers the changes, without applying them
+    let mut app2 = app(&p);
+    app2.update();
+    let st = app2.world().resource::<EditState>();
+    let kept = st.recover.as_ref().expect("the kept changes are offered");
+    assert_eq!(kept.changes, vec!["change agreements"]);
+    assert!(!app2.world().resource::<EditorRes>().0.dirty());
+    assert_ne!(
+        app2.world().resource::<MapData>().scenario.agreements,
+        a,
+        "never applied unasked"
+    );
+    request(&mut app2, Request::Recover(true));
+    app2.update();
+    assert!(app2.world().resource::<EditState>().recover.is_none());
+    assert!(app2.world().resource::<EditorRes>().0.dirty());
+    assert_eq!(app2.world().resource::<MapData>().scenario.agreements, a);
+    // saving clears the kept copy: a third start offers nothing
+    request(&mut app2, Request::Save);
+    app2.update();
+    assert!(!app2.world().resource::<EditorRes>().0.dirty());
+    drop(app2);
+    let mut app3 = app(&p);
+    app3.update();
+    assert!(app3.world().resource::<EditState>().recover.is_none());
+    assert_eq!(app3.world().resource::<MapData>().scenario.agreements, a);
+}

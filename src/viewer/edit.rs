@@ -55,6 +55,9 @@ pub enum Request {
     Export(Export, PathBuf),
     /// Close the window (asks first when there are unsaved changes).
     Quit,
+    /// Put back the unsaved changes kept by the autosave (true), or
+    /// forget them (false).
+    Recover(bool),
     /// The answer to the unsaved-changes prompt.
     Answer(Answer),
     /// Suggest `add` new post sites for a State (the `site` command).
@@ -111,6 +114,9 @@ pub struct EditState {
     /// An open or close held back until the user saves or discards the
     /// changes (the prompt shows while it is set).
     pub unsaved: Option<Pending>,
+    /// Unsaved changes the autosave kept from a window that closed
+    /// without saving (offered while set).
+    pub recover: Option<crate::scenario::recovery::Recovered>,
     pub path_text: String,
     pub export_what: Export,
     /// The State and number of posts the siting form asks for.
@@ -133,6 +139,17 @@ impl EditState {
             ..Self::default()
         }
     }
+    /// Offer the unsaved changes kept for the scenario at `path`, if any.
+    pub fn look_for_recovery(&mut self, path: &std::path::Path) {
+        match crate::scenario::recovery::find(path) {
+            Ok(r) => self.recover = r,
+            Err(e) => {
+                self.recover = None;
+                self.status = "unsaved changes were kept but cannot be read back".into();
+                self.problems = vec![e.to_string()];
+            }
+        }
+    }
     /// Put `path` first in the recent files and re-read the list.
     fn remember(&mut self, path: &std::path::Path) {
         let _ = crate::recent::remember(path);
@@ -151,6 +168,7 @@ impl Default for EditState {
             drag: None,
             dialog: None,
             unsaved: None,
+            recover: None,
             path_text: String::new(),
             export_what: Export::Plan(PlanMode::Joint),
             site_state: 0,
@@ -240,6 +258,7 @@ fn save(w: &mut Workstation, to: Option<&std::path::Path>) -> bool {
         Ok(files) => {
             let path = w.editor.0.scenario.path.clone();
             w.state.remember(&path);
+            crate::scenario::recovery::clear(&path);
             w.state.status = format!(
                 "saved {}",
                 files
@@ -260,6 +279,39 @@ fn save(w: &mut Workstation, to: Option<&std::path::Path>) -> bool {
             w.state.problems = vec![e.to_string()];
             false
         }
+    }
+}
+
+/// Put back (or forget) the unsaved changes the autosave kept.
+fn recover(w: &mut Workstation, yes: bool) {
+    let Some(r) = w.state.recover.take() else {
+        return;
+    };
+    if !yes {
+        crate::scenario::recovery::clear(&w.editor.0.scenario.path);
+        w.state.status = "the kept changes were discarded".into();
+        return;
+    }
+    match w.editor.0.apply(r.edit()) {
+        Ok(label) => {
+            w.state.status = format!("{label}: not saved yet");
+            w.state.problems.clear();
+        }
+        Err(p) => {
+            w.state.status = "the kept changes no longer pass check".into();
+            w.state.problems = errors_of(&p);
+        }
+    }
+}
+
+/// Keep the unsaved changes for recovery after every change; forget them
+/// once the content is back to what is on disk.
+fn autosave(w: &mut Workstation) {
+    let ed = &w.editor.0;
+    if !ed.dirty() {
+        crate::scenario::recovery::clear(&ed.scenario.path);
+    } else if let Err(e) = crate::scenario::recovery::write(ed) {
+        w.state.problems = vec![format!("the autosave failed: {e}")];
     }
 }
 
@@ -329,13 +381,17 @@ pub fn handle_requests(mut w: Workstation) {
             }
             Request::Open(p) => ask_or_go(&mut w, Pending::Open(p)),
             Request::Quit => ask_or_go(&mut w, Pending::Quit),
+            Request::Recover(yes) => recover(&mut w, yes),
             Request::Answer(a) => {
                 let Some(pending) = w.state.unsaved.take() else {
                     continue;
                 };
                 match a {
                     Answer::Cancel => w.state.status = "kept editing: nothing was lost".into(),
-                    Answer::Discard => go(&mut w, pending),
+                    Answer::Discard => {
+                        crate::scenario::recovery::clear(&w.editor.0.scenario.path);
+                        go(&mut w, pending);
+                    }
                     Answer::Save => {
                         if save(&mut w, None) {
                             go(&mut w, pending);
@@ -380,6 +436,7 @@ pub fn handle_requests(mut w: Workstation) {
     }
     let rev = w.editor.0.revision();
     if rev != w.map.rev {
+        autosave(&mut w);
         let s = w.editor.0.scenario.clone();
         w.map.replace(s, rev);
         if w.state
@@ -453,6 +510,7 @@ pub fn poll_io(
     for mut win in &mut windows {
         win.title = format!("borderwatch — {}", s.title);
     }
+    w.state.look_for_recovery(&s.path);
     w.editor.0 = Editor::new(s.clone());
     w.map.replace(s, 0);
     // every result belonged to the old scenario

@@ -158,6 +158,55 @@ pub fn unsaved_prompt(ctx: &egui::Context, ed: &EditorRes, st: &EditState, req: 
     }
 }
 
+/// The offer of unsaved changes kept from a window that closed without
+/// saving: Recover them or Discard them (never applied unasked).
+pub fn recover_prompt(ctx: &egui::Context, ed: &EditorRes, st: &EditState, req: &mut Requests) {
+    let Some(r) = &st.recover else { return };
+    if st.unsaved.is_some() {
+        return;
+    }
+    let when = time::OffsetDateTime::from_unix_timestamp(r.written_unix_s as i64)
+        .ok()
+        .map(|t| {
+            format!(
+                "{}-{:02}-{:02} {:02}:{:02} UTC",
+                t.year(),
+                t.month() as u8,
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        })
+        .unwrap_or_else(|| "an earlier session".into());
+    let mut answer = None;
+    egui::Modal::new(egui::Id::new("recover-changes")).show(ctx, |ui| {
+        ui.heading("Unsaved changes were kept");
+        ui.label(format!(
+            "The window closed before {} was saved. {} change(s) from {when} were kept:",
+            ed.0.scenario.name,
+            r.changes.len()
+        ));
+        for c in r.changes.iter().take(8) {
+            ui.label(format!("  {c}"));
+        }
+        if r.changes.len() > 8 {
+            ui.weak(format!("  … and {} more", r.changes.len() - 8));
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button("Recover them").clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Discard them").clicked() {
+                answer = Some(false);
+            }
+        });
+    });
+    if let Some(a) = answer {
+        req.0.push(Request::Recover(a));
+    }
+}
+
 /// The path dialogs (open, save as, export).
 pub fn dialogs(ctx: &egui::Context, st: &mut EditState, req: &mut Requests) {
     let Some(d) = st.dialog else { return };

@@ -123,6 +123,8 @@ impl Plugin for LayersPlugin {
 /// drawing and input on top; the headless tests run this alone (with
 /// `MinimalPlugins`).
 pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: SimJob) {
+    let mut state = edit::EditState::with_recent();
+    state.look_for_recovery(&scenario.path);
     app.insert_resource(edit::EditorRes(crate::scenario::edit::Editor::new(
         scenario.clone(),
     )))
@@ -131,7 +133,7 @@ pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: Si
     .insert_resource(sim)
     .init_resource::<AssessJob>()
     .init_resource::<basemap::BasemapJob>()
-    .insert_resource(edit::EditState::with_recent())
+    .insert_resource(state)
     .init_resource::<edit::Requests>()
     .init_resource::<edit::IoJobs>()
     .add_systems(

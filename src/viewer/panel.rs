@@ -223,6 +223,7 @@ pub(super) fn edit_panels(
     super::forms::editor_window(ctx, editor, state, requests, io, plan_job.show);
     super::forms::dialogs(ctx, state, requests);
     super::forms::unsaved_prompt(ctx, editor, state, requests);
+    super::forms::recover_prompt(ctx, editor, state, requests);
     Ok(())
 }
 
