@@ -1,6 +1,7 @@
 //! The pipelines the CLI, the map window and File → Export share, written
 //! once: the idleness planner's two plans (independent and joint) from one
-//! planner, and those plans replayed up the cooperation ladder.
+//! planner, those plans replayed up the cooperation ladder, and the ladder
+//! planned rung by rung as an interception game.
 
 use crate::assess::Prepared;
 use crate::error::Result;
@@ -73,4 +74,50 @@ pub fn idleness_ladder_on(
         (&joint.units, joint.horizon_s),
         tracks,
     ))
+}
+
+/// Plan each rung of the cooperation ladder as an interception game
+/// ([`crate::game::run::ladder`]), the idleness `plans` as its baseline,
+/// and replay each rung's published mix against `runs` best-responding
+/// and `runs` random smugglers.
+pub fn interception_ladder(
+    s: &Scenario,
+    plans: &IdlenessPlans,
+    o: &crate::game::GameOptions,
+    runs: usize,
+    seed: u64,
+) -> Result<Vec<crate::game::run::RungResult>> {
+    crate::sim::check_runs(runs)?;
+    let p = Prepared::new(s, &SimOptions::default().assess)?;
+    interception_ladder_on(&p, plans, o, runs, seed)
+}
+
+/// As [`interception_ladder`], on the prepared world the plans were made
+/// on.
+pub fn interception_ladder_on(
+    p: &Prepared,
+    plans: &IdlenessPlans,
+    o: &crate::game::GameOptions,
+    runs: usize,
+    seed: u64,
+) -> Result<Vec<crate::game::run::RungResult>> {
+    crate::sim::check_runs(runs)?;
+    let mut w = World::on(
+        p,
+        Vec::new(),
+        plans.joint.horizon_s,
+        SimOptions {
+            runs,
+            seed,
+            corridors: o.corridors,
+            ..SimOptions::default()
+        },
+    )?;
+    crate::game::run::ladder(
+        &mut w,
+        (&plans.independent.units, &plans.joint.units),
+        o,
+        runs,
+        seed,
+    )
 }

@@ -65,6 +65,9 @@ pub const BACKGROUND: [u8; 3] = [236, 234, 226];
 pub const GREEN_BORDER: [u8; 3] = [34, 160, 60];
 pub const BLUE_BORDER: [u8; 3] = [25, 105, 225];
 pub const ROUTE: [u8; 3] = [150, 40, 160];
+/// The smuggler's best choice against the interception plan: a double line
+/// along its route (near black: no other layer uses it).
+pub const BEST_RESPONSE: [u8; 3] = [25, 25, 25];
 pub const CROSSING: [u8; 3] = [250, 200, 20];
 
 pub fn border_colour(k: BorderKind) -> [u8; 3] {

@@ -26,19 +26,7 @@ pub fn compare(s: &Scenario, runs: usize, seed: u64, o: GameOptions, json: bool)
     // one terrain and one set of viewsheds for the baseline and the game
     let prepared = pipeline::prepare(s, &po)?;
     let plans = pipeline::idleness_plans_on(&prepared, po)?;
-    let (ind, joint) = (plans.independent.units, plans.joint.units);
-    let mut w = World::on(
-        &prepared,
-        Vec::new(),
-        plans.joint.horizon_s,
-        SimOptions {
-            runs,
-            seed,
-            corridors: o.corridors,
-            ..SimOptions::default()
-        },
-    )?;
-    let rows = run::ladder(&mut w, (&ind, &joint), &o, runs, seed)?;
+    let rows = pipeline::interception_ladder_on(&prepared, &plans, &o, runs, seed)?;
     if json {
         let v = serde_json::json!({"scenario": s.name, "objective": "interception", "values": o.values.as_str(), "runs": runs, "seed": seed, "gap_target": o.gap, "ladder": rows.iter().map(row_json).collect::<Vec<_>>()});
         println!("{}", serde_json::to_string_pretty(&v).unwrap());

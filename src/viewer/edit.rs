@@ -409,6 +409,7 @@ pub fn handle_requests(mut w: Workstation) {
                 w.assess.cancel();
                 w.plan.cancel();
                 w.sim.cancel();
+                w.sim.game.slot.cancel();
                 w.io.export.cancel();
                 w.io.open.cancel();
                 w.io.site.cancel();
@@ -519,6 +520,7 @@ pub fn poll_io(
     w.plan.slot = Slot::default();
     w.sim.slot = Slot::default();
     w.sim.plan_generation = 0;
+    w.sim.game = Default::default();
     for e in &old {
         commands.entity(e).despawn();
     }

@@ -271,6 +271,7 @@ pub fn jobs_panel(
     super::jobs::job_row(ui, "Plan", &mut plan.slot, rev);
     if sim.enabled {
         super::jobs::job_row(ui, "Simulate", &mut sim.slot, rev);
+        super::jobs::job_row(ui, "Game", &mut sim.game.slot, rev);
     }
     if io.export.running() {
         super::jobs::job_row(ui, "Export", &mut io.export, rev);

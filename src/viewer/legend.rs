@@ -11,6 +11,8 @@ pub struct LegendInput<'a> {
     pub layers: &'a LayerToggles,
     pub states: &'a [crate::model::State],
     pub routes_by_p: bool,
+    /// The interception game's best response is drawn over its route.
+    pub best_response: bool,
     pub plan_shown: bool,
     pub crossings_shown: bool,
     pub has_blue: bool,
@@ -137,6 +139,13 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
                             });
                         } else {
                             line(ui, view::ROUTE, "informal route");
+                        }
+                        if l.best_response {
+                            symbol(ui, "the smuggler's best choice (game)", |p, c| {
+                                let s = egui::Stroke::new(1.5, c32(view::BEST_RESPONSE));
+                                p.circle_stroke(c, 4.0, s);
+                                p.circle_stroke(c, 6.5, s);
+                            });
                         }
                     }
                     if l.layers.crossings {

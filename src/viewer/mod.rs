@@ -25,6 +25,7 @@ mod camera;
 mod draw;
 pub mod edit;
 pub mod forms;
+pub mod game;
 mod frames;
 pub mod jobs;
 pub mod legend;
@@ -156,6 +157,8 @@ pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: Si
             plan::poll_plan,
             sim::start_sim,
             sim::poll_sim,
+            game::start_game,
+            game::poll_game,
         )
             .chain()
             .in_set(WorkSet),

@@ -90,6 +90,8 @@ pub(super) fn side_panel(
                 layers: &layers,
                 states: &s.states,
                 routes_by_p: sim_job.colour_routes && sim_job.current().is_some(),
+                best_response: super::game::best_response_route(&sim_job.game, sim_job.step, s)
+                    .is_some(),
                 plan_shown: plan_job.show && plan_job.result.is_some(),
                 crossings_shown: sim_job.replay && sim_job.current().is_some() && plan_job.show,
                 sites_shown: ui_edit.io.site.result.is_some(),

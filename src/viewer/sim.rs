@@ -30,6 +30,8 @@ pub struct SimJob {
     pub step: usize,
     pub replay: bool,
     pub colour_routes: bool,
+    /// The ladder planned as an interception game.
+    pub game: super::game::GameJob,
 }
 
 impl Default for SimJob {
@@ -41,6 +43,7 @@ impl Default for SimJob {
             step: LADDER.len() - 1,
             replay: true,
             colour_routes: true,
+            game: Default::default(),
         }
     }
 }
@@ -115,6 +118,9 @@ fn sim_panel(
     states: &[crate::model::State],
 ) {
     use bevy_egui::egui;
+    super::game::game_section(ui, &job.game, job.step);
+    ui.separator();
+    ui.strong("The idleness plans (presence along the line)");
     if job.running() {
         ui.label(format!("simulating {} × {RUNS} crossings…", LADDER.len()));
         if job.slot.result.is_none() {
@@ -132,7 +138,7 @@ fn sim_panel(
         return;
     };
     ui.small(format!(
-        "Value of cooperation ({RUNS} crossings per rung; click to replay):"
+        "Random smugglers ({RUNS} crossings per rung; click a rung to replay it):"
     ));
     let mut pick = None;
     egui::Grid::new("ladder")
@@ -154,13 +160,6 @@ fn sim_panel(
                 ui.end_row();
             }
         });
-    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
-        ui.small(format!(
-            "Cooperation buys: P(intercept) {:+.3}, {:+} crossings succeed (of {RUNS})",
-            last.all.p_intercept - first.all.p_intercept,
-            last.all.succeeded as i64 - first.all.succeeded as i64
-        ));
-    }
     if let Some(i) = pick {
         job.step = i;
         plan.mode = LADDER[i].plan;
