@@ -19,6 +19,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn app(scenario: &Path) -> App {
+    app_with(scenario, false)
+}
+
+/// The workstation, with or without the interception game's ladder (it
+/// takes the CPU the other jobs' tests wait for).
+fn app_with(scenario: &Path, game: bool) -> App {
     // recent files go to a private place, never the user's
     static CONFIG: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
     let cfg = CONFIG.get_or_init(|| tempfile::tempdir().unwrap());
@@ -26,7 +32,14 @@ fn app(scenario: &Path) -> App {
     let s = borderwatch::scenario::load::load_ok(scenario).unwrap().0;
     let mut app = App::new();
     app.add_plugins(MinimalPlugins);
-    add_workstation(&mut app, s, PlanJob::default(), SimJob::default());
+    let sim = SimJob {
+        game: borderwatch::viewer::game::GameJob {
+            enabled: game,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    add_workstation(&mut app, s, PlanJob::default(), sim);
     app
 }
 
@@ -524,7 +537,7 @@ fn changes_kept_by_the_autosave_are_offered_after_a_lost_window() {
     app1.update();
     assert!(app1.world().resource::<EditorRes>().0.dirty());
     drop(app1); // the window dies before saving
-    // the next start offers the changes, without applying them
+                // the next start offers the changes, without applying them
     let mut app2 = app(&p);
     app2.update();
     let st = app2.world().resource::<EditState>();
@@ -550,4 +563,39 @@ fn changes_kept_by_the_autosave_are_offered_after_a_lost_window() {
     app3.update();
     assert!(app3.world().resource::<EditState>().recover.is_none());
     assert_eq!(app3.world().resource::<MapData>().scenario.agreements, a);
+}
+
+#[test]
+fn the_ladder_is_planned_as_an_interception_game_in_the_background() {
+    let (_d, p) = common::shipped("andorra-spain");
+    let mut app = app_with(&p, true);
+    settle(&mut app, "the game's ladder", |w| {
+        let g = &w.resource::<SimJob>().game.slot;
+        g.result.is_some() || g.error.is_some()
+    });
+    let sim = app.world().resource::<SimJob>();
+    assert!(sim.game.slot.error.is_none(), "{:?}", sim.game.slot.error);
+    let rows = sim.game.slot.result.as_ref().unwrap();
+    assert_eq!(rows.len(), 4, "one row per rung");
+    for pair in rows.windows(2) {
+        assert!(
+            pair[1].guaranteed_p_intercept >= pair[0].guaranteed_p_intercept - 1e-9,
+            "a rung only adds options: {} {} then {} {}",
+            pair[0].step,
+            pair[0].guaranteed_p_intercept,
+            pair[1].step,
+            pair[1].guaranteed_p_intercept
+        );
+    }
+    let top = rows.last().unwrap();
+    assert!(top.guaranteed_p_intercept > 0.05, "{top:?}");
+    assert!(top.upper_bound >= top.guaranteed_p_intercept);
+    // the best response names a scenario route, which the map rings
+    let s = &app.world().resource::<MapData>().scenario;
+    let i = borderwatch::viewer::game::best_response_route(&sim.game, rows.len() - 1, s);
+    assert!(
+        i.is_some_and(|i| top.best_response.starts_with(s.routes[i].id.as_str())),
+        "{}",
+        top.best_response
+    );
 }

@@ -520,7 +520,10 @@ pub fn poll_io(
     w.plan.slot = Slot::default();
     w.sim.slot = Slot::default();
     w.sim.plan_generation = 0;
-    w.sim.game = Default::default();
+    w.sim.game = super::game::GameJob {
+        enabled: w.sim.game.enabled,
+        ..Default::default()
+    };
     for e in &old {
         commands.entity(e).despawn();
     }

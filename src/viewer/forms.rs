@@ -271,7 +271,9 @@ pub fn jobs_panel(
     super::jobs::job_row(ui, "Plan", &mut plan.slot, rev);
     if sim.enabled {
         super::jobs::job_row(ui, "Simulate", &mut sim.slot, rev);
-        super::jobs::job_row(ui, "Game", &mut sim.game.slot, rev);
+        if sim.game.enabled {
+            super::jobs::job_row(ui, "Game", &mut sim.game.slot, rev);
+        }
     }
     if io.export.running() {
         super::jobs::job_row(ui, "Export", &mut io.export, rev);

@@ -19,11 +19,23 @@ use bevy_egui::egui;
 pub const RUNS: usize = 2000;
 
 /// The game's ladder job (kept in [`SimJob`]: one window shows both).
-#[derive(Default)]
 pub struct GameJob {
     pub slot: Slot<Vec<RungResult>>,
     /// The plans' generation planned last.
     pub plan_generation: u64,
+    /// Plan once the idleness plans are ready (not for a screenshot or a
+    /// frame benchmark: it would take the CPU they measure).
+    pub enabled: bool,
+}
+
+impl Default for GameJob {
+    fn default() -> Self {
+        GameJob {
+            slot: Slot::default(),
+            plan_generation: 0,
+            enabled: true,
+        }
+    }
 }
 
 /// Plan the ladder as a game on each new pair of idleness plans.
@@ -35,7 +47,7 @@ pub fn start_game(mut sim: ResMut<SimJob>, plan: Res<PlanJob>, map: Res<MapData>
     let Some((joint, indep)) = plan.result.as_ref() else {
         return;
     };
-    if !sim.enabled {
+    if !sim.enabled || !sim.game.enabled {
         return;
     }
     let job = &mut sim.game;
@@ -66,6 +78,9 @@ pub fn poll_game(mut sim: ResMut<SimJob>) {
 /// simulated best-responding and random smugglers; the picked rung's
 /// weakest target.
 pub fn game_section(ui: &mut egui::Ui, job: &GameJob, step: usize) {
+    if !job.enabled {
+        return;
+    }
     ui.strong("Against a smuggler who knows the plan");
     if job.slot.running() {
         ui.small("planning each rung as an interception game…");
@@ -77,7 +92,9 @@ pub fn game_section(ui: &mut egui::Ui, job: &GameJob, step: usize) {
     let Some(rows) = job.slot.result.as_ref() else {
         return;
     };
-    ui.small("P(intercept) the patrols guarantee against the smuggler's best choice, and simulated:");
+    ui.small(
+        "P(intercept) the patrols guarantee against the smuggler's best choice, and simulated:",
+    );
     egui::Grid::new("game-ladder")
         .num_columns(5)
         .striped(true)
@@ -118,7 +135,11 @@ pub fn game_section(ui: &mut egui::Ui, job: &GameJob, step: usize) {
 
 /// The route of the picked rung's best response ("R11 forward 00:00"):
 /// its index among the scenario's routes.
-pub fn best_response_route(job: &GameJob, step: usize, s: &crate::model::Scenario) -> Option<usize> {
+pub fn best_response_route(
+    job: &GameJob,
+    step: usize,
+    s: &crate::model::Scenario,
+) -> Option<usize> {
     let r = job.slot.result.as_ref()?.get(step)?;
     let id = r.best_response.split(' ').next()?;
     s.routes.iter().position(|rt| rt.id.as_str() == id)

@@ -25,8 +25,8 @@ mod camera;
 mod draw;
 pub mod edit;
 pub mod forms;
-pub mod game;
 mod frames;
+pub mod game;
 pub mod jobs;
 pub mod legend;
 mod panel;
@@ -303,6 +303,7 @@ fn window_app(scenario: Scenario, opts: ViewOptions, started: std::time::Instant
     };
     let title = format!("borderwatch — {}", scenario.title);
     let sim_enabled = screenshot.is_none() || replay.is_some();
+    let game_enabled = screenshot.is_none() && bench_frames.is_none();
     let mut app = App::new();
     app.insert_resource(ClearColor(rgb(view::BACKGROUND)))
         .add_plugins(DefaultPlugins.set(background_threads()).set(WindowPlugin {
@@ -367,6 +368,10 @@ fn window_app(scenario: Scenario, opts: ViewOptions, started: std::time::Instant
         SimJob {
             enabled: sim_enabled,
             step: replay.unwrap_or(SimJob::default().step),
+            game: game::GameJob {
+                enabled: game_enabled,
+                ..default()
+            },
             ..default()
         },
     );
