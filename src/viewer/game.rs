@@ -3,12 +3,11 @@
 //! per rung, the P(intercept) the published mix guarantees against a
 //! smuggler who knows it, its bound, the smuggler's best response and the
 //! simulated interceptions (`compare`'s figures). Shown at the top of the
-//! crossings window ([`super::sim`]); the best response of the rung picked
+//! crossings window ([`super::sim`], which starts it); the best response of the rung picked
 //! there is drawn over its route.
 
 use super::jobs::Slot;
 use super::plan::PlanJob;
-use super::sim::SimJob;
 use super::MapData;
 use crate::game::run::RungResult;
 use crate::game::GameOptions;
@@ -18,7 +17,8 @@ use bevy_egui::egui;
 /// Crossings replayed per rung, for each of the two smugglers.
 pub const RUNS: usize = 2000;
 
-/// The game's ladder job (kept in [`SimJob`]: one window shows both).
+/// The game's ladder job (kept in [`super::sim::SimJob`]: one window
+/// shows both).
 pub struct GameJob {
     pub slot: Slot<Vec<RungResult>>,
     /// The plans' generation planned last.
@@ -38,40 +38,33 @@ impl Default for GameJob {
     }
 }
 
-/// Plan the ladder as a game on each new pair of idleness plans.
-pub fn start_game(mut sim: ResMut<SimJob>, plan: Res<PlanJob>, map: Res<MapData>) {
-    let job = &mut sim.game;
-    if job.slot.running() || plan.generation == job.plan_generation {
-        return;
-    }
-    let Some((joint, indep)) = plan.result.as_ref() else {
-        return;
-    };
-    if !sim.enabled || !sim.game.enabled {
-        return;
-    }
-    let job = &mut sim.game;
-    job.plan_generation = plan.generation;
-    if map.scenario.routes.is_empty() {
-        job.slot.error = Some("no informal routes: nothing to intercept".into());
-        return;
-    }
-    let s = map.scenario.clone();
-    let plans = crate::pipeline::IdlenessPlans {
-        independent: indep.clone(),
-        joint: joint.clone(),
-    };
-    job.slot.start(plan.rev, move |progress| {
-        let o = GameOptions {
-            progress,
-            ..GameOptions::default()
+impl GameJob {
+    /// Plan the ladder as a game on each new pair of idleness plans.
+    pub fn start_on(&mut self, plan: &PlanJob, map: &MapData) {
+        if !self.enabled || self.slot.running() || plan.generation == self.plan_generation {
+            return;
+        }
+        let Some((joint, indep)) = plan.result.as_ref() else {
+            return;
         };
-        crate::pipeline::interception_ladder(&s, &plans, &o, RUNS, s.seed)
-    });
-}
-
-pub fn poll_game(mut sim: ResMut<SimJob>) {
-    sim.game.slot.poll();
+        self.plan_generation = plan.generation;
+        if map.scenario.routes.is_empty() {
+            self.slot.error = Some("no informal routes: nothing to intercept".into());
+            return;
+        }
+        let s = map.scenario.clone();
+        let plans = crate::pipeline::IdlenessPlans {
+            independent: indep.clone(),
+            joint: joint.clone(),
+        };
+        self.slot.start(plan.rev, move |progress| {
+            let o = GameOptions {
+                progress,
+                ..GameOptions::default()
+            };
+            crate::pipeline::interception_ladder(&s, &plans, &o, RUNS, s.seed)
+        });
+    }
 }
 
 /// The game's table: per rung the guarantee, its bound and gap, and the

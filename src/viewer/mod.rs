@@ -157,8 +157,8 @@ pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: Si
             plan::poll_plan,
             sim::start_sim,
             sim::poll_sim,
-            game::start_game,
-            game::poll_game,
+            sim::start_game,
+            sim::poll_game,
         )
             .chain()
             .in_set(WorkSet),

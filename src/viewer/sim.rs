@@ -91,6 +91,18 @@ pub fn poll_sim(mut job: ResMut<SimJob>) {
     job.poll();
 }
 
+/// Plan the ladder as an interception game on each new pair of plans
+/// (when the crossings are simulated at all).
+pub fn start_game(mut job: ResMut<SimJob>, plan: Res<PlanJob>, map: Res<MapData>) {
+    if job.enabled {
+        job.game.start_on(&plan, &map);
+    }
+}
+
+pub fn poll_game(mut job: ResMut<SimJob>) {
+    job.game.slot.poll();
+}
+
 /// The crossings window at the map's top right: the cooperation table
 /// (click a rung to replay it), per-State figures, replay and colouring
 /// toggles.
