@@ -94,6 +94,34 @@ pub(super) fn offset_line(pts: &[Coord], d: f64) -> Vec<Vec2> {
         .collect()
 }
 
+/// The smuggler's best choice against the picked rung's plan: a double
+/// line along its route and two rings round it (a mapped way can be a few
+/// metres long).
+fn best_response(
+    routes_g: &mut Gizmos<RouteLines>,
+    sim_job: &SimJob,
+    s: &crate::model::Scenario,
+    scale: f64,
+) {
+    let Some(i) = super::game::best_response_route(&sim_job.game, sim_job.step, s) else {
+        return;
+    };
+    let pts = &s.routes[i].xy.0;
+    let c = rgb(view::BEST_RESPONSE);
+    for side in [2.0 * scale, -2.0 * scale] {
+        routes_g.linestrip_2d(offset_line(pts, side), c);
+    }
+    if let (Some(a), Some(b)) = (pts.first(), pts.last()) {
+        let mid = v2(Coord {
+            x: (a.x + b.x) / 2.0,
+            y: (a.y + b.y) / 2.0,
+        });
+        for r_px in [12.0, 16.0] {
+            routes_g.circle_2d(mid, (r_px * scale) as f32, c);
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource
 pub(super) fn draw_map(
     map: Res<MapData>,
@@ -145,25 +173,7 @@ pub(super) fn draw_map(
             };
             routes_g.linestrip_2d(r.xy.0.iter().map(|c| v2(*c)), rgb(c));
         }
-        // the smuggler's best choice against the picked rung's plan: a
-        // double line along its route and two rings round it (a mapped
-        // way can be a few metres long)
-        if let Some(i) = super::game::best_response_route(&sim_job.game, sim_job.step, s) {
-            let pts = &s.routes[i].xy.0;
-            let c = rgb(view::BEST_RESPONSE);
-            for side in [2.0 * scale, -2.0 * scale] {
-                routes_g.linestrip_2d(offset_line(pts, side), c);
-            }
-            if let (Some(a), Some(b)) = (pts.first(), pts.last()) {
-                let mid = v2(Coord {
-                    x: (a.x + b.x) / 2.0,
-                    y: (a.y + b.y) / 2.0,
-                });
-                for r_px in [12.0, 16.0] {
-                    routes_g.circle_2d(mid, (r_px * scale) as f32, c);
-                }
-            }
-        }
+        best_response(&mut routes_g, &sim_job, s, scale);
     }
     if let Some(p) = plan_job.current().filter(|_| plan_job.show) {
         for u in &p.units {

@@ -25,6 +25,9 @@ use bevy::prelude::*;
 use geo::Coord;
 use std::path::PathBuf;
 
+use super::session::{ask_or_go, autosave, go, recover, save};
+pub use super::session::{close_requested, Answer, Pending};
+
 /// The scenario being edited and its history.
 #[derive(Resource)]
 pub struct EditorRes(pub Editor);
@@ -65,24 +68,6 @@ pub enum Request {
         state: StateId,
         add: usize,
     },
-}
-
-/// What waits for the unsaved-changes prompt.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Pending {
-    Open(PathBuf),
-    Quit,
-}
-
-/// The user's answer to the unsaved-changes prompt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Answer {
-    /// Save, then go on (not if the save fails).
-    Save,
-    /// Go on without saving: the changes are lost.
-    Discard,
-    /// Stay: nothing happens.
-    Cancel,
 }
 
 /// The queue of requests, carried out once per frame.
@@ -151,7 +136,7 @@ impl EditState {
         }
     }
     /// Put `path` first in the recent files and re-read the list.
-    fn remember(&mut self, path: &std::path::Path) {
+    pub(super) fn remember(&mut self, path: &std::path::Path) {
         let _ = crate::recent::remember(path);
         self.recent = crate::recent::list();
     }
@@ -222,7 +207,7 @@ pub struct EditUi<'w> {
     pub io: ResMut<'w, IoJobs>,
 }
 
-fn errors_of(p: &Problems) -> Vec<String> {
+pub(super) fn errors_of(p: &Problems) -> Vec<String> {
     p.0.iter()
         .filter(|x| x.severity == Severity::Error)
         .map(|x| x.to_string())
@@ -234,113 +219,6 @@ fn errors_of(p: &Problems) -> Vec<String> {
 pub fn rerun(map: &MapData, assess: &mut AssessJob, plan: &mut PlanJob) {
     assess.restart(&map.scenario, map.rev);
     plan.restart(&map.scenario, map.rev);
-}
-
-/// The window's close button: a [`Request::Quit`] (asks first when there
-/// are unsaved changes).
-pub fn close_requested(
-    mut closes: MessageReader<bevy::window::WindowCloseRequested>,
-    mut req: ResMut<Requests>,
-) {
-    if closes.read().count() > 0 {
-        req.0.push(Request::Quit);
-    }
-}
-
-/// Save in place, or as `to`; whether it was saved (the status and
-/// problems say what happened).
-fn save(w: &mut Workstation, to: Option<&std::path::Path>) -> bool {
-    let res = match to {
-        Some(p) => w.editor.0.save_as(p),
-        None => w.editor.0.save(),
-    };
-    match res {
-        Ok(files) => {
-            let path = w.editor.0.scenario.path.clone();
-            w.state.remember(&path);
-            crate::scenario::recovery::clear(&path);
-            w.state.status = format!(
-                "saved {}",
-                files
-                    .iter()
-                    .map(|f| f.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            w.state.problems.clear();
-            // a new name or path shows in the title and panel
-            w.map.scenario.path = w.editor.0.scenario.path.clone();
-            w.map.scenario.posts_path = w.editor.0.scenario.posts_path.clone();
-            w.map.scenario.name = w.editor.0.scenario.name.clone();
-            true
-        }
-        Err(e) => {
-            w.state.status = "not saved".into();
-            w.state.problems = vec![e.to_string()];
-            false
-        }
-    }
-}
-
-/// Put back (or forget) the unsaved changes the autosave kept.
-fn recover(w: &mut Workstation, yes: bool) {
-    let Some(r) = w.state.recover.take() else {
-        return;
-    };
-    if !yes {
-        crate::scenario::recovery::clear(&w.editor.0.scenario.path);
-        w.state.status = "the kept changes were discarded".into();
-        return;
-    }
-    match w.editor.0.apply(r.edit()) {
-        Ok(label) => {
-            w.state.status = format!("{label}: not saved yet");
-            w.state.problems.clear();
-        }
-        Err(p) => {
-            w.state.status = "the kept changes no longer pass check".into();
-            w.state.problems = errors_of(&p);
-        }
-    }
-}
-
-/// Keep the unsaved changes for recovery after every change; forget them
-/// once the content is back to what is on disk.
-fn autosave(w: &mut Workstation) {
-    let ed = &w.editor.0;
-    if !ed.dirty() {
-        crate::scenario::recovery::clear(&ed.scenario.path);
-    } else if let Err(e) = crate::scenario::recovery::write(ed) {
-        w.state.problems = vec![format!("the autosave failed: {e}")];
-    }
-}
-
-/// Open or close now, or, with unsaved changes, hold it for the prompt.
-fn ask_or_go(w: &mut Workstation, p: Pending) {
-    if w.editor.0.dirty() {
-        w.state.status = format!(
-            "{} has unsaved changes: save or discard them first",
-            w.editor.0.scenario.name
-        );
-        w.state.unsaved = Some(p);
-    } else {
-        go(w, p);
-    }
-}
-
-/// Open or close, whatever the changes.
-fn go(w: &mut Workstation, p: Pending) {
-    match p {
-        Pending::Open(p) => {
-            w.state.status = format!("opening {}…", p.display());
-            w.io.open.start(0, move |_| {
-                crate::scenario::load::load_ok(&p).map(|(s, _)| s)
-            });
-        }
-        Pending::Quit => {
-            w.exit.write(AppExit::Success);
-        }
-    }
 }
 
 /// Carry out the queued requests; keep the map's copy of the scenario in

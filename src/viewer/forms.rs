@@ -4,9 +4,7 @@
 //! edit room ([`super::edit`]) carries them out.
 
 use super::assess::AssessJob;
-use super::edit::{
-    new_post_at, Answer, Dialog, EditState, EditorRes, IoJobs, Pending, Request, Requests, Tool,
-};
+use super::edit::{new_post_at, Dialog, EditState, EditorRes, IoJobs, Request, Requests, Tool};
 use super::plan::PlanJob;
 use super::sim::SimJob;
 
@@ -112,99 +110,6 @@ pub fn menu_bar(ui: &mut egui::Ui, ed: &EditorRes, st: &mut EditState, req: &mut
             ui.colored_label(egui::Color32::from_rgb(170, 100, 0), "unsaved changes");
         }
     });
-}
-
-/// The unsaved-changes prompt, while an open or a close waits for it:
-/// Save, Discard or Cancel (Escape or a click outside cancels).
-pub fn unsaved_prompt(ctx: &egui::Context, ed: &EditorRes, st: &EditState, req: &mut Requests) {
-    let Some(p) = &st.unsaved else { return };
-    let then = match p {
-        Pending::Open(path) => format!(
-            "open {}",
-            path.file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_else(|| path.display().to_string())
-        ),
-        Pending::Quit => "close the window".into(),
-    };
-    let mut answer = None;
-    let shown = egui::Modal::new(egui::Id::new("unsaved-changes")).show(ctx, |ui| {
-        ui.heading("Unsaved changes");
-        ui.label(format!(
-            "The changes to {} are not saved. Save them before you {then}?",
-            ed.0.scenario.name
-        ));
-        if let Some(l) = ed.0.undo_label() {
-            ui.weak(format!("last change: {l}"));
-        }
-        ui.add_space(6.0);
-        ui.horizontal(|ui| {
-            if ui.button("Save").clicked() {
-                answer = Some(Answer::Save);
-            }
-            if ui.button("Discard changes").clicked() {
-                answer = Some(Answer::Discard);
-            }
-            if ui.button("Cancel").clicked() {
-                answer = Some(Answer::Cancel);
-            }
-        });
-    });
-    if answer.is_none() && shown.should_close() {
-        answer = Some(Answer::Cancel);
-    }
-    if let Some(a) = answer {
-        req.0.push(Request::Answer(a));
-    }
-}
-
-/// The offer of unsaved changes kept from a window that closed without
-/// saving: Recover them or Discard them (never applied unasked).
-pub fn recover_prompt(ctx: &egui::Context, ed: &EditorRes, st: &EditState, req: &mut Requests) {
-    let Some(r) = &st.recover else { return };
-    if st.unsaved.is_some() {
-        return;
-    }
-    let when = time::OffsetDateTime::from_unix_timestamp(r.written_unix_s as i64)
-        .ok()
-        .map(|t| {
-            format!(
-                "{}-{:02}-{:02} {:02}:{:02} UTC",
-                t.year(),
-                t.month() as u8,
-                t.day(),
-                t.hour(),
-                t.minute()
-            )
-        })
-        .unwrap_or_else(|| "an earlier session".into());
-    let mut answer = None;
-    egui::Modal::new(egui::Id::new("recover-changes")).show(ctx, |ui| {
-        ui.heading("Unsaved changes were kept");
-        ui.label(format!(
-            "The window closed before {} was saved. {} change(s) from {when} were kept:",
-            ed.0.scenario.name,
-            r.changes.len()
-        ));
-        for c in r.changes.iter().take(8) {
-            ui.label(format!("  {c}"));
-        }
-        if r.changes.len() > 8 {
-            ui.weak(format!("  … and {} more", r.changes.len() - 8));
-        }
-        ui.add_space(6.0);
-        ui.horizontal(|ui| {
-            if ui.button("Recover them").clicked() {
-                answer = Some(true);
-            }
-            if ui.button("Discard them").clicked() {
-                answer = Some(false);
-            }
-        });
-    });
-    if let Some(a) = answer {
-        req.0.push(Request::Recover(a));
-    }
 }
 
 /// The path dialogs (open, save as, export).

@@ -57,6 +57,26 @@ fn line(ui: &mut egui::Ui, c: [u8; 3], text: &str) {
     });
 }
 
+/// The informal routes' entries: plain or by P(intercept), and the
+/// game's best response.
+fn routes(ui: &mut egui::Ui, l: &LegendInput) {
+    if l.routes_by_p {
+        ui.small("informal routes: P(intercept)");
+        ramp(ui, "0", &format!("≥{:.1}", view::INTERCEPT_FULL), |t| {
+            view::intercept_colour(t * view::INTERCEPT_FULL)
+        });
+    } else {
+        line(ui, view::ROUTE, "informal route");
+    }
+    if l.best_response {
+        symbol(ui, "the smuggler's best choice (game)", |p, c| {
+            let s = egui::Stroke::new(1.5, c32(view::BEST_RESPONSE));
+            p.circle_stroke(c, 4.0, s);
+            p.circle_stroke(c, 6.5, s);
+        });
+    }
+}
+
 fn ramp(ui: &mut egui::Ui, lo: &str, hi: &str, f: impl Fn(f64) -> [u8; 3]) {
     ui.horizontal(|ui| {
         ui.small(lo);
@@ -132,21 +152,7 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
                         }
                     }
                     if l.layers.routes {
-                        if l.routes_by_p {
-                            ui.small("informal routes: P(intercept)");
-                            ramp(ui, "0", &format!("≥{:.1}", view::INTERCEPT_FULL), |t| {
-                                view::intercept_colour(t * view::INTERCEPT_FULL)
-                            });
-                        } else {
-                            line(ui, view::ROUTE, "informal route");
-                        }
-                        if l.best_response {
-                            symbol(ui, "the smuggler's best choice (game)", |p, c| {
-                                let s = egui::Stroke::new(1.5, c32(view::BEST_RESPONSE));
-                                p.circle_stroke(c, 4.0, s);
-                                p.circle_stroke(c, 6.5, s);
-                            });
-                        }
+                        routes(ui, l);
                     }
                     if l.layers.crossings {
                         symbol(ui, "official crossing", |p, c| {

@@ -31,6 +31,7 @@ pub mod jobs;
 pub mod legend;
 mod panel;
 pub mod plan;
+pub mod session;
 pub mod sim;
 mod symbols;
 
@@ -270,6 +271,20 @@ pub fn run(scenario: Scenario, opts: ViewOptions) -> Result<ExitCode, Error> {
     }
 }
 
+/// The crossings' jobs of the window: the simulated ladder (replaying
+/// `replay`'s rung first) and the game's ladder.
+fn sim_job(enabled: bool, game: bool, replay: Option<usize>) -> SimJob {
+    SimJob {
+        enabled,
+        step: replay.unwrap_or(SimJob::default().step),
+        game: game::GameJob {
+            enabled: game,
+            ..default()
+        },
+        ..default()
+    }
+}
+
 /// The window's app: Bevy's default plugins and egui, the rooms' plugins
 /// in their frame order, and the workstation on `scenario`.
 fn window_app(scenario: Scenario, opts: ViewOptions, started: std::time::Instant) -> App {
@@ -302,6 +317,8 @@ fn window_app(scenario: Scenario, opts: ViewOptions, started: std::time::Instant
         viewsheds,
     };
     let title = format!("borderwatch — {}", scenario.title);
+    // a screenshot simulates only the rung it shows; the game would take
+    // the CPU a screenshot or a frame benchmark measures
     let sim_enabled = screenshot.is_none() || replay.is_some();
     let game_enabled = screenshot.is_none() && bench_frames.is_none();
     let mut app = App::new();
@@ -365,15 +382,7 @@ fn window_app(scenario: Scenario, opts: ViewOptions, started: std::time::Instant
             time_s: time_s.unwrap_or(PlanJob::default().time_s),
             ..default()
         },
-        SimJob {
-            enabled: sim_enabled,
-            step: replay.unwrap_or(SimJob::default().step),
-            game: game::GameJob {
-                enabled: game_enabled,
-                ..default()
-            },
-            ..default()
-        },
+        sim_job(sim_enabled, game_enabled, replay),
     );
     if let Some(id) = select {
         app.world_mut().resource_mut::<edit::EditState>().selected = Some(id);

@@ -224,8 +224,8 @@ pub(super) fn edit_panels(
     } = &mut ui_edit;
     super::forms::editor_window(ctx, editor, state, requests, io, plan_job.show);
     super::forms::dialogs(ctx, state, requests);
-    super::forms::unsaved_prompt(ctx, editor, state, requests);
-    super::forms::recover_prompt(ctx, editor, state, requests);
+    super::session::unsaved_prompt(ctx, editor, state, requests);
+    super::session::recover_prompt(ctx, editor, state, requests);
     Ok(())
 }
 
