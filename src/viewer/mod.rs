@@ -31,6 +31,7 @@ pub mod jobs;
 pub mod legend;
 mod panel;
 pub mod plan;
+pub mod requests;
 pub mod session;
 pub mod sim;
 mod symbols;
@@ -151,7 +152,7 @@ pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: Si
     .add_systems(
         Update,
         (
-            edit::handle_requests,
+            requests::handle_requests,
             edit::poll_io,
             assess::poll_assessment,
             basemap::poll_basemap,
@@ -333,7 +334,7 @@ fn window_app(scenario: Scenario, opts: ViewOptions, started: std::time::Instant
             close_when_requested: false,
             ..default()
         }))
-        .add_systems(Update, edit::close_requested)
+        .add_systems(Update, session::close_requested)
         .add_plugins(EguiPlugin::default())
         // A desktop map, not a game: draw when something happens (input,
         // egui asking for it, every IDLE_REDRAW otherwise), continuously

@@ -3,30 +3,13 @@
 //! Discard changes / Cancel), and the autosave whose copy a window that
 //! died before saving offers back on the next start
 //! ([`crate::scenario::recovery`]). The requests come through
-//! [`super::edit::handle_requests`]; the prompts only queue requests.
+//! [`super::requests::handle_requests`]; the prompts only queue requests.
 
-use super::edit::{errors_of, EditState, EditorRes, Request, Requests, Workstation};
+use super::edit::{
+    errors_of, Answer, EditState, EditorRes, Pending, Request, Requests, Workstation,
+};
 use bevy::prelude::*;
 use bevy_egui::egui;
-use std::path::PathBuf;
-
-/// What waits for the unsaved-changes prompt.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Pending {
-    Open(PathBuf),
-    Quit,
-}
-
-/// The user's answer to the unsaved-changes prompt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Answer {
-    /// Save, then go on (not if the save fails).
-    Save,
-    /// Go on without saving: the changes are lost.
-    Discard,
-    /// Stay: nothing happens.
-    Cancel,
-}
 
 /// The window's close button: a [`Request::Quit`] (asks first when there
 /// are unsaved changes).
