@@ -563,6 +563,21 @@ fn changes_kept_by_the_autosave_are_offered_after_a_lost_window() {
     app3.update();
     assert!(app3.world().resource::<EditState>().recover.is_none());
     assert_eq!(app3.world().resource::<MapData>().scenario.agreements, a);
+    // changed, then saved under a new name: the old file has nothing to
+    // recover either (the changes are in the new one)
+    let mut b = a.clone();
+    b.liaison_delay_min = 11.0;
+    request(&mut app3, Request::Edit(Edit::SetAgreements(b)));
+    app3.update();
+    assert!(borderwatch::scenario::recovery::find(&p).unwrap().is_some());
+    let other = p.with_file_name("renamed.toml");
+    request(&mut app3, Request::SaveAs(other.clone()));
+    app3.update();
+    assert!(other.is_file());
+    assert!(borderwatch::scenario::recovery::find(&p).unwrap().is_none());
+    assert!(borderwatch::scenario::recovery::find(&other)
+        .unwrap()
+        .is_none());
 }
 
 #[test]

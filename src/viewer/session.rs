@@ -25,6 +25,7 @@ pub fn close_requested(
 /// Save in place, or as `to`; whether it was saved (the status and
 /// problems say what happened).
 pub(super) fn save(w: &mut Workstation, to: Option<&std::path::Path>) -> bool {
+    let before = w.editor.0.scenario.path.clone();
     let res = match to {
         Some(p) => w.editor.0.save_as(p),
         None => w.editor.0.save(),
@@ -33,6 +34,9 @@ pub(super) fn save(w: &mut Workstation, to: Option<&std::path::Path>) -> bool {
         Ok(files) => {
             let path = w.editor.0.scenario.path.clone();
             w.state.remember(&path);
+            // the changes are on disk (under the new name after Save as):
+            // nothing to recover for either file
+            crate::scenario::recovery::clear(&before);
             crate::scenario::recovery::clear(&path);
             w.state.status = format!(
                 "saved {}",
