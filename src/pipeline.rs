@@ -93,7 +93,7 @@ pub fn interception_ladder(
 }
 
 /// As [`interception_ladder`], on the prepared world the plans were made
-/// on.
+/// on (`runs` checked by the caller, before the world was prepared).
 pub fn interception_ladder_on(
     p: &Prepared,
     plans: &IdlenessPlans,
@@ -101,7 +101,6 @@ pub fn interception_ladder_on(
     runs: usize,
     seed: u64,
 ) -> Result<Vec<crate::game::run::RungResult>> {
-    crate::sim::check_runs(runs)?;
     let mut w = World::on(
         p,
         Vec::new(),

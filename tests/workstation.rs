@@ -81,6 +81,15 @@ fn up_to_date(w: &World) -> bool {
         && sim.rev == rev
 }
 
+/// The agreements of the scenario the map shows.
+fn agreements(app: &App) -> borderwatch::model::Agreements {
+    app.world()
+        .resource::<MapData>()
+        .scenario
+        .agreements
+        .clone()
+}
+
 fn request(app: &mut App, r: Request) {
     app.world_mut().resource_mut::<Requests>().0.push(r);
 }
@@ -300,12 +309,7 @@ fn save_export_and_open_from_the_workstation() {
     let mut app = app(&p);
     settle(&mut app, "the first results", up_to_date);
     let before = std::fs::read_to_string(&p).unwrap();
-    let mut a = app
-        .world()
-        .resource::<MapData>()
-        .scenario
-        .agreements
-        .clone();
+    let mut a = agreements(&app);
     a.hot_pursuit = !a.hot_pursuit;
     request(&mut app, Request::Edit(Edit::SetAgreements(a.clone())));
     request(&mut app, Request::Save);
@@ -454,12 +458,7 @@ fn unsaved_changes_are_never_discarded_without_asking() {
     let (_d, p) = common::shipped("andorra-spain");
     let mut app = app(&p);
     app.update();
-    let mut a = app
-        .world()
-        .resource::<MapData>()
-        .scenario
-        .agreements
-        .clone();
+    let mut a = agreements(&app);
     a.hot_pursuit = !a.hot_pursuit;
     request(&mut app, Request::Edit(Edit::SetAgreements(a.clone())));
     app.update();
@@ -501,12 +500,7 @@ fn unsaved_changes_are_never_discarded_without_asking() {
     let reread = borderwatch::scenario::load::load_ok(&p).unwrap().0;
     assert_eq!(reread.agreements, a, "saved before opening");
     // discard: the change is gone, the other scenario opens
-    let mut b = app
-        .world()
-        .resource::<MapData>()
-        .scenario
-        .agreements
-        .clone();
+    let mut b = agreements(&app);
     b.liaison_delay_min += 5.0;
     request(&mut app, Request::Edit(Edit::SetAgreements(b)));
     request(&mut app, Request::Open(p.clone()));
@@ -526,12 +520,7 @@ fn changes_kept_by_the_autosave_are_offered_after_a_lost_window() {
     let (_d, p) = common::shipped("andorra-spain");
     let mut app1 = app(&p);
     app1.update();
-    let mut a = app1
-        .world()
-        .resource::<MapData>()
-        .scenario
-        .agreements
-        .clone();
+    let mut a = agreements(&app1);
     a.liaison_delay_min = 9.0;
     request(&mut app1, Request::Edit(Edit::SetAgreements(a.clone())));
     app1.update();

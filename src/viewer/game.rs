@@ -41,22 +41,17 @@ impl Default for GameJob {
 impl GameJob {
     /// Plan the ladder as a game on each new pair of idleness plans.
     pub fn start_on(&mut self, plan: &PlanJob, map: &MapData) {
-        if !self.enabled || self.slot.running() || plan.generation == self.plan_generation {
+        if !self.enabled || self.slot.running() {
             return;
         }
-        let Some((joint, indep)) = plan.result.as_ref() else {
+        let Some(plans) = plan.fresh_plans(&mut self.plan_generation) else {
             return;
         };
-        self.plan_generation = plan.generation;
         if map.scenario.routes.is_empty() {
             self.slot.error = Some("no informal routes: nothing to intercept".into());
             return;
         }
         let s = map.scenario.clone();
-        let plans = crate::pipeline::IdlenessPlans {
-            independent: indep.clone(),
-            joint: joint.clone(),
-        };
         self.slot.start(plan.rev, move |progress| {
             let o = GameOptions {
                 progress,

@@ -41,6 +41,20 @@ impl Default for PlanJob {
 super::jobs::deref_to_slot!(PlanJob, slot, Both);
 
 impl PlanJob {
+    /// Both plans as the pipelines take them, once per generation: `None`
+    /// when there are none yet or `seen` is already this generation (it
+    /// becomes it otherwise). The crossings' jobs start on each new pair.
+    pub fn fresh_plans(&self, seen: &mut u64) -> Option<crate::pipeline::IdlenessPlans> {
+        if self.generation == *seen {
+            return None;
+        }
+        let (joint, indep) = self.result.as_ref()?;
+        *seen = self.generation;
+        Some(crate::pipeline::IdlenessPlans {
+            independent: indep.clone(),
+            joint: joint.clone(),
+        })
+    }
     /// Plan both modes for `s` (revision `rev`) in the background.
     pub fn restart(&mut self, s: &Scenario, rev: u64) {
         if s.units.is_empty() {

@@ -60,22 +60,17 @@ impl SimJob {
 /// Simulate the ladder on each new pair of plans (the result replaces the
 /// old one when done).
 pub fn start_sim(mut job: ResMut<SimJob>, plan: Res<PlanJob>, map: Res<MapData>) {
-    if !job.enabled || job.running() || plan.generation == job.plan_generation {
+    if !job.enabled || job.running() {
         return;
     }
-    let Some((joint, indep)) = plan.result.as_ref() else {
+    let Some(plans) = plan.fresh_plans(&mut job.plan_generation) else {
         return;
     };
-    job.plan_generation = plan.generation;
     if map.scenario.routes.is_empty() {
         job.error = Some("no informal routes to simulate crossings on".into());
         return;
     }
     let s = map.scenario.clone();
-    let plans = crate::pipeline::IdlenessPlans {
-        independent: indep.clone(),
-        joint: joint.clone(),
-    };
     job.slot.start(plan.rev, move |progress| {
         let o = SimOptions {
             runs: RUNS,
