@@ -47,15 +47,16 @@ impl Recovered {
     }
 }
 
-/// FNV-1a of the canonical path: the slot's name.
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The slot of the scenario at `original`: named by a hash of its
+/// canonical path (blake3, as the scenario fingerprint).
 fn slot(original: &Path) -> Option<PathBuf> {
-    let p = std::fs::canonicalize(original).unwrap_or_else(|_| original.to_path_buf());
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in p.to_string_lossy().bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    crate::recent::config_dir().map(|d| d.join("recovery").join(format!("{h:016x}")))
+    let h = blake3::hash(canonical(original).to_string_lossy().as_bytes());
+    let name = h.to_hex()[..16].to_string();
+    crate::recent::config_dir().map(|d| d.join("recovery").join(name))
 }
 
 /// Keep the editor's current content and changes for recovery (a no-op
@@ -101,6 +102,10 @@ pub fn find(original: &Path) -> Result<Option<Recovered>> {
     };
     let origin: Origin = serde_json::from_str(&text)
         .map_err(|e| Error::data(&origin_path, format!("not a recovery record: {e}")))?;
+    // the slot's name is a hash: make sure it is this file's
+    if canonical(&origin.scenario) != canonical(original) {
+        return Ok(None);
+    }
     let (scenario, _) = load::load_ok(&dir.join("scenario.toml"))?;
     Ok(Some(Recovered {
         scenario,
