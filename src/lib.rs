@@ -21,6 +21,7 @@ pub mod assess;
 pub mod country;
 pub mod dem;
 pub mod error;
+pub mod exchange;
 pub mod export;
 pub mod formats;
 pub mod game;

@@ -127,6 +127,7 @@ fn add_move_delete_undo_redo() {
         home_post: PostId::new(&id),
         shift_hours: 8.0,
         name: "Foot patrol 4".into(),
+        releasable: true,
     };
     ed.apply(Edit::AddUnit(unit)).unwrap();
     assert_eq!(ed.scenario.posts.len(), n_posts + 1);

@@ -7,6 +7,7 @@ mod assess;
 mod check;
 mod compare;
 mod crossings;
+mod exchange;
 mod game;
 mod graph;
 mod import;
@@ -81,6 +82,17 @@ enum Command {
     /// throughput and the share of illicit consignments caught under random,
     /// partial, targeted and total inspection.
     Crossings(crossings::Args),
+    /// A State's keys for the exchange with the neighbour (age + minisign).
+    #[command(subcommand)]
+    Keys(exchange::KeysCmd),
+    /// Hand the neighbouring State a package: the sender's releasable
+    /// posts, units, agreements and aggregated risk, signed and encrypted
+    /// (ISACS 05.60, 10.5.10). Prints the manifest first.
+    Share(exchange::ShareArgs),
+    /// Take in a package from the neighbour: decrypt, verify the signer,
+    /// the border and the sequence, and store its layers beside the
+    /// scenario as the neighbour's; refuse anything else, changing nothing.
+    Receive(exchange::ReceiveArgs),
     /// Open the map window.
     View(view::ViewArgs),
 }
@@ -103,6 +115,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Compare(a)) => compare::run(a),
         Some(Command::Needs(a)) => needs::run(a),
         Some(Command::Crossings(a)) => crossings::run(a),
+        Some(Command::Keys(a)) => exchange::keys(a),
+        Some(Command::Share(a)) => exchange::share(a),
+        Some(Command::Receive(a)) => exchange::receive(a),
     }
 }
 

@@ -60,6 +60,7 @@ fn variants(s: &Scenario, coop: Cooperation) -> Vec<Variant> {
                 home_post: home,
                 shift_hours: like.map(|u| u.shift_hours).unwrap_or(8.0),
                 name: format!("new {} unit", mode.as_str()),
+                releasable: true,
             });
             out.push(Variant {
                 name: format!("one more {} unit for {}", mode.as_str(), st.id),

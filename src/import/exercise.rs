@@ -177,6 +177,7 @@ pub fn exercise_units(
                 home_post: PostId::new(&p.id),
                 shift_hours: 8.0,
                 name: format!("Foot patrol {}", i + 1),
+                releasable: true,
             });
         }
         // The post nearest to any of `lines`, if a crew can walk there
@@ -218,6 +219,7 @@ pub fn exercise_units(
                 home_post: PostId::new(&p.id),
                 shift_hours: 8.0,
                 name: "Vehicle patrol".into(),
+                releasable: true,
             });
         }
         let blue: Vec<&Vec<Coord>> = layers
@@ -235,6 +237,7 @@ pub fn exercise_units(
                     home_post: PostId::new(&p.id),
                     shift_hours: 8.0,
                     name: "Boat patrol".into(),
+                    releasable: true,
                 });
             }
         }

@@ -405,11 +405,12 @@ fn new_id<'a>(
 }
 
 /// The posts layer as GeoJSON (one feature per post, in order; other
-/// properties kept).
+/// properties kept; the neighbour's received posts left out).
 pub fn posts_geojson(s: &Scenario) -> String {
     let feats: Vec<Value> = s
         .posts
         .iter()
+        .filter(|p| !s.is_received_post(&p.id))
         .map(|p| {
             let mut m: Map<String, Value> = p.extra.clone();
             m.insert("id".into(), json!(p.id.as_str()));
@@ -450,8 +451,15 @@ pub fn scenario_toml(s: &Scenario, toml_path: &Path, posts_path: &Path) -> Resul
         agreements: &s.agreements,
     })?;
     doc["agreements"] = a["agreements"].clone();
-    let u = ser(&Units { units: &s.units })?;
-    if s.units.is_empty() {
+    // the neighbour's units stay in its package's folder
+    let own: Vec<Unit> = s
+        .units
+        .iter()
+        .filter(|u| !s.is_received_unit(&u.id))
+        .cloned()
+        .collect();
+    let u = ser(&Units { units: &own })?;
+    if own.is_empty() {
         doc.remove("units");
     } else {
         doc["units"] = u["units"].clone();

@@ -68,6 +68,7 @@ fn is_default_risk(r: &RiskWeights) -> bool {
 
 /// Keys allowed at the top level (others are reported).
 pub const TOP_LEVEL_KEYS: &[&str] = &[
+    "exchange",
     "name",
     "title",
     "description",

@@ -3,7 +3,7 @@
 
 use super::file::TOP_LEVEL_KEYS;
 use super::model::*;
-use super::{layers, rules, sections};
+use super::{layers, received, rules, sections};
 use crate::error::{Problem, Problems};
 use crate::formats::geojson::{read_lines, read_points};
 use crate::geom::proj::LocalProjection;
@@ -45,9 +45,12 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     let (states, refs) = sections::states(&table, path, pr);
     let agreements = sections::agreements(&table, path, pr);
     let risk = sections::risk(&table, path, pr);
-    let sensors = sections::sensors(&table, path, pr);
+    let mut sensors = sections::sensors(&table, path, pr);
+    let exchange = sections::exchange(&table, path, pr);
+    let from_neighbour = received::read(path, pr);
+    received::add_sensors(&from_neighbour, &mut sensors, pr);
     let sensor_ids: HashSet<&SensorId> = sensors.iter().map(|s| &s.id).collect();
-    let units = sections::units(&table, &refs, path, pr);
+    let mut units = sections::units(&table, &refs, path, pr);
 
     // Layers
     let maps_dir = h.maps_dir?;
@@ -105,15 +108,28 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     let file = maps_dir.join("network.geojson");
     let network = layers::network(network_raw, &file, &refs, &projection, pr);
     let ctx = (&refs, &sensor_ids, border.as_slice());
-    let posts = layers::posts(posts_raw, &posts_path, ctx, &projection, pr);
+    let mut posts = layers::posts(posts_raw, &posts_path, ctx, &projection, pr);
     // risk inputs (optional)
-    let intel = layers::intel(&maps_dir, &projection, pr);
-    let seizures = layers::seizures(&maps_dir, &projection, pr);
+    let mut intel = layers::intel(&maps_dir, &projection, pr);
+    let mut seizures = layers::seizures(&maps_dir, &projection, pr);
     for (i, u) in units.iter().enumerate() {
         // (a posts file that is not there is said once, above)
         if posts_path.exists() {
             rules::unit_home(i, u, &posts, refs.broken, path, pr);
         }
+    }
+    // the neighbour's layers, after the State's own are checked
+    let neighbour = received::merge(from_neighbour, ctx, &border, &projection, pr);
+    let mut all_posts = posts.clone();
+    all_posts.extend(neighbour.posts.iter().cloned());
+    received::check_units(&neighbour, &all_posts, pr);
+    received::clashes(&posts, &units, &neighbour, pr);
+    if !neighbour.received.is_empty() {
+        posts = all_posts;
+        units.extend(neighbour.units);
+        received::order_by_state(&states, &mut posts, &mut units);
+        intel.extend(neighbour.intel);
+        seizures.extend(neighbour.seizures);
     }
     let bbox = border_bbox.map(|_| (min, max));
     let dem = layers::dem(h.dem_path.as_deref(), bbox, path, pr);
@@ -141,6 +157,8 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         seizures,
         dem,
         dem_path: h.dem_path,
+        exchange,
+        received: neighbour.received,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod fingerprint;
 mod layers;
 pub mod load;
 pub mod model;
+pub mod received;
 pub mod recovery;
 pub mod rules;
 mod sections;

@@ -258,6 +258,13 @@ pub struct Unit {
     pub shift_hours: f64,
     #[serde(default)]
     pub name: String,
+    /// May be shared with the neighbouring State (`borderwatch share`).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub releasable: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 fn shift_default() -> f64 {
@@ -403,6 +410,51 @@ pub struct Scenario {
     pub seizures: Vec<Seizure>,
     pub dem: Option<Dem>,
     pub dem_path: Option<PathBuf>,
+    /// `[exchange]`: what may cross to the neighbour besides the layers.
+    pub exchange: ExchangeRules,
+    /// Layers received from the neighbour (`borderwatch receive`), merged
+    /// into `posts`, `units`, `sensors`, `intel` and `seizures` but never
+    /// written back into this State's own files.
+    pub received: Vec<Received>,
+}
+
+/// `[exchange]` in the scenario TOML (ISACS 05.60, 10.5.10).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeRules {
+    /// Properties of a releasable feature that may go with it beyond the
+    /// model's own (`id`, `state`, `name`, `height_m`, `sensors`); any other
+    /// (`source`, notes, names of people) is dropped from a package.
+    #[serde(default)]
+    pub release_fields: Vec<String>,
+}
+
+/// What came from the neighbour in one accepted package.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Received {
+    pub from: StateId,
+    /// When the sender wrote the package (UTC, RFC 3339).
+    pub written_utc: String,
+    pub sequence: u64,
+    pub posts: Vec<PostId>,
+    pub units: Vec<UnitId>,
+    pub sensors: Vec<SensorId>,
+    /// Intelligence and seizures as aggregated points on the line.
+    pub intel_points: usize,
+    pub seizure_points: usize,
+    /// The folder the layers are stored in.
+    pub dir: PathBuf,
+}
+
+impl Scenario {
+    /// Is this post the neighbour's, received in a package?
+    pub fn is_received_post(&self, id: &PostId) -> bool {
+        self.received.iter().any(|r| r.posts.contains(id))
+    }
+    /// Is this unit the neighbour's, received in a package?
+    pub fn is_received_unit(&self, id: &UnitId) -> bool {
+        self.received.iter().any(|r| r.units.contains(id))
+    }
 }
 
 impl Scenario {

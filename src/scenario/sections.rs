@@ -158,6 +158,17 @@ pub(super) fn agreements(table: &toml::Table, path: &Path, pr: &mut Problems) ->
     }
 }
 
+/// `[exchange]`: what may go to the neighbour besides the model's fields.
+pub(super) fn exchange(table: &toml::Table, path: &Path, pr: &mut Problems) -> ExchangeRules {
+    match table.get("exchange") {
+        None => ExchangeRules::default(),
+        Some(v) => v.clone().try_into::<ExchangeRules>().unwrap_or_else(|e| {
+            pr.push(Problem::error(path, e.message().to_string()).field("exchange"));
+            ExchangeRules::default()
+        }),
+    }
+}
+
 pub(super) fn risk(table: &toml::Table, path: &Path, pr: &mut Problems) -> RiskWeights {
     match table.get("risk") {
         None => RiskWeights::default(),

@@ -430,6 +430,7 @@ fn units_form(
                 home_post: PostId::new(post.id.trim()),
                 shift_hours: 8.0,
                 name: String::new(),
+                releasable: true,
             })));
         }
     });

@@ -1,0 +1,257 @@
+//! What a package may carry (ISACS 05.60, 10.5.10 and 9.7.2): only the
+//! sending State's own releasable features; each post with the model's
+//! fields and those `[exchange] release_fields` allows, nothing else
+//! (`source`, notes, names of people); intelligence never as points or
+//! sources — as the weight it adds per kilometre of border — and seizures
+//! as counts per kilometre. Everything left out is listed in the
+//! manifest with the reason.
+
+use super::Layer;
+use crate::index::BorderIndex;
+use crate::io::{feature, point_geometry};
+use crate::ids::*;
+use crate::model::*;
+use crate::scenario::received::SegmentFigure;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, HashSet};
+
+/// The package's format line (`package.json`'s `format`).
+pub const FORMAT: &str = "borderwatch exchange package 1";
+
+/// The signed content: the manifest and the layers it lists.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    pub format: String,
+    pub manifest: Manifest,
+    /// The sender's releasable posts, a GeoJSON FeatureCollection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posts: Option<Value>,
+    /// The sensor types those posts carry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensors: Vec<Sensor>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<Vec<Unit>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreements: Option<Agreements>,
+    /// Intelligence as its weight per kilometre of border.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<Vec<SegmentFigure>>,
+    /// Seizures as counts per kilometre of border.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incidents: Option<Vec<SegmentFigure>>,
+}
+
+/// What is in a package, what was withheld and why, shown before writing.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub from: StateId,
+    pub to: StateId,
+    /// The sender's scenario name (information only).
+    pub scenario: String,
+    /// [`super::border_fingerprint`]: the receiver's border must be the same.
+    pub border_fingerprint: String,
+    /// UTC, RFC 3339.
+    pub written_utc: String,
+    /// 1, 2, … per (sender, recipient); a receiver refuses one not newer
+    /// than the last it accepted.
+    pub sequence: u64,
+    /// Features (or figures) per included layer.
+    pub included: BTreeMap<String, usize>,
+    pub withheld: Vec<Withheld>,
+    /// Properties dropped from included features, with how many times.
+    pub fields_dropped: BTreeMap<String, usize>,
+}
+
+/// A feature left out, and why.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Withheld {
+    pub layer: String,
+    pub id: String,
+    pub reason: String,
+}
+
+/// Who sends what to whom.
+pub struct Request<'a> {
+    pub from: &'a StateId,
+    pub to: &'a StateId,
+    pub include: &'a [Layer],
+    pub sequence: u64,
+    pub written_utc: String,
+}
+
+/// The releasable part of `s` for `req`.
+pub fn select(s: &Scenario, req: &Request) -> Package {
+    let mut m = Manifest {
+        from: req.from.clone(),
+        to: req.to.clone(),
+        scenario: s.name.clone(),
+        border_fingerprint: super::border_fingerprint(s),
+        written_utc: req.written_utc.clone(),
+        sequence: req.sequence,
+        included: BTreeMap::new(),
+        withheld: Vec::new(),
+        fields_dropped: BTreeMap::new(),
+    };
+    let mut p = Package {
+        format: FORMAT.into(),
+        manifest: m.clone(),
+        posts: None,
+        sensors: Vec::new(),
+        units: None,
+        agreements: None,
+        risk: None,
+        incidents: None,
+    };
+    let (posts, shared) = posts(s, req.from, &mut m);
+    for l in req.include {
+        match l {
+            Layer::Posts => {
+                m.included.insert("posts".into(), shared.len());
+                p.sensors = sensors(s, &shared);
+                p.posts = Some(posts.clone());
+            }
+            Layer::Units => {
+                let u = units(s, req.from, &shared, req.include, &mut m);
+                m.included.insert("units".into(), u.len());
+                p.units = Some(u);
+            }
+            Layer::Agreements => {
+                m.included.insert("agreements".into(), 1);
+                p.agreements = Some(s.agreements.clone());
+            }
+            Layer::Risk => {
+                let own = own_count(s.intel.len(), s.received.iter().map(|r| r.intel_points));
+                let f = per_km(s, s.intel[..own].iter().map(|i| (i.xy, i.confidence)));
+                m.included.insert("risk".into(), f.len());
+                p.risk = Some(f);
+            }
+            Layer::Incidents => {
+                let own = own_count(s.seizures.len(), s.received.iter().map(|r| r.seizure_points));
+                let f = per_km(s, s.seizures[..own].iter().map(|z| (z.xy, z.count)));
+                m.included.insert("incidents".into(), f.len());
+                p.incidents = Some(f);
+            }
+        }
+    }
+    if !req.include.contains(&Layer::Posts) {
+        m.withheld.retain(|w| w.layer != "posts");
+        m.fields_dropped.clear();
+    }
+    p.manifest = m;
+    p
+}
+
+/// The neighbour's points merged at load come after the State's own.
+fn own_count(total: usize, received: impl Iterator<Item = usize>) -> usize {
+    total.saturating_sub(received.sum())
+}
+
+/// The sender's releasable posts as GeoJSON, and their ids.
+fn posts(s: &Scenario, from: &StateId, m: &mut Manifest) -> (Value, HashSet<PostId>) {
+    let allowed: HashSet<&str> = s.exchange.release_fields.iter().map(|f| f.as_str()).collect();
+    let mut shared = HashSet::new();
+    let mut feats = Vec::new();
+    for p in s.posts.iter().filter(|p| &p.state == from) {
+        if s.is_received_post(&p.id) {
+            continue;
+        }
+        if !p.releasable {
+            m.withheld.push(Withheld {
+                layer: "posts".into(),
+                id: p.id.to_string(),
+                reason: "marked releasable = false".into(),
+            });
+            continue;
+        }
+        let mut props = Map::new();
+        for (k, v) in &p.extra {
+            if allowed.contains(k.as_str()) {
+                props.insert(k.clone(), v.clone());
+            } else {
+                *m.fields_dropped.entry(format!("posts.{k}")).or_default() += 1;
+            }
+        }
+        props.insert("id".into(), json!(p.id.as_str()));
+        props.insert("state".into(), json!(p.state.as_str()));
+        props.insert("name".into(), json!(p.name));
+        props.insert("height_m".into(), json!(p.height_m));
+        let sensors: Vec<&str> = p.sensors.iter().map(|x| x.as_str()).collect();
+        props.insert("sensors".into(), json!(sensors));
+        feats.push(feature(point_geometry(p.lonlat), props));
+        shared.insert(p.id.clone());
+    }
+    (json!({"type": "FeatureCollection", "features": feats}), shared)
+}
+
+/// The sensor types the shared posts carry.
+fn sensors(s: &Scenario, shared: &HashSet<PostId>) -> Vec<Sensor> {
+    let used: HashSet<&SensorId> = s
+        .posts
+        .iter()
+        .filter(|p| shared.contains(&p.id))
+        .flat_map(|p| &p.sensors)
+        .collect();
+    s.sensors.iter().filter(|x| used.contains(&x.id)).cloned().collect()
+}
+
+/// The sender's releasable units whose home post goes with them.
+fn units(
+    s: &Scenario,
+    from: &StateId,
+    shared: &HashSet<PostId>,
+    include: &[Layer],
+    m: &mut Manifest,
+) -> Vec<Unit> {
+    let mut out = Vec::new();
+    for u in s.units.iter().filter(|u| &u.state == from) {
+        if s.is_received_unit(&u.id) {
+            continue;
+        }
+        let reason = if !u.releasable {
+            Some("marked releasable = false".to_string())
+        } else if !include.contains(&Layer::Posts) {
+            Some("its home post is not in this package (add posts to --include)".into())
+        } else if !shared.contains(&u.home_post) {
+            Some(format!("its home post {} is not releasable", u.home_post))
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => m.withheld.push(Withheld {
+                layer: "units".into(),
+                id: u.id.to_string(),
+                reason,
+            }),
+            None => out.push(u.clone()),
+        }
+    }
+    out
+}
+
+/// Values at points summed per kilometre of border: each point snapped to
+/// the nearest stretch, binned by whole kilometres of its chainage.
+fn per_km(s: &Scenario, pts: impl Iterator<Item = (geo::Coord, f64)>) -> Vec<SegmentFigure> {
+    let idx = BorderIndex::of_scenario(s);
+    let mut bins: BTreeMap<(usize, i64), f64> = BTreeMap::new();
+    for (xy, v) in pts {
+        if let Some(sn) = idx.snap(xy) {
+            *bins.entry((sn.part, sn.chainage_km.floor() as i64)).or_default() += v;
+        }
+    }
+    bins.into_iter()
+        .filter(|(_, v)| *v > 0.0)
+        .map(|((part, k), value)| {
+            let b = &s.border[part];
+            SegmentFigure {
+                stretch: part,
+                from_km: (k as f64).max(b.from_km),
+                to_km: ((k + 1) as f64).min(b.to_km),
+                value,
+            }
+        })
+        .collect()
+}
