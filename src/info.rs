@@ -38,6 +38,22 @@ pub struct Info {
     pub units: usize,
     pub sensors: usize,
     pub dem: Option<String>,
+    /// What came from the neighbour (`borderwatch receive`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub received: Vec<ReceivedInfo>,
+}
+
+/// One sender's layers merged into the scenario.
+#[derive(Debug, Serialize)]
+pub struct ReceivedInfo {
+    pub from: String,
+    pub written_utc: String,
+    pub sequence: u64,
+    pub posts: usize,
+    pub units: usize,
+    pub intel_points: usize,
+    pub seizure_points: usize,
+    pub dir: String,
 }
 
 fn r3(v: f64) -> f64 {
@@ -114,6 +130,20 @@ pub fn info(s: &Scenario) -> Info {
                 d.north
             )
         }),
+        received: s
+            .received
+            .iter()
+            .map(|r| ReceivedInfo {
+                from: r.from.to_string(),
+                written_utc: r.written_utc.clone(),
+                sequence: r.sequence,
+                posts: r.posts.len(),
+                units: r.units.len(),
+                intel_points: r.intel_points,
+                seizure_points: r.seizure_points,
+                dir: crate::scenario::load::display_path(&r.dir).display().to_string(),
+            })
+            .collect(),
     }
 }
 
@@ -156,8 +186,18 @@ impl std::fmt::Display for Info {
             )?;
         }
         match &self.dem {
-            Some(d) => writeln!(f, "DEM: {d}"),
-            None => writeln!(f, "DEM: none"),
+            Some(d) => writeln!(f, "DEM: {d}")?,
+            None => writeln!(f, "DEM: none")?,
         }
+        for r in &self.received {
+            writeln!(
+                f,
+                "received from {}: package {} written {}: {} posts, {} units, \
+                 intelligence on {} km and seizures on {} km of border ({})",
+                r.from, r.sequence, r.written_utc, r.posts, r.units, r.intel_points,
+                r.seizure_points, r.dir
+            )?;
+        }
+        Ok(())
     }
 }

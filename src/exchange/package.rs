@@ -135,7 +135,12 @@ fn decrypt_error(file: &Path, keys: &SecretKeys, e: age::DecryptError) -> Error 
         age::DecryptError::DecryptionFailed | age::DecryptError::InvalidMac => {
             "damaged or altered on the way (its authentication failed); ask for it again".into()
         }
-        age::DecryptError::Io(_) => "truncated or damaged (it ends before its content does)".into(),
+        age::DecryptError::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            "truncated (it ends before its content does); ask for it again".into()
+        }
+        age::DecryptError::Io(_) => {
+            "damaged or altered on the way (a chunk failed its authentication); ask for it again".into()
+        }
         age::DecryptError::InvalidHeader => {
             "not an age-encrypted package (its header is not age's)".into()
         }
