@@ -440,6 +440,7 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
 </style></head><body>"#,
         t = esc(&s.title)
     );
+    h += &s.marking.html();
     let _ = write!(h, "<h1>Border assessment — {}</h1>", esc(&s.title));
     if s.exercise {
         let _ = write!(
@@ -497,6 +498,7 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
     h += &posts_html(s, a);
     h.push_str("<h2>Method</h2><p>Each segment is sampled every ");
     let _ = write!(h, "{:.0} m. A sample is watched by a post when it lies in the post's viewshed (Wang et al. 2000 reference-plane algorithm on the DEM, earth curvature and refraction k = 0.857) and within a sensor's range; detection probability is the sensor's p up to half its range, falling linearly to 0 at its range (ground sensors need no line of sight). Posts are independent: P = 1 − Π(1 − pᵢ). A segment is covered around the clock when both day and night P reach the threshold. Risk (ISACS 05.60, 9.1) is the weighted mean of explicit indicators (informal routes, passability, roads on both sides, official crossings nearby, intelligence, past seizures); weights are in the scenario's <code>[risk]</code> table. Chainage is geodesic (WGS84).</p>", a.options.sample_m);
+    h += &s.marking.html();
     h.push_str("</body></html>\n");
     h
 }

@@ -150,8 +150,14 @@ pub fn share(a: ShareArgs) -> Result<ExitCode> {
         sequence: log::next_sequence(&entries, &from, &to),
         written_utc: ex::now_utc(),
     };
-    let p = content::select(&s, &req);
+    let (p, withheld) = content::select(&s, &req);
     print_manifest(&p.manifest);
+    if !withheld.is_empty() {
+        println!("Withheld, by id (shown here only; the package counts them):");
+        for w in &withheld {
+            println!("  {} {}: {}", w.layer, w.id, w.reason);
+        }
+    }
     if a.dry_run {
         println!("(dry run: nothing written)");
         return Ok(ExitCode::SUCCESS);
@@ -226,11 +232,8 @@ fn print_manifest(m: &Manifest) {
     if m.included.is_empty() {
         println!("  nothing");
     }
-    if !m.withheld.is_empty() {
-        println!("Withheld:");
-        for w in &m.withheld {
-            println!("  {} {}: {}", w.layer, w.id, w.reason);
-        }
+    for w in &m.withheld {
+        println!("Withheld from {}: {} ({})", w.layer, w.count, w.reason);
     }
     if !m.fields_dropped.is_empty() {
         let f: Vec<String> = m.fields_dropped.iter().map(|(k, n)| format!("{k} ×{n}")).collect();

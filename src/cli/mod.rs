@@ -30,7 +30,16 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Use only the features marked releasable (ISACS 05.60, 10.5.10):
+    /// posts, units, crossings and routes with `releasable = false` are
+    /// left out, posts keep only the `[exchange] release_fields`, and every
+    /// HTML output says "RELEASABLE TO …" instead of "NOT FOR RELEASE".
+    #[arg(long, global = true)]
+    releasable_only: bool,
 }
+
+/// `--releasable-only`, read by [`load`].
+static RELEASABLE_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 #[derive(Subcommand)]
 enum Command {
@@ -100,6 +109,15 @@ enum Command {
 /// Run a parsed command line; no subcommand opens the viewer on the
 /// default scenario.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    RELEASABLE_ONLY.store(cli.releasable_only, std::sync::atomic::Ordering::Relaxed);
+    let edits = matches!(cli.command, None | Some(Command::View(_)) | Some(Command::Receive(_)));
+    if cli.releasable_only && edits {
+        return Err(Error::Usage(
+            "--releasable-only is for outputs: the map window and `receive` change the scenario's files, \
+             and would lose what is not releasable"
+                .into(),
+        ));
+    }
     match cli.command {
         None => view::view(view::ViewArgs::default()),
         Some(Command::View(a)) => view::view(a),
@@ -128,10 +146,25 @@ pub fn print_problems(p: &Problems) {
     }
 }
 
-/// Load a valid scenario, its warnings on stderr.
+/// Load a valid scenario, its warnings on stderr; with
+/// `--releasable-only`, only what may be released.
 fn load(path: &Path) -> Result<Scenario, Error> {
     let (s, warnings) = borderwatch::scenario::load_ok(path)?;
     print_problems(&warnings);
+    if !RELEASABLE_ONLY.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(s);
+    }
+    let (s, left) = borderwatch::exchange::content::releasable_only(&s);
+    let mut per: std::collections::BTreeMap<&str, usize> = Default::default();
+    for w in &left {
+        *per.entry(w.layer.as_str()).or_default() += 1;
+    }
+    let per: Vec<String> = per.iter().map(|(l, n)| format!("{n} {l}")).collect();
+    eprintln!(
+        "releasable only: left out {} (not releasable); outputs marked {}",
+        if per.is_empty() { "nothing".into() } else { per.join(", ") },
+        s.marking.label()
+    );
     Ok(s)
 }
 

@@ -60,18 +60,44 @@ pub struct Manifest {
     pub sequence: u64,
     /// Features (or figures) per included layer.
     pub included: BTreeMap<String, usize>,
-    pub withheld: Vec<Withheld>,
+    /// Features left out, counted per layer and reason — never named: the
+    /// neighbour learns how many were withheld, not which.
+    pub withheld: Vec<WithheldCount>,
     /// Properties dropped from included features, with how many times.
     pub fields_dropped: BTreeMap<String, usize>,
 }
 
-/// A feature left out, and why.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+/// A feature left out, and why (for the sender's eyes only).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Withheld {
     pub layer: String,
     pub id: String,
     pub reason: String,
+}
+
+/// How many features of a layer were left out for one reason.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WithheldCount {
+    pub layer: String,
+    pub reason: String,
+    pub count: usize,
+}
+
+/// The manifest's counts of `w`, in order of first appearance.
+fn counted(w: &[Withheld]) -> Vec<WithheldCount> {
+    let mut out: Vec<WithheldCount> = Vec::new();
+    for x in w {
+        match out.iter_mut().find(|c| c.layer == x.layer && c.reason == x.reason) {
+            Some(c) => c.count += 1,
+            None => out.push(WithheldCount {
+                layer: x.layer.clone(),
+                reason: x.reason.clone(),
+                count: 1,
+            }),
+        }
+    }
+    out
 }
 
 /// Who sends what to whom.
@@ -83,8 +109,10 @@ pub struct Request<'a> {
     pub written_utc: String,
 }
 
-/// The releasable part of `s` for `req`.
-pub fn select(s: &Scenario, req: &Request) -> Package {
+/// The releasable part of `s` for `req`, and what was withheld (by id,
+/// for the sender; the package's manifest has only the counts).
+pub fn select(s: &Scenario, req: &Request) -> (Package, Vec<Withheld>) {
+    let mut withheld = Vec::new();
     let mut m = Manifest {
         from: req.from.clone(),
         to: req.to.clone(),
@@ -106,7 +134,7 @@ pub fn select(s: &Scenario, req: &Request) -> Package {
         risk: None,
         incidents: None,
     };
-    let (posts, shared) = posts(s, req.from, &mut m);
+    let (posts, shared) = posts(s, req.from, &mut m, &mut withheld);
     for l in req.include {
         match l {
             Layer::Posts => {
@@ -115,7 +143,7 @@ pub fn select(s: &Scenario, req: &Request) -> Package {
                 p.posts = Some(posts.clone());
             }
             Layer::Units => {
-                let u = units(s, req.from, &shared, req.include, &mut m);
+                let u = units(s, req.from, &shared, req.include, &mut withheld);
                 m.included.insert("units".into(), u.len());
                 p.units = Some(u);
             }
@@ -138,11 +166,12 @@ pub fn select(s: &Scenario, req: &Request) -> Package {
         }
     }
     if !req.include.contains(&Layer::Posts) {
-        m.withheld.retain(|w| w.layer != "posts");
+        withheld.retain(|w| w.layer != "posts");
         m.fields_dropped.clear();
     }
+    m.withheld = counted(&withheld);
     p.manifest = m;
-    p
+    (p, withheld)
 }
 
 /// The neighbour's points merged at load come after the State's own.
@@ -151,7 +180,12 @@ fn own_count(total: usize, received: impl Iterator<Item = usize>) -> usize {
 }
 
 /// The sender's releasable posts as GeoJSON, and their ids.
-fn posts(s: &Scenario, from: &StateId, m: &mut Manifest) -> (Value, HashSet<PostId>) {
+fn posts(
+    s: &Scenario,
+    from: &StateId,
+    m: &mut Manifest,
+    withheld: &mut Vec<Withheld>,
+) -> (Value, HashSet<PostId>) {
     let allowed: HashSet<&str> = s.exchange.release_fields.iter().map(|f| f.as_str()).collect();
     let mut shared = HashSet::new();
     let mut feats = Vec::new();
@@ -160,7 +194,7 @@ fn posts(s: &Scenario, from: &StateId, m: &mut Manifest) -> (Value, HashSet<Post
             continue;
         }
         if !p.releasable {
-            m.withheld.push(Withheld {
+            withheld.push(Withheld {
                 layer: "posts".into(),
                 id: p.id.to_string(),
                 reason: "marked releasable = false".into(),
@@ -204,7 +238,7 @@ fn units(
     from: &StateId,
     shared: &HashSet<PostId>,
     include: &[Layer],
-    m: &mut Manifest,
+    withheld: &mut Vec<Withheld>,
 ) -> Vec<Unit> {
     let mut out = Vec::new();
     for u in s.units.iter().filter(|u| &u.state == from) {
@@ -216,12 +250,12 @@ fn units(
         } else if !include.contains(&Layer::Posts) {
             Some("its home post is not in this package (add posts to --include)".into())
         } else if !shared.contains(&u.home_post) {
-            Some(format!("its home post {} is not releasable", u.home_post))
+            Some("its home post is not releasable".to_string())
         } else {
             None
         };
         match reason {
-            Some(reason) => m.withheld.push(Withheld {
+            Some(reason) => withheld.push(Withheld {
                 layer: "units".into(),
                 id: u.id.to_string(),
                 reason,
@@ -254,4 +288,51 @@ fn per_km(s: &Scenario, pts: impl Iterator<Item = (geo::Coord, f64)>) -> Vec<Seg
             }
         })
         .collect()
+}
+
+/// The scenario reduced to what may be released (`--releasable-only`):
+/// features marked `releasable = false` are left out — posts, the units
+/// based at them, units, official crossings, informal routes — and posts
+/// keep only the properties `[exchange] release_fields` allows.
+/// Intelligence and seizures stay in (outputs show them only as risk per
+/// segment, never as points or sources). Outputs made from it are marked
+/// "RELEASABLE TO" the scenario's States. Returns what was left out.
+pub fn releasable_only(s: &Scenario) -> (Scenario, Vec<Withheld>) {
+    let mut r = s.clone();
+    let mut out = Vec::new();
+    let mut withhold = |layer: &str, id: &str, reason: &str| {
+        out.push(Withheld {
+            layer: layer.into(),
+            id: id.into(),
+            reason: reason.into(),
+        })
+    };
+    let no = "marked releasable = false";
+    for p in s.posts.iter().filter(|p| !p.releasable) {
+        withhold("posts", p.id.as_str(), no);
+    }
+    r.posts.retain(|p| p.releasable);
+    let allowed: HashSet<&str> = s.exchange.release_fields.iter().map(|f| f.as_str()).collect();
+    for p in r.posts.iter_mut() {
+        p.extra.retain(|k, _| allowed.contains(k.as_str()));
+    }
+    let kept: HashSet<&PostId> = r.posts.iter().map(|p| &p.id).collect();
+    for u in &s.units {
+        if !u.releasable {
+            withhold("units", u.id.as_str(), no);
+        } else if !kept.contains(&u.home_post) {
+            withhold("units", u.id.as_str(), "its home post is not releasable");
+        }
+    }
+    r.units.retain(|u| u.releasable && kept.contains(&u.home_post));
+    for c in s.crossings.iter().filter(|c| !c.releasable) {
+        withhold("crossings", c.id.as_str(), no);
+    }
+    r.crossings.retain(|c| c.releasable);
+    for x in s.routes.iter().filter(|x| !x.releasable) {
+        withhold("routes", x.id.as_str(), no);
+    }
+    r.routes.retain(|x| x.releasable);
+    r.marking = Marking::ReleasableTo(s.states.iter().map(|x| x.id.clone()).collect());
+    (r, out)
 }

@@ -120,6 +120,7 @@ pub fn orders_html(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orders — {id}</title><style>{ORDERS_STYLE}</style></head><body>"#,
         id = esc(u.id.as_str())
     );
+    h += &w.s.marking.html();
     let _ = write!(
         h,
         "<h1>Orders — {} {}</h1><p>{} · {} · home post <b>{}</b> · {} h shifts · interception plan, scenario <code>{}</code></p>",
@@ -199,6 +200,8 @@ pub fn orders_html(
             clock(s1, start)
         );
     }
-    h.push_str("<p class=muted>This order is the day's draw from a published mix of plans: a smuggler who knows the mix must not learn the draw. Keep it to those who need it.</p></body></html>\n");
+    h.push_str("<p class=muted>This order is the day's draw from a published mix of plans: a smuggler who knows the mix must not learn the draw. Keep it to those who need it.</p>");
+    h += &w.s.marking.html();
+    h.push_str("</body></html>\n");
     h
 }

@@ -367,6 +367,7 @@ pub fn orders_html(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Patrol orders — {id}</title><style>{ORDERS_STYLE}</style></head><body>"#,
         id = esc(ui.unit.id.as_str())
     );
+    h += &pl.s.marking.html();
     let _ = write!(
         h,
         "<h1>Patrol orders — {} {}</h1><p>{} · {} · home post <b>{}</b> · {} h shifts · plan: {} ({}), scenario <code>{}</code>, seed {}</p>",
@@ -433,7 +434,9 @@ pub fn orders_html(
             esc(ui.unit.home_post.as_str())
         );
     }
-    h.push_str("<p class=muted>Times are planned arrivals along the patrol network. This order is the variant drawn for the day from several equally good plans: keep it to those who need it — unpredictability is part of the plan.</p></body></html>\n");
+    h.push_str("<p class=muted>Times are planned arrivals along the patrol network. This order is the variant drawn for the day from several equally good plans: keep it to those who need it — unpredictability is part of the plan.</p>");
+    h += &pl.s.marking.html();
+    h.push_str("</body></html>\n");
     h
 }
 

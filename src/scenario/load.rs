@@ -159,6 +159,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         dem_path: h.dem_path,
         exchange,
         received: neighbour.received,
+        marking: Marking::NotForRelease,
     })
 }
 

@@ -416,6 +416,38 @@ pub struct Scenario {
     /// into `posts`, `units`, `sensors`, `intel` and `seizures` but never
     /// written back into this State's own files.
     pub received: Vec<Received>,
+    /// How the outputs made from this scenario are marked (their HTML's
+    /// header and footer).
+    pub marking: Marking,
+}
+
+/// The release marking of what is made from a scenario.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Marking {
+    /// Everything the scenario holds: for the State's own use.
+    #[default]
+    NotForRelease,
+    /// Only releasable features were used (`--releasable-only`).
+    ReleasableTo(Vec<StateId>),
+}
+
+impl Marking {
+    pub fn label(&self) -> String {
+        match self {
+            Marking::NotForRelease => "NOT FOR RELEASE".into(),
+            Marking::ReleasableTo(to) => {
+                let to: Vec<&str> = to.iter().map(|s| s.as_str()).collect();
+                format!("RELEASABLE TO {}", to.join(", "))
+            }
+        }
+    }
+    /// The marking as an HTML banner, for the top and the foot of a page.
+    pub fn html(&self) -> String {
+        format!(
+            "<div style=\"text-align:center;font-weight:bold;letter-spacing:1px;border:1px solid #222;padding:2px;margin:4px 0\">{}</div>",
+            self.label()
+        )
+    }
 }
 
 /// `[exchange]` in the scenario TOML (ISACS 05.60, 10.5.10).
