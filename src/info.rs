@@ -190,12 +190,21 @@ impl std::fmt::Display for Info {
             None => writeln!(f, "DEM: none")?,
         }
         for r in &self.received {
+            let mut what = vec![format!("{} posts, {} units", r.posts, r.units)];
+            if r.intel_points > 0 {
+                what.push(format!("intelligence on {} km of border", r.intel_points));
+            }
+            if r.seizure_points > 0 {
+                what.push(format!("seizures on {} km of border", r.seizure_points));
+            }
             writeln!(
                 f,
-                "received from {}: package {} written {}: {} posts, {} units, \
-                 intelligence on {} km and seizures on {} km of border ({})",
-                r.from, r.sequence, r.written_utc, r.posts, r.units, r.intel_points,
-                r.seizure_points, r.dir
+                "received from {}: package {} written {}: {} ({})",
+                r.from,
+                r.sequence,
+                r.written_utc,
+                what.join(", "),
+                r.dir
             )?;
         }
         Ok(())

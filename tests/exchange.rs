@@ -164,6 +164,12 @@ fn andorra_and_spain_exchange_both_ways_and_plan_as_the_combined_scenario() {
     let esp = two.p("esp/scenarios/andorra-spain.toml");
     let (s, _) = borderwatch::scenario::load_ok(&esp).unwrap();
     let mut ed = borderwatch::scenario::edit::Editor::new(s);
+    let move_theirs = borderwatch::scenario::edit::Edit::MovePost {
+        id: borderwatch::ids::PostId::new("AD-OP1"),
+        lonlat: geo::Coord { x: 1.45, y: 42.59 },
+    };
+    let err = ed.apply(move_theirs).unwrap_err().to_string();
+    assert!(err.contains("post AD-OP1 is AND's, received in its package 1"), "{err}");
     ed.save().unwrap();
     let posts = std::fs::read_to_string(two.p("esp/maps/andorra-spain/posts.geojson")).unwrap();
     let toml = std::fs::read_to_string(&esp).unwrap();
@@ -398,7 +404,7 @@ fn nothing_withheld_reaches_a_package_a_releasable_output_or_the_neighbour() {
     let esp = "esp/scenarios/andorra-spain.toml";
     let info = ok(two.bw(&["info", esp]));
     assert!(info.contains("AND Andorra (AD): 3 posts, 4 units"), "{info}");
-    assert!(info.contains("intelligence on 1 km"), "both reports lie within one km of line: {info}");
+    assert!(info.contains("intelligence on 1 km of border"), "both reports lie within one km of line: {info}");
     said += &info;
     said += &ok(two.bw(&["assess", esp, "--out", "out/esp-assess"]));
     let risk: Value = serde_json::from_str(

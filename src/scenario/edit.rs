@@ -199,19 +199,27 @@ impl Editor {
         Some(label)
     }
 
+    /// The index of a post this State may change.
     fn post_index(&self, id: &PostId) -> std::result::Result<usize, Problems> {
-        self.scenario
-            .posts
+        let s = &self.scenario;
+        if let Some(r) = s.received.iter().find(|r| r.posts.contains(id)) {
+            return Err(self.problem(&r.dir, received_text("post", id.as_str(), r)));
+        }
+        s.posts
             .iter()
             .position(|p| &p.id == id)
-            .ok_or_else(|| self.problem(&self.scenario.posts_path, format!("no post {id}")))
+            .ok_or_else(|| self.problem(&s.posts_path, format!("no post {id}")))
     }
+    /// The index of a unit this State may change.
     fn unit_index(&self, id: &UnitId) -> std::result::Result<usize, Problems> {
-        self.scenario
-            .units
+        let s = &self.scenario;
+        if let Some(r) = s.received.iter().find(|r| r.units.contains(id)) {
+            return Err(self.problem(&r.dir, received_text("unit", id.as_str(), r)));
+        }
+        s.units
             .iter()
             .position(|u| &u.id == id)
-            .ok_or_else(|| self.problem(&self.scenario.path, format!("no unit {id}")))
+            .ok_or_else(|| self.problem(&s.path, format!("no unit {id}")))
     }
     fn problem(&self, file: &Path, msg: String) -> Problems {
         let mut p = Problems::default();
@@ -310,9 +318,21 @@ impl Editor {
                 units,
                 agreements,
             } => {
-                self.scenario.posts = posts;
-                self.scenario.units = units;
-                self.scenario.agreements = agreements;
+                // the autosave keeps the State's own; the neighbour's stay
+                let theirs: Vec<Post> =
+                    s.posts.iter().filter(|p| s.is_received_post(&p.id)).cloned().collect();
+                let their_units: Vec<Unit> =
+                    s.units.iter().filter(|u| s.is_received_unit(&u.id)).cloned().collect();
+                let sc = &mut self.scenario;
+                sc.posts = posts.into_iter().filter(|p| !theirs.iter().any(|t| t.id == p.id)).collect();
+                sc.posts.extend(theirs);
+                sc.units = units;
+                sc.units.retain(|u| !their_units.iter().any(|t| t.id == u.id));
+                sc.units.extend(their_units);
+                if !sc.received.is_empty() {
+                    super::received::order_by_state(&sc.states, &mut sc.posts, &mut sc.units);
+                }
+                sc.agreements = agreements;
                 label
             }
         })
@@ -402,6 +422,14 @@ fn new_id<'a>(
         .map(|n| format!("{prefix}{n}"))
         .find(|id| !taken.contains(id.as_str()))
         .unwrap_or_default()
+}
+
+/// Why the neighbour's post or unit cannot be changed here.
+fn received_text(what: &str, id: &str, r: &Received) -> String {
+    format!(
+        "{what} {id} is {}'s, received in its package {} of {}: it is changed in {}'s scenario and shared again",
+        r.from, r.sequence, r.written_utc, r.from
+    )
 }
 
 /// The posts layer as GeoJSON (one feature per post, in order; other
