@@ -6,6 +6,7 @@ use borderwatch::error::{Error, Result};
 use borderwatch::exchange::content::{self, Manifest};
 use borderwatch::exchange::keys::{self, PublicKeys};
 use borderwatch::exchange::log::{self, Action, Entry};
+use borderwatch::exchange::request::AssistanceRequest;
 use borderwatch::exchange::{self as ex, package, receive, Layer};
 use borderwatch::ids::StateId;
 use std::path::{Path, PathBuf};
@@ -132,7 +133,38 @@ pub struct ShareArgs {
 
 pub fn share(a: ShareArgs) -> Result<ExitCode> {
     let s = load(&a.scenario)?;
-    let (from, to) = (code(&a.from)?, code(&a.to)?);
+    let include = layers(&a.include)?;
+    let to = Send {
+        from: &a.from,
+        to: &a.to,
+        key: a.key.as_deref(),
+        recipient: a.recipient.as_deref(),
+        out: a.out.as_deref(),
+        dry_run: a.dry_run,
+        pass: &a.pass,
+    };
+    send(&s, &to, &include, None)
+}
+
+/// Where a package goes and with which keys (`share`, `request`).
+struct Send<'a> {
+    from: &'a str,
+    to: &'a str,
+    key: Option<&'a Path>,
+    recipient: Option<&'a Path>,
+    out: Option<&'a Path>,
+    dry_run: bool,
+    pass: &'a PassArgs,
+}
+
+/// The manifest shown, then the package signed, encrypted, written and logged.
+fn send(
+    s: &borderwatch::model::Scenario,
+    a: &Send,
+    include: &[Layer],
+    request: Option<&AssistanceRequest>,
+) -> Result<ExitCode> {
+    let (from, to) = (code(a.from)?, code(a.to)?);
     for st in [&from, &to] {
         if s.state(st).is_none() {
             return Err(Error::Usage(format!("{st} is not a State of scenario {}", s.name)));
@@ -141,16 +173,16 @@ pub fn share(a: ShareArgs) -> Result<ExitCode> {
     if from == to {
         return Err(Error::Usage("--from and --to name the same State".into()));
     }
-    let include = layers(&a.include)?;
     let entries = log::read(&s.path)?;
-    let req = content::Request {
+    let req = content::Share {
         from: &from,
         to: &to,
-        include: &include,
+        include,
+        request,
         sequence: log::next_sequence(&entries, &from, &to),
         written_utc: ex::now_utc(),
     };
-    let (p, withheld) = content::select(&s, &req);
+    let (p, withheld) = content::select(s, &req);
     print_manifest(&p.manifest);
     if !withheld.is_empty() {
         println!("Withheld, by id (shown here only; the package counts them):");
@@ -162,7 +194,7 @@ pub fn share(a: ShareArgs) -> Result<ExitCode> {
         println!("(dry run: nothing written)");
         return Ok(ExitCode::SUCCESS);
     }
-    let (Some(key), Some(rcpt), Some(out)) = (&a.key, &a.recipient, &a.out) else {
+    let (Some(key), Some(rcpt), Some(out)) = (a.key, a.recipient, a.out) else {
         unreachable!("clap requires --key, --recipient and --out without --dry-run")
     };
     let recipient = PublicKeys::read(rcpt)?;
@@ -197,6 +229,48 @@ pub fn share(a: ShareArgs) -> Result<ExitCode> {
         log::path(&s.path).display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct RequestArgs {
+    scenario: PathBuf,
+    /// The written request (TOML: authority, measure, object, reason,
+    /// legal_basis, targets, facts; optional routes, from_utc, until_utc).
+    #[arg(long)]
+    request: PathBuf,
+    /// The requesting State.
+    #[arg(long)]
+    from: String,
+    /// The requested State.
+    #[arg(long)]
+    to: String,
+    #[arg(long, required_unless_present = "dry_run")]
+    key: Option<PathBuf>,
+    #[arg(long, required_unless_present = "dry_run")]
+    recipient: Option<PathBuf>,
+    #[arg(long, required_unless_present = "dry_run")]
+    out: Option<PathBuf>,
+    /// Print the request and the manifest, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    #[command(flatten)]
+    pass: PassArgs,
+}
+
+pub fn request(a: RequestArgs) -> Result<ExitCode> {
+    let s = load(&a.scenario)?;
+    let r = borderwatch::exchange::request::read(&a.request, &s)?;
+    print!("{}", r.text());
+    let to = Send {
+        from: &a.from,
+        to: &a.to,
+        key: a.key.as_deref(),
+        recipient: a.recipient.as_deref(),
+        out: a.out.as_deref(),
+        dry_run: a.dry_run,
+        pass: &a.pass,
+    };
+    send(&s, &to, &[], Some(&r))
 }
 
 fn layers(names: &[String]) -> Result<Vec<Layer>> {
@@ -266,6 +340,9 @@ pub fn receive(a: ReceiveArgs) -> Result<ExitCode> {
     let mine = keys::unlock(&a.key, &me, &pass)?;
     let got = receive::receive(&a.file, &s, &mine, &trusted)?;
     print_manifest(&got.package.manifest);
+    if let Some(r) = &got.package.request {
+        print!("{}", r.text());
+    }
     println!(
         "accepted: stored as {}'s layers in {} (never in {}'s own files); logged in {}",
         trusted.state,

@@ -102,6 +102,10 @@ enum Command {
     /// the border and the sequence, and store its layers beside the
     /// scenario as the neighbour's; refuse anything else, changing nothing.
     Receive(exchange::ReceiveArgs),
+    /// A written request for assistance to the neighbour (ISACS 05.60,
+    /// 10.5.5.2), e.g. for cross-border observation on a route: checked,
+    /// shown, then signed and encrypted as a package of the same kind.
+    Request(exchange::RequestArgs),
     /// Open the map window.
     View(view::ViewArgs),
 }
@@ -136,6 +140,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Keys(a)) => exchange::keys(a),
         Some(Command::Share(a)) => exchange::share(a),
         Some(Command::Receive(a)) => exchange::receive(a),
+        Some(Command::Request(a)) => exchange::request(a),
     }
 }
 

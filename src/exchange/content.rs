@@ -6,6 +6,7 @@
 //! as counts per kilometre. Everything left out is listed in the
 //! manifest with the reason.
 
+use super::request::AssistanceRequest;
 use super::Layer;
 use crate::index::BorderIndex;
 use crate::io::{feature, point_geometry};
@@ -41,6 +42,9 @@ pub struct Package {
     /// Seizures as counts per kilometre of border.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incidents: Option<Vec<SegmentFigure>>,
+    /// A written request for assistance (`borderwatch request`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<AssistanceRequest>,
 }
 
 /// What is in a package, what was withheld and why, shown before writing.
@@ -101,17 +105,19 @@ fn counted(w: &[Withheld]) -> Vec<WithheldCount> {
 }
 
 /// Who sends what to whom.
-pub struct Request<'a> {
+pub struct Share<'a> {
     pub from: &'a StateId,
     pub to: &'a StateId,
     pub include: &'a [Layer],
+    /// A written request for assistance to go with the layers.
+    pub request: Option<&'a AssistanceRequest>,
     pub sequence: u64,
     pub written_utc: String,
 }
 
 /// The releasable part of `s` for `req`, and what was withheld (by id,
 /// for the sender; the package's manifest has only the counts).
-pub fn select(s: &Scenario, req: &Request) -> (Package, Vec<Withheld>) {
+pub fn select(s: &Scenario, req: &Share) -> (Package, Vec<Withheld>) {
     let mut withheld = Vec::new();
     let mut m = Manifest {
         from: req.from.clone(),
@@ -133,7 +139,11 @@ pub fn select(s: &Scenario, req: &Request) -> (Package, Vec<Withheld>) {
         agreements: None,
         risk: None,
         incidents: None,
+        request: req.request.cloned(),
     };
+    if req.request.is_some() {
+        m.included.insert("request".into(), 1);
+    }
     let (posts, shared) = posts(s, req.from, &mut m, &mut withheld);
     for l in req.include {
         match l {

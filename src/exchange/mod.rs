@@ -10,7 +10,8 @@
 //!   tar, encrypted with age) and opening with every check;
 //! - [`receive`]: a package accepted into a scenario's exchange folder, or
 //!   refused with nothing changed;
-//! - [`log`]: the exchange log, one line per share and receipt.
+//! - [`log`]: the exchange log, one line per share and receipt;
+//! - [`request`]: a written request for assistance (10.5.5.2).
 //!
 //! With Debian's tools, a partner opens a package with
 //! `age -d -i ESP.identity.age FILE | tar x` and checks it with
@@ -21,6 +22,7 @@ pub mod keys;
 pub mod log;
 pub mod package;
 pub mod receive;
+pub mod request;
 
 use crate::ids::StateId;
 use crate::model::Scenario;

@@ -198,6 +198,10 @@ fn store(dir: &Path, keys: &SecretKeys, o: &Opened) -> Result<Vec<PathBuf>> {
     if let Some(r) = &p.incidents {
         put("incidents", serde_json::to_vec_pretty(r))?;
     }
+    if let Some(r) = &p.request {
+        let name = format!("requests/{}", p.manifest.sequence);
+        put(&name, serde_json::to_vec_pretty(r))?;
+    }
     let receipt = Receipt {
         from: p.manifest.from.clone(),
         to: keys.public.state.clone(),
