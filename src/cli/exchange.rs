@@ -5,9 +5,9 @@ use super::load;
 use borderwatch::error::{Error, Result};
 use borderwatch::exchange::content::{self, Manifest};
 use borderwatch::exchange::keys::{self, PublicKeys};
-use borderwatch::exchange::log::{self, Action, Entry};
+use borderwatch::exchange::log;
 use borderwatch::exchange::request::AssistanceRequest;
-use borderwatch::exchange::{self as ex, package, receive, Layer};
+use borderwatch::exchange::{self as ex, receive, Layer};
 use borderwatch::ids::StateId;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -198,33 +198,12 @@ fn send(
         unreachable!("clap requires --key, --recipient and --out without --dry-run")
     };
     let recipient = PublicKeys::read(rcpt)?;
-    if recipient.state != to {
-        return Err(Error::data(
-            rcpt,
-            format!("holds the keys of {}, not of the recipient {to}", recipient.state),
-        ));
-    }
     let pass = a.pass.get(&format!("{from}'s keys"), false)?;
     let mine = keys::unlock(key, &from, &pass)?;
-    let (bytes, hash) = package::seal(&p, &mine, &recipient)?;
-    borderwatch::io::write_atomic(out, &bytes)?;
-    log::append(
-        &s.path,
-        &Entry {
-            time_utc: p.manifest.written_utc.clone(),
-            action: Action::Share,
-            counterpart: to.clone(),
-            state: from.clone(),
-            sequence: p.manifest.sequence,
-            package_blake3: hash,
-            file: out.display().to_string(),
-            outcome: "written".into(),
-        },
-    )?;
+    let n = ex::send(s, &p, &mine, &recipient, out)?;
     println!(
-        "wrote {} ({} bytes): signed by {from} (minisign key id {}), encrypted to {to}; logged in {}",
+        "wrote {} ({n} bytes): signed by {from} (minisign key id {}), encrypted to {to}; logged in {}",
         out.display(),
-        bytes.len(),
         mine.public.key_id(),
         log::path(&s.path).display()
     );

@@ -99,3 +99,39 @@ pub fn now_utc() -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
+
+/// Seal `p` (signed by `mine`, encrypted to `to`), write it to `out` in
+/// one step and log the share in the scenario's exchange log. Returns the
+/// package's size in bytes. `to` must hold the keys of the manifest's
+/// recipient.
+pub fn send(
+    s: &Scenario,
+    p: &content::Package,
+    mine: &keys::SecretKeys,
+    to: &keys::PublicKeys,
+    out: &std::path::Path,
+) -> crate::error::Result<usize> {
+    let m = &p.manifest;
+    if to.state != m.to {
+        return Err(crate::error::Error::Usage(format!(
+            "the recipient's public keys are {}'s, not {}'s",
+            to.state, m.to
+        )));
+    }
+    let (bytes, hash) = package::seal(p, mine, to)?;
+    crate::io::write_atomic(out, &bytes)?;
+    log::append(
+        &s.path,
+        &log::Entry {
+            time_utc: m.written_utc.clone(),
+            action: log::Action::Share,
+            counterpart: m.to.clone(),
+            state: m.from.clone(),
+            sequence: m.sequence,
+            package_blake3: hash,
+            file: out.display().to_string(),
+            outcome: "written".into(),
+        },
+    )?;
+    Ok(bytes.len())
+}

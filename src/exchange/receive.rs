@@ -11,8 +11,8 @@ use super::log::{self, Action, Entry};
 use super::package::{self, Opened};
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::scenario::received::{received_dir, Receipt};
-use std::collections::{BTreeSet, HashSet};
+use crate::scenario::received::{received_dir, LayerReceipt, Receipt};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// What an accepted package brought.
@@ -173,17 +173,19 @@ fn store(dir: &Path, keys: &SecretKeys, o: &Opened) -> Result<Vec<PathBuf>> {
     let p = &o.package;
     let enc = |e: serde_json::Error| Error::encode("received layer", e.to_string());
     let mut out: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let mut layers: BTreeSet<String> = previous(dir)?
-        .map(|r| r.layers.into_iter().collect())
-        .unwrap_or_default();
+    let mut layers = previous(dir)?.map(|r| r.layers).unwrap_or_default();
+    let this = LayerReceipt {
+        sequence: p.manifest.sequence,
+        written_utc: p.manifest.written_utc.clone(),
+    };
     if let Some(posts) = &p.posts {
         out.push((dir.join("posts.geojson"), serde_json::to_vec_pretty(posts).map_err(enc)?));
         out.push((dir.join("sensors.json"), serde_json::to_vec_pretty(&p.sensors).map_err(enc)?));
-        layers.insert("posts".into());
+        layers.insert("posts".into(), this.clone());
     }
     let mut put = |name: &str, v: serde_json::Result<Vec<u8>>| -> Result<()> {
         out.push((dir.join(format!("{name}.json")), v.map_err(enc)?));
-        layers.insert(name.into());
+        layers.insert(name.into(), this.clone());
         Ok(())
     };
     if let Some(u) = &p.units {
@@ -209,7 +211,7 @@ fn store(dir: &Path, keys: &SecretKeys, o: &Opened) -> Result<Vec<PathBuf>> {
         received_utc: super::now_utc(),
         sequence: p.manifest.sequence,
         package_blake3: o.blake3.clone(),
-        layers: layers.into_iter().collect(),
+        layers,
     };
     out.push((
         dir.join("receipt.json"),

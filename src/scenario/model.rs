@@ -465,7 +465,8 @@ pub struct ExchangeRules {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Received {
     pub from: StateId,
-    /// When the sender wrote the package (UTC, RFC 3339).
+    /// When the sender wrote the package that brought the posts (else the
+    /// last package), UTC, RFC 3339; and its number.
     pub written_utc: String,
     pub sequence: u64,
     pub posts: Vec<PostId>,

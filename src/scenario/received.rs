@@ -51,8 +51,16 @@ pub struct Receipt {
     pub sequence: u64,
     /// BLAKE3 of the signed `package.json`.
     pub package_blake3: String,
-    /// The layers stored here, each from the package that last carried it.
-    pub layers: Vec<String>,
+    /// The layers stored here, each with the package that last carried it.
+    pub layers: std::collections::BTreeMap<String, LayerReceipt>,
+}
+
+/// Which package a stored layer came from.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LayerReceipt {
+    pub sequence: u64,
+    pub written_utc: String,
 }
 
 /// A figure per stretch of border: the intelligence weight (sum of
@@ -201,10 +209,13 @@ pub(super) fn merge(
         let seizures: Vec<Seizure> = points(&r.incidents, border, projection)
             .map(|(xy, lonlat, v)| Seizure { xy, lonlat, count: v })
             .collect();
+        // the posts' package names them on the map (a later one may have
+        // carried only a request)
+        let of_posts = r.receipt.layers.get("posts");
         m.received.push(Received {
             from: r.receipt.from.clone(),
-            written_utc: r.receipt.written_utc.clone(),
-            sequence: r.receipt.sequence,
+            written_utc: of_posts.map_or(&r.receipt.written_utc, |l| &l.written_utc).clone(),
+            sequence: of_posts.map_or(r.receipt.sequence, |l| l.sequence),
             posts: posts.iter().map(|p| p.id.clone()).collect(),
             units: r.units.iter().map(|u| u.id.clone()).collect(),
             sensors: r.sensors.iter().map(|s| s.id.clone()).collect(),

@@ -63,10 +63,17 @@ pub(super) fn camera_controls(
     edit_state: Res<edit::EditState>,
 ) {
     let dragging_post = edit_state.drag.is_some();
-    let wants_pointer = contexts
+    let (wants_pointer, typing) = contexts
         .ctx_mut()
-        .map(|c| c.egui_wants_pointer_input() || c.is_pointer_over_egui())
-        .unwrap_or(false);
+        .map(|c| {
+            (
+                c.egui_wants_pointer_input() || c.is_pointer_over_egui(),
+                // letters, '-' and arrows typed into a text field are the
+                // field's, not the map's (F would refit, '-' zoom out)
+                c.text_edit_focused(),
+            )
+        })
+        .unwrap_or((false, false));
     let (cam, gt, mut tf, mut proj) = camera.into_inner();
     if let Some(bbox) = zoom_to.0.take() {
         let (w, h) = (window.width() as f64, window.height() as f64);
@@ -79,6 +86,7 @@ pub(super) fn camera_controls(
         return;
     };
     let mut scale = ortho.scale;
+    let keys = if typing { &ButtonInput::<KeyCode>::default() } else { &*keys };
     if keys.just_pressed(KeyCode::KeyF) {
         let fit = initial_fit(&map, window.width() as f64, window.height() as f64);
         place_camera(&fit, window.width() as f64, &mut tf, &mut proj);

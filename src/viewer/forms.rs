@@ -17,7 +17,13 @@ use bevy_egui::egui;
 use std::path::PathBuf;
 
 /// The File and Edit menus (top of the side panel) and the status line.
-pub fn menu_bar(ui: &mut egui::Ui, ed: &EditorRes, st: &mut EditState, req: &mut Requests) {
+pub fn menu_bar(
+    ui: &mut egui::Ui,
+    ed: &EditorRes,
+    st: &mut EditState,
+    req: &mut Requests,
+    exchange: &mut super::exchange::ExchangeForm,
+) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             if ui.button("Open…").clicked() {
@@ -57,6 +63,8 @@ pub fn menu_bar(ui: &mut egui::Ui, ed: &EditorRes, st: &mut EditState, req: &mut
                 st.path_text = ed.0.scenario.path.display().to_string();
                 ui.close();
             }
+            ui.separator();
+            super::exchange::menu(ui, exchange, &ed.0.scenario);
             ui.separator();
             for what in [
                 Export::Plan(PlanMode::Joint),

@@ -17,6 +17,8 @@ pub struct LegendInput<'a> {
     pub crossings_shown: bool,
     pub has_blue: bool,
     pub sites_shown: bool,
+    /// Layers received from the neighbour (their posts are hatched).
+    pub received: &'a [crate::model::Received],
 }
 
 fn c32(c: [u8; 3]) -> egui::Color32 {
@@ -30,6 +32,35 @@ pub fn triangle(c: egui::Pos2, r: f32) -> Vec<egui::Pos2> {
         c + egui::vec2(0.87 * r, 0.5 * r),
         c + egui::vec2(-0.87 * r, 0.5 * r),
     ]
+}
+
+/// A received post: its triangle in white, hatched in the sender's colour
+/// and outlined dashed — the neighbour's, as its last package said.
+pub fn hatched_post(p: &egui::Painter, c: egui::Pos2, r: f32, colour: egui::Color32) {
+    let tri = triangle(c, r);
+    p.add(egui::Shape::convex_polygon(tri.clone(), egui::Color32::WHITE, egui::Stroke::NONE));
+    let stroke = egui::Stroke::new(1.6, colour);
+    // stripes x + y = k across the triangle, each clipped to its edges
+    let ks: Vec<f32> = tri.iter().map(|q| q.x + q.y).collect();
+    let (lo, hi) = (ks.iter().cloned().fold(f32::MAX, f32::min), ks.iter().cloned().fold(f32::MIN, f32::max));
+    let mut k = lo + 3.0;
+    while k < hi {
+        let mut hits = Vec::new();
+        for i in 0..3 {
+            let (a, b) = (tri[i], tri[(i + 1) % 3]);
+            let (fa, fb) = (a.x + a.y - k, b.x + b.y - k);
+            if fa * fb < 0.0 {
+                hits.push(a + (b - a) * (fa / (fa - fb)));
+            }
+        }
+        if let [a, b] = hits[..] {
+            p.line_segment([a, b], stroke);
+        }
+        k += 3.5;
+    }
+    let mut ring = tri.clone();
+    ring.push(tri[0]);
+    p.extend(egui::Shape::dashed_line(&ring, egui::Stroke::new(1.5, colour), 3.0, 2.0));
 }
 
 /// A crossing group's diamond around `c`.
@@ -179,6 +210,17 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
                                 ));
                             });
                         }
+                    }
+                    for r in l.received {
+                        let colour = l
+                            .states
+                            .iter()
+                            .find(|x| x.id == r.from)
+                            .map(|x| c32(x.colour))
+                            .unwrap_or(egui::Color32::GRAY);
+                        let day = r.written_utc.get(..10).unwrap_or(&r.written_utc);
+                        let text = format!("post received from {}, package {} of {day}", r.from, r.sequence);
+                        symbol(ui, &text, |p, c| hatched_post(p, c + egui::vec2(0.0, 1.0), 7.5, colour));
                     }
                     if l.sites_shown {
                         symbol(ui, "suggested site for a new post", |p, c| {

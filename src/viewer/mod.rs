@@ -24,6 +24,7 @@ pub mod basemap;
 mod camera;
 mod draw;
 pub mod edit;
+pub mod exchange;
 pub mod forms;
 mod frames;
 pub mod game;
@@ -139,6 +140,7 @@ pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: Si
     .insert_resource(state)
     .init_resource::<edit::Requests>()
     .init_resource::<edit::IoJobs>()
+    .init_resource::<exchange::ExchangeForm>()
     .add_systems(
         Startup,
         // the quick ones first

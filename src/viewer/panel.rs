@@ -3,6 +3,7 @@
 //! window and dialogs.
 
 use super::assess::{AssessJob, BorderColouring};
+use super::exchange::ExchangeForm;
 use super::plan::PlanJob;
 use super::sim::SimJob;
 use super::{
@@ -23,6 +24,7 @@ pub(super) fn side_panel(
     cursor: Res<CursorReadout>,
     mut plan_job: ResMut<PlanJob>,
     mut sim_job: ResMut<SimJob>,
+    mut exchange: ResMut<ExchangeForm>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let s = &map.scenario;
@@ -43,6 +45,7 @@ pub(super) fn side_panel(
                 &ui_edit.editor,
                 &mut ui_edit.state,
                 &mut ui_edit.requests,
+                &mut exchange,
             );
             egui::ScrollArea::vertical().show(ui, |ui| {
                 scenario_summary(ui, s, info);
@@ -95,6 +98,7 @@ pub(super) fn side_panel(
                 plan_shown: plan_job.show && plan_job.result.is_some(),
                 crossings_shown: sim_job.replay && sim_job.current().is_some() && plan_job.show,
                 sites_shown: ui_edit.io.site.result.is_some(),
+                received: &s.received,
                 has_blue: s
                     .border
                     .iter()
@@ -214,6 +218,7 @@ pub(super) fn edit_panels(
     mut contexts: EguiContexts,
     mut ui_edit: edit::EditUi,
     plan_job: Res<PlanJob>,
+    mut exchange: ResMut<ExchangeForm>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let edit::EditUi {
@@ -226,6 +231,7 @@ pub(super) fn edit_panels(
     super::forms::dialogs(ctx, state, requests);
     super::session::unsaved_prompt(ctx, editor, state, requests);
     super::session::recover_prompt(ctx, editor, state, requests);
+    super::exchange::window(ctx, editor, &mut exchange, requests);
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Point symbols and labels over the map, painted with egui above the
 //! scene so lines never hide them: crossings, posts (triangles in the
-//! State's colour, the selected one ringed), suggested sites, simulated
+//! State's colour, the neighbour's received ones hatched, the selected one
+//! ringed), suggested sites, simulated
 //! crossings on the timeline, units on patrol; the scale bar and north
 //! arrow.
 
@@ -157,13 +158,22 @@ fn paint_posts(pen: &Pen, s: &crate::model::Scenario, edit_state: &EditState) {
             .state(&p.state)
             .map(|st| st.colour)
             .unwrap_or([128, 128, 128]);
-        let tri = legend::triangle(q, 9.0);
-        pen.painter
-            .add(egui::Shape::convex_polygon(tri, c32(colour), outline()));
+        let from = s.received.iter().find(|r| r.posts.contains(&p.id));
+        if from.is_some() {
+            legend::hatched_post(&pen.painter, q, 10.0, c32(colour));
+        } else {
+            let tri = legend::triangle(q, 9.0);
+            pen.painter
+                .add(egui::Shape::convex_polygon(tri, c32(colour), outline()));
+        }
+        let label = match from {
+            Some(r) => format!("{} ({} #{})", p.id, r.from, r.sequence),
+            None => p.id.to_string(),
+        };
         pen.label(
             q + egui::vec2(10.0, -6.0),
             egui::Align2::LEFT_BOTTOM,
-            p.id.as_str(),
+            &label,
             egui::Color32::from_rgb(20, 20, 20),
         );
     }
