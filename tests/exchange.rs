@@ -5,42 +5,12 @@
 
 mod common;
 
-use common::{bin, copy_dir, repo};
+use common::{bin, state_copy};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const PASS: &str = "correct horse battery staple";
-
-/// The shipped scenario as `state` holds it, in `root` (scenarios/, maps/).
-fn state_copy(root: &Path, state: Option<&str>) -> PathBuf {
-    std::fs::create_dir_all(root.join("scenarios")).unwrap();
-    copy_dir(
-        &repo().join("maps/andorra-spain"),
-        &root.join("maps/andorra-spain"),
-    );
-    let toml = std::fs::read_to_string(repo().join("scenarios/andorra-spain.toml")).unwrap();
-    let mut parts = toml.split("\n[[units]]");
-    let mut out = parts.next().unwrap().to_string();
-    for u in parts {
-        if state.is_none_or(|st| u.contains(&format!("state = \"{st}\""))) {
-            out.push_str("\n[[units]]");
-            out.push_str(u);
-        }
-    }
-    let path = root.join("scenarios/andorra-spain.toml");
-    std::fs::write(&path, out).unwrap();
-    if let Some(st) = state {
-        let posts = root.join("maps/andorra-spain/posts.geojson");
-        let mut fc: Value = serde_json::from_str(&std::fs::read_to_string(&posts).unwrap()).unwrap();
-        fc["features"]
-            .as_array_mut()
-            .unwrap()
-            .retain(|f| f["properties"]["state"] == st);
-        std::fs::write(&posts, fc.to_string()).unwrap();
-    }
-    path
-}
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(bin()).current_dir(dir).args(args).output().unwrap()

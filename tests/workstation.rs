@@ -341,6 +341,17 @@ fn save_export_and_open_from_the_workstation() {
     let units = app.world().resource::<MapData>().scenario.units.len();
     assert_eq!(orders.len(), units, "one order sheet per unit");
     assert!(out.join("plan.geojson").is_file() && out.join("gpx").is_dir());
+    let sheet = |dir: &Path| std::fs::read_to_string(dir.join("orders/AD-F1.html")).unwrap();
+    assert!(sheet(&out).contains("NOT FOR RELEASE"));
+    // the same export, releasable only: marked for the neighbour
+    app.world_mut().resource_mut::<EditState>().export_releasable = true;
+    let rel = d.path().join("out/plan-releasable");
+    let before = app.world().resource::<IoJobs>().export.generation;
+    request(&mut app, Request::Export(Export::Plan(PlanMode::Joint), rel.clone()));
+    settle(&mut app, "the releasable export", |w| {
+        !w.resource::<IoJobs>().export.running() && w.resource::<IoJobs>().export.generation > before
+    });
+    assert_eq!(sheet(&rel).matches("RELEASABLE TO AND, ESP").count(), 2, "head and foot");
     // open another scenario: everything restarts on it
     let li = common::repo().join("scenarios/liechtenstein-switzerland.toml");
     request(&mut app, Request::Open(li.clone()));
@@ -602,4 +613,51 @@ fn the_ladder_is_planned_as_an_interception_game_in_the_background() {
         "{}",
         top.best_response
     );
+}
+
+#[test]
+fn the_neighbours_received_posts_are_shown_but_not_edited_here() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    common::state_copy(&root.join("and"), Some("AND"));
+    let esp = common::state_copy(&root.join("esp"), Some("ESP"));
+    std::fs::write(root.join("pass"), "p4ssphrase\n").unwrap();
+    let bw = |args: &[&str]| {
+        let o = std::process::Command::new(common::bin())
+            .current_dir(root)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    };
+    for st in ["AND", "ESP"] {
+        bw(&["keys", "new", "--state", st, "--out", &format!("keys/{st}"), "--passphrase-file", "pass"]);
+    }
+    bw(&[
+        "share", "and/scenarios/andorra-spain.toml", "--from", "AND", "--to", "ESP", "--key", "keys/AND",
+        "--recipient", "keys/ESP/ESP.pub", "--out", "p.bwx", "--passphrase-file", "pass",
+    ]);
+    bw(&[
+        "receive", "p.bwx", "--into", "esp/scenarios/andorra-spain.toml", "--key", "keys/ESP", "--trust",
+        "keys/AND/AND.pub", "--passphrase-file", "pass",
+    ]);
+    let mut app = app(&esp);
+    app.update();
+    let s = &app.world().resource::<MapData>().scenario;
+    assert_eq!(s.posts.len(), 6, "Spain's 3 and Andorra's 3");
+    assert_eq!(s.received.len(), 1);
+    assert!(s.is_received_post(&PostId::new("AD-OP2")));
+    let at = post_xy(&app, "AD-OP2");
+    let lonlat = app.world().resource::<MapData>().scenario.projection.inverse(at + geo::Coord { x: 50.0, y: 0.0 });
+    request(&mut app, Request::Edit(Edit::MovePost { id: PostId::new("AD-OP2"), lonlat }));
+    app.update();
+    let w = app.world();
+    let st = w.resource::<EditState>();
+    assert!(st.status.starts_with("edit refused"), "{}", st.status);
+    assert!(
+        st.problems.iter().any(|p| p.contains("post AD-OP2 is AND's, received in its package 1")),
+        "{:?}",
+        st.problems
+    );
+    assert!(!w.resource::<EditorRes>().0.dirty());
 }

@@ -102,9 +102,10 @@ fn code(s: &str) -> Result<StateId> {
     })
 }
 
+/// Who sends to whom, with which keys, and where the package goes
+/// (`share` and `request`).
 #[derive(clap::Args)]
-pub struct ShareArgs {
-    scenario: PathBuf,
+pub struct SendArgs {
     /// The sending State (its own releasable features only).
     #[arg(long)]
     from: String,
@@ -120,51 +121,38 @@ pub struct ShareArgs {
     /// The package to write.
     #[arg(long, required_unless_present = "dry_run")]
     out: Option<PathBuf>,
-    /// Layers, comma-separated: posts, units, agreements, risk (intelligence
-    /// as weight per km of border), incidents (seizures as counts per km).
-    #[arg(long, value_delimiter = ',', default_value = "posts,units,agreements")]
-    include: Vec<String>,
-    /// Print the manifest and write nothing.
+    /// Print what would go and write nothing.
     #[arg(long)]
     dry_run: bool,
     #[command(flatten)]
     pass: PassArgs,
 }
 
+#[derive(clap::Args)]
+pub struct ShareArgs {
+    scenario: PathBuf,
+    #[command(flatten)]
+    send: SendArgs,
+    /// Layers, comma-separated: posts, units, agreements, risk (intelligence
+    /// as weight per km of border), incidents (seizures as counts per km).
+    #[arg(long, value_delimiter = ',', default_value = "posts,units,agreements")]
+    include: Vec<String>,
+}
+
 pub fn share(a: ShareArgs) -> Result<ExitCode> {
     let s = load(&a.scenario)?;
     let include = layers(&a.include)?;
-    let to = Send {
-        from: &a.from,
-        to: &a.to,
-        key: a.key.as_deref(),
-        recipient: a.recipient.as_deref(),
-        out: a.out.as_deref(),
-        dry_run: a.dry_run,
-        pass: &a.pass,
-    };
-    send(&s, &to, &include, None)
-}
-
-/// Where a package goes and with which keys (`share`, `request`).
-struct Send<'a> {
-    from: &'a str,
-    to: &'a str,
-    key: Option<&'a Path>,
-    recipient: Option<&'a Path>,
-    out: Option<&'a Path>,
-    dry_run: bool,
-    pass: &'a PassArgs,
+    send(&s, &a.send, &include, None)
 }
 
 /// The manifest shown, then the package signed, encrypted, written and logged.
 fn send(
     s: &borderwatch::model::Scenario,
-    a: &Send,
+    a: &SendArgs,
     include: &[Layer],
     request: Option<&AssistanceRequest>,
 ) -> Result<ExitCode> {
-    let (from, to) = (code(a.from)?, code(a.to)?);
+    let (from, to) = (code(&a.from)?, code(&a.to)?);
     for st in [&from, &to] {
         if s.state(st).is_none() {
             return Err(Error::Usage(format!("{st} is not a State of scenario {}", s.name)));
@@ -194,7 +182,7 @@ fn send(
         println!("(dry run: nothing written)");
         return Ok(ExitCode::SUCCESS);
     }
-    let (Some(key), Some(rcpt), Some(out)) = (a.key, a.recipient, a.out) else {
+    let (Some(key), Some(rcpt), Some(out)) = (&a.key, &a.recipient, &a.out) else {
         unreachable!("clap requires --key, --recipient and --out without --dry-run")
     };
     let recipient = PublicKeys::read(rcpt)?;
@@ -217,39 +205,15 @@ pub struct RequestArgs {
     /// legal_basis, targets, facts; optional routes, from_utc, until_utc).
     #[arg(long)]
     request: PathBuf,
-    /// The requesting State.
-    #[arg(long)]
-    from: String,
-    /// The requested State.
-    #[arg(long)]
-    to: String,
-    #[arg(long, required_unless_present = "dry_run")]
-    key: Option<PathBuf>,
-    #[arg(long, required_unless_present = "dry_run")]
-    recipient: Option<PathBuf>,
-    #[arg(long, required_unless_present = "dry_run")]
-    out: Option<PathBuf>,
-    /// Print the request and the manifest, write nothing.
-    #[arg(long)]
-    dry_run: bool,
     #[command(flatten)]
-    pass: PassArgs,
+    send: SendArgs,
 }
 
 pub fn request(a: RequestArgs) -> Result<ExitCode> {
     let s = load(&a.scenario)?;
     let r = borderwatch::exchange::request::read(&a.request, &s)?;
     print!("{}", r.text());
-    let to = Send {
-        from: &a.from,
-        to: &a.to,
-        key: a.key.as_deref(),
-        recipient: a.recipient.as_deref(),
-        out: a.out.as_deref(),
-        dry_run: a.dry_run,
-        pass: &a.pass,
-    };
-    send(&s, &to, &[], Some(&r))
+    send(&s, &a.send, &[], Some(&r))
 }
 
 fn layers(names: &[String]) -> Result<Vec<Layer>> {

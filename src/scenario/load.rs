@@ -119,18 +119,14 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         }
     }
     // the neighbour's layers, after the State's own are checked
-    let neighbour = received::merge(from_neighbour, ctx, &border, &projection, pr);
-    let mut all_posts = posts.clone();
-    all_posts.extend(neighbour.posts.iter().cloned());
-    received::check_units(&neighbour, &all_posts, pr);
-    received::clashes(&posts, &units, &neighbour, pr);
-    if !neighbour.received.is_empty() {
-        posts = all_posts;
-        units.extend(neighbour.units);
-        received::order_by_state(&states, &mut posts, &mut units);
-        intel.extend(neighbour.intel);
-        seizures.extend(neighbour.seizures);
-    }
+    let own = received::Own {
+        states: &states,
+        posts: &mut posts,
+        units: &mut units,
+        intel: &mut intel,
+        seizures: &mut seizures,
+    };
+    let received = received::merge_into(from_neighbour, own, ctx, &border, &projection, pr);
     let bbox = border_bbox.map(|_| (min, max));
     let dem = layers::dem(h.dem_path.as_deref(), bbox, path, pr);
     Some(Scenario {
@@ -158,7 +154,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
         dem,
         dem_path: h.dem_path,
         exchange,
-        received: neighbour.received,
+        received,
         marking: Marking::NotForRelease,
     })
 }

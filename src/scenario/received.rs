@@ -164,7 +164,7 @@ pub(super) fn add_sensors(raw: &[Raw], sensors: &mut Vec<Sensor>, pr: &mut Probl
 
 /// What one load merges: the received posts, units and risk points, and
 /// the record of where each came from.
-pub(super) struct Merged {
+struct Merged {
     pub posts: Vec<Post>,
     pub units: Vec<Unit>,
     pub intel: Vec<IntelPoint>,
@@ -172,9 +172,44 @@ pub(super) struct Merged {
     pub received: Vec<Received>,
 }
 
+/// The State's own layers, which the neighbour's join.
+pub(super) struct Own<'a> {
+    pub states: &'a [State],
+    pub posts: &'a mut Vec<Post>,
+    pub units: &'a mut Vec<Unit>,
+    pub intel: &'a mut Vec<IntelPoint>,
+    pub seizures: &'a mut Vec<Seizure>,
+}
+
+/// Merge every sender's layers into the State's own (checked first):
+/// posts and units in `[[states]]` order, risk figures as points on the
+/// line. Returns where each came from.
+pub(super) fn merge_into(
+    raw: Vec<Raw>,
+    own: Own,
+    ctx: layers::PostContext,
+    border: &[BorderStretch],
+    projection: &LocalProjection,
+    pr: &mut Problems,
+) -> Vec<Received> {
+    let neighbour = merge(raw, ctx, border, projection, pr);
+    let mut all_posts = own.posts.clone();
+    all_posts.extend(neighbour.posts.iter().cloned());
+    check_units(&neighbour, &all_posts, pr);
+    clashes(own.posts, own.units, &neighbour, pr);
+    if !neighbour.received.is_empty() {
+        *own.posts = all_posts;
+        own.units.extend(neighbour.units);
+        order_by_state(own.states, own.posts, own.units);
+        own.intel.extend(neighbour.intel);
+        own.seizures.extend(neighbour.seizures);
+    }
+    neighbour.received
+}
+
 /// Read the received posts (checked as the State's own are) and take the
 /// units and risk figures of every sender.
-pub(super) fn merge(
+fn merge(
     raw: Vec<Raw>,
     ctx: layers::PostContext,
     border: &[BorderStretch],
@@ -260,7 +295,7 @@ fn at_km(b: &BorderStretch, km: f64) -> Option<geo::Coord> {
 
 /// Ids taken twice between the State's own posts or units and the
 /// received ones.
-pub(super) fn clashes(
+fn clashes(
     own_posts: &[Post],
     own_units: &[Unit],
     m: &Merged,
@@ -300,7 +335,7 @@ pub(super) fn order_by_state(states: &[State], posts: &mut [Post], units: &mut [
 }
 
 /// Check the received units' home posts like the State's own.
-pub(super) fn check_units(m: &Merged, posts: &[Post], pr: &mut Problems) {
+fn check_units(m: &Merged, posts: &[Post], pr: &mut Problems) {
     for r in &m.received {
         let file = r.dir.join("units.json");
         for (i, u) in m.units.iter().filter(|u| r.units.contains(&u.id)).enumerate() {

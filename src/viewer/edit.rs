@@ -119,6 +119,8 @@ pub struct EditState {
     pub recover: Option<crate::scenario::recovery::Recovered>,
     pub path_text: String,
     pub export_what: Export,
+    /// Export only what is releasable (`--releasable-only`).
+    pub export_releasable: bool,
     /// The State and number of posts the siting form asks for.
     pub site_state: usize,
     pub site_add: usize,
@@ -171,6 +173,7 @@ impl Default for EditState {
             recover: None,
             path_text: String::new(),
             export_what: Export::Plan(PlanMode::Joint),
+            export_releasable: false,
             site_state: 0,
             site_add: 2,
             recent: Vec::new(),

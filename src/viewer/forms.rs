@@ -137,6 +137,10 @@ pub fn dialogs(ctx: &egui::Context, st: &mut EditState, req: &mut Requests) {
         .show(ctx, |ui| {
             if d == Dialog::Export {
                 ui.label(st.export_what.label());
+                ui.checkbox(
+                    &mut st.export_releasable,
+                    "only what is releasable (marked RELEASABLE TO …, not NOT FOR RELEASE)",
+                );
             }
             ui.label(hint);
             ui.add(egui::TextEdit::singleline(&mut st.path_text).desired_width(420.0));

@@ -134,6 +134,21 @@ fn symbol(ui: &mut egui::Ui, text: &str, draw: impl Fn(&egui::Painter, egui::Pos
     });
 }
 
+/// The neighbour's received posts: hatched, with sender, package and date.
+fn received(ui: &mut egui::Ui, l: &LegendInput) {
+    for r in l.received {
+        let colour = l
+            .states
+            .iter()
+            .find(|x| x.id == r.from)
+            .map(|x| c32(x.colour))
+            .unwrap_or(egui::Color32::GRAY);
+        let day = r.written_utc.get(..10).unwrap_or(&r.written_utc);
+        let text = format!("post received from {}, package {} of {day}", r.from, r.sequence);
+        symbol(ui, &text, |p, c| hatched_post(p, c + egui::vec2(0.0, 1.0), 7.5, colour));
+    }
+}
+
 /// Draw the legend (an egui area at the map's bottom left, above the
 /// scale bar).
 pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
@@ -211,17 +226,7 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
                             });
                         }
                     }
-                    for r in l.received {
-                        let colour = l
-                            .states
-                            .iter()
-                            .find(|x| x.id == r.from)
-                            .map(|x| c32(x.colour))
-                            .unwrap_or(egui::Color32::GRAY);
-                        let day = r.written_utc.get(..10).unwrap_or(&r.written_utc);
-                        let text = format!("post received from {}, package {} of {day}", r.from, r.sequence);
-                        symbol(ui, &text, |p, c| hatched_post(p, c + egui::vec2(0.0, 1.0), 7.5, colour));
-                    }
+                    received(ui, l);
                     if l.sites_shown {
                         symbol(ui, "suggested site for a new post", |p, c| {
                             p.add(egui::Shape::convex_polygon(

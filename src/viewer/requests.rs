@@ -92,7 +92,11 @@ pub fn handle_requests(mut w: Workstation) {
                 });
             }
             Request::Export(what, dir) => {
-                let s = w.map.scenario.clone();
+                let s = if w.state.export_releasable {
+                    crate::exchange::content::releasable_only(&w.map.scenario).0
+                } else {
+                    w.map.scenario.clone()
+                };
                 w.state.status = format!("exporting the {} to {}…", what.label(), dir.display());
                 w.io.export.start(w.map.rev, move |p| {
                     crate::export::export(&s, what, &dir, &p).map(|f| (dir, f))

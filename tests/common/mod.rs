@@ -94,3 +94,35 @@ pub fn idleness_plan(toml: &Path, out: &Path) {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// The shipped Andorra–Spain scenario as `state` holds it (its own posts
+/// and `[[units]]` only; `None`: both), in `root` (scenarios/, maps/).
+pub fn state_copy(root: &Path, state: Option<&str>) -> PathBuf {
+    std::fs::create_dir_all(root.join("scenarios")).unwrap();
+    copy_dir(
+        &repo().join("maps/andorra-spain"),
+        &root.join("maps/andorra-spain"),
+    );
+    let toml = std::fs::read_to_string(repo().join("scenarios/andorra-spain.toml")).unwrap();
+    let mut parts = toml.split("\n[[units]]");
+    let mut out = parts.next().unwrap().to_string();
+    for u in parts {
+        if state.is_none_or(|st| u.contains(&format!("state = \"{st}\""))) {
+            out.push_str("\n[[units]]");
+            out.push_str(u);
+        }
+    }
+    let path = root.join("scenarios/andorra-spain.toml");
+    std::fs::write(&path, out).unwrap();
+    if let Some(st) = state {
+        let posts = root.join("maps/andorra-spain/posts.geojson");
+        let mut fc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&posts).unwrap()).unwrap();
+        fc["features"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|f| f["properties"]["state"] == st);
+        std::fs::write(&posts, fc.to_string()).unwrap();
+    }
+    path
+}
+
