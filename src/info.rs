@@ -141,7 +141,9 @@ pub fn info(s: &Scenario) -> Info {
                 units: r.units.len(),
                 intel_points: r.intel_points,
                 seizure_points: r.seizure_points,
-                dir: crate::scenario::load::display_path(&r.dir).display().to_string(),
+                dir: crate::scenario::load::display_path(&r.dir)
+                    .display()
+                    .to_string(),
             })
             .collect(),
     }

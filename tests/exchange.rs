@@ -13,7 +13,11 @@ use std::process::{Command, Output};
 const PASS: &str = "correct horse battery staple";
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin()).current_dir(dir).args(args).output().unwrap()
+    Command::new(bin())
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn ok(o: Output) -> String {
@@ -47,7 +51,16 @@ impl Two {
         std::fs::write(d.path().join("pass"), format!("{PASS}\n")).unwrap();
         let two = Two { d };
         for st in ["AND", "ESP"] {
-            ok(two.bw(&["keys", "new", "--state", st, "--out", &format!("keys/{st}"), "--passphrase-file", "pass"]));
+            ok(two.bw(&[
+                "keys",
+                "new",
+                "--state",
+                st,
+                "--out",
+                &format!("keys/{st}"),
+                "--passphrase-file",
+                "pass",
+            ]));
         }
         two
     }
@@ -61,17 +74,37 @@ impl Two {
     fn share(&self, from: &str, to: &str, include: &str, out: &str) -> String {
         let f = from.to_lowercase();
         ok(self.bw(&[
-            "share", &format!("{f}/scenarios/andorra-spain.toml"), "--from", from, "--to", to,
-            "--key", &format!("keys/{from}"), "--recipient", &format!("keys/{to}/{to}.pub"),
-            "--out", out, "--include", include, "--passphrase-file", "pass",
+            "share",
+            &format!("{f}/scenarios/andorra-spain.toml"),
+            "--from",
+            from,
+            "--to",
+            to,
+            "--key",
+            &format!("keys/{from}"),
+            "--recipient",
+            &format!("keys/{to}/{to}.pub"),
+            "--out",
+            out,
+            "--include",
+            include,
+            "--passphrase-file",
+            "pass",
         ]))
     }
     /// `into` receives `file`, trusting `from`'s public key.
     fn receive(&self, file: &str, into: &str, from: &str) -> Output {
         self.bw(&[
-            "receive", file, "--into", &format!("{}/scenarios/andorra-spain.toml", into.to_lowercase()),
-            "--key", &format!("keys/{into}"), "--trust", &format!("keys/{from}/{from}.pub"),
-            "--passphrase-file", "pass",
+            "receive",
+            file,
+            "--into",
+            &format!("{}/scenarios/andorra-spain.toml", into.to_lowercase()),
+            "--key",
+            &format!("keys/{into}"),
+            "--trust",
+            &format!("keys/{from}/{from}.pub"),
+            "--passphrase-file",
+            "pass",
         ])
     }
 }
@@ -95,7 +128,17 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 /// `plan --rounds 2` of `root`'s scenario, run from `root` so that every
 /// path the plan records is the same for every copy.
 fn plan_bytes(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    ok(run(root, &["plan", "scenarios/andorra-spain.toml", "--rounds", "2", "--out", "out"]));
+    ok(run(
+        root,
+        &[
+            "plan",
+            "scenarios/andorra-spain.toml",
+            "--rounds",
+            "2",
+            "--out",
+            "out",
+        ],
+    ));
     tree(&root.join("out"))
         .into_iter()
         .map(|(p, b)| (p.strip_prefix(root).unwrap().to_path_buf(), b))
@@ -107,15 +150,24 @@ fn andorra_and_spain_exchange_both_ways_and_plan_as_the_combined_scenario() {
     let two = Two::new();
     let out = two.share("AND", "ESP", "posts,units,agreements", "and-to-esp.bwx");
     assert!(out.contains("Package AND → ESP, number 1"), "{out}");
-    assert!(out.contains("posts       3") && out.contains("units       4"), "{out}");
-    assert!(out.contains("posts.source ×3"), "the exercise posts' `source` is dropped: {out}");
+    assert!(
+        out.contains("posts       3") && out.contains("units       4"),
+        "{out}"
+    );
+    assert!(
+        out.contains("posts.source ×3"),
+        "the exercise posts' `source` is dropped: {out}"
+    );
     let got = ok(two.receive("and-to-esp.bwx", "ESP", "AND"));
     assert!(got.contains("accepted"), "{got}");
     two.share("ESP", "AND", "posts,units", "esp-to-and.bwx");
     ok(two.receive("esp-to-and.bwx", "AND", "ESP"));
 
     let info = ok(two.bw(&["info", "esp/scenarios/andorra-spain.toml"]));
-    assert!(info.contains("AND Andorra (AD): 3 posts, 4 units"), "{info}");
+    assert!(
+        info.contains("AND Andorra (AD): 3 posts, 4 units"),
+        "{info}"
+    );
     assert!(info.contains("received from AND: package 1"), "{info}");
 
     let combined = two.p("combined");
@@ -139,18 +191,32 @@ fn andorra_and_spain_exchange_both_ways_and_plan_as_the_combined_scenario() {
         lonlat: geo::Coord { x: 1.45, y: 42.59 },
     };
     let err = ed.apply(move_theirs).unwrap_err().to_string();
-    assert!(err.contains("post AD-OP1 is AND's, received in its package 1"), "{err}");
+    assert!(
+        err.contains("post AD-OP1 is AND's, received in its package 1"),
+        "{err}"
+    );
     ed.save().unwrap();
     let posts = std::fs::read_to_string(two.p("esp/maps/andorra-spain/posts.geojson")).unwrap();
     let toml = std::fs::read_to_string(&esp).unwrap();
-    assert!(!posts.contains("AD-OP") && !toml.contains("AD-F1"), "{posts}\n{toml}");
+    assert!(
+        !posts.contains("AD-OP") && !toml.contains("AD-F1"),
+        "{posts}\n{toml}"
+    );
     assert!(posts.contains("ES-OP1") && toml.contains("ES-F1"));
     let again = borderwatch::scenario::load_ok(&esp).unwrap().0;
-    assert_eq!(again.posts.len(), 6, "the received posts still merge after a save");
+    assert_eq!(
+        again.posts.len(),
+        6,
+        "the received posts still merge after a save"
+    );
 
     // the log has both sides' records
-    let log = std::fs::read_to_string(two.p("and/scenarios/andorra-spain.exchange/log.jsonl")).unwrap();
-    let lines: Vec<Value> = log.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let log =
+        std::fs::read_to_string(two.p("and/scenarios/andorra-spain.exchange/log.jsonl")).unwrap();
+    let lines: Vec<Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2, "{log}");
     assert_eq!(lines[0]["action"], "share");
     assert_eq!(lines[0]["counterpart"], "ESP");
@@ -175,24 +241,48 @@ fn altered_misaddressed_unknown_foreign_and_replayed_packages_are_refused_changi
     std::fs::write(two.p("flipped.bwx"), &b).unwrap();
     refused(two.receive("flipped.bwx", "ESP", "AND"), "altered");
     // cut short
-    std::fs::write(two.p("cut.bwx"), &std::fs::read(two.p("p1.bwx")).unwrap()[..n - 40]).unwrap();
+    std::fs::write(
+        two.p("cut.bwx"),
+        &std::fs::read(two.p("p1.bwx")).unwrap()[..n - 40],
+    )
+    .unwrap();
     refused(two.receive("cut.bwx", "ESP", "AND"), "ask for it again");
     // not a package at all
     std::fs::write(two.p("junk.bwx"), b"PK\x03\x04 not a package").unwrap();
-    refused(two.receive("junk.bwx", "ESP", "AND"), "not an age-encrypted package");
+    refused(
+        two.receive("junk.bwx", "ESP", "AND"),
+        "not an age-encrypted package",
+    );
     // the same package again
-    refused(two.receive("p1.bwx", "ESP", "AND"), "not newer than number 1");
+    refused(
+        two.receive("p1.bwx", "ESP", "AND"),
+        "not newer than number 1",
+    );
     // for Andorra, opened with Spain's keys
     two.share("ESP", "AND", "posts", "for-and.bwx");
-    refused(two.receive("for-and.bwx", "ESP", "AND"), "not encrypted to ESP's key");
+    refused(
+        two.receive("for-and.bwx", "ESP", "AND"),
+        "not encrypted to ESP's key",
+    );
     // signed by someone other than the trusted sender
     two.share("AND", "ESP", "posts", "p2.bwx");
-    refused(two.receive("p2.bwx", "ESP", "ESP"), "signed by an unknown key");
+    refused(
+        two.receive("p2.bwx", "ESP", "ESP"),
+        "signed by an unknown key",
+    );
     // a wrong passphrase
     std::fs::write(two.p("wrong"), "not it\n").unwrap();
     let o = two.bw(&[
-        "receive", "p2.bwx", "--into", "esp/scenarios/andorra-spain.toml", "--key", "keys/ESP",
-        "--trust", "keys/AND/AND.pub", "--passphrase-file", "wrong",
+        "receive",
+        "p2.bwx",
+        "--into",
+        "esp/scenarios/andorra-spain.toml",
+        "--key",
+        "keys/ESP",
+        "--trust",
+        "keys/AND/AND.pub",
+        "--passphrase-file",
+        "wrong",
     ]);
     refused(o, "wrong passphrase");
     // another border: Spain's copy with the line moved
@@ -203,7 +293,10 @@ fn altered_misaddressed_unknown_foreign_and_replayed_packages_are_refused_changi
     refused(two.receive("p2.bwx", "ESP", "AND"), "is for another border");
     std::fs::write(&border, &text).unwrap();
 
-    assert!(received() == before, "a refused package changed the received layers");
+    assert!(
+        received() == before,
+        "a refused package changed the received layers"
+    );
     let log = std::fs::read_to_string(esp_dir.join("andorra-spain.exchange/log.jsonl")).unwrap();
     let refusals = log.lines().filter(|l| l.contains("\"refused: ")).count();
     assert_eq!(refusals, 7, "each refusal is logged:\n{log}");
@@ -214,7 +307,11 @@ fn altered_misaddressed_unknown_foreign_and_replayed_packages_are_refused_changi
 /// The border's text with its first longitude moved by 1e-6° (≈ 8 cm).
 fn nudge_first_coordinate(text: &str) -> String {
     let re = regex::Regex::new(r"\[\[(-?[0-9]+\.[0-9]+)").unwrap();
-    let m = re.captures(text).expect("a LineString's first coordinate").get(1).unwrap();
+    let m = re
+        .captures(text)
+        .expect("a LineString's first coordinate")
+        .get(1)
+        .unwrap();
     let x: f64 = m.as_str().parse().unwrap();
     format!("{}{:.7}{}", &text[..m.start()], x + 1e-6, &text[m.end()..])
 }
@@ -247,26 +344,52 @@ fn debians_age_and_minisign_open_and_verify_a_package() {
         "age -d -i ../keys/ESP/ESP.identity.age -o package.tar ../p.bwx",
         &format!("{PASS}\n"),
     );
-    assert!(o.status.success(), "Debian's age: {}", String::from_utf8_lossy(&o.stdout));
-    ok(Command::new("tar").current_dir(&dir).args(["xf", "package.tar"]).output().unwrap());
+    assert!(
+        o.status.success(),
+        "Debian's age: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    ok(Command::new("tar")
+        .current_dir(&dir)
+        .args(["xf", "package.tar"])
+        .output()
+        .unwrap());
     let o = Command::new("minisign")
         .current_dir(&dir)
-        .args(["-V", "-m", "package.json", "-p", "../keys/AND/AND.minisign.pub"])
+        .args([
+            "-V",
+            "-m",
+            "package.json",
+            "-p",
+            "../keys/AND/AND.minisign.pub",
+        ])
         .output()
         .expect("Debian's minisign");
     let said = ok(o);
-    assert!(said.contains("Signature and comment signature verified"), "{said}");
+    assert!(
+        said.contains("Signature and comment signature verified"),
+        "{said}"
+    );
     assert!(said.contains("borderwatch package AND to ESP #1"), "{said}");
-    let p: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).unwrap()).unwrap();
+    let p: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).unwrap()).unwrap();
     assert_eq!(p["manifest"]["from"], "AND");
     assert_eq!(p["posts"]["features"].as_array().unwrap().len(), 3);
     // one changed byte in the content and minisign says so
     let json = dir.join("package.json");
-    let t = std::fs::read_to_string(&json).unwrap().replacen("AD-OP1", "AD-OP9", 1);
+    let t = std::fs::read_to_string(&json)
+        .unwrap()
+        .replacen("AD-OP1", "AD-OP9", 1);
     std::fs::write(&json, t).unwrap();
     let o = Command::new("minisign")
         .current_dir(&dir)
-        .args(["-V", "-m", "package.json", "-p", "../keys/AND/AND.minisign.pub"])
+        .args([
+            "-V",
+            "-m",
+            "package.json",
+            "-p",
+            "../keys/AND/AND.minisign.pub",
+        ])
         .output()
         .unwrap();
     assert!(!o.status.success(), "minisign accepted altered content");
@@ -279,177 +402,9 @@ fn debians_age_and_minisign_open_and_verify_a_package() {
     ok(o);
 }
 
-/// Strings planted in Andorra's files that must never leave: a post, a
-/// unit, a crossing and a route marked `releasable = false`, a person's
-/// name in a post's notes, and intelligence with its source, its author
-/// and its exact coordinates.
-const PLANTED: [&str; 8] = [
-    "AD-SECRET-OP",
-    "Secret Ridge",
-    "AD-SECRET-F9",
-    "SECRET-CROSSING-NAME",
-    "SECRET-PATH-NAME",
-    "Juan Garcia",
-    "INFORMANT-ALPHA",
-    "1.4431111",
-];
-
-/// Plant [`PLANTED`] in `and/`'s files.
-fn plant_secrets(root: &Path) {
-    let maps = root.join("maps/andorra-spain");
-    let edit_json = |file: &str, f: &dyn Fn(&mut Value)| {
-        let p = maps.join(file);
-        let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
-        f(&mut v);
-        std::fs::write(&p, v.to_string()).unwrap();
-    };
-    edit_json("posts.geojson", &|v| {
-        let feats = v["features"].as_array_mut().unwrap();
-        feats[0]["properties"]["notes"] = "met Juan Garcia at the hut".into();
-        let mut secret = feats[1].clone();
-        secret["properties"]["id"] = "AD-SECRET-OP".into();
-        secret["properties"]["name"] = "Secret Ridge".into();
-        secret["properties"]["releasable"] = false.into();
-        let c = secret["geometry"]["coordinates"].as_array_mut().unwrap();
-        c[1] = (c[1].as_f64().unwrap() + 0.002).into();
-        feats.push(secret);
-    });
-    edit_json("crossings.geojson", &|v| {
-        v["features"][0]["properties"]["name"] = "SECRET-CROSSING-NAME".into();
-        v["features"][0]["properties"]["releasable"] = false.into();
-    });
-    edit_json("routes.geojson", &|v| {
-        v["features"][0]["properties"]["name"] = "SECRET-PATH-NAME".into();
-        v["features"][0]["properties"]["releasable"] = false.into();
-    });
-    let intel = serde_json::json!({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [1.4431111, 42.6021111]},
-         "properties": {"confidence": 0.6, "source": "INFORMANT-ALPHA", "author": "Juan Garcia"}},
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [1.4620651, 42.5913719]},
-         "properties": {"confidence": 0.3, "source": "INFORMANT-ALPHA"}}
-    ]});
-    std::fs::write(maps.join("intel.geojson"), intel.to_string()).unwrap();
-    let toml = root.join("scenarios/andorra-spain.toml");
-    let mut t = std::fs::read_to_string(&toml).unwrap();
-    t.push_str(
-        "\n[[units]]\nid = \"AD-SECRET-F9\"\nstate = \"AND\"\nmode = \"foot\"\nhome_post = \"AD-OP1\"\nreleasable = false\n\
-         \n[[units]]\nid = \"AD-F8\"\nstate = \"AND\"\nmode = \"foot\"\nhome_post = \"AD-SECRET-OP\"\n",
-    );
-    std::fs::write(&toml, t).unwrap();
-}
-
-#[test]
-fn nothing_withheld_reaches_a_package_a_releasable_output_or_the_neighbour() {
-    let two = Two::new();
-    plant_secrets(&two.p("and"));
-    let sc = "and/scenarios/andorra-spain.toml";
-    let own = ok(two.bw(&["info", sc]));
-    assert!(own.contains("AND Andorra (AD): 4 posts, 6 units"), "planted: {own}");
-
-    // the sender's outputs with --releasable-only
-    let mut said = String::new();
-    for args in [
-        vec!["info", sc],
-        vec!["assess", sc, "--out", "out/assess"],
-        vec!["plan", sc, "--rounds", "2", "--out", "out/plan"],
-        vec!["simulate", sc, "--plan", "out/plan/plan.json", "--runs", "200", "--out", "out/sim"],
-    ] {
-        let mut a = args.clone();
-        a.push("--releasable-only");
-        said += &ok(two.bw(&a));
-    }
-    let report = std::fs::read_to_string(two.p("out/assess/report.html")).unwrap();
-    assert_eq!(report.matches("RELEASABLE TO AND, ESP").count(), 2, "header and footer");
-    let orders = two.p("out/plan/orders/AD-F1.html");
-    let orders = std::fs::read_to_string(orders).unwrap();
-    assert_eq!(orders.matches("RELEASABLE TO AND, ESP").count(), 2);
-
-    // a package with every layer, and what the neighbour makes of it
-    let manifest = two.share("AND", "ESP", "posts,units,agreements,risk,incidents", "all.bwx");
-    assert!(manifest.contains("AD-SECRET-OP: marked releasable = false"), "{manifest}");
-    assert!(manifest.contains("Withheld from units: 1 (marked releasable = false)"), "{manifest}");
-    assert!(manifest.contains("Withheld from units: 1 (its home post is not releasable)"), "{manifest}");
-    assert!(manifest.contains("posts.notes ×1"), "{manifest}");
-    ok(two.receive("all.bwx", "ESP", "AND"));
-    let esp = "esp/scenarios/andorra-spain.toml";
-    let info = ok(two.bw(&["info", esp]));
-    assert!(info.contains("AND Andorra (AD): 3 posts, 4 units"), "{info}");
-    assert!(info.contains("intelligence on 1 km of border"), "both reports lie within one km of line: {info}");
-    said += &info;
-    said += &ok(two.bw(&["assess", esp, "--out", "out/esp-assess"]));
-    let risk: Value = serde_json::from_str(
-        &std::fs::read_to_string(two.p("esp/scenarios/andorra-spain.exchange/received/AND/risk.json")).unwrap(),
-    )
-    .unwrap();
-    let total: f64 = risk.as_array().unwrap().iter().map(|f| f["value"].as_f64().unwrap()).sum();
-    assert!((total - 0.9).abs() < 1e-9, "the intelligence's weight arrives whole: {total}");
-
-    // the package's content, opened as the neighbour would
-    let dir = two.p("opened");
-    let keys = borderwatch::exchange::keys::unlock(&two.p("keys/ESP"), &"ESP".parse_state(), PASS).unwrap();
-    let trusted = borderwatch::exchange::keys::PublicKeys::read(&two.p("keys/AND/AND.pub")).unwrap();
-    let opened = borderwatch::exchange::package::open(&two.p("all.bwx"), &keys, &trusted).unwrap();
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("package.json"), serde_json::to_string(&opened.package).unwrap()).unwrap();
-
-    let mut files = tree(&two.p("out"));
-    files.extend(tree(&two.p("esp/scenarios")));
-    files.extend(tree(&two.p("and/scenarios/andorra-spain.exchange")));
-    files.extend(tree(&dir));
-    files.push((PathBuf::from("stdout"), said.into_bytes()));
-    assert!(files.len() > 30, "{} files scanned", files.len());
-    for (path, bytes) in &files {
-        let text = String::from_utf8_lossy(bytes);
-        for s in PLANTED {
-            assert!(!text.contains(s), "{s:?} leaked into {}", path.display());
-        }
-    }
-}
-
-trait ParseState {
-    fn parse_state(&self) -> borderwatch::ids::StateId;
-}
-impl ParseState for str {
-    fn parse_state(&self) -> borderwatch::ids::StateId {
-        borderwatch::exchange::state_code(self).unwrap()
-    }
-}
-
-#[test]
-fn a_written_request_for_assistance_travels_signed_and_a_bad_one_lists_every_gap() {
-    let two = Two::new();
-    std::fs::write(
-        two.p("bad.toml"),
-        "authority = \"\"\nmeasure = \"cross_border_observation\"\nobject = \"x\"\nreason = \"y\"\n\
-         legal_basis = []\ntargets = [\"z\"]\nfacts = \"f\"\nroutes = [\"R99\"]\nfrom_utc = \"tomorrow\"\n",
-    )
-    .unwrap();
-    let sc = "and/scenarios/andorra-spain.toml";
-    let err = refused(
-        two.bw(&["request", sc, "--request", "bad.toml", "--from", "AND", "--to", "ESP", "--dry-run"]),
-        "field `authority`: must not be empty",
-    );
-    for gap in ["`legal_basis`", "`routes[0]`: no informal route \"R99\"", "`from_utc`"] {
-        assert!(err.contains(gap), "{gap} missing from: {err}");
-    }
-    std::fs::write(
-        two.p("obs.toml"),
-        "authority = \"Border unit, Sant Julià de Lòria\"\nmeasure = \"cross_border_observation\"\n\
-         object = \"Observe a courier group beyond the line on R11\"\nreason = \"Three crossings in November\"\n\
-         legal_basis = [\"Agreement on police cooperation, Art. 7\"]\ntargets = [\"Two couriers\"]\n\
-         facts = \"Seen from AD-OP2 on three nights\"\nroutes = [\"R11\"]\n",
-    )
-    .unwrap();
-    let out = ok(two.bw(&[
-        "request", sc, "--request", "obs.toml", "--from", "AND", "--to", "ESP", "--key", "keys/AND",
-        "--recipient", "keys/ESP/ESP.pub", "--out", "req.bwx", "--passphrase-file", "pass",
-    ]));
-    assert!(out.contains("b) measure requested: cross-border observation"), "{out}");
-    let got = ok(two.receive("req.bwx", "ESP", "AND"));
-    assert!(got.contains("a) requesting authority: Border unit, Sant Julià de Lòria"), "{got}");
-    assert!(got.contains("routes concerned: R11"), "{got}");
-    let stored = two.p("esp/scenarios/andorra-spain.exchange/received/AND/requests/1.json");
-    let r: Value = serde_json::from_str(&std::fs::read_to_string(stored).unwrap()).unwrap();
-    assert_eq!(r["measure"], "cross_border_observation");
-    assert_eq!(r["targets"][0], "Two couriers");
-}
+/// Nothing withheld leaves: a package, a releasable output, the neighbour.
+#[path = "exchange/leaks.rs"]
+mod leaks;
+/// Written requests for assistance.
+#[path = "exchange/request.rs"]
+mod request;

@@ -344,14 +344,24 @@ fn save_export_and_open_from_the_workstation() {
     let sheet = |dir: &Path| std::fs::read_to_string(dir.join("orders/AD-F1.html")).unwrap();
     assert!(sheet(&out).contains("NOT FOR RELEASE"));
     // the same export, releasable only: marked for the neighbour
-    app.world_mut().resource_mut::<EditState>().export_releasable = true;
+    app.world_mut()
+        .resource_mut::<EditState>()
+        .export_releasable = true;
     let rel = d.path().join("out/plan-releasable");
     let before = app.world().resource::<IoJobs>().export.generation;
-    request(&mut app, Request::Export(Export::Plan(PlanMode::Joint), rel.clone()));
+    request(
+        &mut app,
+        Request::Export(Export::Plan(PlanMode::Joint), rel.clone()),
+    );
     settle(&mut app, "the releasable export", |w| {
-        !w.resource::<IoJobs>().export.running() && w.resource::<IoJobs>().export.generation > before
+        !w.resource::<IoJobs>().export.running()
+            && w.resource::<IoJobs>().export.generation > before
     });
-    assert_eq!(sheet(&rel).matches("RELEASABLE TO AND, ESP").count(), 2, "head and foot");
+    assert_eq!(
+        sheet(&rel).matches("RELEASABLE TO AND, ESP").count(),
+        2,
+        "head and foot"
+    );
     // open another scenario: everything restarts on it
     let li = common::repo().join("scenarios/liechtenstein-switzerland.toml");
     request(&mut app, Request::Open(li.clone()));
@@ -628,18 +638,51 @@ fn the_neighbours_received_posts_are_shown_but_not_edited_here() {
             .args(args)
             .output()
             .unwrap();
-        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     };
     for st in ["AND", "ESP"] {
-        bw(&["keys", "new", "--state", st, "--out", &format!("keys/{st}"), "--passphrase-file", "pass"]);
+        bw(&[
+            "keys",
+            "new",
+            "--state",
+            st,
+            "--out",
+            &format!("keys/{st}"),
+            "--passphrase-file",
+            "pass",
+        ]);
     }
     bw(&[
-        "share", "and/scenarios/andorra-spain.toml", "--from", "AND", "--to", "ESP", "--key", "keys/AND",
-        "--recipient", "keys/ESP/ESP.pub", "--out", "p.bwx", "--passphrase-file", "pass",
+        "share",
+        "and/scenarios/andorra-spain.toml",
+        "--from",
+        "AND",
+        "--to",
+        "ESP",
+        "--key",
+        "keys/AND",
+        "--recipient",
+        "keys/ESP/ESP.pub",
+        "--out",
+        "p.bwx",
+        "--passphrase-file",
+        "pass",
     ]);
     bw(&[
-        "receive", "p.bwx", "--into", "esp/scenarios/andorra-spain.toml", "--key", "keys/ESP", "--trust",
-        "keys/AND/AND.pub", "--passphrase-file", "pass",
+        "receive",
+        "p.bwx",
+        "--into",
+        "esp/scenarios/andorra-spain.toml",
+        "--key",
+        "keys/ESP",
+        "--trust",
+        "keys/AND/AND.pub",
+        "--passphrase-file",
+        "pass",
     ]);
     let mut app = app(&esp);
     app.update();
@@ -648,14 +691,27 @@ fn the_neighbours_received_posts_are_shown_but_not_edited_here() {
     assert_eq!(s.received.len(), 1);
     assert!(s.is_received_post(&PostId::new("AD-OP2")));
     let at = post_xy(&app, "AD-OP2");
-    let lonlat = app.world().resource::<MapData>().scenario.projection.inverse(at + geo::Coord { x: 50.0, y: 0.0 });
-    request(&mut app, Request::Edit(Edit::MovePost { id: PostId::new("AD-OP2"), lonlat }));
+    let lonlat = app
+        .world()
+        .resource::<MapData>()
+        .scenario
+        .projection
+        .inverse(at + geo::Coord { x: 50.0, y: 0.0 });
+    request(
+        &mut app,
+        Request::Edit(Edit::MovePost {
+            id: PostId::new("AD-OP2"),
+            lonlat,
+        }),
+    );
     app.update();
     let w = app.world();
     let st = w.resource::<EditState>();
     assert!(st.status.starts_with("edit refused"), "{}", st.status);
     assert!(
-        st.problems.iter().any(|p| p.contains("post AD-OP2 is AND's, received in its package 1")),
+        st.problems
+            .iter()
+            .any(|p| p.contains("post AD-OP2 is AND's, received in its package 1")),
         "{:?}",
         st.problems
     );

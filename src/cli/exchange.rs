@@ -60,7 +60,9 @@ impl PassArgs {
         };
         let p = rpassword::prompt_password(format!("Passphrase for {what}: ")).map_err(no_tty)?;
         if twice && rpassword::prompt_password("The same again: ").map_err(no_tty)? != p {
-            return Err(Error::Usage("the two passphrases differ; nothing written".into()));
+            return Err(Error::Usage(
+                "the two passphrases differ; nothing written".into(),
+            ));
         }
         Ok(p)
     }
@@ -98,7 +100,9 @@ pub fn keys(cmd: KeysCmd) -> Result<ExitCode> {
 
 fn code(s: &str) -> Result<StateId> {
     ex::state_code(s).ok_or_else(|| {
-        Error::Usage(format!("{s:?} is not an ISO 3166-1 country code (e.g. AND, ESP)"))
+        Error::Usage(format!(
+            "{s:?} is not an ISO 3166-1 country code (e.g. AND, ESP)"
+        ))
     })
 }
 
@@ -155,7 +159,10 @@ fn send(
     let (from, to) = (code(&a.from)?, code(&a.to)?);
     for st in [&from, &to] {
         if s.state(st).is_none() {
-            return Err(Error::Usage(format!("{st} is not a State of scenario {}", s.name)));
+            return Err(Error::Usage(format!(
+                "{st} is not a State of scenario {}",
+                s.name
+            )));
         }
     }
     if from == to {
@@ -253,8 +260,15 @@ fn print_manifest(m: &Manifest) {
         println!("Withheld from {}: {} ({})", w.layer, w.count, w.reason);
     }
     if !m.fields_dropped.is_empty() {
-        let f: Vec<String> = m.fields_dropped.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
-        println!("Fields dropped (not in [exchange] release_fields): {}", f.join(", "));
+        let f: Vec<String> = m
+            .fields_dropped
+            .iter()
+            .map(|(k, n)| format!("{k} ×{n}"))
+            .collect();
+        println!(
+            "Fields dropped (not in [exchange] release_fields): {}",
+            f.join(", ")
+        );
     }
 }
 
@@ -297,5 +311,7 @@ pub fn receive(a: ReceiveArgs) -> Result<ExitCode> {
 }
 
 fn shown(p: &Path) -> String {
-    borderwatch::scenario::load::display_path(p).display().to_string()
+    borderwatch::scenario::load::display_path(p)
+        .display()
+        .to_string()
 }

@@ -114,7 +114,10 @@ enum Command {
 /// default scenario.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     RELEASABLE_ONLY.store(cli.releasable_only, std::sync::atomic::Ordering::Relaxed);
-    let edits = matches!(cli.command, None | Some(Command::View(_)) | Some(Command::Receive(_)));
+    let edits = matches!(
+        cli.command,
+        None | Some(Command::View(_)) | Some(Command::Receive(_))
+    );
     if cli.releasable_only && edits {
         return Err(Error::Usage(
             "--releasable-only is for outputs: the map window and `receive` change the scenario's files, \
@@ -167,7 +170,11 @@ fn load(path: &Path) -> Result<Scenario, Error> {
     let per: Vec<String> = per.iter().map(|(l, n)| format!("{n} {l}")).collect();
     eprintln!(
         "releasable only: left out {} (not releasable); outputs marked {}",
-        if per.is_empty() { "nothing".into() } else { per.join(", ") },
+        if per.is_empty() {
+            "nothing".into()
+        } else {
+            per.join(", ")
+        },
         s.marking.label()
     );
     Ok(s)

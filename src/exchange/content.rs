@@ -8,9 +8,9 @@
 
 use super::request::AssistanceRequest;
 use super::Layer;
+use crate::ids::*;
 use crate::index::BorderIndex;
 use crate::io::{feature, point_geometry};
-use crate::ids::*;
 use crate::model::*;
 use crate::scenario::received::SegmentFigure;
 use serde::{Deserialize, Serialize};
@@ -92,7 +92,10 @@ pub struct WithheldCount {
 fn counted(w: &[Withheld]) -> Vec<WithheldCount> {
     let mut out: Vec<WithheldCount> = Vec::new();
     for x in w {
-        match out.iter_mut().find(|c| c.layer == x.layer && c.reason == x.reason) {
+        match out
+            .iter_mut()
+            .find(|c| c.layer == x.layer && c.reason == x.reason)
+        {
             Some(c) => c.count += 1,
             None => out.push(WithheldCount {
                 layer: x.layer.clone(),
@@ -168,7 +171,10 @@ pub fn select(s: &Scenario, req: &Share) -> (Package, Vec<Withheld>) {
                 p.risk = Some(f);
             }
             Layer::Incidents => {
-                let own = own_count(s.seizures.len(), s.received.iter().map(|r| r.seizure_points));
+                let own = own_count(
+                    s.seizures.len(),
+                    s.received.iter().map(|r| r.seizure_points),
+                );
                 let f = per_km(s, s.seizures[..own].iter().map(|z| (z.xy, z.count)));
                 m.included.insert("incidents".into(), f.len());
                 p.incidents = Some(f);
@@ -196,7 +202,12 @@ fn posts(
     m: &mut Manifest,
     withheld: &mut Vec<Withheld>,
 ) -> (Value, HashSet<PostId>) {
-    let allowed: HashSet<&str> = s.exchange.release_fields.iter().map(|f| f.as_str()).collect();
+    let allowed: HashSet<&str> = s
+        .exchange
+        .release_fields
+        .iter()
+        .map(|f| f.as_str())
+        .collect();
     let mut shared = HashSet::new();
     let mut feats = Vec::new();
     for p in s.posts.iter().filter(|p| &p.state == from) {
@@ -228,7 +239,10 @@ fn posts(
         feats.push(feature(point_geometry(p.lonlat), props));
         shared.insert(p.id.clone());
     }
-    (json!({"type": "FeatureCollection", "features": feats}), shared)
+    (
+        json!({"type": "FeatureCollection", "features": feats}),
+        shared,
+    )
 }
 
 /// The sensor types the shared posts carry.
@@ -239,7 +253,11 @@ fn sensors(s: &Scenario, shared: &HashSet<PostId>) -> Vec<Sensor> {
         .filter(|p| shared.contains(&p.id))
         .flat_map(|p| &p.sensors)
         .collect();
-    s.sensors.iter().filter(|x| used.contains(&x.id)).cloned().collect()
+    s.sensors
+        .iter()
+        .filter(|x| used.contains(&x.id))
+        .cloned()
+        .collect()
 }
 
 /// The sender's releasable units whose home post goes with them.
@@ -283,7 +301,9 @@ fn per_km(s: &Scenario, pts: impl Iterator<Item = (geo::Coord, f64)>) -> Vec<Seg
     let mut bins: BTreeMap<(usize, i64), f64> = BTreeMap::new();
     for (xy, v) in pts {
         if let Some(sn) = idx.snap(xy) {
-            *bins.entry((sn.part, sn.chainage_km.floor() as i64)).or_default() += v;
+            *bins
+                .entry((sn.part, sn.chainage_km.floor() as i64))
+                .or_default() += v;
         }
     }
     bins.into_iter()
@@ -322,7 +342,12 @@ pub fn releasable_only(s: &Scenario) -> (Scenario, Vec<Withheld>) {
         withhold("posts", p.id.as_str(), no);
     }
     r.posts.retain(|p| p.releasable);
-    let allowed: HashSet<&str> = s.exchange.release_fields.iter().map(|f| f.as_str()).collect();
+    let allowed: HashSet<&str> = s
+        .exchange
+        .release_fields
+        .iter()
+        .map(|f| f.as_str())
+        .collect();
     for p in r.posts.iter_mut() {
         p.extra.retain(|k, _| allowed.contains(k.as_str()));
     }
@@ -334,7 +359,8 @@ pub fn releasable_only(s: &Scenario) -> (Scenario, Vec<Withheld>) {
             withhold("units", u.id.as_str(), "its home post is not releasable");
         }
     }
-    r.units.retain(|u| u.releasable && kept.contains(&u.home_post));
+    r.units
+        .retain(|u| u.releasable && kept.contains(&u.home_post));
     for c in s.crossings.iter().filter(|c| !c.releasable) {
         withhold("crossings", c.id.as_str(), no);
     }

@@ -67,7 +67,9 @@ impl PublicKeys {
 
     /// minisign's key id, as `minisign -V` prints it (16 hex digits).
     pub fn key_id(&self) -> String {
-        self.verifier().map(|k| key_id(k.keynum())).unwrap_or_default()
+        self.verifier()
+            .map(|k| key_id(k.keynum()))
+            .unwrap_or_default()
     }
 
     /// The `STATE.pub` text.
@@ -225,7 +227,12 @@ pub fn state_in(dir: &Path) -> Result<StateId> {
         .collect();
     found.sort();
     match found.as_slice() {
-        [one] => super::state_code(one).ok_or_else(|| Error::data(dir, format!("{one}.identity.age: {one} is not an ISO 3166 code"))),
+        [one] => super::state_code(one).ok_or_else(|| {
+            Error::data(
+                dir,
+                format!("{one}.identity.age: {one} is not an ISO 3166 code"),
+            )
+        }),
         [] => Err(Error::data(
             dir,
             "no secret key here (STATE.identity.age); make one with `borderwatch keys new`",
@@ -270,7 +277,10 @@ pub fn unlock(dir: &Path, state: &StateId, passphrase: &str) -> Result<SecretKey
     if identity.to_public().to_string() != public.age_recipient.trim() {
         return Err(Error::data(
             &files.identity,
-            format!("does not match the public key in {}", files.public.display()),
+            format!(
+                "does not match the public key in {}",
+                files.public.display()
+            ),
         ));
     }
     let sk_text = String::from_utf8(read_small(&files.signing)?)
@@ -288,7 +298,10 @@ pub fn unlock(dir: &Path, state: &StateId, passphrase: &str) -> Result<SecretKey
     if pk.to_base64() != public.minisign_public_key.trim() {
         return Err(Error::data(
             &files.signing,
-            format!("does not match the public key in {}", files.public.display()),
+            format!(
+                "does not match the public key in {}",
+                files.public.display()
+            ),
         ));
     }
     Ok(SecretKeys {
@@ -299,7 +312,9 @@ pub fn unlock(dir: &Path, state: &StateId, passphrase: &str) -> Result<SecretKey
 }
 
 fn read_small(path: &Path) -> Result<Vec<u8>> {
-    let len = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    let len = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
     if len > MAX_KEY_FILE {
         return Err(Error::data(path, "too large to be a key file"));
     }

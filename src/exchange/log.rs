@@ -69,7 +69,9 @@ pub fn append(toml_path: &Path, e: &Entry) -> Result<()> {
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
-    text.push_str(&serde_json::to_string(e).map_err(|x| Error::encode("exchange log", x.to_string()))?);
+    text.push_str(
+        &serde_json::to_string(e).map_err(|x| Error::encode("exchange log", x.to_string()))?,
+    );
     text.push('\n');
     crate::io::write_atomic(&p, text.as_bytes())
 }
@@ -89,7 +91,9 @@ pub fn next_sequence(entries: &[Entry], state: &StateId, to: &StateId) -> u64 {
 pub fn last_accepted(entries: &[Entry], from: &StateId) -> Option<u64> {
     entries
         .iter()
-        .filter(|e| e.action == Action::Receive && &e.counterpart == from && e.outcome == "accepted")
+        .filter(|e| {
+            e.action == Action::Receive && &e.counterpart == from && e.outcome == "accepted"
+        })
         .map(|e| e.sequence)
         .max()
 }

@@ -57,7 +57,9 @@ pub fn seal(p: &Package, keys: &SecretKeys, to: &PublicKeys) -> Result<(Vec<u8>,
         tar.append_data(&mut h, name, bytes)
             .map_err(|e| enc("package tar", e.to_string()))?;
     }
-    let tar = tar.into_inner().map_err(|e| enc("package tar", e.to_string()))?;
+    let tar = tar
+        .into_inner()
+        .map_err(|e| enc("package tar", e.to_string()))?;
     let recipient = to.recipient().map_err(|e| enc("recipient", e))?;
     let sealed = age::encrypt(&recipient, &tar).map_err(|e| enc("age", e.to_string()))?;
     Ok((sealed, blake3::hash(&json).to_hex().to_string()))
@@ -73,7 +75,9 @@ pub struct Opened {
 /// Decrypt `file` with the recipient's keys and verify it against the
 /// sender's trusted public keys.
 pub fn open(file: &Path, keys: &SecretKeys, trusted: &PublicKeys) -> Result<Opened> {
-    let len = std::fs::metadata(file).map_err(|e| Error::io(file, e))?.len();
+    let len = std::fs::metadata(file)
+        .map_err(|e| Error::io(file, e))?
+        .len();
     if len > MAX_PACKAGE {
         return Err(Error::data(
             file,
@@ -83,10 +87,14 @@ pub fn open(file: &Path, keys: &SecretKeys, trusted: &PublicKeys) -> Result<Open
     let sealed = std::fs::read(file).map_err(|e| Error::io(file, e))?;
     let tar = age::decrypt(&keys.identity, &sealed).map_err(|e| decrypt_error(file, keys, e))?;
     let (json, sig) = entries(file, &tar)?;
-    let sig_text = String::from_utf8(sig)
-        .map_err(|_| Error::data(file, format!("{SIG_NAME} is not text")))?;
-    let sig = minisign::SignatureBox::from_string(&sig_text)
-        .map_err(|e| Error::data(file, format!("{SIG_NAME} is not a minisign signature ({e})")))?;
+    let sig_text =
+        String::from_utf8(sig).map_err(|_| Error::data(file, format!("{SIG_NAME} is not text")))?;
+    let sig = minisign::SignatureBox::from_string(&sig_text).map_err(|e| {
+        Error::data(
+            file,
+            format!("{SIG_NAME} is not a minisign signature ({e})"),
+        )
+    })?;
     let pk = trusted
         .verifier()
         .map_err(|e| Error::Usage(format!("the trusted key: {e}")))?;
@@ -104,20 +112,22 @@ pub fn open(file: &Path, keys: &SecretKeys, trusted: &PublicKeys) -> Result<Open
     minisign::verify(&pk, &sig, Cursor::new(&json), true, false, false).map_err(|e| {
         Error::data(
             file,
-            format!("{}'s signature does not match the content: the package was altered ({e})", trusted.state),
+            format!(
+                "{}'s signature does not match the content: the package was altered ({e})",
+                trusted.state
+            ),
         )
     })?;
     let de = &mut serde_json::Deserializer::from_slice(&json);
-    let package: Package = serde_path_to_error::deserialize(de).map_err(|e| {
-        Error::data(
-            file,
-            format!("{JSON_NAME}: `{}`: {}", e.path(), e.inner()),
-        )
-    })?;
+    let package: Package = serde_path_to_error::deserialize(de)
+        .map_err(|e| Error::data(file, format!("{JSON_NAME}: `{}`: {}", e.path(), e.inner())))?;
     if package.format != FORMAT {
         return Err(Error::data(
             file,
-            format!("{JSON_NAME}: format {:?}, expected {FORMAT:?}", package.format),
+            format!(
+                "{JSON_NAME}: format {:?}, expected {FORMAT:?}",
+                package.format
+            ),
         ));
     }
     Ok(Opened {
@@ -139,7 +149,8 @@ fn decrypt_error(file: &Path, keys: &SecretKeys, e: age::DecryptError) -> Error 
             "truncated (it ends before its content does); ask for it again".into()
         }
         age::DecryptError::Io(_) => {
-            "damaged or altered on the way (a chunk failed its authentication); ask for it again".into()
+            "damaged or altered on the way (a chunk failed its authentication); ask for it again"
+                .into()
         }
         age::DecryptError::InvalidHeader => {
             "not an age-encrypted package (its header is not age's)".into()
@@ -189,6 +200,8 @@ fn entries(file: &Path, tar_bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     match (json, sig) {
         (Some(j), Some(s)) => Ok((j, s)),
         (None, _) => Err(bad(format!("no {JSON_NAME} in the package"))),
-        (_, None) => Err(bad(format!("no signature ({SIG_NAME}): an unsigned package is refused"))),
+        (_, None) => Err(bad(format!(
+            "no signature ({SIG_NAME}): an unsigned package is refused"
+        ))),
     }
 }

@@ -24,7 +24,12 @@ pub struct Accepted {
 
 /// Open, check and store `file` into scenario `s` (its files, not its
 /// memory: load it again to plan with what came).
-pub fn receive(file: &Path, s: &Scenario, keys: &SecretKeys, trusted: &PublicKeys) -> Result<Accepted> {
+pub fn receive(
+    file: &Path,
+    s: &Scenario,
+    keys: &SecretKeys,
+    trusted: &PublicKeys,
+) -> Result<Accepted> {
     let opened = package::open(file, keys, trusted);
     let (res, seq, hash) = match opened {
         Ok(o) => {
@@ -70,7 +75,10 @@ fn check_and_store(
         ));
     }
     if m.to != keys.public.state {
-        return refuse(format!("is addressed to {}, not to {}", m.to, keys.public.state));
+        return refuse(format!(
+            "is addressed to {}, not to {}",
+            m.to, keys.public.state
+        ));
     }
     for st in [&m.from, &m.to] {
         if s.state(st).is_none() {
@@ -121,32 +129,57 @@ fn check_content(file: &Path, s: &Scenario, p: &Package) -> Result<()> {
     let own_posts: HashSet<&str> = s
         .posts
         .iter()
-        .filter(|x| !s.received.iter().any(|r| &r.from == from && r.posts.contains(&x.id)))
+        .filter(|x| {
+            !s.received
+                .iter()
+                .any(|r| &r.from == from && r.posts.contains(&x.id))
+        })
         .map(|x| x.id.as_str())
         .collect();
     let mut posts = HashSet::new();
-    for f in p.posts.iter().filter_map(|v| v["features"].as_array()).flatten() {
+    for f in p
+        .posts
+        .iter()
+        .filter_map(|v| v["features"].as_array())
+        .flatten()
+    {
         let id = f["properties"]["id"].as_str().unwrap_or("");
         let st = f["properties"]["state"].as_str().unwrap_or("");
         if st != from.as_str() {
-            problems.push(format!("post {id:?} is of {st:?}, not of the sender {from}"));
+            problems.push(format!(
+                "post {id:?} is of {st:?}, not of the sender {from}"
+            ));
         }
         if own_posts.contains(id) {
-            problems.push(format!("post {id:?} has the id of one of this scenario's own posts"));
+            problems.push(format!(
+                "post {id:?} has the id of one of this scenario's own posts"
+            ));
         }
         posts.insert(id.to_string());
     }
     for u in p.units.iter().flatten() {
         if &u.state != from {
-            problems.push(format!("unit {} is of {}, not of the sender {from}", u.id, u.state));
+            problems.push(format!(
+                "unit {} is of {}, not of the sender {from}",
+                u.id, u.state
+            ));
         }
-        if s.units.iter().any(|x| x.id == u.id && !s.is_received_unit(&x.id)) {
-            problems.push(format!("unit {} has the id of one of this scenario's own units", u.id));
+        if s.units
+            .iter()
+            .any(|x| x.id == u.id && !s.is_received_unit(&x.id))
+        {
+            problems.push(format!(
+                "unit {} has the id of one of this scenario's own units",
+                u.id
+            ));
         }
         let known = posts.contains(u.home_post.as_str())
             || (p.posts.is_none() && s.is_received_post(&u.home_post));
         if !known {
-            problems.push(format!("unit {}'s home post {} is not in the package", u.id, u.home_post));
+            problems.push(format!(
+                "unit {}'s home post {} is not in the package",
+                u.id, u.home_post
+            ));
         }
     }
     for x in &p.sensors {
@@ -179,8 +212,14 @@ fn store(dir: &Path, keys: &SecretKeys, o: &Opened) -> Result<Vec<PathBuf>> {
         written_utc: p.manifest.written_utc.clone(),
     };
     if let Some(posts) = &p.posts {
-        out.push((dir.join("posts.geojson"), serde_json::to_vec_pretty(posts).map_err(enc)?));
-        out.push((dir.join("sensors.json"), serde_json::to_vec_pretty(&p.sensors).map_err(enc)?));
+        out.push((
+            dir.join("posts.geojson"),
+            serde_json::to_vec_pretty(posts).map_err(enc)?,
+        ));
+        out.push((
+            dir.join("sensors.json"),
+            serde_json::to_vec_pretty(&p.sensors).map_err(enc)?,
+        ));
         layers.insert("posts".into(), this.clone());
     }
     let mut put = |name: &str, v: serde_json::Result<Vec<u8>>| -> Result<()> {
@@ -217,7 +256,10 @@ fn store(dir: &Path, keys: &SecretKeys, o: &Opened) -> Result<Vec<PathBuf>> {
         dir.join("receipt.json"),
         serde_json::to_vec_pretty(&receipt).map_err(enc)?,
     ));
-    let refs: Vec<(&Path, &[u8])> = out.iter().map(|(p, b)| (p.as_path(), b.as_slice())).collect();
+    let refs: Vec<(&Path, &[u8])> = out
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
     crate::io::write_atomic_all(&refs)?;
     Ok(out.into_iter().map(|(p, _)| p).collect())
 }

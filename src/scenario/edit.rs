@@ -319,15 +319,27 @@ impl Editor {
                 agreements,
             } => {
                 // the autosave keeps the State's own; the neighbour's stay
-                let theirs: Vec<Post> =
-                    s.posts.iter().filter(|p| s.is_received_post(&p.id)).cloned().collect();
-                let their_units: Vec<Unit> =
-                    s.units.iter().filter(|u| s.is_received_unit(&u.id)).cloned().collect();
+                let theirs: Vec<Post> = s
+                    .posts
+                    .iter()
+                    .filter(|p| s.is_received_post(&p.id))
+                    .cloned()
+                    .collect();
+                let their_units: Vec<Unit> = s
+                    .units
+                    .iter()
+                    .filter(|u| s.is_received_unit(&u.id))
+                    .cloned()
+                    .collect();
                 let sc = &mut self.scenario;
-                sc.posts = posts.into_iter().filter(|p| !theirs.iter().any(|t| t.id == p.id)).collect();
+                sc.posts = posts
+                    .into_iter()
+                    .filter(|p| !theirs.iter().any(|t| t.id == p.id))
+                    .collect();
                 sc.posts.extend(theirs);
                 sc.units = units;
-                sc.units.retain(|u| !their_units.iter().any(|t| t.id == u.id));
+                sc.units
+                    .retain(|u| !their_units.iter().any(|t| t.id == u.id));
                 sc.units.extend(their_units);
                 if !sc.received.is_empty() {
                     super::received::order_by_state(&sc.states, &mut sc.posts, &mut sc.units);

@@ -254,7 +254,11 @@ pub(super) fn network(
 /// The layer's posts: each on its own State's side of the border, its
 /// sensors known; properties the model does not read kept as they are.
 /// What a post is checked against: the States, the sensor types, the border.
-pub(super) type PostContext<'a> = (&'a StateRefs, &'a HashSet<&'a SensorId>, &'a [BorderStretch]);
+pub(super) type PostContext<'a> = (
+    &'a StateRefs,
+    &'a HashSet<&'a SensorId>,
+    &'a [BorderStretch],
+);
 
 pub(super) fn posts(
     raw: Vec<RawFeature>,

@@ -233,23 +233,36 @@ fn merge(
         };
         for p in posts.iter().filter(|p| p.state != r.receipt.from) {
             pr.push(
-                Problem::error(&file, format!("a post of {} in {}'s package", p.state, r.receipt.from))
-                    .id(p.id.as_str())
-                    .field("state"),
+                Problem::error(
+                    &file,
+                    format!("a post of {} in {}'s package", p.state, r.receipt.from),
+                )
+                .id(p.id.as_str())
+                .field("state"),
             );
         }
         let intel: Vec<IntelPoint> = points(&r.risk, border, projection)
-            .map(|(xy, lonlat, v)| IntelPoint { xy, lonlat, confidence: v })
+            .map(|(xy, lonlat, v)| IntelPoint {
+                xy,
+                lonlat,
+                confidence: v,
+            })
             .collect();
         let seizures: Vec<Seizure> = points(&r.incidents, border, projection)
-            .map(|(xy, lonlat, v)| Seizure { xy, lonlat, count: v })
+            .map(|(xy, lonlat, v)| Seizure {
+                xy,
+                lonlat,
+                count: v,
+            })
             .collect();
         // the posts' package names them on the map (a later one may have
         // carried only a request)
         let of_posts = r.receipt.layers.get("posts");
         m.received.push(Received {
             from: r.receipt.from.clone(),
-            written_utc: of_posts.map_or(&r.receipt.written_utc, |l| &l.written_utc).clone(),
+            written_utc: of_posts
+                .map_or(&r.receipt.written_utc, |l| &l.written_utc)
+                .clone(),
             sequence: of_posts.map_or(r.receipt.sequence, |l| l.sequence),
             posts: posts.iter().map(|p| p.id.clone()).collect(),
             units: r.units.iter().map(|u| u.id.clone()).collect(),
@@ -288,19 +301,18 @@ fn at_km(b: &BorderStretch, km: f64) -> Option<geo::Coord> {
         return (i == cum.len() && !cum.is_empty()).then(|| *b.lonlat.0.last().unwrap());
     }
     let span = cum[i] - cum[i - 1];
-    let t = if span > 0.0 { (m - cum[i - 1]) / span } else { 0.0 };
+    let t = if span > 0.0 {
+        (m - cum[i - 1]) / span
+    } else {
+        0.0
+    };
     let (a, c) = (b.lonlat.0[i - 1], b.lonlat.0[i]);
     Some(a + (c - a) * t)
 }
 
 /// Ids taken twice between the State's own posts or units and the
 /// received ones.
-fn clashes(
-    own_posts: &[Post],
-    own_units: &[Unit],
-    m: &Merged,
-    pr: &mut Problems,
-) {
+fn clashes(own_posts: &[Post], own_units: &[Unit], m: &Merged, pr: &mut Problems) {
     let posts: HashSet<&PostId> = own_posts.iter().map(|p| &p.id).collect();
     let units: HashSet<&UnitId> = own_units.iter().map(|u| &u.id).collect();
     for r in &m.received {
@@ -308,7 +320,10 @@ fn clashes(
             pr.push(
                 Problem::error(
                     r.dir.join("posts.geojson"),
-                    format!("post {id} from {} has the id of one of this scenario's own posts", r.from),
+                    format!(
+                        "post {id} from {} has the id of one of this scenario's own posts",
+                        r.from
+                    ),
                 )
                 .id(id.as_str()),
             );
@@ -317,7 +332,10 @@ fn clashes(
             pr.push(
                 Problem::error(
                     r.dir.join("units.json"),
-                    format!("unit {id} from {} has the id of one of this scenario's own units", r.from),
+                    format!(
+                        "unit {id} from {} has the id of one of this scenario's own units",
+                        r.from
+                    ),
                 )
                 .id(id.as_str()),
             );
@@ -338,12 +356,20 @@ pub(super) fn order_by_state(states: &[State], posts: &mut [Post], units: &mut [
 fn check_units(m: &Merged, posts: &[Post], pr: &mut Problems) {
     for r in &m.received {
         let file = r.dir.join("units.json");
-        for (i, u) in m.units.iter().filter(|u| r.units.contains(&u.id)).enumerate() {
+        for (i, u) in m
+            .units
+            .iter()
+            .filter(|u| r.units.contains(&u.id))
+            .enumerate()
+        {
             if u.state != r.from {
                 pr.push(
-                    Problem::error(&file, format!("a unit of {} in {}'s package", u.state, r.from))
-                        .id(u.id.as_str())
-                        .field("state"),
+                    Problem::error(
+                        &file,
+                        format!("a unit of {} in {}'s package", u.state, r.from),
+                    )
+                    .id(u.id.as_str())
+                    .field("state"),
                 );
             }
             rules::unit_home(i, u, posts, false, &file, pr);

@@ -86,7 +86,11 @@ pub(super) fn camera_controls(
         return;
     };
     let mut scale = ortho.scale;
-    let keys = if typing { &ButtonInput::<KeyCode>::default() } else { &*keys };
+    let keys = if typing {
+        &ButtonInput::<KeyCode>::default()
+    } else {
+        &*keys
+    };
     if keys.just_pressed(KeyCode::KeyF) {
         let fit = initial_fit(&map, window.width() as f64, window.height() as f64);
         place_camera(&fit, window.width() as f64, &mut tf, &mut proj);

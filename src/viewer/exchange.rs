@@ -135,7 +135,11 @@ fn share_form(ui: &mut egui::Ui, s: &Scenario, form: &mut ExchangeForm) {
         return;
     }
     let from_i = form.from.min(s.states.len() - 1);
-    let names: Vec<String> = s.states.iter().map(|x| format!("{} ({})", x.name, x.id)).collect();
+    let names: Vec<String> = s
+        .states
+        .iter()
+        .map(|x| format!("{} ({})", x.name, x.id))
+        .collect();
     ui.horizontal(|ui| {
         ui.label("From");
         egui::ComboBox::from_id_salt("share-from")
@@ -161,7 +165,10 @@ fn share_form(ui: &mut egui::Ui, s: &Scenario, form: &mut ExchangeForm) {
     path_row(ui, "your key folder", &mut form.key_dir);
     path_row(ui, "the neighbour's .pub", &mut form.recipient);
     path_row(ui, "write the package to", &mut form.out);
-    let (from, to) = (s.states[from_i].id.clone(), s.states[if from_i == 0 { 1 } else { 0 }].id.clone());
+    let (from, to) = (
+        s.states[from_i].id.clone(),
+        s.states[if from_i == 0 { 1 } else { 0 }].id.clone(),
+    );
     let include: Vec<Layer> = Layer::ALL
         .into_iter()
         .zip(form.include)
@@ -171,13 +178,19 @@ fn share_form(ui: &mut egui::Ui, s: &Scenario, form: &mut ExchangeForm) {
         form.preview = Some(preview(s, &from, &to, &include));
         form.status = None;
     }
-    let Some((p, withheld)) = &form.preview else { return };
+    let Some((p, withheld)) = &form.preview else {
+        return;
+    };
     ui.separator();
     ui.label(manifest_text(p, withheld));
     ui.separator();
     ui.horizontal(|ui| {
         ui.label("passphrase");
-        ui.add(egui::TextEdit::singleline(&mut form.passphrase).password(true).desired_width(200.0));
+        ui.add(
+            egui::TextEdit::singleline(&mut form.passphrase)
+                .password(true)
+                .desired_width(200.0),
+        );
     });
     if ui.button("Sign, encrypt and write").clicked() {
         let p = p.clone();
@@ -190,7 +203,12 @@ fn share_form(ui: &mut egui::Ui, s: &Scenario, form: &mut ExchangeForm) {
     }
 }
 
-fn preview(s: &Scenario, from: &StateId, to: &StateId, include: &[Layer]) -> (Package, Vec<Withheld>) {
+fn preview(
+    s: &Scenario,
+    from: &StateId,
+    to: &StateId,
+    include: &[Layer],
+) -> (Package, Vec<Withheld>) {
     let entries = log::read(&s.path).unwrap_or_default();
     let req = content::Share {
         from,
@@ -206,7 +224,10 @@ fn preview(s: &Scenario, from: &StateId, to: &StateId, include: &[Layer]) -> (Pa
 /// The manifest in words, the withheld ids listed for the sender.
 fn manifest_text(p: &Package, withheld: &[Withheld]) -> String {
     let m = &p.manifest;
-    let mut t = format!("Package from {} to {}, number {}\n", m.from, m.to, m.sequence);
+    let mut t = format!(
+        "Package from {} to {}, number {}\n",
+        m.from, m.to, m.sequence
+    );
     for (l, n) in &m.included {
         t += &format!("  {l}: {n}\n");
     }
@@ -214,7 +235,11 @@ fn manifest_text(p: &Package, withheld: &[Withheld]) -> String {
         t += &format!("  withheld {} {}: {}\n", w.layer, w.id, w.reason);
     }
     if !m.fields_dropped.is_empty() {
-        let f: Vec<String> = m.fields_dropped.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+        let f: Vec<String> = m
+            .fields_dropped
+            .iter()
+            .map(|(k, n)| format!("{k} ×{n}"))
+            .collect();
         t += &format!("  dropped (not in release_fields): {}\n", f.join(", "));
     }
     t
@@ -230,7 +255,10 @@ fn missing(fields: &[(&str, &str)]) -> crate::error::Result<()> {
     if empty.is_empty() {
         Ok(())
     } else {
-        Err(crate::error::Error::Usage(format!("give {}", empty.join(", "))))
+        Err(crate::error::Error::Usage(format!(
+            "give {}",
+            empty.join(", ")
+        )))
     }
 }
 
@@ -260,7 +288,11 @@ fn receive_form(ui: &mut egui::Ui, s: &Scenario, form: &mut ExchangeForm, req: &
     path_row(ui, "the sender's .pub", &mut form.trust);
     ui.horizontal(|ui| {
         ui.label("passphrase");
-        ui.add(egui::TextEdit::singleline(&mut form.passphrase).password(true).desired_width(200.0));
+        ui.add(
+            egui::TextEdit::singleline(&mut form.passphrase)
+                .password(true)
+                .desired_width(200.0),
+        );
     });
     if ui.button("Check and receive").clicked() {
         let done = take_in(s, form);

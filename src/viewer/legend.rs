@@ -38,11 +38,18 @@ pub fn triangle(c: egui::Pos2, r: f32) -> Vec<egui::Pos2> {
 /// and outlined dashed — the neighbour's, as its last package said.
 pub fn hatched_post(p: &egui::Painter, c: egui::Pos2, r: f32, colour: egui::Color32) {
     let tri = triangle(c, r);
-    p.add(egui::Shape::convex_polygon(tri.clone(), egui::Color32::WHITE, egui::Stroke::NONE));
+    p.add(egui::Shape::convex_polygon(
+        tri.clone(),
+        egui::Color32::WHITE,
+        egui::Stroke::NONE,
+    ));
     let stroke = egui::Stroke::new(1.6, colour);
     // stripes x + y = k across the triangle, each clipped to its edges
     let ks: Vec<f32> = tri.iter().map(|q| q.x + q.y).collect();
-    let (lo, hi) = (ks.iter().cloned().fold(f32::MAX, f32::min), ks.iter().cloned().fold(f32::MIN, f32::max));
+    let (lo, hi) = (
+        ks.iter().cloned().fold(f32::MAX, f32::min),
+        ks.iter().cloned().fold(f32::MIN, f32::max),
+    );
     let mut k = lo + 3.0;
     while k < hi {
         let mut hits = Vec::new();
@@ -60,7 +67,12 @@ pub fn hatched_post(p: &egui::Painter, c: egui::Pos2, r: f32, colour: egui::Colo
     }
     let mut ring = tri.clone();
     ring.push(tri[0]);
-    p.extend(egui::Shape::dashed_line(&ring, egui::Stroke::new(1.5, colour), 3.0, 2.0));
+    p.extend(egui::Shape::dashed_line(
+        &ring,
+        egui::Stroke::new(1.5, colour),
+        3.0,
+        2.0,
+    ));
 }
 
 /// A crossing group's diamond around `c`.
@@ -144,8 +156,13 @@ fn received(ui: &mut egui::Ui, l: &LegendInput) {
             .map(|x| c32(x.colour))
             .unwrap_or(egui::Color32::GRAY);
         let day = r.written_utc.get(..10).unwrap_or(&r.written_utc);
-        let text = format!("post received from {}, package {} of {day}", r.from, r.sequence);
-        symbol(ui, &text, |p, c| hatched_post(p, c + egui::vec2(0.0, 1.0), 7.5, colour));
+        let text = format!(
+            "post received from {}, package {} of {day}",
+            r.from, r.sequence
+        );
+        symbol(ui, &text, |p, c| {
+            hatched_post(p, c + egui::vec2(0.0, 1.0), 7.5, colour)
+        });
     }
 }
 

@@ -116,7 +116,8 @@ pub fn state_copy(root: &Path, state: Option<&str>) -> PathBuf {
     std::fs::write(&path, out).unwrap();
     if let Some(st) = state {
         let posts = root.join("maps/andorra-spain/posts.geojson");
-        let mut fc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&posts).unwrap()).unwrap();
+        let mut fc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&posts).unwrap()).unwrap();
         fc["features"]
             .as_array_mut()
             .unwrap()
@@ -125,4 +126,3 @@ pub fn state_copy(root: &Path, state: Option<&str>) -> PathBuf {
     }
     path
 }
-
