@@ -53,6 +53,8 @@ pub struct ReceivedInfo {
     pub units: usize,
     pub intel_points: usize,
     pub seizure_points: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
     pub dir: String,
 }
 
@@ -141,6 +143,7 @@ pub fn info(s: &Scenario) -> Info {
                 units: r.units.len(),
                 intel_points: r.intel_points,
                 seizure_points: r.seizure_points,
+                plan: r.plan.clone(),
                 dir: crate::scenario::load::display_path(&r.dir)
                     .display()
                     .to_string(),
@@ -198,6 +201,9 @@ impl std::fmt::Display for Info {
             }
             if r.seizure_points > 0 {
                 what.push(format!("seizures on {} km of border", r.seizure_points));
+            }
+            if let Some(p) = &r.plan {
+                what.push(format!("a {p}"));
             }
             writeln!(
                 f,

@@ -405,6 +405,9 @@ fn debians_age_and_minisign_open_and_verify_a_package() {
 /// Nothing withheld leaves: a package, a releasable output, the neighbour.
 #[path = "exchange/leaks.rs"]
 mod leaks;
+/// Plan shares.
+#[path = "exchange/plan.rs"]
+mod plan;
 /// Written requests for assistance.
 #[path = "exchange/request.rs"]
 mod request;

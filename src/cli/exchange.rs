@@ -138,15 +138,36 @@ pub struct ShareArgs {
     #[command(flatten)]
     send: SendArgs,
     /// Layers, comma-separated: posts, units, agreements, risk (intelligence
-    /// as weight per km of border), incidents (seizures as counts per km).
+    /// as weight per km of border), incidents (seizures as counts per km),
+    /// plan (with --plan).
     #[arg(long, value_delimiter = ',', default_value = "posts,units,agreements")]
     include: Vec<String>,
+    /// A joint plan's plan.json: the partner gets its own units' orders and
+    /// the sender's units' paths within the hot-pursuit depth of the line.
+    #[arg(long)]
+    plan: Option<PathBuf>,
 }
 
 pub fn share(a: ShareArgs) -> Result<ExitCode> {
     let s = load(&a.scenario)?;
-    let include = layers(&a.include)?;
-    send(&s, &a.send, &include, None)
+    let mut include = layers(&a.include)?;
+    let plan = match &a.plan {
+        None if include.contains(&Layer::Plan) => {
+            return Err(Error::Usage(
+                "--include plan: give the plan with --plan DIR/plan.json".into(),
+            ))
+        }
+        None => None,
+        Some(path) => {
+            if !include.contains(&Layer::Plan) {
+                include.push(Layer::Plan);
+            }
+            let (from, to) = (code(&a.send.from)?, code(&a.send.to)?);
+            let ours = content::releasable_units(&s, &from);
+            Some(borderwatch::exchange::plan::select(&s, path, &to, &ours)?)
+        }
+    };
+    send(&s, &a.send, &include, None, plan.as_ref())
 }
 
 /// The manifest shown, then the package signed, encrypted, written and logged.
@@ -155,6 +176,7 @@ fn send(
     a: &SendArgs,
     include: &[Layer],
     request: Option<&AssistanceRequest>,
+    plan: Option<&borderwatch::exchange::plan::PlanShare>,
 ) -> Result<ExitCode> {
     let (from, to) = (code(&a.from)?, code(&a.to)?);
     for st in [&from, &to] {
@@ -174,6 +196,7 @@ fn send(
         to: &to,
         include,
         request,
+        plan,
         sequence: log::next_sequence(&entries, &from, &to),
         written_utc: ex::now_utc(),
     };
@@ -220,7 +243,7 @@ pub fn request(a: RequestArgs) -> Result<ExitCode> {
     let s = load(&a.scenario)?;
     let r = borderwatch::exchange::request::read(&a.request, &s)?;
     print!("{}", r.text());
-    send(&s, &a.send, &[], Some(&r))
+    send(&s, &a.send, &[], Some(&r), None)
 }
 
 fn layers(names: &[String]) -> Result<Vec<Layer>> {

@@ -6,6 +6,7 @@
 //! as counts per kilometre. Everything left out is listed in the
 //! manifest with the reason.
 
+use super::plan::PlanShare;
 use super::request::AssistanceRequest;
 use super::Layer;
 use crate::ids::*;
@@ -45,6 +46,9 @@ pub struct Package {
     /// A written request for assistance (`borderwatch request`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<AssistanceRequest>,
+    /// What the partner needs of a joint plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanShare>,
 }
 
 /// What is in a package, what was withheld and why, shown before writing.
@@ -114,6 +118,8 @@ pub struct Share<'a> {
     pub include: &'a [Layer],
     /// A written request for assistance to go with the layers.
     pub request: Option<&'a AssistanceRequest>,
+    /// The plan layer ([`super::plan::select`]), when `include` has it.
+    pub plan: Option<&'a PlanShare>,
     pub sequence: u64,
     pub written_utc: String,
 }
@@ -143,6 +149,7 @@ pub fn select(s: &Scenario, req: &Share) -> (Package, Vec<Withheld>) {
         risk: None,
         incidents: None,
         request: req.request.cloned(),
+        plan: None,
     };
     if req.request.is_some() {
         m.included.insert("request".into(), 1);
@@ -169,6 +176,13 @@ pub fn select(s: &Scenario, req: &Share) -> (Package, Vec<Withheld>) {
                 let f = per_km(s, s.intel[..own].iter().map(|i| (i.xy, i.confidence)));
                 m.included.insert("risk".into(), f.len());
                 p.risk = Some(f);
+            }
+            Layer::Plan => {
+                if let Some(plan) = req.plan {
+                    let n = plan.their_units.len() + plan.our_units_near_line.len();
+                    m.included.insert("plan".into(), n);
+                    p.plan = Some(plan.clone());
+                }
             }
             Layer::Incidents => {
                 let own = own_count(
@@ -258,6 +272,31 @@ fn sensors(s: &Scenario, shared: &HashSet<PostId>) -> Vec<Sensor> {
         .filter(|x| used.contains(&x.id))
         .cloned()
         .collect()
+}
+
+/// The sender's units that may go to the neighbour: its own, releasable,
+/// based at a releasable post.
+pub fn releasable_units(s: &Scenario, from: &StateId) -> HashSet<UnitId> {
+    let (_, posts) = posts(s, from, &mut blank(s), &mut Vec::new());
+    units(s, from, &posts, &[Layer::Posts], &mut Vec::new())
+        .into_iter()
+        .map(|u| u.id)
+        .collect()
+}
+
+/// A manifest to collect into and throw away.
+fn blank(s: &Scenario) -> Manifest {
+    Manifest {
+        from: StateId::new(""),
+        to: StateId::new(""),
+        scenario: s.name.clone(),
+        border_fingerprint: String::new(),
+        written_utc: String::new(),
+        sequence: 0,
+        included: BTreeMap::new(),
+        withheld: Vec::new(),
+        fields_dropped: BTreeMap::new(),
+    }
 }
 
 /// The sender's releasable units whose home post goes with them.

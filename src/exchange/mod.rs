@@ -11,7 +11,8 @@
 //! - [`receive`]: a package accepted into a scenario's exchange folder, or
 //!   refused with nothing changed;
 //! - [`log`]: the exchange log, one line per share and receipt;
-//! - [`request`]: a written request for assistance (10.5.5.2).
+//! - [`request`]: a written request for assistance (10.5.5.2);
+//! - [`plan`]: what the partner needs of a joint plan.
 //!
 //! With Debian's tools, a partner opens a package with
 //! `age -d -i ESP.identity.age FILE | tar x` and checks it with
@@ -21,6 +22,7 @@ pub mod content;
 pub mod keys;
 pub mod log;
 pub mod package;
+pub mod plan;
 pub mod receive;
 pub mod request;
 
@@ -37,10 +39,21 @@ pub enum Layer {
     Risk,
     /// Seizures as counts per kilometre of border.
     Incidents,
+    /// What the partner needs of a joint plan ([`plan`]).
+    Plan,
 }
 
 impl Layer {
-    pub const ALL: [Layer; 5] = [
+    pub const ALL: [Layer; 6] = [
+        Layer::Posts,
+        Layer::Units,
+        Layer::Agreements,
+        Layer::Risk,
+        Layer::Incidents,
+        Layer::Plan,
+    ];
+    /// The layers taken from the scenario itself (a plan needs its file).
+    pub const FEATURES: [Layer; 5] = [
         Layer::Posts,
         Layer::Units,
         Layer::Agreements,
@@ -54,6 +67,7 @@ impl Layer {
             Layer::Agreements => "agreements",
             Layer::Risk => "risk",
             Layer::Incidents => "incidents",
+            Layer::Plan => "plan",
         }
     }
     pub fn parse(s: &str) -> Option<Layer> {

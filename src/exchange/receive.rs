@@ -239,6 +239,9 @@ fn store(dir: &Path, keys: &SecretKeys, o: &Opened) -> Result<Vec<PathBuf>> {
     if let Some(r) = &p.incidents {
         put("incidents", serde_json::to_vec_pretty(r))?;
     }
+    if let Some(plan) = &p.plan {
+        put("plan", serde_json::to_vec_pretty(plan))?;
+    }
     if let Some(r) = &p.request {
         let name = format!("requests/{}", p.manifest.sequence);
         put(&name, serde_json::to_vec_pretty(r))?;

@@ -475,6 +475,9 @@ pub struct Received {
     /// Intelligence and seizures as aggregated points on the line.
     pub intel_points: usize,
     pub seizure_points: usize,
+    /// A plan share, in words ("joint interception plan, 24 h: orders for 3
+    /// of this State's units, 4 of AND's units near the line").
+    pub plan: Option<String>,
     /// The folder the layers are stored in.
     pub dir: PathBuf,
 }

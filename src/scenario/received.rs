@@ -269,6 +269,7 @@ fn merge(
             sensors: r.sensors.iter().map(|s| s.id.clone()).collect(),
             intel_points: intel.len(),
             seizure_points: seizures.len(),
+            plan: plan_summary(&r.dir.join("plan.json"), &r.receipt.from, pr),
             dir: r.dir.clone(),
         });
         m.posts.extend(posts);
@@ -277,6 +278,25 @@ fn merge(
         m.seizures.extend(seizures);
     }
     m
+}
+
+/// A received plan share in words (read loosely: `borderwatch::exchange::plan`
+/// wrote it; the scenario needs only its gist).
+fn plan_summary(path: &Path, from: &StateId, pr: &mut Problems) -> Option<String> {
+    if !path.exists() {
+        return None;
+    }
+    let v: serde_json::Value = json(path, pr)?;
+    let n = |k: &str| v[k].as_array().map_or(0, |a| a.len());
+    Some(format!(
+        "{} {} plan, {} h: orders for {} of this State's units, {} of {from}'s units within {} km of the line",
+        v["mode"].as_str().unwrap_or("?"),
+        v["objective"].as_str().unwrap_or("?"),
+        v["hours"].as_f64().unwrap_or(0.0),
+        n("their_units"),
+        n("our_units_near_line"),
+        v["near_line_km"].as_f64().unwrap_or(0.0)
+    ))
 }
 
 /// Each figure as a point on its stretch at the middle of its kilometres.

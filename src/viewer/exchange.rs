@@ -153,7 +153,7 @@ fn share_form(ui: &mut egui::Ui, s: &Scenario, form: &mut ExchangeForm) {
         ui.label(format!("to {} ({})", to.name, to.id));
     });
     ui.horizontal_wrapped(|ui| {
-        for (i, l) in Layer::ALL.iter().enumerate() {
+        for (i, l) in Layer::FEATURES.iter().enumerate() {
             let text = match l {
                 Layer::Risk => "intelligence (as risk per km)",
                 Layer::Incidents => "seizures (counts per km)",
@@ -169,7 +169,7 @@ fn share_form(ui: &mut egui::Ui, s: &Scenario, form: &mut ExchangeForm) {
         s.states[from_i].id.clone(),
         s.states[if from_i == 0 { 1 } else { 0 }].id.clone(),
     );
-    let include: Vec<Layer> = Layer::ALL
+    let include: Vec<Layer> = Layer::FEATURES
         .into_iter()
         .zip(form.include)
         .filter_map(|(l, on)| on.then_some(l))
@@ -215,6 +215,7 @@ fn preview(
         to,
         include,
         request: None,
+        plan: None,
         sequence: log::next_sequence(&entries, from, to),
         written_utc: ex::now_utc(),
     };
