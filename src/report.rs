@@ -485,7 +485,7 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
     }
     h += &ranked_gaps_html(a);
     for v in a.views.iter().filter(|v| !v.is_joint()) {
-        let _ = write!(h, "<h2>Largest gaps with {} posts alone</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>mean risk</th></tr>", esc(&v.view));
+        let _ = write!(h, "<h2>Gaps with {} posts alone, largest risk × km first</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>mean risk</th></tr>", esc(&v.view));
         for g in v.gaps.iter().take(8) {
             let _ = write!(
                 h,
@@ -507,7 +507,7 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
 fn ranked_gaps_html(a: &Assessment) -> String {
     let mut h = String::new();
     if let Some(v) = a.joint() {
-        h.push_str("<h2>Ranked gaps (both States' posts)</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>kind</th><th>mean risk</th><th>risk × km</th><th class=l>unwatched informal routes</th><th class=l>why the risk (highest-risk segment)</th></tr>");
+        h.push_str("<h2>Gaps with both States' posts, largest risk × km first</h2><table><tr><th>rank</th><th>from km</th><th>to km</th><th>length km</th><th>kind</th><th>mean risk</th><th>risk × km</th><th class=l>unwatched informal routes</th><th class=l>why the risk (highest-risk segment)</th></tr>");
         let index = segment_index(a);
         for g in v.gaps.iter().take(25) {
             let worst = gap_segments(a, &index, &g.segments)
@@ -557,7 +557,8 @@ fn posts_html(s: &Scenario, a: &Assessment) -> String {
                         .map(|x| x.seen)
                         .unwrap_or(0.0)
             })
-            .sum();
+            .sum::<f64>()
+            + 0.0; // an empty sum is −0.0, which would print "-0.00"
         let _ = write!(h, "<tr><td class=l>{}</td><td class=l>{}</td><td>{:.1}</td><td class=l>{}</td><td>{}</td><td>{:.2}</td></tr>", esc(p.id.as_str()), p.state, p.height_m, esc(&p.sensors.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")), seen.len(), km);
     }
     h.push_str("</table>");

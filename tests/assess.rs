@@ -270,7 +270,10 @@ fn assess_writes_outputs_that_parse() {
     }
     let html = std::fs::read_to_string(d.path().join("report.html")).unwrap();
     assert!(
-        html.contains("<svg") && html.contains("Ranked gaps") && html.contains("EXERCISE DATA")
+        !html.contains(">-0.0")
+            && html.contains("<svg")
+            && html.contains("Gaps with both States' posts, largest risk × km first")
+            && html.contains("EXERCISE DATA")
     );
     assert!(
         !html.contains("http://") || html.contains("xmlns=\"http://www.w3.org/2000/svg\""),

@@ -877,3 +877,25 @@ fn drag_a_post_in_the_window_then_ctrl_s_saves_it() {
         assert_eq!(again.post(&p.id).unwrap().lonlat, p.lonlat, "{}", p.id);
     }
 }
+
+#[test]
+fn a_screenshot_of_a_failed_plan_exits_non_zero_and_says_why() {
+    let (d, toml) = common::shipped("andorra-spain");
+    let t = std::fs::read_to_string(&toml).unwrap();
+    let cut = t
+        .find("\n[[units]]")
+        .expect("the shipped scenario has units");
+    std::fs::write(&toml, &t[..cut]).unwrap();
+    let out = d.path().join("no-units.png");
+    let args = [
+        "view".to_string(),
+        toml.to_string_lossy().to_string(),
+        "--screenshot".into(),
+        out.to_string_lossy().to_string(),
+    ];
+    let o = on_display(&args).output().unwrap();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(e.contains("the plan failed"), "{e}");
+    assert!(out.exists(), "the picture is still written, to look at");
+}

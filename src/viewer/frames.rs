@@ -216,7 +216,7 @@ pub(super) fn screenshot_driver(
         let done = job.done.clone();
         commands
             .spawn(Screenshot::primary_window())
-            .observe(save_to_disk(path))
+            .observe(save_to_disk(path.clone()))
             .observe(move |_: On<ScreenshotCaptured>| {
                 done.store(true, std::sync::atomic::Ordering::SeqCst)
             });
@@ -224,7 +224,27 @@ pub(super) fn screenshot_driver(
     if job.done.load(std::sync::atomic::Ordering::SeqCst) {
         job.after_done += 1;
         if job.after_done >= 2 {
-            exit.write(AppExit::Success);
+            // a picture of a failed job is not a picture of the plan
+            let failed = [
+                (
+                    "assessment",
+                    assess.error.as_ref().filter(|_| needs_assessment),
+                ),
+                ("plan", plan_job.error.as_ref()),
+                ("simulation", sim_job.error.as_ref()),
+            ];
+            let failed: Vec<String> = failed
+                .iter()
+                .filter_map(|(what, e)| e.map(|e| format!("the {what} failed: {e}")))
+                .collect();
+            for f in &failed {
+                eprintln!("{}: {f}", path.display());
+            }
+            exit.write(if failed.is_empty() {
+                AppExit::Success
+            } else {
+                AppExit::error()
+            });
         }
     }
     if job.frames > 600 {

@@ -333,7 +333,7 @@ fn assessment_panel(
         ui.small("No DEM: line of sight not modelled.");
     }
     ui.label(format!(
-        "Gaps ({}), largest risk first — click to zoom:",
+        "Gaps ({}), largest risk × km first — click to zoom:",
         v.gaps.len()
     ));
     egui::ScrollArea::vertical()
