@@ -316,6 +316,35 @@ fn nudge_first_coordinate(text: &str) -> String {
     format!("{}{:.7}{}", &text[..m.start()], x + 1e-6, &text[m.end()..])
 }
 
+#[test]
+fn a_later_package_that_drops_a_units_home_post_needs_the_units_too() {
+    let two = Two::new();
+    two.share("AND", "ESP", "posts,units", "p1.bwx");
+    ok(two.receive("p1.bwx", "ESP", "AND"));
+    // Andorra stops releasing AD-OP2, home of AD-F2 and AD-V1
+    let posts = two.p("and/maps/andorra-spain/posts.geojson");
+    let mut fc: Value = serde_json::from_str(&std::fs::read_to_string(&posts).unwrap()).unwrap();
+    for f in fc["features"].as_array_mut().unwrap() {
+        if f["properties"]["id"] == "AD-OP2" {
+            f["properties"]["releasable"] = false.into();
+        }
+    }
+    std::fs::write(&posts, fc.to_string()).unwrap();
+    two.share("AND", "ESP", "posts", "p2.bwx");
+    let err = refused(
+        two.receive("p2.bwx", "ESP", "AND"),
+        "it drops post AD-OP2, home of AND's unit AD-F2",
+    );
+    assert!(err.contains("AD-V1"), "{err}");
+    two.share("AND", "ESP", "posts,units", "p3.bwx");
+    ok(two.receive("p3.bwx", "ESP", "AND"));
+    let info = ok(two.bw(&["info", "esp/scenarios/andorra-spain.toml"]));
+    assert!(
+        info.contains("AND Andorra (AD): 2 posts, 2 units"),
+        "{info}"
+    );
+}
+
 /// Run `cmd` in a pseudo-terminal (`script`), typing `input`: the way to
 /// give Debian's `age` a passphrase, which it reads from the terminal only.
 fn in_terminal(dir: &Path, cmd: &str, input: &str) -> Output {

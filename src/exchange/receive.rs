@@ -182,6 +182,23 @@ fn check_content(file: &Path, s: &Scenario, p: &Package) -> Result<()> {
             ));
         }
     }
+    // new posts without new units: the units kept from earlier packages
+    // must still have their home posts
+    if p.posts.is_some() && p.units.is_none() {
+        let kept = s
+            .received
+            .iter()
+            .filter(|r| &r.from == from)
+            .flat_map(|r| &r.units);
+        for u in s.units.iter().filter(|u| kept.clone().any(|k| k == &u.id)) {
+            if !posts.contains(u.home_post.as_str()) {
+                problems.push(format!(
+                    "it drops post {}, home of {}'s unit {} received earlier: ask for units too",
+                    u.home_post, from, u.id
+                ));
+            }
+        }
+    }
     for x in &p.sensors {
         let mine = s.sensors.iter().find(|y| y.id == x.id);
         if let Some(y) = mine {
