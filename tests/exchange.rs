@@ -5,109 +5,10 @@
 
 mod common;
 
-use common::{bin, state_copy};
+use common::{ok, refused, run, state_copy, Two, PASS};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-const PASS: &str = "correct horse battery staple";
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(o: Output) -> String {
-    assert!(
-        o.status.success(),
-        "failed: {}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn refused(o: Output, says: &str) -> String {
-    let err = String::from_utf8_lossy(&o.stderr).to_string();
-    assert_eq!(o.status.code(), Some(1), "expected a refusal: {err}");
-    assert!(err.contains(says), "expected {says:?} in: {err}");
-    err
-}
-
-/// Two States' workplaces under one temp dir: `and/` and `esp/` (each a
-/// scenario), `keys/AND`, `keys/ESP`, and the passphrase file `pass`.
-struct Two {
-    d: tempfile::TempDir,
-}
-
-impl Two {
-    fn new() -> Two {
-        let d = tempfile::tempdir().unwrap();
-        state_copy(&d.path().join("and"), Some("AND"));
-        state_copy(&d.path().join("esp"), Some("ESP"));
-        std::fs::write(d.path().join("pass"), format!("{PASS}\n")).unwrap();
-        let two = Two { d };
-        for st in ["AND", "ESP"] {
-            ok(two.bw(&[
-                "keys",
-                "new",
-                "--state",
-                st,
-                "--out",
-                &format!("keys/{st}"),
-                "--passphrase-file",
-                "pass",
-            ]));
-        }
-        two
-    }
-    fn p(&self, rel: &str) -> PathBuf {
-        self.d.path().join(rel)
-    }
-    fn bw(&self, args: &[&str]) -> Output {
-        run(self.d.path(), args)
-    }
-    /// `from` shares `include` with `to` into `out`.
-    fn share(&self, from: &str, to: &str, include: &str, out: &str) -> String {
-        let f = from.to_lowercase();
-        ok(self.bw(&[
-            "share",
-            &format!("{f}/scenarios/andorra-spain.toml"),
-            "--from",
-            from,
-            "--to",
-            to,
-            "--key",
-            &format!("keys/{from}"),
-            "--recipient",
-            &format!("keys/{to}/{to}.pub"),
-            "--out",
-            out,
-            "--include",
-            include,
-            "--passphrase-file",
-            "pass",
-        ]))
-    }
-    /// `into` receives `file`, trusting `from`'s public key.
-    fn receive(&self, file: &str, into: &str, from: &str) -> Output {
-        self.bw(&[
-            "receive",
-            file,
-            "--into",
-            &format!("{}/scenarios/andorra-spain.toml", into.to_lowercase()),
-            "--key",
-            &format!("keys/{into}"),
-            "--trust",
-            &format!("keys/{from}/{from}.pub"),
-            "--passphrase-file",
-            "pass",
-        ])
-    }
-}
 
 /// Files under `dir` with their bytes, sorted.
 fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
@@ -149,7 +50,7 @@ fn plan_bytes(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 fn andorra_and_spain_exchange_both_ways_and_plan_as_the_combined_scenario() {
     let two = Two::new();
     let out = two.share("AND", "ESP", "posts,units,agreements", "and-to-esp.bwx");
-    assert!(out.contains("Package AND → ESP, number 1"), "{out}");
+    assert!(out.contains("Package from AND to ESP, number 1"), "{out}");
     assert!(
         out.contains("posts       3") && out.contains("units       4"),
         "{out}"
@@ -361,6 +262,21 @@ fn in_terminal(dir: &Path, cmd: &str, input: &str) -> Output {
     c.wait_with_output().unwrap()
 }
 
+/// Debian's `minisign -V` on `dir/package.json` with Andorra's public key.
+fn minisign_verify(dir: &Path) -> Output {
+    Command::new("minisign")
+        .current_dir(dir)
+        .args([
+            "-V",
+            "-m",
+            "package.json",
+            "-p",
+            "../keys/AND/AND.minisign.pub",
+        ])
+        .output()
+        .expect("Debian's minisign (see .ci/run)")
+}
+
 #[test]
 fn debians_age_and_minisign_open_and_verify_a_package() {
     let two = Two::new();
@@ -383,18 +299,7 @@ fn debians_age_and_minisign_open_and_verify_a_package() {
         .args(["xf", "package.tar"])
         .output()
         .unwrap());
-    let o = Command::new("minisign")
-        .current_dir(&dir)
-        .args([
-            "-V",
-            "-m",
-            "package.json",
-            "-p",
-            "../keys/AND/AND.minisign.pub",
-        ])
-        .output()
-        .expect("Debian's minisign");
-    let said = ok(o);
+    let said = ok(minisign_verify(&dir));
     assert!(
         said.contains("Signature and comment signature verified"),
         "{said}"
@@ -410,17 +315,7 @@ fn debians_age_and_minisign_open_and_verify_a_package() {
         .unwrap()
         .replacen("AD-OP1", "AD-OP9", 1);
     std::fs::write(&json, t).unwrap();
-    let o = Command::new("minisign")
-        .current_dir(&dir)
-        .args([
-            "-V",
-            "-m",
-            "package.json",
-            "-p",
-            "../keys/AND/AND.minisign.pub",
-        ])
-        .output()
-        .unwrap();
+    let o = minisign_verify(&dir);
     assert!(!o.status.success(), "minisign accepted altered content");
     // and the public key file is the age tool's recipients file too
     let o = Command::new("age")

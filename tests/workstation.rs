@@ -627,63 +627,10 @@ fn the_ladder_is_planned_as_an_interception_game_in_the_background() {
 
 #[test]
 fn the_neighbours_received_posts_are_shown_but_not_edited_here() {
-    let d = tempfile::tempdir().unwrap();
-    let root = d.path();
-    common::state_copy(&root.join("and"), Some("AND"));
-    let esp = common::state_copy(&root.join("esp"), Some("ESP"));
-    std::fs::write(root.join("pass"), "p4ssphrase\n").unwrap();
-    let bw = |args: &[&str]| {
-        let o = std::process::Command::new(common::bin())
-            .current_dir(root)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
-    for st in ["AND", "ESP"] {
-        bw(&[
-            "keys",
-            "new",
-            "--state",
-            st,
-            "--out",
-            &format!("keys/{st}"),
-            "--passphrase-file",
-            "pass",
-        ]);
-    }
-    bw(&[
-        "share",
-        "and/scenarios/andorra-spain.toml",
-        "--from",
-        "AND",
-        "--to",
-        "ESP",
-        "--key",
-        "keys/AND",
-        "--recipient",
-        "keys/ESP/ESP.pub",
-        "--out",
-        "p.bwx",
-        "--passphrase-file",
-        "pass",
-    ]);
-    bw(&[
-        "receive",
-        "p.bwx",
-        "--into",
-        "esp/scenarios/andorra-spain.toml",
-        "--key",
-        "keys/ESP",
-        "--trust",
-        "keys/AND/AND.pub",
-        "--passphrase-file",
-        "pass",
-    ]);
+    let two = common::Two::new();
+    two.share("AND", "ESP", "posts,units,agreements", "p.bwx");
+    common::ok(two.receive("p.bwx", "ESP", "AND"));
+    let esp = two.p("esp/scenarios/andorra-spain.toml");
     let mut app = app(&esp);
     app.update();
     let s = &app.world().resource::<MapData>().scenario;

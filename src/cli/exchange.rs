@@ -3,7 +3,7 @@
 
 use super::load;
 use borderwatch::error::{Error, Result};
-use borderwatch::exchange::content::{self, Manifest};
+use borderwatch::exchange::content;
 use borderwatch::exchange::keys::{self, PublicKeys};
 use borderwatch::exchange::log;
 use borderwatch::exchange::request::AssistanceRequest;
@@ -201,13 +201,7 @@ fn send(
         written_utc: ex::now_utc(),
     };
     let (p, withheld) = content::select(s, &req);
-    print_manifest(&p.manifest);
-    if !withheld.is_empty() {
-        println!("Withheld, by id (shown here only; the package counts them):");
-        for w in &withheld {
-            println!("  {} {}: {}", w.layer, w.id, w.reason);
-        }
-    }
+    print!("{}", p.manifest.text(&withheld));
     if a.dry_run {
         println!("(dry run: nothing written)");
         return Ok(ExitCode::SUCCESS);
@@ -267,34 +261,6 @@ fn layers(names: &[String]) -> Result<Vec<Layer>> {
     Ok(out)
 }
 
-fn print_manifest(m: &Manifest) {
-    println!(
-        "Package {} → {}, number {}, written {} (scenario {}, border {})",
-        m.from, m.to, m.sequence, m.written_utc, m.scenario, m.border_fingerprint
-    );
-    println!("Included:");
-    for (l, n) in &m.included {
-        println!("  {l:<11} {n}");
-    }
-    if m.included.is_empty() {
-        println!("  nothing");
-    }
-    for w in &m.withheld {
-        println!("Withheld from {}: {} ({})", w.layer, w.count, w.reason);
-    }
-    if !m.fields_dropped.is_empty() {
-        let f: Vec<String> = m
-            .fields_dropped
-            .iter()
-            .map(|(k, n)| format!("{k} ×{n}"))
-            .collect();
-        println!(
-            "Fields dropped (not in [exchange] release_fields): {}",
-            f.join(", ")
-        );
-    }
-}
-
 #[derive(clap::Args)]
 pub struct ReceiveArgs {
     /// The package received.
@@ -319,7 +285,7 @@ pub fn receive(a: ReceiveArgs) -> Result<ExitCode> {
     let pass = a.pass.get(&format!("{me}'s keys"), false)?;
     let mine = keys::unlock(&a.key, &me, &pass)?;
     let got = receive::receive(&a.file, &s, &mine, &trusted)?;
-    print_manifest(&got.package.manifest);
+    print!("{}", got.package.manifest.text(&[]));
     if let Some(r) = &got.package.request {
         print!("{}", r.text());
     }

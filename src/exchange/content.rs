@@ -75,6 +75,49 @@ pub struct Manifest {
     pub fields_dropped: BTreeMap<String, usize>,
 }
 
+impl Manifest {
+    /// The manifest in words, with the withheld features by id when given
+    /// (the sender's terminal and window; never the package).
+    pub fn text(&self, withheld: &[Withheld]) -> String {
+        let mut t = format!(
+            "Package from {} to {}, number {}, written {} (scenario {}, border {})\nIncluded:\n",
+            self.from,
+            self.to,
+            self.sequence,
+            self.written_utc,
+            self.scenario,
+            self.border_fingerprint
+        );
+        for (l, n) in &self.included {
+            t += &format!("  {l:<11} {n}\n");
+        }
+        if self.included.is_empty() {
+            t += "  nothing\n";
+        }
+        for w in &self.withheld {
+            t += &format!("Withheld from {}: {} ({})\n", w.layer, w.count, w.reason);
+        }
+        if !self.fields_dropped.is_empty() {
+            let f: Vec<String> = self
+                .fields_dropped
+                .iter()
+                .map(|(k, n)| format!("{k} ×{n}"))
+                .collect();
+            t += &format!(
+                "Fields dropped (not in [exchange] release_fields): {}\n",
+                f.join(", ")
+            );
+        }
+        if !withheld.is_empty() {
+            t += "Withheld, by id (shown here only; the package counts them):\n";
+            for w in withheld {
+                t += &format!("  {} {}: {}\n", w.layer, w.id, w.reason);
+            }
+        }
+        t
+    }
+}
+
 /// A feature left out, and why (for the sender's eyes only).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Withheld {
@@ -216,18 +259,9 @@ fn posts(
     m: &mut Manifest,
     withheld: &mut Vec<Withheld>,
 ) -> (Value, HashSet<PostId>) {
-    let allowed: HashSet<&str> = s
-        .exchange
-        .release_fields
-        .iter()
-        .map(|f| f.as_str())
-        .collect();
     let mut shared = HashSet::new();
     let mut feats = Vec::new();
-    for p in s.posts.iter().filter(|p| &p.state == from) {
-        if s.is_received_post(&p.id) {
-            continue;
-        }
+    for p in own_posts(s, from) {
         if !p.releasable {
             withheld.push(Withheld {
                 layer: "posts".into(),
@@ -238,7 +272,7 @@ fn posts(
         }
         let mut props = Map::new();
         for (k, v) in &p.extra {
-            if allowed.contains(k.as_str()) {
+            if s.exchange.allows(k) {
                 props.insert(k.clone(), v.clone());
             } else {
                 *m.fields_dropped.entry(format!("posts.{k}")).or_default() += 1;
@@ -277,26 +311,21 @@ fn sensors(s: &Scenario, shared: &HashSet<PostId>) -> Vec<Sensor> {
 /// The sender's units that may go to the neighbour: its own, releasable,
 /// based at a releasable post.
 pub fn releasable_units(s: &Scenario, from: &StateId) -> HashSet<UnitId> {
-    let (_, posts) = posts(s, from, &mut blank(s), &mut Vec::new());
+    let posts: HashSet<PostId> = own_posts(s, from)
+        .filter(|p| p.releasable)
+        .map(|p| p.id.clone())
+        .collect();
     units(s, from, &posts, &[Layer::Posts], &mut Vec::new())
         .into_iter()
         .map(|u| u.id)
         .collect()
 }
 
-/// A manifest to collect into and throw away.
-fn blank(s: &Scenario) -> Manifest {
-    Manifest {
-        from: StateId::new(""),
-        to: StateId::new(""),
-        scenario: s.name.clone(),
-        border_fingerprint: String::new(),
-        written_utc: String::new(),
-        sequence: 0,
-        included: BTreeMap::new(),
-        withheld: Vec::new(),
-        fields_dropped: BTreeMap::new(),
-    }
+/// The State's own posts (not the neighbour's received ones).
+fn own_posts<'a>(s: &'a Scenario, from: &'a StateId) -> impl Iterator<Item = &'a Post> + 'a {
+    s.posts
+        .iter()
+        .filter(move |p| &p.state == from && !s.is_received_post(&p.id))
 }
 
 /// The sender's releasable units whose home post goes with them.
@@ -381,14 +410,8 @@ pub fn releasable_only(s: &Scenario) -> (Scenario, Vec<Withheld>) {
         withhold("posts", p.id.as_str(), no);
     }
     r.posts.retain(|p| p.releasable);
-    let allowed: HashSet<&str> = s
-        .exchange
-        .release_fields
-        .iter()
-        .map(|f| f.as_str())
-        .collect();
     for p in r.posts.iter_mut() {
-        p.extra.retain(|k, _| allowed.contains(k.as_str()));
+        p.extra.retain(|k, _| s.exchange.allows(k));
     }
     let kept: HashSet<&PostId> = r.posts.iter().map(|p| &p.id).collect();
     for u in &s.units {

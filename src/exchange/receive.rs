@@ -10,6 +10,7 @@ use super::keys::{PublicKeys, SecretKeys};
 use super::log::{self, Action, Entry};
 use super::package::{self, Opened};
 use crate::error::{Error, Result};
+use crate::ids::UnitId;
 use crate::model::*;
 use crate::scenario::received::{received_dir, LayerReceipt, Receipt};
 use std::collections::HashSet;
@@ -185,12 +186,13 @@ fn check_content(file: &Path, s: &Scenario, p: &Package) -> Result<()> {
     // new posts without new units: the units kept from earlier packages
     // must still have their home posts
     if p.posts.is_some() && p.units.is_none() {
-        let kept = s
+        let kept: HashSet<&UnitId> = s
             .received
             .iter()
             .filter(|r| &r.from == from)
-            .flat_map(|r| &r.units);
-        for u in s.units.iter().filter(|u| kept.clone().any(|k| k == &u.id)) {
+            .flat_map(|r| &r.units)
+            .collect();
+        for u in s.units.iter().filter(|u| kept.contains(&u.id)) {
             if !posts.contains(u.home_post.as_str()) {
                 problems.push(format!(
                     "it drops post {}, home of {}'s unit {} received earlier: ask for units too",

@@ -461,6 +461,13 @@ pub struct ExchangeRules {
     pub release_fields: Vec<String>,
 }
 
+impl ExchangeRules {
+    /// May this property of a releasable feature go to the neighbour?
+    pub fn allows(&self, key: &str) -> bool {
+        self.release_fields.iter().any(|f| f == key)
+    }
+}
+
 /// What came from the neighbour in one accepted package.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Received {

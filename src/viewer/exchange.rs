@@ -129,6 +129,17 @@ fn path_row(ui: &mut egui::Ui, label: &str, text: &mut String) {
     });
 }
 
+fn passphrase_row(ui: &mut egui::Ui, text: &mut String) {
+    ui.horizontal(|ui| {
+        ui.label("passphrase");
+        ui.add(
+            egui::TextEdit::singleline(text)
+                .password(true)
+                .desired_width(200.0),
+        );
+    });
+}
+
 fn share_form(ui: &mut egui::Ui, s: &Scenario, form: &mut ExchangeForm) {
     if s.states.len() < 2 {
         ui.label("This scenario has one State: there is no neighbour to share with.");
@@ -182,16 +193,9 @@ fn share_form(ui: &mut egui::Ui, s: &Scenario, form: &mut ExchangeForm) {
         return;
     };
     ui.separator();
-    ui.label(manifest_text(p, withheld));
+    ui.label(p.manifest.text(withheld));
     ui.separator();
-    ui.horizontal(|ui| {
-        ui.label("passphrase");
-        ui.add(
-            egui::TextEdit::singleline(&mut form.passphrase)
-                .password(true)
-                .desired_width(200.0),
-        );
-    });
+    passphrase_row(ui, &mut form.passphrase);
     if ui.button("Sign, encrypt and write").clicked() {
         let p = p.clone();
         let done = write(s, &p, form);
@@ -220,30 +224,6 @@ fn preview(
         written_utc: ex::now_utc(),
     };
     content::select(s, &req)
-}
-
-/// The manifest in words, the withheld ids listed for the sender.
-fn manifest_text(p: &Package, withheld: &[Withheld]) -> String {
-    let m = &p.manifest;
-    let mut t = format!(
-        "Package from {} to {}, number {}\n",
-        m.from, m.to, m.sequence
-    );
-    for (l, n) in &m.included {
-        t += &format!("  {l}: {n}\n");
-    }
-    for w in withheld {
-        t += &format!("  withheld {} {}: {}\n", w.layer, w.id, w.reason);
-    }
-    if !m.fields_dropped.is_empty() {
-        let f: Vec<String> = m
-            .fields_dropped
-            .iter()
-            .map(|(k, n)| format!("{k} ×{n}"))
-            .collect();
-        t += &format!("  dropped (not in release_fields): {}\n", f.join(", "));
-    }
-    t
 }
 
 /// The fields still empty, in words ("" when none).
@@ -287,14 +267,7 @@ fn receive_form(ui: &mut egui::Ui, s: &Scenario, form: &mut ExchangeForm, req: &
     path_row(ui, "the package", &mut form.package);
     path_row(ui, "your key folder", &mut form.key_dir);
     path_row(ui, "the sender's .pub", &mut form.trust);
-    ui.horizontal(|ui| {
-        ui.label("passphrase");
-        ui.add(
-            egui::TextEdit::singleline(&mut form.passphrase)
-                .password(true)
-                .desired_width(200.0),
-        );
-    });
+    passphrase_row(ui, &mut form.passphrase);
     if ui.button("Check and receive").clicked() {
         let done = take_in(s, form);
         form.passphrase.clear();

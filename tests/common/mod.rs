@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -125,4 +126,107 @@ pub fn state_copy(root: &Path, state: Option<&str>) -> PathBuf {
         std::fs::write(&posts, fc.to_string()).unwrap();
     }
     path
+}
+
+pub const PASS: &str = "correct horse battery staple";
+
+/// `borderwatch ARGS` run in `dir`.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The command succeeded: its stdout.
+pub fn ok(o: Output) -> String {
+    assert!(
+        o.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// The command was refused (exit 1) saying `says`: its stderr.
+pub fn refused(o: Output, says: &str) -> String {
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(1), "expected a refusal: {err}");
+    assert!(err.contains(says), "expected {says:?} in: {err}");
+    err
+}
+
+/// The shipped Andorra–Spain scenario as the two States hold it, for the
+/// exchange: `and/` and `esp/` (each a scenario with its own posts and
+/// units), `keys/AND`, `keys/ESP`, and the passphrase file `pass`.
+pub struct Two {
+    pub d: tempfile::TempDir,
+}
+
+impl Two {
+    pub fn new() -> Two {
+        let d = tempfile::tempdir().unwrap();
+        state_copy(&d.path().join("and"), Some("AND"));
+        state_copy(&d.path().join("esp"), Some("ESP"));
+        std::fs::write(d.path().join("pass"), format!("{PASS}\n")).unwrap();
+        let two = Two { d };
+        for st in ["AND", "ESP"] {
+            ok(two.bw(&[
+                "keys",
+                "new",
+                "--state",
+                st,
+                "--out",
+                &format!("keys/{st}"),
+                "--passphrase-file",
+                "pass",
+            ]));
+        }
+        two
+    }
+    pub fn p(&self, rel: &str) -> PathBuf {
+        self.d.path().join(rel)
+    }
+    pub fn bw(&self, args: &[&str]) -> Output {
+        run(self.d.path(), args)
+    }
+    /// `from` shares `include` with `to` into `out`.
+    pub fn share(&self, from: &str, to: &str, include: &str, out: &str) -> String {
+        let f = from.to_lowercase();
+        ok(self.bw(&[
+            "share",
+            &format!("{f}/scenarios/andorra-spain.toml"),
+            "--from",
+            from,
+            "--to",
+            to,
+            "--key",
+            &format!("keys/{from}"),
+            "--recipient",
+            &format!("keys/{to}/{to}.pub"),
+            "--out",
+            out,
+            "--include",
+            include,
+            "--passphrase-file",
+            "pass",
+        ]))
+    }
+    /// `into` receives `file`, trusting `from`'s public key.
+    pub fn receive(&self, file: &str, into: &str, from: &str) -> Output {
+        self.bw(&[
+            "receive",
+            file,
+            "--into",
+            &format!("{}/scenarios/andorra-spain.toml", into.to_lowercase()),
+            "--key",
+            &format!("keys/{into}"),
+            "--trust",
+            &format!("keys/{from}/{from}.pub"),
+            "--passphrase-file",
+            "pass",
+        ])
+    }
 }
