@@ -99,6 +99,8 @@ fn main() {
                 exercise_routes: 0,
                 exercise_posts: 0,
                 seed: 1,
+                countries: None,
+                places: None,
             })
             .unwrap();
         },
@@ -231,6 +233,8 @@ fn main() {
         exercise_routes: 0,
         exercise_posts: 150,
         seed: 1,
+        countries: None,
+        places: None,
     })
     .unwrap();
     let (us, _) =
@@ -374,6 +378,8 @@ fn main() {
         exercise_routes: 0,
         exercise_posts: 300,
         seed: 1,
+        countries: None,
+        places: None,
     })
     .unwrap();
     let (us6, _) =

@@ -12,4 +12,6 @@ cargo run --release --no-default-features -q -- import naturalearth \
   --crossings "$D/crossings/tx-mx-border-crossings.csv" \
   --rivers "$D/naturalearth/ne_10m_rivers_north_america.json" \
   --blue-between=-106.528,31.784:-97.146,25.956 \
+  --countries "$D/naturalearth/ne_10m_admin_0_countries.json" \
+  --places "$D/places/geonames-cities5000.csv" \
   --exercise-posts 150 --exercise-routes 400 --seed 1 --force

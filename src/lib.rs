@@ -18,6 +18,7 @@
 //! - **idleness**: time between two patrol visits of a watch point.
 
 pub mod assess;
+pub mod basemap;
 pub mod country;
 pub mod dem;
 pub mod error;

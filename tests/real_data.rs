@@ -206,6 +206,8 @@ fn natural_earth_usa_mexico_with_crossings() {
         exercise_routes: 0,
         exercise_posts: 2,
         seed: 1,
+        countries: None,
+        places: None,
     })
     .unwrap();
     // Natural Earth's coarse line: ~2,640 km (the true border is ~3,100 km).
@@ -257,6 +259,8 @@ fn natural_earth_usa_mexico_with_crossings() {
         exercise_routes: 0,
         exercise_posts: 0,
         seed: 1,
+        countries: None,
+        places: None,
     })
     .unwrap();
     assert!(r2.unsnapped.len() > r.unsnapped.len());
@@ -324,6 +328,10 @@ fn shipped_usa_mexico_is_what_its_script_rebuilds_with_the_rio_grande_blue() {
         .arg(d.join("crossings/tx-mx-border-crossings.csv"))
         .arg("--rivers")
         .arg(d.join("naturalearth/ne_10m_rivers_north_america.json"))
+        .arg("--countries")
+        .arg(d.join("naturalearth/ne_10m_admin_0_countries.json"))
+        .arg("--places")
+        .arg(d.join("places/geonames-cities5000.csv"))
         .args([
             "--blue-between=-106.528,31.784:-97.146,25.956",
             "--exercise-posts",
@@ -349,6 +357,7 @@ fn shipped_usa_mexico_is_what_its_script_rebuilds_with_the_rio_grande_blue() {
         "posts.geojson",
         "routes.geojson",
         "network.geojson",
+        "basemap.geojson",
         "SOURCES.md",
     ] {
         same(&format!("maps/usa-mexico/{f}"));

@@ -102,6 +102,14 @@ pub enum ImportCmd {
         exercise_routes: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Country polygons (Natural Earth `ne_10m_admin_0_countries.json`):
+        /// each State's land in the basemap.
+        #[arg(long)]
+        countries: Option<PathBuf>,
+        /// Populated places (GeoNames `cities5000` CSV: name, lat, lon,
+        /// population) for the basemap's place names.
+        #[arg(long)]
+        places: Option<PathBuf>,
     },
 }
 
@@ -218,6 +226,8 @@ pub fn run(cmd: ImportCmd) -> Result<ExitCode, Error> {
             exercise_posts,
             exercise_routes,
             seed,
+            countries,
+            places,
         } => {
             import::check_numbers(&[
                 ("snap_tolerance_m", snap_tolerance_m, 0.0),
@@ -238,6 +248,8 @@ pub fn run(cmd: ImportCmd) -> Result<ExitCode, Error> {
                 exercise_posts,
                 exercise_routes,
                 seed,
+                countries,
+                places,
             })?
         }
     };

@@ -80,6 +80,17 @@ pub fn prop_bool(f: &RawFeature, key: &str, file: &Path, pr: &mut Problems) -> O
 /// Read a GeoJSON FeatureCollection; check each feature's geometry type and
 /// coordinates. Missing optional layers are empty.
 pub fn read_layer(file: &Path, want: &str, required: bool, pr: &mut Problems) -> Vec<RawFeature> {
+    read_collection(file, required, pr)
+        .iter()
+        .enumerate()
+        .filter_map(|(index, f)| feature(index, f, want, file, pr))
+        .collect()
+}
+
+/// A FeatureCollection's features, the file checked as a whole (there,
+/// not too large, JSON, a FeatureCollection, WGS 84); each feature is
+/// the caller's to check. Missing optional layers are empty.
+pub fn read_collection(file: &Path, required: bool, pr: &mut Problems) -> Vec<Value> {
     match std::fs::metadata(file) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Vec::new(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -155,11 +166,7 @@ pub fn read_layer(file: &Path, want: &str, required: bool, pr: &mut Problems) ->
         );
         return Vec::new();
     };
-    features
-        .iter()
-        .enumerate()
-        .filter_map(|(index, f)| feature(index, f, want, file, pr))
-        .collect()
+    features.clone()
 }
 
 /// The obsolete `crs` member (RFC 7946 has none: positions are WGS 84
@@ -198,6 +205,44 @@ fn feature(
     file: &Path,
     pr: &mut Problems,
 ) -> Option<RawFeature> {
+    let (id, props, g) = feature_head(index, f, want, file, pr)?;
+    let ctx = |p: Problem| p.feature(index).id(id.clone().unwrap_or_default());
+    let gtype = g.get("type").and_then(|t| t.as_str()).unwrap_or("");
+    if gtype != want {
+        pr.push(
+            ctx(Problem::error(
+                file,
+                format!("wrong geometry type {gtype:?}: expected {want}"),
+            ))
+            .field("geometry"),
+        );
+        return None;
+    }
+    let coords = match coords_of(g, want) {
+        Ok(c) => c,
+        Err(msg) => {
+            pr.push(ctx(Problem::error(file, msg)).field("geometry.coordinates"));
+            return None;
+        }
+    };
+    Some(RawFeature {
+        index,
+        id,
+        props,
+        coords,
+    })
+}
+
+/// The head of any feature: a Feature, its properties an object (or
+/// none), its id, a geometry (`want` names what was expected, for the
+/// problem when it is missing).
+pub fn feature_head<'v>(
+    index: usize,
+    f: &'v Value,
+    want: &str,
+    file: &Path,
+    pr: &mut Problems,
+) -> Option<(Option<String>, Map<String, Value>, &'v Value)> {
     let props = match f.get("properties") {
         Some(Value::Object(m)) => m.clone(),
         None | Some(Value::Null) => Map::new(),
@@ -239,30 +284,36 @@ fn feature(
         );
         return None;
     };
-    let gtype = g.get("type").and_then(|t| t.as_str()).unwrap_or("");
-    if gtype != want {
-        pr.push(
-            ctx(Problem::error(
-                file,
-                format!("wrong geometry type {gtype:?}: expected {want}"),
-            ))
-            .field("geometry"),
-        );
-        return None;
-    }
-    let coords = match coords_of(g, want) {
-        Ok(c) => c,
-        Err(msg) => {
-            pr.push(ctx(Problem::error(file, msg)).field("geometry.coordinates"));
-            return None;
-        }
+    Some((id, props, g))
+}
+
+/// A Polygon's or MultiPolygon's rings, each checked: a list of polygons,
+/// each its outer ring then its holes.
+pub fn polygons_of(g: &Value) -> Result<Vec<Vec<Vec<Coord>>>, String> {
+    let rings = |v: &Value| -> Result<Vec<Vec<Coord>>, String> {
+        let Some(rs) = v.as_array() else {
+            return Err("expected an array of rings".into());
+        };
+        rs.iter()
+            .enumerate()
+            .map(|(k, r)| {
+                let ps: Vec<&Value> = r.as_array().map(|a| a.iter().collect()).unwrap_or_default();
+                positions_of(&ps, "ring").map_err(|e| format!("ring {k}: {e}"))
+            })
+            .collect()
     };
-    Some(RawFeature {
-        index,
-        id,
-        props,
-        coords,
-    })
+    let c = g.get("coordinates").unwrap_or(&Value::Null);
+    match g.get("type").and_then(|t| t.as_str()) {
+        Some("Polygon") => Ok(vec![rings(c)?]),
+        Some("MultiPolygon") => c
+            .as_array()
+            .ok_or_else(|| "expected an array of polygons".to_string())?
+            .iter()
+            .enumerate()
+            .map(|(k, p)| rings(p).map_err(|e| format!("polygon {k}: {e}")))
+            .collect(),
+        other => Err(format!("expected a Polygon or MultiPolygon, found {other:?}")),
+    }
 }
 
 /// A layer of Point features.
@@ -283,6 +334,11 @@ fn coords_of(g: &Value, want: &str) -> Result<Vec<Coord>, String> {
         ("LineString", Some(Value::Array(a))) => a.iter().collect(),
         _ => return Err("geometry has no valid `coordinates`".into()),
     };
+    positions_of(&positions, want)
+}
+
+/// Positions in range, as `want` (Point, LineString or a ring) needs them.
+pub fn positions_of(positions: &[&Value], want: &str) -> Result<Vec<Coord>, String> {
     let mut coords = Vec::with_capacity(positions.len());
     for (k, p) in positions.iter().enumerate() {
         let xy = p
@@ -306,6 +362,12 @@ fn coords_of(g: &Value, want: &str) -> Result<Vec<Coord>, String> {
     }
     if want == "LineString" && coords.iter().all(|c| *c == coords[0]) {
         return Err("zero-length line: every position is the same point".into());
+    }
+    if want == "ring" && (coords.len() < 4 || coords.first() != coords.last()) {
+        return Err(format!(
+            "a polygon ring needs at least four positions, the last the same as the first; found {}",
+            coords.len()
+        ));
     }
     Ok(coords)
 }

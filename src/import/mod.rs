@@ -10,6 +10,7 @@ pub mod exercise;
 pub mod generate;
 pub mod naturalearth;
 pub mod osm;
+pub mod reference;
 
 use crate::dem::Dem;
 use crate::error::{Error, OptionProblem, Result};
@@ -125,6 +126,9 @@ pub struct Layers {
     pub routes: Vec<RouteOut>,
     pub network: Vec<NetworkOut>,
     pub posts: Vec<PostOut>,
+    /// The reference map (lon/lat), written as `basemap.geojson` when not
+    /// empty.
+    pub basemap: crate::basemap::Basemap,
 }
 
 /// What a finished import reports.
@@ -214,6 +218,12 @@ pub fn write_scenario(
         ("posts.geojson", &posts),
     ] {
         write_atomic(&maps.join(f), feature_collection(feats).as_bytes())?;
+    }
+    if !layers.basemap.is_empty() {
+        write_atomic(
+            &maps.join(crate::basemap::FILE),
+            layers.basemap.to_geojson().as_bytes(),
+        )?;
     }
     write_atomic(&maps.join("SOURCES.md"), sources_md.as_bytes())?;
     let toml = format!(

@@ -30,9 +30,14 @@ pub struct NaturalEarthOptions {
     /// Invented informal routes (see [`super::exercise_routes`]).
     pub exercise_routes: usize,
     pub seed: u64,
+    /// Country polygons (e.g. `ne_10m_admin_0_countries.json`): each
+    /// State's territory in the basemap.
+    pub countries: Option<PathBuf>,
+    /// Populated places (GeoNames `cities5000` CSV) for the basemap.
+    pub places: Option<PathBuf>,
 }
 
-fn lines_of(geom: &Value) -> Vec<Vec<Coord>> {
+pub(super) fn lines_of(geom: &Value) -> Vec<Vec<Coord>> {
     let pos = |p: &Value| -> Option<Coord> {
         let a = p.as_array()?;
         let (x, y) = (a.first()?.as_f64()?, a.get(1)?.as_f64()?);
@@ -56,7 +61,7 @@ fn lines_of(geom: &Value) -> Vec<Vec<Coord>> {
     .collect()
 }
 
-fn read_json(path: &Path) -> Result<Value> {
+pub(super) fn read_json(path: &Path) -> Result<Value> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text)).map_err(|e| {
         Error::data(
@@ -147,6 +152,17 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
         None,
         o.exercise_posts,
     );
+    let frame = super::reference::Frame::around(crate::model::bbox(xy_parts.iter().flatten().copied()).unwrap(), &proj);
+    if let Some(c) = &o.countries {
+        layers.basemap.territories = super::reference::territories(c, &o.states, frame, &proj)?;
+    }
+    if let Some(rp) = &o.rivers {
+        layers.basemap.lines = super::reference::rivers(rp, frame, &proj)?;
+    }
+    if let Some(p) = &o.places {
+        layers.basemap.places = super::reference::places(p, frame, &proj)?;
+        layers.basemap.sort_places();
+    }
     let sources = sources_md(o, &blue_notes, layers.routes.len());
     super::finish(
         &o.out, &o.name, &o.states, None, o.seed, layers, &proj, total_km, sources, unsnapped,
@@ -394,6 +410,18 @@ fn sources_md(o: &NaturalEarthOptions, blue_notes: &[String], routes: usize) -> 
             "\nOfficial crossings: `{}`, snapped to the line within {:.0} m.\n",
             c.file_name().unwrap_or_default().to_string_lossy(),
             o.snap_tolerance_m
+        ));
+    }
+    if let Some(c) = &o.countries {
+        sources.push_str(&format!(
+            "\nTerritories (basemap): `{}` — Natural Earth 10m country polygons, public domain (converted by the world-atlas package, ISC licence).\n",
+            c.file_name().unwrap_or_default().to_string_lossy()
+        ));
+    }
+    if let Some(p) = &o.places {
+        sources.push_str(&format!(
+            "\nPlaces (basemap): `{}` — GeoNames, geonames.org, CC BY 4.0.\n",
+            p.file_name().unwrap_or_default().to_string_lossy()
         ));
     }
     sources

@@ -417,6 +417,23 @@ impl Sides {
         }
     }
 
+    /// The boundary ways of relation `ri` whose side is known, each turned
+    /// so that the relation lies on its left.
+    pub(super) fn oriented(&self, ri: usize) -> Vec<Vec<Coord>> {
+        self.lines
+            .iter()
+            .zip(&self.known)
+            .filter_map(|(l, k)| {
+                let left = *k.get(&ri)?;
+                let mut l = l.clone();
+                if !left {
+                    l.reverse();
+                }
+                Some(l)
+            })
+            .collect()
+    }
+
     /// The State a projected point lies in, by the nearest boundary way.
     pub(super) fn state_at(&self, p: Coord) -> Option<StateId> {
         let nn = self.tree.nearest_neighbor(&geo::Point::from(p))?;

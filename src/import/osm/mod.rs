@@ -23,6 +23,7 @@
 //! The whole extract is held in memory: fine for the country and region
 //! extracts this targets (tens of MB), not for a planet file.
 
+mod basemap;
 mod border;
 mod crossings;
 mod network;
@@ -111,7 +112,7 @@ pub(super) fn dist(a: Coord, b: Coord) -> f64 {
 /// Run the importer and write the scenario.
 pub fn import(o: &OsmOptions) -> Result<ImportReport> {
     let osm = pbf::read_pbf(&o.pbf)?;
-    let (admin, ra, _rb, shared) = border::shared_border(&osm, o)?;
+    let (admin, ra, rb, shared) = border::shared_border(&osm, o)?;
     let all_ll: Vec<Coord> = shared.iter().flat_map(|w| osm.coords(w).unwrap()).collect();
     let (min, max) = crate::model::bbox(all_ll.into_iter()).unwrap();
     let proj = LocalProjection::centred_on(min, max);
@@ -132,6 +133,14 @@ pub fn import(o: &OsmOptions) -> Result<ImportReport> {
         ..Layers::default()
     };
     let ida = o.states[0].id();
+    let border_xy = crate::model::bbox(chains.iter().flatten().copied()).unwrap();
+    layers.basemap = basemap::basemap(
+        &osm,
+        [(ra, ida.clone()), (rb, o.states[1].id())],
+        &sides,
+        border_xy,
+        &proj,
+    );
     let dem = match &o.dem {
         Some(p) => Some(Dem::read_hgt(p)?),
         None => None,
@@ -169,7 +178,7 @@ fn file_name(p: &Path) -> String {
 fn sources_osm(o: &OsmOptions) -> String {
     let (pbf, dem) = (&o.pbf, o.dem.as_deref());
     let mut s = format!(
-        "# Sources\n\nBorder, crossings, informal routes and patrol network: imported by `borderwatch import osm` from\n`{}` — © OpenStreetMap contributors, available under the Open Database Licence (ODbL 1.0),\nhttps://www.openstreetmap.org/copyright . This directory is a derived database under the ODbL.\n",
+        "# Sources\n\nBorder, crossings, informal routes, patrol network and the basemap (territories, places, roads, water): imported by `borderwatch import osm` from\n`{}` — © OpenStreetMap contributors, available under the Open Database Licence (ODbL 1.0),\nhttps://www.openstreetmap.org/copyright . This directory is a derived database under the ODbL.\n",
         pbf.file_name().unwrap_or_default().to_string_lossy()
     );
     if let Some(d) = dem {

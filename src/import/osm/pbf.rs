@@ -43,7 +43,8 @@ pub(super) fn read_pbf(path: &Path) -> Result<Osm> {
         way_idx: HashMap::new(),
         relations: Vec::new(),
     };
-    let interesting = |t: &Tags| t.contains_key("barrier") || t.contains_key("ford");
+    let interesting =
+        |t: &Tags| t.contains_key("barrier") || t.contains_key("ford") || t.contains_key("place");
     reader
         .for_each(|el| {
             let (id, lon, lat, tags) = match &el {
