@@ -242,14 +242,19 @@ impl Basemap {
     }
 
     /// Places in label order: largest class first, then population, then
-    /// name.
+    /// name; a place mapped twice (same name, same point) once.
     pub fn sort_places(&mut self) {
         self.places.sort_by(|a, b| {
             a.class
                 .cmp(&b.class)
                 .then(b.population.cmp(&a.population))
                 .then(a.name.cmp(&b.name))
+                .then(a.at.x.total_cmp(&b.at.x))
+                .then(a.at.y.total_cmp(&b.at.y))
         });
+        let mut seen = std::collections::HashSet::new();
+        self.places
+            .retain(|p| seen.insert((p.name.clone(), p.at.x.to_bits(), p.at.y.to_bits())));
     }
 
     /// The GeoJSON text of a lon/lat basemap: territories, water, lines,

@@ -1,6 +1,7 @@
 //! Post siting (maximal covering location): choose N new observation posts
 //! for one State among candidate sites — DEM high points near the border on
-//! its side, and the user's own candidates — to maximise risk-weighted
+//! its land (its side of the border, inside its territory where the
+//! basemap has one, never in water), and the user's own candidates — to maximise risk-weighted
 //! detection along the border.
 //!
 //! Objective: Σ over segments of risk × length × (P_day + P_night) / 2, with
@@ -210,8 +211,7 @@ pub fn dem_candidates(
     terrain: Option<&Terrain>,
     o: &SiteOptions,
 ) -> Vec<Candidate> {
-    let on_side =
-        |p: Coord| crate::model::side_of_border(&s.border, p).is_some_and(|st| st == o.state);
+    let on_side = |p: Coord| s.on_land_of(&o.state, p);
     let mut out = Vec::new();
     match terrain {
         Some(t) => {
@@ -428,7 +428,7 @@ pub fn prepare(
     let mut cands = dem_candidates(s, &idx, t, o);
     for (i, u) in user.iter().enumerate() {
         let xy = s.projection.forward(u.lonlat);
-        if crate::model::side_of_border(&s.border, xy).is_some_and(|st| st == o.state) {
+        if s.on_land_of(&o.state, xy) {
             cands.push(candidate(
                 s,
                 if u.name.is_empty() {
@@ -442,7 +442,7 @@ pub fn prepare(
             ));
         } else {
             warnings.push(format!(
-                "candidate {} ({}) is not in {}: skipped",
+                "candidate {} ({}) is not on {}'s land (its side of the border, its territory in the basemap, out of water): skipped",
                 u.place, u.name, o.state
             ));
         }

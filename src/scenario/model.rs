@@ -410,6 +410,9 @@ pub struct Scenario {
     pub seizures: Vec<Seizure>,
     pub dem: Option<Dem>,
     pub dem_path: Option<PathBuf>,
+    /// The reference map under the layers (`basemap.geojson`, in metres):
+    /// empty when the scenario has none.
+    pub basemap: crate::basemap::Basemap,
     /// `[exchange]`: what may cross to the neighbour besides the layers.
     pub exchange: ExchangeRules,
     /// Layers received from the neighbour (`borderwatch receive`), merged
@@ -501,6 +504,12 @@ impl Scenario {
 }
 
 impl Scenario {
+    /// Whether `p` is on the State's land: on its side of the border and,
+    /// where the basemap has its territory, inside it and in no water body.
+    pub fn on_land_of(&self, state: &StateId, p: Coord) -> bool {
+        side_of_border(&self.border, p).is_some_and(|st| &st == state)
+            && self.basemap.on_land_of(state, p) != Some(false)
+    }
     pub fn state(&self, id: &StateId) -> Option<&State> {
         self.states.iter().find(|s| &s.id == id)
     }
