@@ -175,14 +175,64 @@ pub fn hillshade(t: &crate::terrain::Terrain) -> Vec<f32> {
     out
 }
 
+/// Water bodies on the basemap.
+pub const WATER: [u8; 3] = [168, 204, 232];
+/// Rivers and canals of the basemap: lighter and thinner than a blue
+/// border.
+pub const RIVER: [u8; 3] = [95, 155, 215];
+/// Roads of the basemap (by class, widths apart).
+pub const ROAD: [u8; 3] = [120, 110, 100];
+/// Places' names.
+pub const PLACE: [u8; 3] = [55, 45, 40];
+
+/// Which polygon holds each cell centre of a grid (row-major, the grid's
+/// origin its top-left cell centre): `k + 1` for `polys[k]` (a later one
+/// over an earlier), 0 for none. A scanline fill (even-odd per polygon),
+/// so a million cells cost one pass over the edges per row.
+pub fn fill_index(t: &crate::terrain::Terrain, polys: &[&geo::MultiPolygon]) -> Vec<u16> {
+    let mut out = vec![0u16; t.rows * t.cols];
+    let mut xs: Vec<f64> = Vec::new();
+    for (k, mp) in polys.iter().enumerate() {
+        let edges: Vec<(Coord, Coord)> = mp
+            .0
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(|r| r.0.windows(2).map(|w| (w[0], w[1])))
+            .collect();
+        let Some(b) = geo::BoundingRect::bounding_rect(*mp) else { continue };
+        let r0 = (((t.origin.y - b.max().y) / t.cell).floor().max(0.0)) as usize;
+        let r1 = ((((t.origin.y - b.min().y) / t.cell).ceil()) as usize + 1).min(t.rows);
+        for r in r0..r1 {
+            let y = t.origin.y - r as f64 * t.cell;
+            xs.clear();
+            for (a, b) in &edges {
+                if (a.y > y) != (b.y > y) {
+                    xs.push(a.x + (y - a.y) / (b.y - a.y) * (b.x - a.x));
+                }
+            }
+            xs.sort_by(f64::total_cmp);
+            for span in xs.chunks_exact(2) {
+                let c0 = ((span[0] - t.origin.x) / t.cell).ceil().max(0.0) as usize;
+                let c1 = (((span[1] - t.origin.x) / t.cell).floor() + 1.0).clamp(0.0, t.cols as f64) as usize;
+                for c in c0..c1.max(c0) {
+                    out[r * t.cols + c] = k as u16 + 1;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The basemap under the layers as RGBA: the background shaded by the
-/// hillshade (where known) and tinted in the colour of the State whose side
-/// each cell lies on (`side`: index into `colours`).
+/// hillshade (where known), tinted in the colour of the State each cell
+/// lies in (`side`: index into `colours`, by cell index and centre), water
+/// (`water[i]`, when given) over it.
 pub fn basemap_rgba(
     t: &crate::terrain::Terrain,
     shade: &[f32],
-    side: impl Fn(Coord) -> Option<usize>,
+    side: impl Fn(usize, Coord) -> Option<usize>,
     colours: &[[u8; 3]],
+    water: &[bool],
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(t.rows * t.cols * 4);
     for r in 0..t.rows {
@@ -191,7 +241,9 @@ pub fn basemap_rgba(
                 x: t.origin.x + c as f64 * t.cell,
                 y: t.origin.y - r as f64 * t.cell,
             };
-            let base = match side(p).and_then(|i| colours.get(i)) {
+            let i = r * t.cols + c;
+            let base = match side(i, p).and_then(|i| colours.get(i)) {
+                _ if water.get(i) == Some(&true) => WATER,
                 Some(col) => faded(*col, 0.86),
                 None => BACKGROUND,
             };
@@ -286,8 +338,9 @@ mod tests {
         let rgba = basemap_rgba(
             &t,
             &shade,
-            |p| Some(if p.x < 60.0 { 0 } else { 1 }),
+            |_, p| Some(if p.x < 60.0 { 0 } else { 1 }),
             &[[0, 0, 255], [255, 0, 0]],
+            &[],
         );
         assert_eq!(rgba.len(), 25 * 4);
         let px = |i: usize| [rgba[i * 4], rgba[i * 4 + 1], rgba[i * 4 + 2]];
@@ -295,8 +348,44 @@ mod tests {
         assert!(px(10)[2] > px(10)[0], "{:?}", px(10));
         assert!(px(14)[0] > px(14)[2], "{:?}", px(14));
         // no side, no shade: the background
-        let plain = basemap_rgba(&t, &[], |_| None, &[]);
+        let plain = basemap_rgba(&t, &[], |_, _| None, &[], &[]);
         assert_eq!([plain[0], plain[1], plain[2]], BACKGROUND);
+        let mut water = vec![false; 25];
+        water[12] = true;
+        let wet = basemap_rgba(&t, &[], |_, _| Some(0), &[[0, 0, 255]], &water);
+        assert_eq!([wet[48], wet[49], wet[50]], WATER);
+        assert_ne!([wet[0], wet[1], wet[2]], WATER);
+    }
+
+    #[test]
+    fn a_polygon_fills_the_cells_whose_centres_it_holds() {
+        // 10 × 10 cells of 10 m, origin (cell centre) at (5, 95)
+        let t = crate::terrain::Terrain {
+            origin: Coord { x: 5.0, y: 95.0 },
+            cell: 10.0,
+            rows: 10,
+            cols: 10,
+            z: vec![0.0; 100],
+        };
+        let square = |x0: f64, y0: f64, d: f64| {
+            geo::MultiPolygon::new(vec![geo::Polygon::new(
+                geo::LineString::from(vec![(x0, y0), (x0 + d, y0), (x0 + d, y0 + d), (x0, y0 + d), (x0, y0)]),
+                vec![],
+            )])
+        };
+        let (a, b) = (square(0.0, 0.0, 50.0), square(40.0, 40.0, 60.0));
+        let idx = fill_index(&t, &[&a, &b]);
+        assert_eq!(idx.iter().filter(|&&k| k == 1).count(), 25 - 1, "the later polygon over the earlier");
+        assert_eq!(idx.iter().filter(|&&k| k == 2).count(), 36);
+        assert_eq!(idx[9 * 10], 1, "bottom-left cell centre (5, 5)");
+        assert_eq!(idx[0], 0, "top-left cell centre (5, 95)");
+        // a hole is left out
+        let holed = geo::MultiPolygon::new(vec![geo::Polygon::new(
+            geo::LineString::from(vec![(0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0), (0.0, 0.0)]),
+            vec![geo::LineString::from(vec![(30.0, 30.0), (70.0, 30.0), (70.0, 70.0), (30.0, 70.0), (30.0, 30.0)])],
+        )]);
+        let idx = fill_index(&t, &[&holed]);
+        assert_eq!(idx.iter().filter(|&&k| k == 1).count(), 100 - 16);
     }
 
     #[test]

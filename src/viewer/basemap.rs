@@ -1,7 +1,8 @@
 //! The basemap under the layers, computed off the frame at start: the
 //! DEM's hillshade (where the scenario has one) on each State's territory
-//! tinted in its colour; and the map furniture drawn over the map: scale
-//! bar, north arrow, km marks along the border.
+//! tinted in its colour (its real polygon from the scenario's basemap, or
+//! its side of the border without one) and water bodies; and the map
+//! furniture drawn over the map: scale bar, north arrow.
 
 use super::{LayerToggles, MapData};
 use crate::index::BorderIndex;
@@ -76,11 +77,26 @@ pub fn compute(s: &crate::model::Scenario) -> Option<Basemap> {
     let bi = BorderIndex::of_scenario(s);
     let state_of = |id: &crate::ids::StateId| s.states.iter().position(|st| &st.id == id);
     let colours: Vec<[u8; 3]> = s.states.iter().map(|st| st.colour).collect();
+    // each State's real territory where the basemap has them, else the
+    // side of the border each cell is on
+    let b = &s.basemap;
+    let territory: Vec<_> = b.territories.iter().map(|t| &t.area).collect();
+    let inside = crate::view::fill_index(&grid, &territory);
+    let water: Vec<bool> = {
+        let w: Vec<_> = b.water.iter().map(|w| &w.area).collect();
+        crate::view::fill_index(&grid, &w).iter().map(|k| *k > 0).collect()
+    };
     let rgba = crate::view::basemap_rgba(
         &grid,
         &shade,
-        |p| bi.state_side(s, p).and_then(state_of),
+        |i, p| match territory.is_empty() {
+            true => bi.state_side(s, p).and_then(state_of),
+            false => (inside[i] > 0)
+                .then(|| &b.territories[inside[i] as usize - 1].state)
+                .and_then(state_of),
+        },
         &colours,
+        &water,
     );
     Some(Basemap { grid, rgba, shaded })
 }
@@ -149,16 +165,14 @@ pub fn basemap_visibility(
     super::show(&mut q, layers.basemap);
 }
 
-/// Scale bar (bottom left of the map, above the timeline), north arrow
-/// (top left of the map) and km marks along the border.
+/// Scale bar (bottom left of the map, above the timeline) and north arrow
+/// (top left of the map); the screen rectangles they take.
 pub fn draw_furniture(
     painter: &bevy_egui::egui::Painter,
-    map: &MapData,
     metres_per_px: f64,
     map_left: f32,
     bottom: f32,
-    to_screen: &dyn Fn(Coord) -> Option<bevy_egui::egui::Pos2>,
-) {
+) -> [bevy_egui::egui::Rect; 2] {
     use bevy_egui::egui;
     let ink = egui::Color32::from_rgb(30, 30, 30);
     let halo = egui::Color32::from_rgba_unmultiplied(255, 255, 255, 200);
@@ -216,21 +230,8 @@ pub fn draw_furniture(
         font.clone(),
         ink,
     );
-    // km marks along the border
-    let step = crate::view::km_mark_step(metres_per_px, 90.0);
-    let total: f64 = map.info.pairs.iter().map(|p| p.length_km).sum();
-    let mut km = step;
-    while km < total {
-        if let Some(q) = map.index.at_chainage(km).and_then(|(_, p)| to_screen(p)) {
-            painter.circle_filled(q, 3.0, ink);
-            painter.text(
-                q + egui::vec2(5.0, 5.0),
-                egui::Align2::LEFT_TOP,
-                format!("km {km:.0}"),
-                egui::FontId::proportional(10.0),
-                egui::Color32::from_rgb(60, 60, 60),
-            );
-        }
-        km += step;
-    }
+    [
+        egui::Rect::from_min_max(egui::pos2(x0 - 4.0, y0 - 12.0), egui::pos2(x0 + px as f32 + 60.0, y0 + 4.0)),
+        egui::Rect::from_center_size(c + egui::vec2(0.0, -6.0), egui::vec2(40.0, 50.0)),
+    ]
 }

@@ -1,5 +1,5 @@
-//! The map's lines as Bevy gizmos: the bands along each State's side of
-//! the border, the patrol networks, routes, patrol paths and the border,
+//! The map's lines as Bevy gizmos: the basemap's roads and rivers, the
+//! bands along each State's side of the border, the patrol networks, routes, patrol paths and the border,
 //! each group drawn in registration order; anti-aliasing and line widths.
 
 use super::assess::{AssessJob, BorderColouring};
@@ -20,6 +20,12 @@ pub(super) struct BorderLines;
 pub(super) struct PlanLines;
 #[derive(Default, Reflect, GizmoConfigGroup)]
 pub(super) struct SideBands;
+/// The basemap's minor lines (secondary and tertiary roads, rivers).
+#[derive(Default, Reflect, GizmoConfigGroup)]
+pub(super) struct BaseLines;
+/// The basemap's major roads (motorway, trunk, primary).
+#[derive(Default, Reflect, GizmoConfigGroup)]
+pub(super) struct MajorRoads;
 
 pub(super) const BAND_PX: f32 = 14.0;
 
@@ -74,6 +80,32 @@ pub(super) fn configure_gizmos(
     set(store.config_mut::<RouteLines>().0, layers.route_px);
     set(store.config_mut::<BorderLines>().0, layers.border_px);
     set(store.config_mut::<SideBands>().0, BAND_PX);
+    set(store.config_mut::<BaseLines>().0, 1.2);
+    store.config_mut::<BaseLines>().0.line.joints = GizmoLineJoint::None;
+    set(store.config_mut::<MajorRoads>().0, 2.4);
+}
+
+/// The basemap's roads and rivers: major roads always, secondary from
+/// 200 m a pixel, tertiary from 40 m a pixel, rivers and canals always.
+fn draw_base_lines(
+    s: &crate::model::Scenario,
+    metres_per_px: f64,
+    minor: &mut Gizmos<BaseLines>,
+    major: &mut Gizmos<MajorRoads>,
+) {
+    use crate::basemap::LineClass as L;
+    let road = rgb(view::ROAD);
+    let river = rgb(view::RIVER);
+    for l in &s.basemap.lines {
+        let pts = l.line.0.iter().map(|c| v2(*c));
+        match l.class {
+            L::Motorway | L::Trunk | L::Primary => major.linestrip_2d(pts, road),
+            L::Secondary if metres_per_px <= 200.0 => minor.linestrip_2d(pts, road),
+            L::Tertiary if metres_per_px <= 40.0 => minor.linestrip_2d(pts, road),
+            L::River | L::Canal | L::Coastline => minor.linestrip_2d(pts, river),
+            _ => {}
+        }
+    }
 }
 
 /// Offset a polyline sideways by `d` (positive = left).
@@ -132,6 +164,7 @@ pub(super) fn draw_map(
     mut border_g: Gizmos<BorderLines>,
     mut bands: Gizmos<SideBands>,
     mut plan_g: Gizmos<PlanLines>,
+    (mut minor, mut major): (Gizmos<BaseLines>, Gizmos<MajorRoads>),
     job: Res<AssessJob>,
     plan_job: Res<PlanJob>,
     sim_job: Res<SimJob>,
@@ -143,6 +176,9 @@ pub(super) fn draw_map(
     };
     let colour_of =
         |id: &crate::ids::StateId| s.state(id).map(|st| st.colour).unwrap_or([128, 128, 128]);
+    if layers.basemap {
+        draw_base_lines(s, scale, &mut minor, &mut major);
+    }
     for (i, st) in s.states.iter().enumerate() {
         if !layers.network.get(i).copied().unwrap_or(true) {
             continue;
@@ -244,9 +280,11 @@ pub(super) struct DrawPlugin;
 impl Plugin for DrawPlugin {
     fn build(&self, app: &mut App) {
         // 2D gizmo groups are drawn in the order they are registered
-        // (their sort keys are equal): bands under networks under routes
-        // under the border.
-        app.init_gizmo_group::<SideBands>()
+        // (their sort keys are equal): the basemap's roads and rivers under
+        // bands under networks under routes under the border.
+        app.init_gizmo_group::<BaseLines>()
+            .init_gizmo_group::<MajorRoads>()
+            .init_gizmo_group::<SideBands>()
             .init_gizmo_group::<ThinLines>()
             .init_gizmo_group::<RouteLines>()
             .init_gizmo_group::<PlanLines>()

@@ -29,6 +29,7 @@ pub mod forms;
 mod frames;
 pub mod game;
 pub mod jobs;
+mod labels;
 pub mod legend;
 mod panel;
 pub mod plan;

@@ -3,11 +3,13 @@
 //! State's colour, the neighbour's received ones hatched, the selected one
 //! ringed), suggested sites, simulated
 //! crossings on the timeline, units on patrol; the scale bar and north
-//! arrow.
+//! arrow; km marks and place names. Labels are placed without collisions
+//! (`labels`), posts first, place names last.
 
 use super::edit::{EditState, IoJobs};
 use super::plan::PlanJob;
 use super::sim::SimJob;
+use super::labels::{self, Labels};
 use super::{basemap, legend, sim, LayerToggles, MapData};
 use crate::view::{self, PANEL_WIDTH_PX};
 use bevy::prelude::*;
@@ -22,6 +24,7 @@ struct Pen<'a> {
     gt: &'a GlobalTransform,
     font: egui::FontId,
     labels: bool,
+    placed: Labels,
 }
 
 impl Pen<'_> {
@@ -33,11 +36,18 @@ impl Pen<'_> {
             .ok()?;
         (v.x > PANEL_WIDTH_PX as f32 + 4.0).then(|| egui::pos2(v.x, v.y))
     }
-    /// A label at `q`, when labels are shown.
-    fn label(&self, q: egui::Pos2, align: egui::Align2, text: &str, colour: egui::Color32) {
+    /// A label beside the symbol at `q`, when labels are shown and it has
+    /// room (`labels::Labels::place`).
+    fn label(&self, q: egui::Pos2, text: &str, colour: egui::Color32) {
         if self.labels {
-            self.painter.text(q, align, text, self.font.clone(), colour);
+            let font = self.font.clone();
+            self.placed.place(&self.painter, q, 10.0, text, font, colour);
         }
+    }
+    /// Keep labels off a symbol `r_px` round `q`.
+    fn reserve(&self, q: egui::Pos2, r_px: f32) {
+        self.placed
+            .reserve(egui::Rect::from_center_size(q, egui::vec2(2.0 * r_px, 2.0 * r_px)));
     }
 }
 
@@ -65,32 +75,42 @@ pub fn paint_symbols(
     let ctx = contexts.ctx_mut()?;
     let s = &map.scenario;
     let (cam, gt, cam_proj) = *camera;
+    let screen = ctx.viewport_rect();
+    let bottom = screen.bottom() - view::TIMELINE_PX as f32;
+    let area = egui::Rect::from_min_max(
+        egui::pos2(PANEL_WIDTH_PX as f32 + 4.0, screen.top() + 26.0),
+        egui::pos2(screen.right(), bottom),
+    );
     let mut pen = Pen {
         painter: ctx.layer_painter(egui::LayerId::background()),
         cam,
         gt,
         font: egui::FontId::proportional(12.0),
         labels: false,
+        placed: Labels::new(area),
     };
     // Labels only while they can be read: not with more than 60 posts on
     // screen (zoom in to see them).
     pen.labels = layers.labels && s.posts.iter().filter(|p| pen.at(p.xy).is_some()).count() <= 60;
-    if let Projection::Orthographic(o) = cam_proj {
-        let bottom = ctx.viewport_rect().bottom() - view::TIMELINE_PX as f32;
-        basemap::draw_furniture(
-            &pen.painter,
-            &map,
-            o.scale as f64,
-            PANEL_WIDTH_PX as f32,
-            bottom,
-            &|p| pen.at(p),
-        );
+    let metres_per_px = match cam_proj {
+        Projection::Orthographic(o) => o.scale as f64,
+        _ => 1.0,
+    };
+    for r in basemap::draw_furniture(&pen.painter, metres_per_px, PANEL_WIDTH_PX as f32, bottom) {
+        pen.placed.reserve(r);
+    }
+    // every post and crossing keeps its place before any label is set
+    if layers.posts {
+        s.posts.iter().filter_map(|p| pen.at(p.xy)).for_each(|q| pen.reserve(q, 10.0));
     }
     if layers.crossings {
-        paint_crossings(&pen, s);
+        s.crossings.iter().filter_map(|c| pen.at(c.xy)).for_each(|q| pen.reserve(q, 7.0));
     }
     if layers.posts {
         paint_posts(&pen, s, &edit_state);
+    }
+    if layers.crossings {
+        paint_crossings(&pen, s);
     }
     if let Some(r) = io.site.result.as_ref() {
         paint_sites(&pen, s, r);
@@ -104,6 +124,11 @@ pub fn paint_symbols(
     }
     if let Some(p) = plan_job.current().filter(|_| plan_job.show) {
         paint_units(&pen, s, p, plan_job.time_s);
+    }
+    let at = |p: Coord| pen.at(p);
+    labels::paint_km_marks(&pen.placed, &pen.painter, &map, metres_per_px, &at);
+    if layers.basemap && layers.labels {
+        labels::paint_places(&pen.placed, &pen.painter, s, metres_per_px, &at);
     }
     Ok(())
 }
@@ -129,12 +154,7 @@ fn paint_crossings(pen: &Pen, s: &crate::model::Scenario) {
         } else {
             format!("{} {}", c.id, c.name)
         };
-        pen.label(
-            q + egui::vec2(9.0, -6.0),
-            egui::Align2::LEFT_BOTTOM,
-            &t,
-            egui::Color32::from_rgb(90, 60, 0),
-        );
+        pen.label(q, &t, egui::Color32::from_rgb(90, 60, 0));
     }
 }
 
@@ -170,12 +190,7 @@ fn paint_posts(pen: &Pen, s: &crate::model::Scenario, edit_state: &EditState) {
             Some(r) => format!("{} ({} #{})", p.id, r.from, r.sequence),
             None => p.id.to_string(),
         };
-        pen.label(
-            q + egui::vec2(10.0, -6.0),
-            egui::Align2::LEFT_BOTTOM,
-            &label,
-            egui::Color32::from_rgb(20, 20, 20),
-        );
+        pen.label(q, &label, egui::Color32::from_rgb(20, 20, 20));
     }
 }
 
@@ -251,8 +266,7 @@ fn paint_crossers(pen: &Pen, r: &crate::sim::ladder::StepResult, t: f64, flash_o
                 .circle_stroke(q, r + 4.0, egui::Stroke::new(1.5, c32(view::INTERCEPT)));
             if let Some(by) = &tr.intercepted_by {
                 pen.label(
-                    q + egui::vec2(r + 6.0, 0.0),
-                    egui::Align2::LEFT_CENTER,
+                    q,
                     &format!("{by}{}", if tr.pursuit { " (pursuit)" } else { "" }),
                     egui::Color32::from_rgb(0, 60, 90),
                 );
@@ -275,11 +289,6 @@ fn paint_units(pen: &Pen, s: &crate::model::Scenario, p: &crate::plan::PlanLayer
             c32(colour),
             egui::Stroke::new(2.0, egui::Color32::WHITE),
         );
-        pen.label(
-            q + egui::vec2(9.0, 4.0),
-            egui::Align2::LEFT_TOP,
-            &u.id,
-            egui::Color32::from_rgb(20, 20, 20),
-        );
+        pen.label(q, &u.id, egui::Color32::from_rgb(20, 20, 20));
     }
 }
