@@ -29,8 +29,17 @@ use geo::{Contains, Coord, LineString, MultiPolygon, Polygon};
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
-/// How far around the border an importer's basemap reaches (m).
+/// How far around the border an importer's basemap reaches at least (m).
 pub const MARGIN_M: f64 = 10_000.0;
+
+/// The frame an importer's basemap covers: the border's extent (metres)
+/// and around it [`MARGIN_M`] or a third of its larger side, whichever is
+/// more, so a window fitted to a long border shows land on both sides.
+pub fn frame_around(border_xy: (Coord, Coord)) -> (Coord, Coord) {
+    let (min, max) = border_xy;
+    let side = (max.x - min.x).max(max.y - min.y);
+    crate::model::expand(border_xy, MARGIN_M.max(side / 3.0))
+}
 
 /// The basemap's file name in a scenario's maps folder.
 pub const FILE: &str = "basemap.geojson";

@@ -2,8 +2,7 @@
 //! from public reference data the user names: each State's territory from
 //! Natural Earth's country polygons (land only, so the sea is never a
 //! State's), populated places from GeoNames' table, and the rivers file.
-//! Everything is cut to the border's frame (its extent and
-//! [`crate::basemap::MARGIN_M`] around).
+//! Everything is cut to the border's frame ([`crate::basemap::frame_around`]).
 
 use super::*;
 use crate::basemap::{BaseLine, LineClass, Place, PlaceClass, Territory};
@@ -21,7 +20,7 @@ pub struct Frame {
 impl Frame {
     /// The border's extent in metres with the margin around.
     pub fn around(border_xy: (Coord, Coord), proj: &LocalProjection) -> Frame {
-        let xy = crate::model::expand(border_xy, crate::basemap::MARGIN_M);
+        let xy = crate::basemap::frame_around(border_xy);
         let corners = [
             xy.0,
             xy.1,

@@ -19,6 +19,8 @@ pub struct LegendInput<'a> {
     pub sites_shown: bool,
     /// Layers received from the neighbour (their posts are hatched).
     pub received: &'a [crate::model::Received],
+    /// The scenario's basemap (its roads, rivers, water and places).
+    pub basemap: &'a crate::basemap::Basemap,
 }
 
 fn c32(c: [u8; 3]) -> egui::Color32 {
@@ -146,6 +148,39 @@ fn symbol(ui: &mut egui::Ui, text: &str, draw: impl Fn(&egui::Painter, egui::Pos
     });
 }
 
+/// The basemap's roads, rivers, water and places, those it has.
+fn basemap(ui: &mut egui::Ui, l: &LegendInput) {
+    use crate::basemap::LineClass;
+    let b = l.basemap;
+    if !l.layers.basemap || b.is_empty() {
+        return;
+    }
+    let thin = |ui: &mut egui::Ui, c: [u8; 3], w: f32, text: &str| {
+        symbol(ui, text, |p, m| {
+            p.line_segment([m - egui::vec2(10.0, 0.0), m + egui::vec2(10.0, 0.0)], egui::Stroke::new(w, c32(c)));
+        })
+    };
+    if b.lines.iter().any(|x| x.class.is_road()) {
+        thin(ui, view::ROAD, 2.4, "road (main; others as you zoom in)");
+    }
+    if b.lines.iter().any(|x| matches!(x.class, LineClass::River | LineClass::Canal)) {
+        thin(ui, view::RIVER, 1.2, "river, canal");
+    }
+    if !b.water.is_empty() {
+        symbol(ui, "lake, reservoir", |p, c| {
+            p.rect_filled(egui::Rect::from_center_size(c, egui::vec2(16.0, 10.0)), 2.0, c32(view::WATER));
+        });
+    }
+    if !b.places.is_empty() && l.layers.labels {
+        symbol(ui, "place (larger ones first)", |p, c| {
+            p.circle(c, 3.0, c32(view::PLACE), egui::Stroke::new(1.0, egui::Color32::WHITE));
+        });
+    }
+    if !b.territories.is_empty() {
+        ui.small("tint: each State's territory");
+    }
+}
+
 /// The neighbour's received posts: hatched, with sender, package and date.
 fn received(ui: &mut egui::Ui, l: &LegendInput) {
     for r in l.received {
@@ -244,6 +279,7 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
                         }
                     }
                     received(ui, l);
+                    basemap(ui, l);
                     if l.sites_shown {
                         symbol(ui, "suggested site for a new post", |p, c| {
                             p.add(egui::Shape::convex_polygon(

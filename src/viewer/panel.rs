@@ -99,6 +99,7 @@ pub(super) fn side_panel(
                 crossings_shown: sim_job.replay && sim_job.current().is_some() && plan_job.show,
                 sites_shown: ui_edit.io.site.result.is_some(),
                 received: &s.received,
+                basemap: &s.basemap,
                 has_blue: s
                     .border
                     .iter()

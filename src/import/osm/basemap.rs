@@ -1,5 +1,5 @@
 //! The basemap from the same extract (`crate::basemap`): within the
-//! border's frame (its extent and [`crate::basemap::MARGIN_M`] around, cut to what the
+//! border's frame ([`crate::basemap::frame_around`], cut to what the
 //! extract holds) each State's territory from its country relation's ways,
 //! clipped to land when the extract maps a coastline; water bodies of at
 //! least [`MIN_WATER_M2`]; roads from motorway to tertiary; rivers and
@@ -92,7 +92,7 @@ pub(super) fn basemap(
 
 /// The border's extent with the margin, cut to the extract's nodes.
 fn frame(osm: &Osm, border_xy: (Coord, Coord), proj: &LocalProjection) -> (Coord, Coord) {
-    let (min, max) = crate::model::expand(border_xy, crate::basemap::MARGIN_M);
+    let (min, max) = crate::basemap::frame_around(border_xy);
     let nodes = crate::model::bbox(osm.nodes.values().map(|c| proj.forward(*c)));
     match nodes {
         Some((nmin, nmax)) => (
