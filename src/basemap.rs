@@ -270,9 +270,7 @@ impl Basemap {
     /// places, each in the order held.
     pub fn to_geojson(&self) -> String {
         let mut features = Vec::new();
-        let props = |v: Value| -> Map<String, Value> {
-            v.as_object().cloned().unwrap_or_default()
-        };
+        let props = |v: Value| -> Map<String, Value> { v.as_object().cloned().unwrap_or_default() };
         for t in &self.territories {
             features.push(feature(
                 areas_geometry(&t.area),
@@ -294,7 +292,8 @@ impl Basemap {
             features.push(feature(line_geometry(&l.line.0), p));
         }
         for pl in &self.places {
-            let mut p = props(json!({"layer": "place", "name": pl.name, "class": pl.class.as_str()}));
+            let mut p =
+                props(json!({"layer": "place", "name": pl.name, "class": pl.class.as_str()}));
             if let Some(n) = pl.population {
                 p.insert("population".into(), n.into());
             }
@@ -329,7 +328,13 @@ pub fn read(file: &Path, state: impl Fn(&str) -> Option<StateId>, pr: &mut Probl
                 .id(id.clone().unwrap_or_default())
                 .field(field)
         };
-        let text = |k: &str| props.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let text = |k: &str| {
+            props
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
         let layer = text("layer");
         let geometry = match layer.as_str() {
             "territory" | "water" => polygons_of(g).map(|p| Shape::Area(multipolygon(p))),
@@ -337,7 +342,9 @@ pub fn read(file: &Path, state: impl Fn(&str) -> Option<StateId>, pr: &mut Probl
             "place" => point_of(g).map(Shape::Point),
             other => {
                 pr.push(problem(
-                    format!("{other:?}: expected territory, water, road, waterway, coastline or place"),
+                    format!(
+                        "{other:?}: expected territory, water, road, waterway, coastline or place"
+                    ),
                     "layer",
                 ));
                 continue;
@@ -363,17 +370,18 @@ pub fn read(file: &Path, state: impl Fn(&str) -> Option<StateId>, pr: &mut Probl
                 area: a,
             }),
             (l, Shape::Line(line)) => {
-                let class = if l == "coastline" { "coastline".to_string() } else { text("class") };
+                let class = if l == "coastline" {
+                    "coastline".to_string()
+                } else {
+                    text("class")
+                };
                 match LineClass::parse(&class).filter(|c| c.layer() == l) {
                     Some(c) => out.lines.push(BaseLine {
                         class: c,
                         name: text("name"),
                         line,
                     }),
-                    None => pr.push(problem(
-                        format!("{class:?}: not a class of {l}"),
-                        "class",
-                    )),
+                    None => pr.push(problem(format!("{class:?}: not a class of {l}"), "class")),
                 }
             }
             (_, Shape::Point(at)) => match PlaceClass::parse(&text("class")) {
@@ -384,7 +392,10 @@ pub fn read(file: &Path, state: impl Fn(&str) -> Option<StateId>, pr: &mut Probl
                     at,
                 }),
                 None => pr.push(problem(
-                    format!("{:?}: expected city, town, village or hamlet", text("class")),
+                    format!(
+                        "{:?}: expected city, town, village or hamlet",
+                        text("class")
+                    ),
                     "class",
                 )),
             },
@@ -438,7 +449,10 @@ mod tests {
         multipolygon(vec![vec![vec![
             Coord { x: x0, y: y0 },
             Coord { x: x0 + d, y: y0 },
-            Coord { x: x0 + d, y: y0 + d },
+            Coord {
+                x: x0 + d,
+                y: y0 + d,
+            },
             Coord { x: x0, y: y0 + d },
             Coord { x: x0, y: y0 },
         ]]])
@@ -459,12 +473,18 @@ mod tests {
                 BaseLine {
                     class: LineClass::Primary,
                     name: "CG-1".into(),
-                    line: LineString::new(vec![Coord { x: 1.5, y: 42.45 }, Coord { x: 1.52, y: 42.5 }]),
+                    line: LineString::new(vec![
+                        Coord { x: 1.5, y: 42.45 },
+                        Coord { x: 1.52, y: 42.5 },
+                    ]),
                 },
                 BaseLine {
                     class: LineClass::Coastline,
                     name: String::new(),
-                    line: LineString::new(vec![Coord { x: 1.0, y: 42.0 }, Coord { x: 1.1, y: 42.0 }]),
+                    line: LineString::new(vec![
+                        Coord { x: 1.0, y: 42.0 },
+                        Coord { x: 1.1, y: 42.0 },
+                    ]),
                 },
             ],
             places: vec![
@@ -491,9 +511,25 @@ mod tests {
         let r = read(&f, |s| (s == "AND").then(|| StateId::new("AND")), &mut pr);
         assert!(pr.is_empty(), "{pr:?}");
         assert_eq!(r.to_geojson(), b.to_geojson());
-        assert_eq!(r.on_land_of(&StateId::new("AND"), Coord { x: 1.45, y: 42.45 }), Some(true));
-        assert_eq!(r.on_land_of(&StateId::new("AND"), Coord { x: 1.505, y: 42.505 }), Some(false), "in the lake");
-        assert_eq!(r.on_land_of(&StateId::new("ESP"), Coord { x: 1.45, y: 42.45 }), None);
+        assert_eq!(
+            r.on_land_of(&StateId::new("AND"), Coord { x: 1.45, y: 42.45 }),
+            Some(true)
+        );
+        assert_eq!(
+            r.on_land_of(
+                &StateId::new("AND"),
+                Coord {
+                    x: 1.505,
+                    y: 42.505
+                }
+            ),
+            Some(false),
+            "in the lake"
+        );
+        assert_eq!(
+            r.on_land_of(&StateId::new("ESP"), Coord { x: 1.45, y: 42.45 }),
+            None
+        );
     }
 
     #[test]

@@ -193,13 +193,14 @@ pub fn fill_index(t: &crate::terrain::Terrain, polys: &[&geo::MultiPolygon]) -> 
     let mut out = vec![0u16; t.rows * t.cols];
     let mut xs: Vec<f64> = Vec::new();
     for (k, mp) in polys.iter().enumerate() {
-        let edges: Vec<(Coord, Coord)> = mp
-            .0
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .flat_map(|r| r.0.windows(2).map(|w| (w[0], w[1])))
-            .collect();
-        let Some(b) = geo::BoundingRect::bounding_rect(*mp) else { continue };
+        let edges: Vec<(Coord, Coord)> =
+            mp.0.iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .flat_map(|r| r.0.windows(2).map(|w| (w[0], w[1])))
+                .collect();
+        let Some(b) = geo::BoundingRect::bounding_rect(*mp) else {
+            continue;
+        };
         let r0 = (((t.origin.y - b.max().y) / t.cell).floor().max(0.0)) as usize;
         let r1 = ((((t.origin.y - b.min().y) / t.cell).ceil()) as usize + 1).min(t.rows);
         for r in r0..r1 {
@@ -213,7 +214,8 @@ pub fn fill_index(t: &crate::terrain::Terrain, polys: &[&geo::MultiPolygon]) -> 
             xs.sort_by(f64::total_cmp);
             for span in xs.chunks_exact(2) {
                 let c0 = ((span[0] - t.origin.x) / t.cell).ceil().max(0.0) as usize;
-                let c1 = (((span[1] - t.origin.x) / t.cell).floor() + 1.0).clamp(0.0, t.cols as f64) as usize;
+                let c1 = (((span[1] - t.origin.x) / t.cell).floor() + 1.0).clamp(0.0, t.cols as f64)
+                    as usize;
                 for c in c0..c1.max(c0) {
                     out[r * t.cols + c] = k as u16 + 1;
                 }
@@ -369,20 +371,42 @@ mod tests {
         };
         let square = |x0: f64, y0: f64, d: f64| {
             geo::MultiPolygon::new(vec![geo::Polygon::new(
-                geo::LineString::from(vec![(x0, y0), (x0 + d, y0), (x0 + d, y0 + d), (x0, y0 + d), (x0, y0)]),
+                geo::LineString::from(vec![
+                    (x0, y0),
+                    (x0 + d, y0),
+                    (x0 + d, y0 + d),
+                    (x0, y0 + d),
+                    (x0, y0),
+                ]),
                 vec![],
             )])
         };
         let (a, b) = (square(0.0, 0.0, 50.0), square(40.0, 40.0, 60.0));
         let idx = fill_index(&t, &[&a, &b]);
-        assert_eq!(idx.iter().filter(|&&k| k == 1).count(), 25 - 1, "the later polygon over the earlier");
+        assert_eq!(
+            idx.iter().filter(|&&k| k == 1).count(),
+            25 - 1,
+            "the later polygon over the earlier"
+        );
         assert_eq!(idx.iter().filter(|&&k| k == 2).count(), 36);
         assert_eq!(idx[9 * 10], 1, "bottom-left cell centre (5, 5)");
         assert_eq!(idx[0], 0, "top-left cell centre (5, 95)");
         // a hole is left out
         let holed = geo::MultiPolygon::new(vec![geo::Polygon::new(
-            geo::LineString::from(vec![(0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0), (0.0, 0.0)]),
-            vec![geo::LineString::from(vec![(30.0, 30.0), (70.0, 30.0), (70.0, 70.0), (30.0, 70.0), (30.0, 30.0)])],
+            geo::LineString::from(vec![
+                (0.0, 0.0),
+                (100.0, 0.0),
+                (100.0, 100.0),
+                (0.0, 100.0),
+                (0.0, 0.0),
+            ]),
+            vec![geo::LineString::from(vec![
+                (30.0, 30.0),
+                (70.0, 30.0),
+                (70.0, 70.0),
+                (30.0, 70.0),
+                (30.0, 30.0),
+            ])],
         )]);
         let idx = fill_index(&t, &[&holed]);
         assert_eq!(idx.iter().filter(|&&k| k == 1).count(), 100 - 16);

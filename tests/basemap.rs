@@ -10,7 +10,8 @@ use common::*;
 use geo::Coord;
 
 fn load(name: &str) -> Scenario {
-    let (s, warnings) = borderwatch::scenario::load_ok(&repo().join(format!("scenarios/{name}.toml"))).unwrap();
+    let (s, warnings) =
+        borderwatch::scenario::load_ok(&repo().join(format!("scenarios/{name}.toml"))).unwrap();
     assert!(warnings.is_empty(), "{warnings}");
     s
 }
@@ -35,23 +36,48 @@ fn each_state_is_its_real_territory_not_a_box_nor_the_sea() {
     let s = load("andorra-spain");
     assert_eq!(s.basemap.territories.len(), 2);
     let vella = place(&s, "Andorra la Vella");
-    assert_eq!(s.basemap.state_at(vella.at).map(|i| i.as_str()), Some("AND"));
+    assert_eq!(
+        s.basemap.state_at(vella.at).map(|i| i.as_str()),
+        Some("AND")
+    );
     // la Seu d'Urgell, 9 km south of the border, is Spain's; Pas de la
     // Casa's French neighbour L'Hospitalet-près-l'Andorre is neither's
     assert_eq!(state_at(&s, 1.4560, 42.3580).as_deref(), Some("ESP"));
     assert_eq!(state_at(&s, 1.7990, 42.5890), None, "France");
-    assert!(s.basemap.lines.iter().any(|l| l.class.is_road()), "roads by class");
+    assert!(
+        s.basemap.lines.iter().any(|l| l.class.is_road()),
+        "roads by class"
+    );
 
     let s = load("liechtenstein-switzerland");
-    assert_eq!(s.basemap.state_at(place(&s, "Vaduz").at).map(|i| i.as_str()), Some("LIE"));
+    assert_eq!(
+        s.basemap
+            .state_at(place(&s, "Vaduz").at)
+            .map(|i| i.as_str()),
+        Some("LIE")
+    );
     // Feldkirch is in Austria: on Liechtenstein's side of the Rhine line,
     // in neither State's territory
     assert_eq!(state_at(&s, 9.5980, 47.2380), None, "Austria");
-    assert_eq!(state_at(&s, 9.4890, 47.0500).as_deref(), Some("CHE"), "Sargans side");
+    assert_eq!(
+        state_at(&s, 9.4890, 47.0500).as_deref(),
+        Some("CHE"),
+        "Sargans side"
+    );
 
     let s = load("usa-mexico");
-    assert_eq!(s.basemap.state_at(place(&s, "Hermosillo").at).map(|i| i.as_str()), Some("MEX"));
-    assert_eq!(s.basemap.state_at(place(&s, "San Antonio").at).map(|i| i.as_str()), Some("USA"));
+    assert_eq!(
+        s.basemap
+            .state_at(place(&s, "Hermosillo").at)
+            .map(|i| i.as_str()),
+        Some("MEX")
+    );
+    assert_eq!(
+        s.basemap
+            .state_at(place(&s, "San Antonio").at)
+            .map(|i| i.as_str()),
+        Some("USA")
+    );
     // the Gulf of California and the Gulf of Mexico are no State's land
     assert_eq!(state_at(&s, -112.0, 28.5), None);
     assert_eq!(state_at(&s, -96.8, 26.0), None);
@@ -59,7 +85,12 @@ fn each_state_is_its_real_territory_not_a_box_nor_the_sea() {
     let p = &s.basemap.places;
     assert!(p.windows(2).all(|w| w[0].class <= w[1].class));
     let l = load("liechtenstein-switzerland");
-    let gb = l.basemap.places.iter().filter(|p| p.name == "Gamprin-Bendern").count();
+    let gb = l
+        .basemap
+        .places
+        .iter()
+        .filter(|p| p.name == "Gamprin-Bendern")
+        .count();
     assert_eq!(gb, 1, "a place mapped twice at one point is labelled once");
 }
 
@@ -70,12 +101,18 @@ fn site_never_proposes_a_post_off_its_states_land() {
         InputPoint {
             place: "row 2".into(),
             name: "Feldkirch".into(),
-            lonlat: Coord { x: 9.5980, y: 47.2380 },
+            lonlat: Coord {
+                x: 9.5980,
+                y: 47.2380,
+            },
         },
         InputPoint {
             place: "row 3".into(),
             name: "Schaan".into(),
-            lonlat: Coord { x: 9.5100, y: 47.1650 },
+            lonlat: Coord {
+                x: 9.5100,
+                y: 47.1650,
+            },
         },
     ];
     let r = site::site(
@@ -86,7 +123,9 @@ fn site_never_proposes_a_post_off_its_states_land() {
     )
     .unwrap();
     assert!(
-        r.warnings.iter().any(|w| w.contains("Feldkirch") && w.contains("not on LIE's land")),
+        r.warnings
+            .iter()
+            .any(|w| w.contains("Feldkirch") && w.contains("not on LIE's land")),
         "{:?}",
         r.warnings
     );
@@ -96,7 +135,9 @@ fn site_never_proposes_a_post_off_its_states_land() {
             y: c.candidate.lonlat[1],
         };
         assert_eq!(
-            s.basemap.state_at(s.projection.forward(p)).map(|i| i.as_str()),
+            s.basemap
+                .state_at(s.projection.forward(p))
+                .map(|i| i.as_str()),
             Some("LIE"),
             "{} at {p:?}",
             c.candidate.id

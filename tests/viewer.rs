@@ -218,6 +218,7 @@ fn andorra_map_shows_the_green_border_and_both_sides() {
     let cy = (H as f64 - view::TIMELINE_PX) / 2.0;
     let idx = borderwatch::index::SpatialIndex::build(&s);
     let (mut toward_own, mut probes) = (0, 0);
+    let mut neutral = (0, 0);
     let mut lum: Vec<f64> = Vec::new();
     for y in (60..(H as i64 - 80)).step_by(23) {
         for x in ((view::PANEL_WIDTH_PX as i64 + 60)..(W as i64 - 20)).step_by(23) {
@@ -239,11 +240,12 @@ fn andorra_map_shows_the_green_border_and_both_sides() {
             if grey > 60 {
                 continue;
             }
-            let left = idx.border.is_left(p).unwrap();
-            let st = if left {
-                &s.border[sn.part].left
-            } else {
-                &s.border[sn.part].right
+            // France, beyond both territories: no State's tint
+            let Some(st) = s.basemap.state_at(p) else {
+                let spread = px.iter().max().unwrap() - px.iter().min().unwrap();
+                neutral.0 += (spread <= 14) as usize;
+                neutral.1 += 1;
+                continue;
             };
             let own = s.state(st).unwrap().colour;
             let other = s.states.iter().find(|x| &x.id != st).unwrap().colour;
@@ -264,7 +266,13 @@ fn andorra_map_shows_the_green_border_and_both_sides() {
     assert!(probes > 200, "{probes} probes");
     assert!(
         toward_own as f64 >= 0.9 * probes as f64,
-        "territory tint on its own side at {toward_own} of {probes} probes"
+        "territory tint on its own territory at {toward_own} of {probes} probes"
+    );
+    assert!(
+        neutral.1 >= 10 && neutral.0 as f64 >= 0.9 * neutral.1 as f64,
+        "France untinted at {} of {} probes",
+        neutral.0,
+        neutral.1
     );
     // hillshade: the mountains show (light and shadow), not a flat fill
     let mean = lum.iter().sum::<f64>() / lum.len() as f64;
@@ -283,6 +291,46 @@ fn andorra_map_shows_the_green_border_and_both_sides() {
     let keep = repo().join("target/screenshots");
     std::fs::create_dir_all(&keep).unwrap();
     std::fs::copy(&out, keep.join("andorra-spain.png")).unwrap();
+}
+
+#[test]
+fn usa_mexico_shows_land_and_places_and_leaves_the_sea_alone() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("usa-mexico.png");
+    let s = load("usa-mexico");
+    let img = screenshot(&repo().join("scenarios/usa-mexico.toml"), &out);
+    keep(&out, "usa-mexico.png");
+    let at = |lon: f64, lat: f64| {
+        let (x, y) = px(&s, s.projection.forward(Coord { x: lon, y: lat }));
+        img.at(x.round() as i64, y.round() as i64).unwrap()
+    };
+    let tinted = |c: [u8; 3], st: &str| {
+        let own = s
+            .states
+            .iter()
+            .find(|x| x.id.as_str() == st)
+            .unwrap()
+            .colour;
+        let faded = view::faded(own, 0.86);
+        close(c, faded, 10)
+    };
+    // the Gulf of California and the Gulf of Mexico: the background
+    for (lon, lat) in [(-112.0, 28.5), (-96.5, 26.5)] {
+        assert!(
+            close(at(lon, lat), view::BACKGROUND, 4),
+            "sea at {lon},{lat}: {:?}",
+            at(lon, lat)
+        );
+    }
+    // inland Sonora and Texas: each State's tint
+    assert!(tinted(at(-108.0, 29.0), "MEX"), "{:?}", at(-108.0, 29.0));
+    assert!(tinted(at(-101.0, 33.0), "USA"), "{:?}", at(-101.0, 33.0));
+    // the largest cities are named: a place dot at Monterrey and Phoenix
+    for name in ["Monterrey", "Phoenix"] {
+        let p = s.basemap.places.iter().find(|p| p.name == name).unwrap();
+        let (x, y) = px(&s, p.at);
+        assert!(img.near(x, y, 2, view::PLACE, 30), "no place dot at {name}");
+    }
 }
 
 #[test]
@@ -701,17 +749,33 @@ fn editor_shows_the_selected_post_its_form_and_the_legend() {
         dark > 400,
         "the Edit window is not there ({dark} dark probes)"
     );
-    // the legend (light box) at the map's bottom left, with the post symbols
-    // in both States' colours
-    let light = (310..470)
-        .step_by(4)
-        .flat_map(|x| (560..690).step_by(4).map(move |y| (x, y)))
-        .filter(|&(x, y)| img.at(x, y).is_some_and(|c| close(c, [250, 250, 246], 12)))
-        .count();
-    assert!(light > 300, "no legend box ({light} light probes)");
+    // the legend (light box) in a corner of the map that hides least of
+    // it (bottom left, top left or top right), with the post symbols in
+    // both States' colours at its left
+    let light = |(x0, x1, y0, y1): (i64, i64, i64, i64)| {
+        (x0..x1)
+            .step_by(4)
+            .flat_map(|x| (y0..y1).step_by(4).map(move |y| (x, y)))
+            .filter(|&(x, y)| img.at(x, y).is_some_and(|c| close(c, [250, 250, 246], 12)))
+            .count()
+    };
+    let corners = [
+        (310, 470, 560, 690),
+        (310, 470, 70, 200),
+        (1112, 1272, 10, 140),
+    ];
+    let (n, box_) = corners
+        .iter()
+        .map(|c| (light(*c), *c))
+        .max_by_key(|x| x.0)
+        .unwrap();
+    assert!(
+        n > 300,
+        "no legend box ({n} light probes in the best corner)"
+    );
     for st in &s.states {
-        let n = (310..330)
-            .flat_map(|x| (560..740).map(move |y| (x, y)))
+        let n = (box_.0..box_.0 + 20)
+            .flat_map(|x| (box_.2..box_.3).map(move |y| (x, y)))
             .filter(|&(x, y)| img.at(x, y).is_some_and(|c| close(c, st.colour, 30)))
             .count();
         assert!(n > 10, "no {} post symbol in the legend ({n} px)", st.id);

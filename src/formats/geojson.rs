@@ -312,7 +312,9 @@ pub fn polygons_of(g: &Value) -> Result<Vec<Vec<Vec<Coord>>>, String> {
             .enumerate()
             .map(|(k, p)| rings(p).map_err(|e| format!("polygon {k}: {e}")))
             .collect(),
-        other => Err(format!("expected a Polygon or MultiPolygon, found {other:?}")),
+        other => Err(format!(
+            "expected a Polygon or MultiPolygon, found {other:?}"
+        )),
     }
 }
 

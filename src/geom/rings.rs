@@ -39,7 +39,11 @@ pub fn area_left_of(
             // A line that ends inside the rectangle (the data stops there)
             // is carried straight to the nearest edge.
             for end in [0, 1] {
-                let p = if end == 0 { piece[0] } else { *piece.last().unwrap() };
+                let p = if end == 0 {
+                    piece[0]
+                } else {
+                    *piece.last().unwrap()
+                };
                 if !on_edge(p, rect) {
                     let q = nearest_on_edge(p, rect);
                     if end == 0 {
@@ -137,7 +141,8 @@ fn bridge(mut lines: Vec<Vec<Coord>>, rect: (Coord, Coord)) -> Vec<Vec<Coord>> {
         let q = nearest_on_edge(p, rect);
         (p - q).x.hypot((p - q).y)
     };
-    let dangling = |l: &Vec<Coord>, p: Coord| l.first() != l.last() && inside(p, rect) && !on_edge(p, rect);
+    let dangling =
+        |l: &Vec<Coord>, p: Coord| l.first() != l.last() && inside(p, rect) && !on_edge(p, rect);
     loop {
         let mut best: Option<(f64, usize, usize)> = None;
         for (i, a) in lines.iter().enumerate() {
@@ -168,8 +173,9 @@ fn bridge(mut lines: Vec<Vec<Coord>>, rect: (Coord, Coord)) -> Vec<Vec<Coord>> {
 }
 
 fn union_all(ps: Vec<Polygon>) -> MultiPolygon {
-    ps.into_iter()
-        .fold(MultiPolygon::new(vec![]), |acc, p| acc.union(&MultiPolygon::new(vec![p])))
+    ps.into_iter().fold(MultiPolygon::new(vec![]), |acc, p| {
+        acc.union(&MultiPolygon::new(vec![p]))
+    })
 }
 
 fn inside(p: Coord, (min, max): (Coord, Coord)) -> bool {
@@ -249,7 +255,11 @@ fn join_along_edge(open: Vec<Vec<Coord>>, rect: (Coord, Coord)) -> Vec<Vec<Coord
             let ahead = |t: f64| (t - t_end).rem_euclid(perim);
             let next = (0..open.len())
                 .filter(|&j| !used[j] || j == first)
-                .min_by(|&a, &b| ahead(starts[a]).total_cmp(&ahead(starts[b])).then(a.cmp(&b)))
+                .min_by(|&a, &b| {
+                    ahead(starts[a])
+                        .total_cmp(&ahead(starts[b]))
+                        .then(a.cmp(&b))
+                })
                 .unwrap_or(first);
             let t_next = t_end + ahead(starts[next]);
             // corners passed on the way
@@ -354,7 +364,13 @@ mod tests {
 
     #[test]
     fn rings_inside_are_areas_or_holes_by_orientation_and_no_line_asks() {
-        let ccw = vec![c(2.0, 2.0), c(4.0, 2.0), c(4.0, 4.0), c(2.0, 4.0), c(2.0, 2.0)];
+        let ccw = vec![
+            c(2.0, 2.0),
+            c(4.0, 2.0),
+            c(4.0, 4.0),
+            c(2.0, 4.0),
+            c(2.0, 2.0),
+        ];
         let island = area_left_of(std::slice::from_ref(&ccw), RECT, || panic!());
         assert!((island.unsigned_area() - 4.0).abs() < 1e-9);
         let cw: Vec<Coord> = ccw.iter().rev().copied().collect();
@@ -386,7 +402,13 @@ mod tests {
         let joined = area_left_of(&parts, RECT, || panic!());
         assert!((joined.unsigned_area() - 50.0).abs() < 1e-9);
         // a ring half outside, drawn from a vertex inside
-        let ring = vec![c(5.0, 5.0), c(15.0, 5.0), c(15.0, 15.0), c(5.0, 15.0), c(5.0, 5.0)];
+        let ring = vec![
+            c(5.0, 5.0),
+            c(15.0, 5.0),
+            c(15.0, 15.0),
+            c(5.0, 15.0),
+            c(5.0, 5.0),
+        ];
         let quarter = area_left_of(&[ring], RECT, || panic!());
         assert!((quarter.unsigned_area() - 25.0).abs() < 1e-9);
         // a ring with a way missing is bridged across the gap, not carried

@@ -152,7 +152,10 @@ pub fn import(o: &NaturalEarthOptions) -> Result<ImportReport> {
         None,
         o.exercise_posts,
     );
-    let frame = super::reference::Frame::around(crate::model::bbox(xy_parts.iter().flatten().copied()).unwrap(), &proj);
+    let frame = super::reference::Frame::around(
+        crate::model::bbox(xy_parts.iter().flatten().copied()).unwrap(),
+        &proj,
+    );
     if let Some(c) = &o.countries {
         layers.basemap.territories = super::reference::territories(c, &o.states, frame, &proj)?;
     }

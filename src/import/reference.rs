@@ -24,8 +24,14 @@ impl Frame {
         let corners = [
             xy.0,
             xy.1,
-            Coord { x: xy.0.x, y: xy.1.y },
-            Coord { x: xy.1.x, y: xy.0.y },
+            Coord {
+                x: xy.0.x,
+                y: xy.1.y,
+            },
+            Coord {
+                x: xy.1.x,
+                y: xy.0.y,
+            },
         ];
         let ll = crate::model::bbox(corners.iter().map(|c| proj.inverse(*c))).unwrap();
         // a degree of slack: the projection bends the frame's edges
@@ -59,7 +65,10 @@ pub fn territories(
 ) -> Result<Vec<Territory>> {
     let v = super::naturalearth::read_json(path)?;
     let Some(features) = v.get("features").and_then(|f| f.as_array()) else {
-        return Err(Error::data(path, "expected a GeoJSON FeatureCollection of country polygons"));
+        return Err(Error::data(
+            path,
+            "expected a GeoJSON FeatureCollection of country polygons",
+        ));
     };
     let rect = MultiPolygon::new(vec![geo::Rect::new(frame.xy.0, frame.xy.1).to_polygon()]);
     let mut out = Vec::new();
@@ -81,13 +90,17 @@ pub fn territories(
             ));
         };
         let polys = whole_polygons(&f["geometry"]).map_err(|e| {
-            Error::data(path, format!("feature {index} ({}): geometry: {e}", s.country.alpha3))
+            Error::data(
+                path,
+                format!("feature {index} ({}): geometry: {e}", s.country.alpha3),
+            )
         })?;
         let near: Vec<_> = crate::basemap::multipolygon(polys)
             .0
             .into_iter()
             .filter(|p| {
-                p.bounding_rect().is_some_and(|b| frame.overlaps(b.min(), b.max()))
+                p.bounding_rect()
+                    .is_some_and(|b| frame.overlaps(b.min(), b.max()))
             })
             .collect();
         let xy = MultiPolygon::new(near).map_coords(|c| proj.forward(c));
@@ -112,7 +125,9 @@ fn whole_polygons(g: &Value) -> std::result::Result<Vec<Vec<Vec<Coord>>>, String
             .as_array()
             .ok_or("expected an array of polygons")?
             .iter()
-            .filter_map(|p| polygons_of(&serde_json::json!({"type": "Polygon", "coordinates": p})).ok())
+            .filter_map(|p| {
+                polygons_of(&serde_json::json!({"type": "Polygon", "coordinates": p})).ok()
+            })
             .flatten()
             .collect()),
         _ => polygons_of(g),
@@ -146,7 +161,15 @@ pub fn places(path: &Path, frame: Frame, proj: &LocalProjection) -> Result<Vec<P
             row.get(i)
                 .and_then(|v| v.trim().parse::<f64>().ok())
                 .filter(|v| v.is_finite())
-                .ok_or_else(|| Error::data(path, format!("line {line}, column `{what}`: expected a number, found {:?}", row.get(i).unwrap_or(""))))
+                .ok_or_else(|| {
+                    Error::data(
+                        path,
+                        format!(
+                            "line {line}, column `{what}`: expected a number, found {:?}",
+                            row.get(i).unwrap_or("")
+                        ),
+                    )
+                })
         };
         let ll = Coord {
             x: num(lon, "lon")?,
@@ -188,4 +211,3 @@ pub fn rivers(path: &Path, frame: Frame, proj: &LocalProjection) -> Result<Vec<B
     }
     Ok(out)
 }
-

@@ -92,7 +92,10 @@ pub fn compute(s: &crate::model::Scenario) -> Option<Basemap> {
     let inside = crate::view::fill_index(&grid, &territory);
     let water: Vec<bool> = {
         let w: Vec<_> = b.water.iter().map(|w| &w.area).collect();
-        crate::view::fill_index(&grid, &w).iter().map(|k| *k > 0).collect()
+        crate::view::fill_index(&grid, &w)
+            .iter()
+            .map(|k| *k > 0)
+            .collect()
     };
     let rgba = crate::view::basemap_rgba(
         &grid,
@@ -239,7 +242,10 @@ pub fn draw_furniture(
         ink,
     );
     [
-        egui::Rect::from_min_max(egui::pos2(x0 - 4.0, y0 - 12.0), egui::pos2(x0 + px as f32 + 60.0, y0 + 4.0)),
+        egui::Rect::from_min_max(
+            egui::pos2(x0 - 4.0, y0 - 12.0),
+            egui::pos2(x0 + px as f32 + 60.0, y0 + 4.0),
+        ),
         egui::Rect::from_center_size(c + egui::vec2(0.0, -6.0), egui::vec2(40.0, 50.0)),
     ]
 }

@@ -2,8 +2,9 @@
 //! its symbol (right above, left above, right below, left below) and takes
 //! the first that stays inside the visible map and overlaps no symbol or
 //! label placed before it, else it is left out. Callers place in priority
-//! order: posts, crossings, sites, units, then km marks, then place names
-//! (largest first). Place names and km marks are painted here.
+//! order: posts, crossings, sites, units, then (the border kept clear)
+//! km marks, then place names (largest first). Place names and km marks
+//! are painted here.
 
 use bevy_egui::egui;
 use geo::Coord;
@@ -27,6 +28,25 @@ impl Labels {
     /// Keep `r` clear of labels (a symbol, the scale bar).
     pub fn reserve(&self, r: egui::Rect) {
         self.placed.borrow_mut().push(r);
+    }
+
+    /// Keep a line on screen clear of labels: a small box every 8 px
+    /// along it (the border, so no name hides it).
+    pub fn reserve_line(&self, pts: impl Iterator<Item = Option<egui::Pos2>>) {
+        let mut prev: Option<egui::Pos2> = None;
+        let mut placed = self.placed.borrow_mut();
+        for q in pts {
+            if let (Some(a), Some(b)) = (prev, q) {
+                let n = ((b - a).length() / 8.0).ceil().clamp(1.0, 500.0) as usize;
+                for k in 0..n {
+                    let c = a + (b - a) * (k as f32 / n as f32);
+                    if self.area.expand(8.0).contains(c) {
+                        placed.push(egui::Rect::from_center_size(c, egui::vec2(7.0, 7.0)));
+                    }
+                }
+            }
+            prev = q;
+        }
     }
 
     fn free(&self, r: egui::Rect) -> bool {
@@ -109,7 +129,14 @@ pub fn paint_places(
             P::Village => (11.0, 2.2),
             P::Hamlet => (10.0, 1.8),
         };
-        if labels.place(painter, q, 4.0, &p.name, egui::FontId::proportional(size), ink) {
+        if labels.place(
+            painter,
+            q,
+            4.0,
+            &p.name,
+            egui::FontId::proportional(size),
+            ink,
+        ) {
             painter.circle(q, dot, ink, egui::Stroke::new(1.0, egui::Color32::WHITE));
         }
     }

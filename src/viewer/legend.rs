@@ -6,6 +6,11 @@ use super::LayerToggles;
 use crate::view;
 use bevy_egui::egui;
 
+/// Where the map is busy on screen (border vertices, posts, crossings), as
+/// painted last frame: the legend goes to the corner that hides least.
+#[derive(bevy::prelude::Resource, Default)]
+pub struct Crowd(pub Vec<egui::Pos2>);
+
 /// What the legend shows (from the layers and the jobs' state).
 pub struct LegendInput<'a> {
     pub layers: &'a LayerToggles,
@@ -148,37 +153,58 @@ fn symbol(ui: &mut egui::Ui, text: &str, draw: impl Fn(&egui::Painter, egui::Pos
     });
 }
 
-/// The basemap's roads, rivers, water and places, those it has.
+/// The basemap's roads, rivers, water and places, those it has, on one
+/// row (the legend must not grow over the map).
 fn basemap(ui: &mut egui::Ui, l: &LegendInput) {
     use crate::basemap::LineClass;
     let b = l.basemap;
     if !l.layers.basemap || b.is_empty() {
         return;
     }
-    let thin = |ui: &mut egui::Ui, c: [u8; 3], w: f32, text: &str| {
-        symbol(ui, text, |p, m| {
-            p.line_segment([m - egui::vec2(10.0, 0.0), m + egui::vec2(10.0, 0.0)], egui::Stroke::new(w, c32(c)));
-        })
+    let item = |ui: &mut egui::Ui, text: &str, draw: &dyn Fn(&egui::Painter, egui::Pos2)| {
+        let (r, p) = ui.allocate_painter(egui::vec2(14.0, 12.0), egui::Sense::hover());
+        draw(&p, r.rect.center());
+        ui.small(text);
     };
-    if b.lines.iter().any(|x| x.class.is_road()) {
-        thin(ui, view::ROAD, 2.4, "road (main; others as you zoom in)");
-    }
-    if b.lines.iter().any(|x| matches!(x.class, LineClass::River | LineClass::Canal)) {
-        thin(ui, view::RIVER, 1.2, "river, canal");
-    }
-    if !b.water.is_empty() {
-        symbol(ui, "lake, reservoir", |p, c| {
-            p.rect_filled(egui::Rect::from_center_size(c, egui::vec2(16.0, 10.0)), 2.0, c32(view::WATER));
-        });
-    }
-    if !b.places.is_empty() && l.layers.labels {
-        symbol(ui, "place (larger ones first)", |p, c| {
-            p.circle(c, 3.0, c32(view::PLACE), egui::Stroke::new(1.0, egui::Color32::WHITE));
-        });
-    }
-    if !b.territories.is_empty() {
-        ui.small("tint: each State's territory");
-    }
+    let dash = |c: [u8; 3], w: f32| {
+        move |p: &egui::Painter, m: egui::Pos2| {
+            p.line_segment(
+                [m - egui::vec2(6.0, 0.0), m + egui::vec2(6.0, 0.0)],
+                egui::Stroke::new(w, c32(c)),
+            );
+        }
+    };
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 2.0;
+        if b.lines.iter().any(|x| x.class.is_road()) {
+            item(ui, "road ", &dash(view::ROAD, 2.4));
+        }
+        if b.lines
+            .iter()
+            .any(|x| matches!(x.class, LineClass::River | LineClass::Canal))
+        {
+            item(ui, "river ", &dash(view::RIVER, 1.2));
+        }
+        if !b.water.is_empty() {
+            item(ui, "lake ", &|p, c| {
+                p.rect_filled(
+                    egui::Rect::from_center_size(c, egui::vec2(12.0, 8.0)),
+                    2.0,
+                    c32(view::WATER),
+                );
+            });
+        }
+        if !b.places.is_empty() && l.layers.labels {
+            item(ui, "place", &|p, c| {
+                p.circle(
+                    c,
+                    3.0,
+                    c32(view::PLACE),
+                    egui::Stroke::new(1.0, egui::Color32::WHITE),
+                );
+            });
+        }
+    });
 }
 
 /// The neighbour's received posts: hatched, with sender, package and date.
@@ -201,14 +227,51 @@ fn received(ui: &mut egui::Ui, l: &LegendInput) {
     }
 }
 
-/// Draw the legend (an egui area at the map's bottom left, above the
-/// scale bar).
-pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
-    egui::Area::new("legend".into())
-        .anchor(
+/// The legend's corner: of the map's bottom left (above the scale bar),
+/// top left (below the north arrow) and top right, the one whose box
+/// holds fewest of the `crowd`'s points (the bottom left on a tie), as an
+/// egui anchor and offset from the screen's corner.
+fn corner(
+    screen: egui::Rect,
+    size: egui::Vec2,
+    left: f32,
+    bottom: f32,
+    crowd: &[egui::Pos2],
+) -> (egui::Align2, egui::Vec2) {
+    let options = [
+        (
             egui::Align2::LEFT_BOTTOM,
             egui::vec2(left + 8.0, bottom - 40.0),
-        )
+        ),
+        (egui::Align2::LEFT_TOP, egui::vec2(left + 8.0, 70.0)),
+        (egui::Align2::RIGHT_TOP, egui::vec2(-8.0, 8.0)),
+    ];
+    let hidden = |(align, off): &(egui::Align2, egui::Vec2)| {
+        let anchor = match *align {
+            egui::Align2::LEFT_BOTTOM => screen.left_bottom(),
+            egui::Align2::LEFT_TOP => screen.left_top(),
+            _ => screen.right_top(),
+        } + *off;
+        let r = align.anchor_size(anchor, size);
+        crowd.iter().filter(|p| r.contains(**p)).count()
+    };
+    options
+        .iter()
+        .min_by_key(|o| hidden(o))
+        .copied()
+        .unwrap_or(options[0])
+}
+
+/// Draw the legend: an egui area in the map's corner that hides least of
+/// it (`corner`).
+pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32, crowd: &[egui::Pos2]) {
+    let size_id = egui::Id::new("legend-size");
+    let size = ctx
+        .memory(|m| m.data.get_temp::<egui::Vec2>(size_id))
+        .unwrap_or(egui::vec2(170.0, 150.0));
+    let (align, offset) = corner(ctx.viewport_rect(), size, left, bottom, crowd);
+    let shown = egui::Area::new("legend".into())
+        .anchor(align, offset)
         .interactable(false)
         .show(ctx, |ui| {
             egui::Frame::new()
@@ -219,12 +282,6 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
                 .show(ui, |ui| {
                     ui.spacing_mut().item_spacing.y = 1.0;
                     ui.visuals_mut().override_text_color = Some(egui::Color32::from_gray(25));
-                    ui.label(
-                        egui::RichText::new("Legend")
-                            .small()
-                            .strong()
-                            .color(egui::Color32::from_gray(10)),
-                    );
                     if l.layers.border {
                         match l.layers.colouring {
                             BorderColouring::Kind => {
@@ -316,4 +373,9 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32) {
                     }
                 });
         });
+    let got = shown.response.rect.size();
+    if got != size {
+        ctx.memory_mut(|m| m.data.insert_temp(size_id, got));
+        ctx.request_repaint();
+    }
 }

@@ -138,6 +138,7 @@ pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: Si
     .insert_resource(sim)
     .init_resource::<AssessJob>()
     .init_resource::<basemap::BasemapJob>()
+    .init_resource::<legend::Crowd>()
     .insert_resource(state)
     .init_resource::<edit::Requests>()
     .init_resource::<edit::IoJobs>()

@@ -25,6 +25,7 @@ pub(super) fn side_panel(
     mut plan_job: ResMut<PlanJob>,
     mut sim_job: ResMut<SimJob>,
     mut exchange: ResMut<ExchangeForm>,
+    crowd: Res<legend::Crowd>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let s = &map.scenario;
@@ -107,6 +108,7 @@ pub(super) fn side_panel(
             },
             PANEL_WIDTH_PX as f32,
             bottom - ctx.viewport_rect().bottom(),
+            &crowd.0,
         );
     }
     sim::sim_window(ctx, &mut sim_job, &mut plan_job, &s.states);

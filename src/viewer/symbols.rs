@@ -7,9 +7,9 @@
 //! (`labels`), posts first, place names last.
 
 use super::edit::{EditState, IoJobs};
+use super::labels::{self, Labels};
 use super::plan::PlanJob;
 use super::sim::SimJob;
-use super::labels::{self, Labels};
 use super::{basemap, legend, sim, LayerToggles, MapData};
 use crate::view::{self, PANEL_WIDTH_PX};
 use bevy::prelude::*;
@@ -41,13 +41,16 @@ impl Pen<'_> {
     fn label(&self, q: egui::Pos2, text: &str, colour: egui::Color32) {
         if self.labels {
             let font = self.font.clone();
-            self.placed.place(&self.painter, q, 10.0, text, font, colour);
+            self.placed
+                .place(&self.painter, q, 10.0, text, font, colour);
         }
     }
     /// Keep labels off a symbol `r_px` round `q`.
     fn reserve(&self, q: egui::Pos2, r_px: f32) {
-        self.placed
-            .reserve(egui::Rect::from_center_size(q, egui::vec2(2.0 * r_px, 2.0 * r_px)));
+        self.placed.reserve(egui::Rect::from_center_size(
+            q,
+            egui::vec2(2.0 * r_px, 2.0 * r_px),
+        ));
     }
 }
 
@@ -71,6 +74,7 @@ pub fn paint_symbols(
     edit_state: Res<EditState>,
     io: Res<IoJobs>,
     time: Res<Time>,
+    mut crowd: ResMut<legend::Crowd>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let s = &map.scenario;
@@ -99,12 +103,22 @@ pub fn paint_symbols(
     for r in basemap::draw_furniture(&pen.painter, metres_per_px, PANEL_WIDTH_PX as f32, bottom) {
         pen.placed.reserve(r);
     }
-    // every post and crossing keeps its place before any label is set
+    // every post and crossing, and the border, keep their place before
+    // any label is set
+    for b in &s.border {
+        pen.placed.reserve_line(b.xy.0.iter().map(|p| pen.at(*p)));
+    }
     if layers.posts {
-        s.posts.iter().filter_map(|p| pen.at(p.xy)).for_each(|q| pen.reserve(q, 10.0));
+        s.posts
+            .iter()
+            .filter_map(|p| pen.at(p.xy))
+            .for_each(|q| pen.reserve(q, 10.0));
     }
     if layers.crossings {
-        s.crossings.iter().filter_map(|c| pen.at(c.xy)).for_each(|q| pen.reserve(q, 7.0));
+        s.crossings
+            .iter()
+            .filter_map(|c| pen.at(c.xy))
+            .for_each(|q| pen.reserve(q, 7.0));
     }
     if layers.posts {
         paint_posts(&pen, s, &edit_state);
@@ -127,6 +141,14 @@ pub fn paint_symbols(
     }
     let at = |p: Coord| pen.at(p);
     labels::paint_km_marks(&pen.placed, &pen.painter, &map, metres_per_px, &at);
+    let busy = s.border.iter().flat_map(|b| b.xy.0.iter().copied());
+    let busy = busy
+        .chain(s.posts.iter().map(|p| p.xy))
+        .chain(s.crossings.iter().map(|c| c.xy));
+    let now: Vec<egui::Pos2> = busy.filter_map(&at).collect();
+    if now != crowd.0 {
+        crowd.0 = now;
+    }
     if layers.basemap && layers.labels {
         labels::paint_places(&pen.placed, &pen.painter, s, metres_per_px, &at);
     }

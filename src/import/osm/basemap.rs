@@ -6,8 +6,8 @@
 //! canals; the coastline; named places (`place=city|town|village|hamlet`).
 
 use super::border::{chain_coords, chain_ways, Sides};
-use super::pbf::{Osm, Relation, Tags};
 use super::name_of;
+use super::pbf::{Osm, Relation, Tags};
 use crate::basemap::{BaseLine, Basemap, LineClass, Place, PlaceClass, Territory, Water};
 use crate::geom::rings::{area_left_of, clip};
 use crate::import::*;
@@ -132,7 +132,10 @@ fn water(osm: &Osm, rect: (Coord, Coord), proj: &LocalProjection) -> Vec<Water> 
             continue;
         }
         let ring = LineString::new(c.into_iter().map(|c| proj.forward(c)).collect());
-        push(name_of(&w.tags), MultiPolygon::new(vec![Polygon::new(ring, vec![])]));
+        push(
+            name_of(&w.tags),
+            MultiPolygon::new(vec![Polygon::new(ring, vec![])]),
+        );
     }
     for r in osm.relations.iter().filter(|r| is_water(&r.tags)) {
         if let Some(area) = relation_area(osm, r, proj) {
@@ -154,7 +157,11 @@ fn relation_area(osm: &Osm, r: &Relation, proj: &LocalProjection) -> Option<Mult
             .collect::<Option<_>>()?;
         let coords: Vec<Vec<Coord>> = ways
             .iter()
-            .map(|w| w.iter().map(|n| osm.nodes.get(n).map(|c| proj.forward(*c))).collect())
+            .map(|w| {
+                w.iter()
+                    .map(|n| osm.nodes.get(n).map(|c| proj.forward(*c)))
+                    .collect()
+            })
             .collect::<Option<_>>()?;
         let refs: Vec<&[i64]> = ways.iter().map(|w| w.as_slice()).collect();
         chain_ways(&refs)
@@ -179,7 +186,8 @@ fn places(osm: &Osm, rect: (Coord, Coord), proj: &LocalProjection) -> Vec<Place>
             let class = PlaceClass::parse(t.get("place")?)?;
             let name = t.get("name").filter(|s| !s.trim().is_empty())?.clone();
             let at = proj.forward(*osm.nodes.get(n)?);
-            let inside = at.x >= rect.0.x && at.x <= rect.1.x && at.y >= rect.0.y && at.y <= rect.1.y;
+            let inside =
+                at.x >= rect.0.x && at.x <= rect.1.x && at.y >= rect.0.y && at.y <= rect.1.y;
             inside.then(|| Place {
                 name,
                 class,
