@@ -71,6 +71,17 @@ impl PlaceClass {
             PlaceClass::Hamlet => "hamlet",
         }
     }
+    /// Whether a place of this class is named at this scale (m per
+    /// pixel): cities always, towns from 300 m a pixel, villages from 60,
+    /// hamlets from 15.
+    pub fn named_at(self, metres_per_px: f64) -> bool {
+        match self {
+            PlaceClass::City => true,
+            PlaceClass::Town => metres_per_px <= 300.0,
+            PlaceClass::Village => metres_per_px <= 60.0,
+            PlaceClass::Hamlet => metres_per_px <= 15.0,
+        }
+    }
     /// GeoNames gives a population, not a class: ≥ 100,000 a city,
     /// ≥ 10,000 a town, else a village.
     pub fn of_population(p: u64) -> PlaceClass {

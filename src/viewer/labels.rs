@@ -89,18 +89,6 @@ fn halo() -> egui::Color32 {
     egui::Color32::from_rgba_unmultiplied(255, 255, 255, 150)
 }
 
-/// Whether a place of this class is named at this scale (m per pixel):
-/// cities always, towns from 300 m a pixel, villages from 60, hamlets from 15.
-pub fn named_at(class: crate::basemap::PlaceClass, metres_per_px: f64) -> bool {
-    use crate::basemap::PlaceClass as P;
-    match class {
-        P::City => true,
-        P::Town => metres_per_px <= 300.0,
-        P::Village => metres_per_px <= 60.0,
-        P::Hamlet => metres_per_px <= 15.0,
-    }
-}
-
 /// The basemap's place names, largest first, each with a dot; those with
 /// no free place are left out.
 pub fn paint_places(
@@ -117,7 +105,7 @@ pub fn paint_places(
         crate::view::PLACE[2],
     );
     for p in &s.basemap.places {
-        if !named_at(p.class, metres_per_px) {
+        if !p.class.named_at(metres_per_px) {
             continue;
         }
         let Some(q) = at(p.at).filter(|q| labels.area.contains(*q)) else {

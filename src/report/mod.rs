@@ -5,11 +5,14 @@
 use crate::assess::{Assessment, SegmentResult};
 use crate::error::{Error, Result};
 use crate::io::{feature, feature_collection, line_geometry};
-use crate::model::{BorderKind, Scenario};
+use crate::model::Scenario;
 use crate::props;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+mod map;
+pub use map::map_svg;
 
 /// Write every output into `dir` as one set ([`crate::io::OutSet`]);
 /// returns the paths written.
@@ -272,157 +275,12 @@ pub(crate) fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn hex(c: [u8; 3]) -> String {
+pub(crate) fn hex(c: [u8; 3]) -> String {
     format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
 }
 
 fn pct(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.1} %")).unwrap_or_else(|| "—".into())
-}
-
-/// The map as inline SVG: segments coloured covered / gap (by risk), gap
-/// ranks, posts, uncovered route crossings.
-pub fn map_svg(s: &Scenario, a: &Assessment, width: f64, height: f64) -> String {
-    let Some((min, max)) = crate::model::bbox(
-        a.segments
-            .iter()
-            .flat_map(|r| r.segment.xy.iter().copied())
-            .chain(s.posts.iter().map(|p| p.xy)),
-    ) else {
-        return String::new();
-    };
-    let fit = crate::view::fit((min, max), width, height);
-    let px = |p: geo::Coord| crate::view::world_to_px(&fit, p, width, height, 0.0, 0.0);
-    let th = a.options.threshold;
-    let vi = a.views.len() - 1; // joint
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" style="background:#f4f2ea;border:1px solid #999">"##
-    );
-    for r in &a.segments {
-        let covered = r.detect[vi].1.both() >= th;
-        let pts: Vec<String> = r
-            .segment
-            .xy
-            .iter()
-            .map(|c| {
-                let (x, y) = px(*c);
-                format!("{x:.1},{y:.1}")
-            })
-            .collect();
-        let (colour, w) = if covered {
-            (
-                match r.segment.kind {
-                    BorderKind::Green => "#2e8b57",
-                    BorderKind::Blue => "#1f6fd6",
-                }
-                .to_string(),
-                2.5,
-            )
-        } else {
-            let t = r.risk.score.clamp(0.0, 1.0);
-            (
-                format!(
-                    "rgb({},{},{})",
-                    230,
-                    (200.0 * (1.0 - t)) as u8,
-                    (60.0 * (1.0 - t)) as u8
-                ),
-                5.0,
-            )
-        };
-        let _ = write!(
-            svg,
-            r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="{w}" stroke-linecap="round"><title>{} km {:.2}–{:.2}, risk {:.2}, P24h {:.2}</title></polyline>"#,
-            pts.join(" "),
-            r.segment.id,
-            r.segment.from_km,
-            r.segment.to_km,
-            r.risk.score,
-            r.detect[vi].1.both()
-        );
-    }
-    for rc in &a.route_crossings {
-        if rc.detect[vi].1.both() < th {
-            let (x, y) = px(rc.xy);
-            let _ = write!(
-                svg,
-                r##"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="none" stroke="#a00" stroke-width="1.5"><title>{} unwatched crossing at km {:.2}</title></circle>"##,
-                rc.route, rc.chainage_km
-            );
-        }
-    }
-    for p in &s.posts {
-        let (x, y) = px(p.xy);
-        let c = s
-            .state(&p.state)
-            .map(|st| hex(st.colour))
-            .unwrap_or_else(|| "#888".into());
-        let _ = write!(
-            svg,
-            r##"<polygon points="{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="{c}" stroke="#111"/><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"##,
-            x,
-            y - 7.0,
-            x - 6.0,
-            y + 4.0,
-            x + 6.0,
-            y + 4.0,
-            x + 8.0,
-            y - 6.0,
-            esc(p.id.as_str())
-        );
-    }
-    svg += &gap_marks_svg(a, &px);
-    svg += &scale_bar_svg(&fit, width, height);
-    svg.push_str("</svg>");
-    svg
-}
-
-/// The ten worst gaps of the joint view, numbered by rank at their middle.
-fn gap_marks_svg(a: &Assessment, px: &dyn Fn(geo::Coord) -> (f64, f64)) -> String {
-    let mut svg = String::new();
-    if let Some(v) = a.views.last() {
-        for g in v.gaps.iter().take(10) {
-            let mid_id = &g.segments[g.segments.len() / 2];
-            if let Some(r) = a.segments.iter().find(|r| &r.segment.id == mid_id) {
-                let (x, y) = px(r.segment.samples[r.segment.samples.len() / 2]);
-                let _ = write!(
-                    svg,
-                    r##"<circle cx="{x:.1}" cy="{y:.1}" r="9" fill="#fff" stroke="#c00" stroke-width="1.5"/><text x="{x:.1}" y="{:.1}" font-size="11" text-anchor="middle" font-weight="bold" fill="#c00">{}</text>"##,
-                    y + 4.0,
-                    g.rank
-                );
-            }
-        }
-    }
-    svg
-}
-
-/// A scale bar of a round length (1, 2 or 5 × 10ⁿ km, about a fifth of the
-/// width) at the bottom left and a north arrow at the top right.
-fn scale_bar_svg(fit: &crate::view::ViewFit, width: f64, height: f64) -> String {
-    let mut svg = String::new();
-    let km = {
-        let raw = fit.metres_per_px * width / 5.0 / 1000.0;
-        let p = 10f64.powf(raw.log10().floor());
-        [1.0, 2.0, 5.0, 10.0]
-            .iter()
-            .map(|m| m * p)
-            .rfind(|&v| v <= raw)
-            .unwrap_or(p)
-    };
-    let bar = km * 1000.0 / fit.metres_per_px;
-    let _ = write!(
-        svg,
-        r##"<line x1="20" y1="{0:.1}" x2="{1:.1}" y2="{0:.1}" stroke="#111" stroke-width="3"/><text x="20" y="{2:.1}" font-size="12">{3} km</text><text x="{4:.1}" y="28" font-size="16" text-anchor="middle">N ↑</text>"##,
-        height - 20.0,
-        20.0 + bar,
-        height - 28.0,
-        km,
-        width - 24.0
-    );
-    svg
 }
 
 /// A self-contained HTML report an assessor can print.
@@ -455,7 +313,7 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
         let _ = write!(h, r#"<div class="warn">⚠ {}</div>"#, esc(w));
     }
     h.push_str(&map_svg(s, a, 1000.0, 640.0));
-    h.push_str(r##"<p class="legend">Both States' posts together:<span style="background:#2e8b57"></span>covered green border<span style="background:#1f6fd6"></span>covered blue border<span style="background:rgb(230,200,60)"></span>gap, low risk<span style="background:rgb(230,0,0)"></span>gap, high risk · numbered circles: gap rank · small red rings: unwatched informal crossings · triangles: posts</p>"##);
+    h.push_str(r##"<p class="legend">Both States' posts together:<span style="background:#2e8b57"></span>covered green border<span style="background:#1f6fd6"></span>covered blue border<span style="background:rgb(230,200,60)"></span>gap, low risk<span style="background:rgb(230,0,0)"></span>gap, high risk · numbered circles: gap rank · small red rings: unwatched informal crossings · triangles: posts · yellow squares: official crossings · black dots: km along the border · each State's territory tinted in its colour, with places, roads and water from the scenario's basemap</p>"##);
 
     h.push_str("<h2>Figures</h2><table><tr><th class=l>posts of</th><th>covered 24 h: green</th><th>blue</th><th>total</th><th>day total</th><th>night total</th><th>risk covered</th><th>unwatched informal crossings</th><th>gaps</th></tr>");
     for v in &a.views {
