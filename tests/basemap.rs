@@ -144,3 +144,25 @@ fn site_never_proposes_a_post_off_its_states_land() {
         );
     }
 }
+
+#[test]
+fn the_reports_map_shows_territories_places_crossings_and_km_marks() {
+    let s = load("liechtenstein-switzerland");
+    let a = borderwatch::assess::assess(&s, &AssessOptions::default()).unwrap();
+    let svg = borderwatch::report::map_svg(&s, &a, 1000.0, 640.0);
+    for want in [
+        "<title>LIE</title>",
+        "<title>CHE</title>",
+        ">Vaduz</text>",
+        ">C1</text>",
+        ">km 5</text>",
+    ] {
+        assert!(svg.contains(want), "{want} not in the report's map");
+    }
+    // a scenario without a basemap still draws its map
+    let (_d, p) = mini();
+    let (m, _) = borderwatch::scenario::load_ok(&p).unwrap();
+    assert!(m.basemap.is_empty());
+    let a = borderwatch::assess::assess(&m, &AssessOptions::default()).unwrap();
+    assert!(borderwatch::report::map_svg(&m, &a, 1000.0, 640.0).contains("<polyline"));
+}

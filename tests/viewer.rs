@@ -695,8 +695,29 @@ fn editor_shows_the_selected_post_its_form_and_the_legend() {
         &["--select", "AD-OP2"],
     );
     keep(&out, "andorra-spain-edit.png");
-    // the selection ring (15 px radius) around the post's triangle
+    // the post is framed, zoomed in: 2.5 km round it (and the 400 m every
+    // zoom adds)
     let post = s.post(&borderwatch::ids::PostId::new("AD-OP2")).unwrap();
+    let d = borderwatch::viewer::SELECT_FRAME_M + 400.0;
+    let fit = view::fit(
+        (
+            post.xy - Coord { x: d, y: d },
+            post.xy + Coord { x: d, y: d },
+        ),
+        W as f64 - view::PANEL_WIDTH_PX,
+        H as f64 - view::TIMELINE_PX,
+    );
+    let px = |_: &Scenario, p: Coord| {
+        view::world_to_px(
+            &fit,
+            p,
+            W as f64,
+            H as f64,
+            view::PANEL_WIDTH_PX,
+            view::TIMELINE_PX,
+        )
+    };
+    // the selection ring (15 px radius) around the post's triangle
     let (x, y) = px(&s, post.xy);
     // (each probe looks along its ray, 11..20 px: the map's fit and
     // egui's rounding differ by a pixel or two)

@@ -51,6 +51,9 @@ use crate::info::Info;
 use crate::model::Scenario;
 use crate::view;
 use bevy::prelude::*;
+
+/// `--select`: the selected post is framed with this much round it (m).
+pub const SELECT_FRAME_M: f64 = 2500.0;
 use bevy::window::WindowResolution;
 use bevy_egui::{egui, EguiPlugin};
 use geo::Coord;
@@ -214,7 +217,8 @@ pub struct ViewOptions {
     /// Frame benchmark: once everything is loaded, play the timeline for
     /// this many frames, print the load time and frame times (JSON), exit.
     pub bench_frames: Option<u32>,
-    /// A post selected in the editor at start.
+    /// A post selected in the editor at start (and framed, zoomed in:
+    /// [`SELECT_FRAME_M`] round it).
     pub select: Option<crate::ids::PostId>,
 }
 
@@ -390,6 +394,20 @@ fn window_app(scenario: Scenario, opts: ViewOptions, started: std::time::Instant
         sim_job(sim_enabled, game_enabled, replay),
     );
     if let Some(id) = select {
+        // the selected post framed with 2.5 km around it (zoomed in)
+        let at = app
+            .world()
+            .resource::<MapData>()
+            .scenario
+            .post(&id)
+            .map(|p| p.xy);
+        if let Some(xy) = at {
+            let d = Coord {
+                x: SELECT_FRAME_M,
+                y: SELECT_FRAME_M,
+            };
+            app.world_mut().resource_mut::<camera::ZoomTo>().0 = Some((xy - d, xy + d));
+        }
         app.world_mut().resource_mut::<edit::EditState>().selected = Some(id);
     }
     if let Some(frames) = bench_frames {
