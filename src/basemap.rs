@@ -207,6 +207,29 @@ impl Basemap {
         Some(t.contains(&pt) && !self.water.iter().any(|w| w.area.contains(&pt)))
     }
 
+    /// Where `p` is, in a patrol's words, by the nearest place within
+    /// `within_m` (metres): "at Canillo" within 300 m, else "2.1 km NE of
+    /// Canillo"; `None` with no place that near.
+    pub fn describe(&self, p: Coord, within_m: f64) -> Option<String> {
+        let (place, d) = self
+            .places
+            .iter()
+            .map(|q| (q, (q.at.x - p.x).hypot(q.at.y - p.y)))
+            .filter(|(_, d)| *d <= within_m)
+            .min_by(|a, b| a.1.total_cmp(&b.1))?;
+        if d < 300.0 {
+            return Some(format!("at {}", place.name));
+        }
+        // bearing from the place to the point, clockwise from grid north
+        let deg = (p.x - place.at.x)
+            .atan2(p.y - place.at.y)
+            .to_degrees()
+            .rem_euclid(360.0);
+        let compass =
+            ["N", "NE", "E", "SE", "S", "SW", "W", "NW"][((deg + 22.5) / 45.0) as usize % 8];
+        Some(format!("{:.1} km {compass} of {}", d / 1000.0, place.name))
+    }
+
     /// The State whose territory holds `p`, among those the basemap has.
     pub fn state_at(&self, p: Coord) -> Option<&StateId> {
         let pt = geo::Point::from(p);

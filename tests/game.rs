@@ -330,6 +330,12 @@ fn plan_publishes_the_mix_and_simulate_best_responds_to_it() {
         assert!(g.tracks[0].segments[0].points[0].time.is_some(), "{unit}");
         let html = std::fs::read_to_string(out.join(format!("orders/{unit}.html"))).unwrap();
         assert!(html.contains(&format!("Orders — {unit}")), "{unit}");
+        // a map sketch of the unit's paths over the basemap, legs measured
+        assert!(
+            html.contains("<h2>Map</h2><svg") && html.contains("<title>LIE</title>"),
+            "{unit}"
+        );
+        assert!(html.contains("stroke-dasharray"), "{unit}: the path drawn");
         if duty == "standby" {
             let (lat, lon): (f64, f64) = (f[6].parse().unwrap(), f[7].parse().unwrap());
             let w = &g.waypoints[0];
@@ -345,6 +351,20 @@ fn plan_publishes_the_mix_and_simulate_best_responds_to_it() {
             assert!(
                 html.contains("stand by") && html.contains(&at),
                 "{at} {html}"
+            );
+            // where, for a patrol: grid references (zone, band and 100 km
+            // square of the position), the place and border km, the dwell
+            let g = borderwatch::geom::grid::grid_ref(geo::Coord { x: lon, y: lat }).unwrap();
+            let square = &g.mgrs[..7];
+            assert!(html.contains(&format!("MGRS {square}")), "{square} {html}");
+            assert!(html.contains("UTM 32T "), "{html}");
+            assert!(
+                html.contains("border km ") && html.contains("dwell "),
+                "{html}"
+            );
+            assert!(
+                html.contains(" of ") || html.contains("at "),
+                "a place named: {html}"
             );
         } else {
             assert!(html.contains("patrol the track"), "{html}");

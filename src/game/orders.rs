@@ -105,7 +105,92 @@ pub fn unit_gpx(
     gpx_bytes(track, waypoints, u.id.as_str())
 }
 
-/// Unit slot `ui`'s printable orders for the issued draw, a table a day.
+/// Where a point is, in words and grid references: the nearest place
+/// (within 15 km), the border's km and the distance from the line; UTM
+/// and MGRS.
+struct Spot {
+    words: String,
+    grid: String,
+}
+
+fn spot(w: &World, bi: &crate::index::BorderIndex, at: Coord) -> Spot {
+    let mut words: Vec<String> = w.s.basemap.describe(at, 15_000.0).into_iter().collect();
+    if let Some(sn) = bi.snap(at) {
+        words.push(format!(
+            "border km {:.1}, {} from the line",
+            sn.chainage_km,
+            metres(sn.distance_m)
+        ));
+    }
+    let ll = w.s.projection.inverse(at);
+    let grid = match crate::geom::grid::grid_ref(ll) {
+        Some(g) => format!(
+            "UTM {}<br>MGRS {}<br>{:.5}, {:.5}",
+            g.utm, g.mgrs, ll.y, ll.x
+        ),
+        None => format!("{:.5}, {:.5}", ll.y, ll.x),
+    };
+    Spot {
+        words: words.join(" · "),
+        grid,
+    }
+}
+
+/// A leg of the day's path between two times: its points, length (m) and
+/// climb (m up, from the DEM; `None` without one).
+fn leg(
+    w: &World,
+    xy: &[Coord],
+    times: &[f64],
+    from_s: f64,
+    to_s: f64,
+) -> (Vec<Coord>, f64, Option<f64>) {
+    let pts: Vec<Coord> = xy
+        .iter()
+        .zip(times)
+        .filter(|(_, t)| (from_s..=to_s).contains(*t))
+        .map(|(c, _)| *c)
+        .collect();
+    let len = pts
+        .windows(2)
+        .map(|p| (p[1].x - p[0].x).hypot(p[1].y - p[0].y))
+        .sum();
+    let climb = w.s.dem.as_ref().map(|dem| {
+        let z: Vec<Option<f64>> = pts
+            .iter()
+            .map(|c| {
+                let ll = w.s.projection.inverse(*c);
+                dem.elevation(ll.x, ll.y)
+            })
+            .collect();
+        z.windows(2)
+            .filter_map(|p| Some((p[1]? - p[0]?).max(0.0)))
+            .sum()
+    });
+    (pts, len, climb)
+}
+
+/// "3 h 20 min".
+fn hours(s: f64) -> String {
+    let m = (s / 60.0).round() as i64;
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02} min"),
+    }
+}
+
+fn leg_words(len: f64, climb: Option<f64>) -> String {
+    match climb {
+        Some(c) => format!("{}, {:.0} m up", metres(len), c),
+        None => metres(len),
+    }
+}
+
+/// Unit slot `ui`'s printable orders for the issued draw: a map sketch of
+/// its days' paths over the basemap, then a table a day — depart, the leg
+/// out (length, climb), the duty where (place, border km, UTM, MGRS), the
+/// leg back, back at the post.
 pub fn orders_html(
     w: &World,
     p: &Planned,
@@ -114,6 +199,7 @@ pub fn orders_html(
     start: Option<time::OffsetDateTime>,
 ) -> String {
     let u = &w.s.units[p.units[ui]];
+    let bi = crate::index::BorderIndex::of_scenario(w.s);
     let mut h = String::new();
     let _ = write!(
         h,
@@ -121,14 +207,17 @@ pub fn orders_html(
         id = esc(u.id.as_str())
     );
     h += &w.s.marking.html();
+    let home = w.s.post(&u.home_post).map(|p| p.xy);
+    let home_spot = home.map(|xy| spot(w, &bi, xy));
     let _ = write!(
         h,
-        "<h1>Orders — {} {}</h1><p>{} · {} · home post <b>{}</b> · {} h shifts · interception plan, scenario <code>{}</code></p>",
+        "<h1>Orders — {} {}</h1><p>{} · {} · home post <b>{}</b>{} · {} h shifts · interception plan, scenario <code>{}</code></p>",
         esc(u.id.as_str()),
         esc(&u.name),
         esc(u.state.as_str()),
         u.mode.as_str(),
         esc(u.home_post.as_str()),
+        home_spot.as_ref().map(|s| format!(" ({})", s.grid.replace("<br>", " · "))).unwrap_or_default(),
         u.shift_hours,
         esc(&w.s.name),
     );
@@ -138,70 +227,140 @@ pub fn orders_html(
     if start.is_none() {
         h.push_str(r#"<p class="muted">Times are from the start of the plan (day 1 00:00); give <code>--start</code> for clock times.</p>"#);
     }
+    h += &sketch(w, p, draws, ui, home);
     for (d, sc) in days(p, draws, ui) {
-        let off = d as f64 * DAY_S;
-        let s0 = off + sc.start_s;
-        let s1 = s0 + u.shift_hours * 3600.0;
-        let _ = write!(
-            h,
-            "<h2>Day {} — depart {} · back by {}</h2><table><tr><th>time</th><th>duty</th><th>where</th><th>lat, lon</th></tr>",
-            d + 1,
-            clock(s0, start),
-            clock(s1, start)
-        );
-        let post = esc(u.home_post.as_str());
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>depart</td><td>home post {post}</td><td></td></tr>",
-            clock(s0, start)
-        );
-        match sc.duty {
-            Duty::Standby {
-                at,
-                arrive_s,
-                leave_s,
-            } => {
-                let ll = w.s.projection.inverse(at);
-                let what = watched(w, at)
-                    .map(|(id, kind, d, line)| {
-                        format!(
-                            "on {} ({kind}){}, {} from the line",
-                            esc(&id),
-                            if d > 100.0 {
-                                format!(" {d:.0} m off")
-                            } else {
-                                String::new()
-                            },
-                            metres(line)
-                        )
-                    })
-                    .unwrap_or_default();
-                let _ = write!(
-                    h,
-                    "<tr><td>{} – {}</td><td>stand by: watch, and respond to alarms</td><td>{what}</td><td>{:.5}, {:.5}</td></tr>",
-                    clock(off + arrive_s, start),
-                    clock(off + leave_s, start),
-                    ll.y,
-                    ll.x
-                );
-            }
-            Duty::Patrol => {
-                let _ = write!(
-                    h,
-                    "<tr><td>{} – {}</td><td>patrol the track in the GPX</td><td></td><td></td></tr>",
-                    clock(s0, start),
-                    clock(s1, start)
-                );
-            }
-        }
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>back</td><td>home post {post}</td><td></td></tr></table>",
-            clock(s1, start)
-        );
+        h += &day_table(w, &bi, u, d, sc, start, home_spot.as_ref());
     }
     h.push_str("<p class=muted>This order is the day's draw from a published mix of plans: a smuggler who knows the mix must not learn the draw. Keep it to those who need it.</p>");
     h += &w.s.marking.html();
     h.push_str("</body></html>\n");
+    h
+}
+
+/// The map sketch: every day's path, the home post, each standby position.
+fn sketch(w: &World, p: &Planned, draws: &[usize], ui: usize, home: Option<Coord>) -> String {
+    let u = &w.s.units[p.units[ui]];
+    let mut paths = Vec::new();
+    let mut marks: Vec<(Coord, String)> = home
+        .map(|xy| (xy, u.home_post.to_string()))
+        .into_iter()
+        .collect();
+    for (d, sc) in days(p, draws, ui) {
+        paths.push(sc.day_layer().xy);
+        if let Duty::Standby { at, .. } = sc.duty {
+            marks.push((at, format!("day {} standby", d + 1)));
+        }
+    }
+    format!(
+        "<h2>Map</h2>{}<p class=muted>Dashed: the path issued for each day; circles: the home post and the standby positions. Basemap from the scenario's <code>basemap.geojson</code>.</p>",
+        crate::report::map::sketch_svg(w.s, &paths, &marks, 900.0, 520.0)
+    )
+}
+
+/// One day's table.
+fn day_table(
+    w: &World,
+    bi: &crate::index::BorderIndex,
+    u: &crate::model::Unit,
+    d: usize,
+    sc: &Schedule,
+    start: Option<time::OffsetDateTime>,
+    home: Option<&Spot>,
+) -> String {
+    let off = d as f64 * DAY_S;
+    let s0 = off + sc.start_s;
+    let s1 = s0 + u.shift_hours * 3600.0;
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<h2>Day {} — depart {} · back by {}</h2><table><tr><th>time</th><th>duty</th><th>where</th><th>grid</th><th>leg</th></tr>",
+        d + 1,
+        clock(s0, start),
+        clock(s1, start)
+    );
+    let post = esc(u.home_post.as_str());
+    let (home_words, home_grid) = home
+        .map(|s| (s.words.as_str(), s.grid.as_str()))
+        .unwrap_or(("", ""));
+    let _ = write!(
+        h,
+        "<tr><td>{}</td><td>depart</td><td>home post {post} {home_words}</td><td>{home_grid}</td><td></td></tr>",
+        clock(s0, start)
+    );
+    let day = sc.day_layer();
+    match sc.duty {
+        Duty::Standby {
+            at,
+            arrive_s,
+            leave_s,
+        } => {
+            let (_, out_m, out_up) = leg(w, &day.xy, &day.times, sc.start_s, arrive_s);
+            let (_, back_m, back_up) = leg(
+                w,
+                &day.xy,
+                &day.times,
+                leave_s,
+                sc.start_s + u.shift_hours * 3600.0,
+            );
+            let at_spot = spot(w, bi, at);
+            let what = watched(w, at)
+                .map(|(id, kind, d, _)| {
+                    format!(
+                        "watching {} ({kind}){}",
+                        esc(&id),
+                        if d > 100.0 {
+                            format!(", {d:.0} m off it")
+                        } else {
+                            String::new()
+                        },
+                    )
+                })
+                .unwrap_or_default();
+            let _ = write!(
+                h,
+                "<tr><td>{} – {}</td><td>move to the standby position</td><td></td><td></td><td>{}</td></tr>",
+                clock(s0, start),
+                clock(off + arrive_s, start),
+                leg_words(out_m, out_up)
+            );
+            let _ = write!(
+                h,
+                "<tr><td>{} – {}</td><td>stand by: watch, and respond to alarms</td><td>{} · {what}</td><td>{}</td><td>dwell {}</td></tr>",
+                clock(off + arrive_s, start),
+                clock(off + leave_s, start),
+                at_spot.words,
+                at_spot.grid,
+                hours(leave_s - arrive_s)
+            );
+            let _ = write!(
+                h,
+                "<tr><td>{} – {}</td><td>return to the post</td><td></td><td></td><td>{}</td></tr>",
+                clock(off + leave_s, start),
+                clock(s1, start),
+                leg_words(back_m, back_up)
+            );
+        }
+        Duty::Patrol => {
+            let (_, m, up) = leg(
+                w,
+                &day.xy,
+                &day.times,
+                sc.start_s,
+                sc.start_s + u.shift_hours * 3600.0,
+            );
+            let _ = write!(
+                h,
+                "<tr><td>{} – {}</td><td>patrol the track in the GPX</td><td></td><td></td><td>{}</td></tr>",
+                clock(s0, start),
+                clock(s1, start),
+                leg_words(m, up)
+            );
+        }
+    }
+    let _ = write!(
+        h,
+        "<tr><td>{}</td><td>back</td><td>home post {post}</td><td></td><td></td></tr></table>",
+        clock(s1, start)
+    );
     h
 }

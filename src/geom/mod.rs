@@ -2,6 +2,7 @@
 //! border, point-to-segment measures, polylines densified and halved by
 //! length (metres, in the local projection).
 
+pub mod grid;
 pub mod proj;
 pub mod rings;
 

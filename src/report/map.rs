@@ -279,6 +279,66 @@ fn basemap_svg(
     svg
 }
 
+/// A map sketch for a unit's orders: the basemap, the border with km
+/// marks, the unit's `paths` (metres) and its `marks` (a point and its
+/// label: the home post, standby positions), framed on them with 1 km
+/// round; a scale bar and north arrow.
+pub fn sketch_svg(
+    s: &Scenario,
+    paths: &[Vec<geo::Coord>],
+    marks: &[(geo::Coord, String)],
+    width: f64,
+    height: f64,
+) -> String {
+    let pts = paths
+        .iter()
+        .flatten()
+        .copied()
+        .chain(marks.iter().map(|m| m.0));
+    let Some(bbox) = crate::model::bbox(pts) else {
+        return String::new();
+    };
+    let fit = crate::view::fit(crate::model::expand(bbox, 1000.0), width, height);
+    let px = |p: geo::Coord| crate::view::world_to_px(&fit, p, width, height, 0.0, 0.0);
+    let mut svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" style="background:#eceae2;border:1px solid #999">"##
+    );
+    svg += &basemap_svg(s, &px, fit.metres_per_px, (width, height));
+    for b in &s.border {
+        let c = match b.kind {
+            BorderKind::Green => crate::view::GREEN_BORDER,
+            BorderKind::Blue => crate::view::BLUE_BORDER,
+        };
+        let _ = write!(
+            svg,
+            r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="3"/>"#,
+            polyline(&b.xy.0, &px),
+            hex(c)
+        );
+    }
+    svg += &km_marks_svg(s, &px, fit.metres_per_px);
+    for p in paths {
+        let _ = write!(
+            svg,
+            r##"<polyline points="{}" fill="none" stroke="#6a1b9a" stroke-width="2.5" stroke-dasharray="7 3"/>"##,
+            polyline(p, &px)
+        );
+    }
+    for (at, label) in marks {
+        let (x, y) = px(*at);
+        let _ = write!(
+            svg,
+            r##"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="#fff" stroke="#111" stroke-width="2"/><text x="{:.1}" y="{:.1}" font-size="12" font-weight="bold" stroke="#fff" stroke-width="3" paint-order="stroke">{}</text>"##,
+            x + 9.0,
+            y + 4.0,
+            esc(label)
+        );
+    }
+    svg += &scale_bar_svg(&fit, width, height);
+    svg.push_str("</svg>");
+    svg
+}
+
 /// Official crossings: yellow squares with their ids.
 fn crossings_svg(s: &Scenario, px: &dyn Fn(geo::Coord) -> (f64, f64)) -> String {
     let mut svg = String::new();

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-mod map;
+pub(crate) mod map;
 pub use map::map_svg;
 
 /// Write every output into `dir` as one set ([`crate::io::OutSet`]);
