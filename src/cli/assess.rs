@@ -144,11 +144,16 @@ pub fn site(a: SiteArgs) -> Result<ExitCode, Error> {
     for c in &r.chosen {
         let z = c.candidate.elevation_m.map(|z| format!(", {z:.0} m"));
         println!(
-            "  {}. {} at {:.5} N {:.5} E{} ({}): gain {:.3} risk-km, covered 24 h → {:.1} %",
+            "  {}. {} at {}{} ({}): gain {:.3} risk-km, covered 24 h → {:.1} %",
             c.order,
             c.candidate.id,
-            c.candidate.lonlat[1],
-            c.candidate.lonlat[0],
+            borderwatch::geom::lat_lon_text(
+                geo::Coord {
+                    x: c.candidate.lonlat[0],
+                    y: c.candidate.lonlat[1],
+                },
+                false
+            ),
             z.unwrap_or_default(),
             c.candidate.source,
             c.gain,

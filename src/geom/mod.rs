@@ -31,6 +31,22 @@ pub mod chainage {
     }
 }
 
+/// A lon/lat point as people read it, hemispheres by letter:
+/// "41.97699 N 6.80829 W" (`deg` after each number when asked:
+/// "41.97699° N, 6.80829° W").
+pub fn lat_lon_text(lonlat: Coord, deg: bool) -> String {
+    let (ns, ew) = (
+        if lonlat.y < 0.0 { "S" } else { "N" },
+        if lonlat.x < 0.0 { "W" } else { "E" },
+    );
+    let (d, sep) = if deg { ("°", ", ") } else { ("", " ") };
+    format!(
+        "{:.5}{d} {ns}{sep}{:.5}{d} {ew}",
+        lonlat.y.abs(),
+        lonlat.x.abs()
+    )
+}
+
 /// Closest point on segment `a`–`b` to `p`: (point, parameter t in 0..1, distance).
 pub fn closest_on_segment(p: Coord, a: Coord, b: Coord) -> (Coord, f64, f64) {
     let d = b - a;
@@ -122,6 +138,17 @@ pub fn self_crossing(line: &[Coord]) -> Option<(Coord, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latitudes_and_longitudes_read_with_their_hemispheres() {
+        let c = Coord {
+            x: -6.808291,
+            y: 41.976994,
+        };
+        assert_eq!(lat_lon_text(c, false), "41.97699 N 6.80829 W");
+        let c = Coord { x: 1.5, y: -33.25 };
+        assert_eq!(lat_lon_text(c, true), "33.25000° S, 1.50000° E");
+    }
 
     #[test]
     fn sides_at_corners() {

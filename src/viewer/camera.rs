@@ -162,7 +162,7 @@ pub(super) fn cursor_readout(
                 y: w.y as f64,
             };
             let ll = map.projection.inverse(p);
-            let mut s = format!("{:.5}° N, {:.5}° E", ll.y, ll.x);
+            let mut s = crate::geom::lat_lon_text(ll, true);
             if let Some(snap) = map.index.border.snap(p) {
                 s.push_str(&format!(
                     "\nborder km {:.2} ({:.0} m away)",

@@ -505,8 +505,17 @@ fn site_form(
     for c in &r.chosen {
         ui.horizontal(|ui| {
             ui.label(format!(
-                "{}. {:.5} N {:.5} E · +{:.2} risk-km · {:.1} %",
-                c.order, c.candidate.lonlat[1], c.candidate.lonlat[0], c.gain, c.covered_pct_after
+                "{}. {} · +{:.2} risk-km · {:.1} %",
+                c.order,
+                crate::geom::lat_lon_text(
+                    geo::Coord {
+                        x: c.candidate.lonlat[0],
+                        y: c.candidate.lonlat[1],
+                    },
+                    false
+                ),
+                c.gain,
+                c.covered_pct_after
             ));
             let lonlat = geo::Coord {
                 x: c.candidate.lonlat[0],
