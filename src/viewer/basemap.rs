@@ -46,14 +46,12 @@ pub struct BasemapSprite;
 pub fn compute(s: &crate::model::Scenario) -> Option<Basemap> {
     let (min, max) = crate::view::frame_bbox(s)?;
     // 3 km round the border; without a DEM (only the territories' tint,
-    // cheap) a quarter of the frame's larger side, so a fitted window is
-    // tinted to its edges
-    let side = (max.x - min.x).max(max.y - min.y);
-    let margin = match s.dem {
-        Some(_) => 3000.0,
-        None => (0.25 * side).max(3000.0),
+    // cheap) the frame the importers' basemap covers, so a fitted window
+    // is tinted to its edges
+    let (min, max) = match s.dem {
+        Some(_) => crate::model::expand((min, max), 3000.0),
+        None => crate::basemap::frame_around((min, max)),
     };
-    let (min, max) = crate::model::expand((min, max), margin);
     let area = (max.x - min.x) * (max.y - min.y);
     let max_cells = if s.dem.is_some() {
         MAX_CELLS_DEM
