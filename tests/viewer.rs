@@ -129,8 +129,13 @@ fn load(name: &str) -> Scenario {
 }
 
 fn px(s: &Scenario, p: Coord) -> (f64, f64) {
+    px_in(view::frame_bbox(s).unwrap(), p)
+}
+
+/// Where `p` lands in a window fitted to `bbox` (as the viewer fits it).
+fn px_in(bbox: (Coord, Coord), p: Coord) -> (f64, f64) {
     let fit = view::fit(
-        view::frame_bbox(s).unwrap(),
+        bbox,
         W as f64 - view::PANEL_WIDTH_PX,
         H as f64 - view::TIMELINE_PX,
     );
@@ -699,24 +704,11 @@ fn editor_shows_the_selected_post_its_form_and_the_legend() {
     // zoom adds)
     let post = s.post(&borderwatch::ids::PostId::new("AD-OP2")).unwrap();
     let d = borderwatch::viewer::SELECT_FRAME_M + 400.0;
-    let fit = view::fit(
-        (
-            post.xy - Coord { x: d, y: d },
-            post.xy + Coord { x: d, y: d },
-        ),
-        W as f64 - view::PANEL_WIDTH_PX,
-        H as f64 - view::TIMELINE_PX,
+    let framed = (
+        post.xy - Coord { x: d, y: d },
+        post.xy + Coord { x: d, y: d },
     );
-    let px = |_: &Scenario, p: Coord| {
-        view::world_to_px(
-            &fit,
-            p,
-            W as f64,
-            H as f64,
-            view::PANEL_WIDTH_PX,
-            view::TIMELINE_PX,
-        )
-    };
+    let px = |_: &Scenario, p: Coord| px_in(framed, p);
     // the selection ring (15 px radius) around the post's triangle
     let (x, y) = px(&s, post.xy);
     // (each probe looks along its ray, 11..20 px: the map's fit and

@@ -189,6 +189,23 @@ pub(super) fn routes(
     routes
 }
 
+/// The reference map (optional, `basemap.geojson`), in metres; its
+/// States are checked only once `[[states]]` is sound.
+pub(super) fn basemap(
+    maps_dir: &Path,
+    refs: &StateRefs,
+    projection: &LocalProjection,
+    pr: &mut Problems,
+) -> crate::basemap::Basemap {
+    let mut own = Problems::default();
+    let file = maps_dir.join(crate::basemap::FILE);
+    let b = crate::basemap::read(&file, |s| refs.resolve(s), &mut own).project(projection);
+    if !refs.broken {
+        pr.extend(own);
+    }
+    b
+}
+
 pub(super) fn network(
     raw: Vec<RawFeature>,
     file: &Path,

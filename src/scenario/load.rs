@@ -112,17 +112,6 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     // risk inputs (optional)
     let mut intel = layers::intel(&maps_dir, &projection, pr);
     let mut seizures = layers::seizures(&maps_dir, &projection, pr);
-    // the reference map (optional); its States are checked once [[states]] is sound
-    let mut basemap_pr = Problems::default();
-    let basemap = crate::basemap::read(
-        &maps_dir.join(crate::basemap::FILE),
-        |s| refs.resolve(s),
-        &mut basemap_pr,
-    )
-    .project(&projection);
-    if !refs.broken {
-        pr.extend(basemap_pr);
-    }
     for (i, u) in units.iter().enumerate() {
         // (a posts file that is not there is said once, above)
         if posts_path.exists() {
@@ -141,7 +130,7 @@ fn load_inner(path: &Path, pr: &mut Problems) -> Option<Scenario> {
     let bbox = border_bbox.map(|_| (min, max));
     let dem = layers::dem(h.dem_path.as_deref(), bbox, path, pr);
     Some(Scenario {
-        basemap,
+        basemap: layers::basemap(&maps_dir, &refs, &projection, pr),
         name: h.name,
         title: h.title,
         description: h.description,

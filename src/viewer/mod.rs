@@ -54,6 +54,19 @@ use bevy::prelude::*;
 
 /// `--select`: the selected post is framed with this much round it (m).
 pub const SELECT_FRAME_M: f64 = 2500.0;
+
+/// `--select`: the post selected in the editor and framed, zoomed in.
+fn select_and_frame(app: &mut App, id: crate::ids::PostId) {
+    let s = &app.world().resource::<MapData>().scenario;
+    if let Some(xy) = s.post(&id).map(|p| p.xy) {
+        let d = Coord {
+            x: SELECT_FRAME_M,
+            y: SELECT_FRAME_M,
+        };
+        app.world_mut().resource_mut::<camera::ZoomTo>().0 = Some((xy - d, xy + d));
+    }
+    app.world_mut().resource_mut::<edit::EditState>().selected = Some(id);
+}
 use bevy::window::WindowResolution;
 use bevy_egui::{egui, EguiPlugin};
 use geo::Coord;
@@ -394,21 +407,7 @@ fn window_app(scenario: Scenario, opts: ViewOptions, started: std::time::Instant
         sim_job(sim_enabled, game_enabled, replay),
     );
     if let Some(id) = select {
-        // the selected post framed with 2.5 km around it (zoomed in)
-        let at = app
-            .world()
-            .resource::<MapData>()
-            .scenario
-            .post(&id)
-            .map(|p| p.xy);
-        if let Some(xy) = at {
-            let d = Coord {
-                x: SELECT_FRAME_M,
-                y: SELECT_FRAME_M,
-            };
-            app.world_mut().resource_mut::<camera::ZoomTo>().0 = Some((xy - d, xy + d));
-        }
-        app.world_mut().resource_mut::<edit::EditState>().selected = Some(id);
+        select_and_frame(&mut app, id);
     }
     if let Some(frames) = bench_frames {
         app.insert_resource(frames::FrameBench {
