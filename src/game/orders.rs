@@ -131,7 +131,7 @@ fn spot(w: &World, bi: &crate::index::BorderIndex, at: Coord) -> Spot {
         None => format!("{:.5}, {:.5}", ll.y, ll.x),
     };
     Spot {
-        words: words.join(" · "),
+        words: esc(&words.join(" · ")), // place names are the data's
         grid,
     }
 }
