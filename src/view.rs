@@ -192,7 +192,8 @@ pub const PLACE: [u8; 3] = [55, 45, 40];
 pub fn fill_index(t: &crate::terrain::Terrain, polys: &[&geo::MultiPolygon]) -> Vec<u16> {
     let mut out = vec![0u16; t.rows * t.cols];
     let mut xs: Vec<f64> = Vec::new();
-    for (k, mp) in polys.iter().enumerate() {
+    // (the index is a u16: polygons past 65,534 are left undrawn)
+    for (k, mp) in polys.iter().take(u16::MAX as usize - 1).enumerate() {
         let edges: Vec<(Coord, Coord)> =
             mp.0.iter()
                 .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
