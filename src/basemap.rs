@@ -137,6 +137,19 @@ impl LineClass {
     pub fn is_road(self) -> bool {
         self <= LineClass::Tertiary
     }
+    /// Whether a line of this class is drawn at this scale (m per pixel):
+    /// motorway to primary roads and every waterway always, secondary
+    /// roads from 200 m a pixel, tertiary from 40; and whether it is a
+    /// major road (drawn wider).
+    pub fn shown_at(self, metres_per_px: f64) -> Option<bool> {
+        match self {
+            LineClass::Motorway | LineClass::Trunk | LineClass::Primary => Some(true),
+            LineClass::Secondary if metres_per_px <= 200.0 => Some(false),
+            LineClass::Tertiary if metres_per_px <= 40.0 => Some(false),
+            LineClass::Secondary | LineClass::Tertiary => None,
+            LineClass::River | LineClass::Canal | LineClass::Coastline => Some(false),
+        }
+    }
     fn layer(self) -> &'static str {
         match self {
             LineClass::River | LineClass::Canal => "waterway",

@@ -136,15 +136,9 @@ fn spot(w: &World, bi: &crate::index::BorderIndex, at: Coord) -> Spot {
     }
 }
 
-/// A leg of the day's path between two times: its points, length (m) and
-/// climb (m up, from the DEM; `None` without one).
-fn leg(
-    w: &World,
-    xy: &[Coord],
-    times: &[f64],
-    from_s: f64,
-    to_s: f64,
-) -> (Vec<Coord>, f64, Option<f64>) {
+/// A leg of the day's path between two times: its length (m) and climb
+/// (m up, from the DEM; `None` without one).
+fn leg(w: &World, xy: &[Coord], times: &[f64], from_s: f64, to_s: f64) -> (f64, Option<f64>) {
     let pts: Vec<Coord> = xy
         .iter()
         .zip(times)
@@ -167,7 +161,7 @@ fn leg(
             .filter_map(|p| Some((p[1]? - p[0]?).max(0.0)))
             .sum()
     });
-    (pts, len, climb)
+    (len, climb)
 }
 
 /// "3 h 20 min".
@@ -294,8 +288,8 @@ fn day_table(
             arrive_s,
             leave_s,
         } => {
-            let (_, out_m, out_up) = leg(w, &day.xy, &day.times, sc.start_s, arrive_s);
-            let (_, back_m, back_up) = leg(
+            let (out_m, out_up) = leg(w, &day.xy, &day.times, sc.start_s, arrive_s);
+            let (back_m, back_up) = leg(
                 w,
                 &day.xy,
                 &day.times,
@@ -341,7 +335,7 @@ fn day_table(
             );
         }
         Duty::Patrol => {
-            let (_, m, up) = leg(
+            let (m, up) = leg(
                 w,
                 &day.xy,
                 &day.times,

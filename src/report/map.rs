@@ -208,7 +208,6 @@ fn basemap_svg(
     metres_per_px: f64,
     (width, height): (f64, f64),
 ) -> String {
-    use crate::basemap::LineClass as L;
     let b = &s.basemap;
     let mut svg = String::new();
     for t in &b.territories {
@@ -233,12 +232,15 @@ fn basemap_svg(
         );
     }
     for l in &b.lines {
-        let (colour, w) = match l.class {
-            L::Motorway | L::Trunk | L::Primary => (crate::view::ROAD, 1.6),
-            L::Secondary if metres_per_px <= 200.0 => (crate::view::ROAD, 0.9),
-            L::Tertiary if metres_per_px <= 40.0 => (crate::view::ROAD, 0.7),
-            L::River | L::Canal | L::Coastline => (crate::view::RIVER, 0.9),
-            _ => continue,
+        let colour = if l.class.is_road() {
+            crate::view::ROAD
+        } else {
+            crate::view::RIVER
+        };
+        let w = match l.class.shown_at(metres_per_px) {
+            Some(true) => 1.6,
+            Some(false) => 0.9,
+            None => continue,
         };
         let _ = write!(
             svg,
@@ -363,7 +365,7 @@ fn crossings_svg(s: &Scenario, px: &dyn Fn(geo::Coord) -> (f64, f64)) -> String 
 /// Km marks along the border, about one per 90 px of map.
 fn km_marks_svg(s: &Scenario, px: &dyn Fn(geo::Coord) -> (f64, f64), metres_per_px: f64) -> String {
     let mut svg = String::new();
-    let idx = crate::index::SpatialIndex::build(s);
+    let idx = crate::index::BorderIndex::of_scenario(s);
     let total = s.border.iter().map(|b| b.to_km).fold(0.0, f64::max);
     let step = crate::view::km_mark_step(metres_per_px, 90.0);
     let mut km = step;

@@ -93,17 +93,17 @@ fn draw_base_lines(
     minor: &mut Gizmos<BaseLines>,
     major: &mut Gizmos<MajorRoads>,
 ) {
-    use crate::basemap::LineClass as L;
-    let road = rgb(view::ROAD);
-    let river = rgb(view::RIVER);
     for l in &s.basemap.lines {
         let pts = l.line.0.iter().map(|c| v2(*c));
-        match l.class {
-            L::Motorway | L::Trunk | L::Primary => major.linestrip_2d(pts, road),
-            L::Secondary if metres_per_px <= 200.0 => minor.linestrip_2d(pts, road),
-            L::Tertiary if metres_per_px <= 40.0 => minor.linestrip_2d(pts, road),
-            L::River | L::Canal | L::Coastline => minor.linestrip_2d(pts, river),
-            _ => {}
+        let c = rgb(if l.class.is_road() {
+            view::ROAD
+        } else {
+            view::RIVER
+        });
+        match l.class.shown_at(metres_per_px) {
+            Some(true) => major.linestrip_2d(pts, c),
+            Some(false) => minor.linestrip_2d(pts, c),
+            None => {}
         }
     }
 }

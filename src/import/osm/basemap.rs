@@ -109,7 +109,8 @@ fn frame(osm: &Osm, border_xy: (Coord, Coord), proj: &LocalProjection) -> (Coord
     }
 }
 
-fn is_water(t: &Tags) -> bool {
+/// A water area: a lake, a riverbank, a reservoir.
+pub(super) fn is_water(t: &Tags) -> bool {
     t.get("natural").is_some_and(|v| v == "water")
         || t.get("waterway").is_some_and(|v| v == "riverbank")
         || t.get("landuse").is_some_and(|v| v == "reservoir")

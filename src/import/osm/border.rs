@@ -159,11 +159,7 @@ pub(super) fn green_blue(
         for s in xy.windows(2) {
             water_items.push(GeomWithData::new(geo::Line::new(s[0], s[1]), wi));
         }
-        let t = &w.tags;
-        let area = t.get("natural").is_some_and(|v| v == "water")
-            || t.get("waterway").is_some_and(|v| v == "riverbank")
-            || t.get("landuse").is_some_and(|v| v == "reservoir");
-        if area && xy.len() >= 4 && xy.first() == xy.last() {
+        if super::basemap::is_water(&w.tags) && xy.len() >= 4 && xy.first() == xy.last() {
             water_areas.push(geo::Polygon::new(geo::LineString::new(xy), vec![]));
         }
     }
