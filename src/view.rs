@@ -4,6 +4,8 @@
 use crate::model::{BorderKind, Scenario};
 use geo::Coord;
 
+pub mod cluster;
+
 /// Width of the viewer's side panel in logical pixels.
 pub const PANEL_WIDTH_PX: f64 = 300.0;
 /// Height of the viewer's timeline bar along the bottom of the map.

@@ -136,6 +136,7 @@ fn move_a_post_replans_and_undo_restores_the_figures() {
         .unwrap()
         .worst_idleness_min;
     let old = post_xy(&app, "AD-OP2");
+    let lines0 = app.world().resource::<MapData>().lines.clone();
     let lonlat = app
         .world()
         .resource::<MapData>()
@@ -164,6 +165,8 @@ fn move_a_post_replans_and_undo_restores_the_figures() {
         assert!(w.resource::<AssessJob>().running() && w.resource::<PlanJob>().running());
         assert_eq!(w.resource::<AssessJob>().rev, 0);
         assert!(w.resource::<AssessJob>().result.is_some());
+        // moving a post changes no line: their levels of detail carry over
+        assert!(std::sync::Arc::ptr_eq(&w.resource::<MapData>().lines, &lines0));
     }
     let new = post_xy(&app, "AD-OP2");
     assert!((new.y - old.y - 2500.0).abs() < 50.0, "{old:?} → {new:?}");

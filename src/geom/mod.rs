@@ -3,6 +3,7 @@
 //! length (metres, in the local projection).
 
 pub mod grid;
+pub mod lod;
 pub mod proj;
 pub mod rings;
 

@@ -3,9 +3,11 @@
 //! each group drawn in registration order; anti-aliasing and line widths.
 
 use super::assess::{AssessJob, BorderColouring};
+use super::lines::InView;
 use super::plan::PlanJob;
 use super::sim::SimJob;
 use super::{rgb, v2, LayerToggles, MapData};
+use crate::geom::lod;
 use crate::view;
 use bevy::prelude::*;
 use geo::Coord;
@@ -85,27 +87,60 @@ pub(super) fn configure_gizmos(
     set(store.config_mut::<MajorRoads>().0, 2.4);
 }
 
-/// The basemap's roads and rivers: major roads always, secondary from
-/// 200 m a pixel, tertiary from 40 m a pixel, rivers and canals always.
+/// The basemap's roads and rivers in view: major roads always, secondary
+/// from 200 m a pixel, tertiary from 40 m a pixel, rivers and canals
+/// always.
 fn draw_base_lines(
-    s: &crate::model::Scenario,
-    metres_per_px: f64,
+    map: &MapData,
+    view: &InView,
     minor: &mut Gizmos<BaseLines>,
     major: &mut Gizmos<MajorRoads>,
 ) {
-    for l in &s.basemap.lines {
-        let pts = l.line.0.iter().map(|c| v2(*c));
+    let lines = &map.scenario.basemap.lines;
+    for (i, pts) in view.of_dense(&map.lines.base) {
+        let l = &lines[i];
         let c = rgb(if l.class.is_road() {
             view::ROAD
         } else {
             view::RIVER
         });
-        match l.class.shown_at(metres_per_px) {
+        let pts = pts.iter().map(|c| v2(*c));
+        match l.class.shown_at(view.metres_per_px) {
             Some(true) => major.linestrip_2d(pts, c),
             Some(false) => minor.linestrip_2d(pts, c),
             None => {}
         }
     }
+}
+
+/// Pieces of line that change with the results (coverage, idleness, the
+/// plan's paths): consecutive pieces of one colour that join end to start
+/// go as one strip, each strip only if it reaches into the view and with
+/// vertices at least a pixel apart.
+fn draw_runs<'a, G: GizmoConfigGroup>(
+    g: &mut Gizmos<G>,
+    view: &InView,
+    pieces: impl Iterator<Item = (&'a [Coord], Color)>,
+) {
+    let step = view.metres_per_px;
+    let mut run: Vec<Coord> = Vec::new();
+    let mut colour = None;
+    let mut flush = |run: &mut Vec<Coord>, c: Option<Color>| {
+        if let Some(c) = c.filter(|_| lod::reaches_into(run, view.min, view.max)) {
+            g.linestrip_2d(lod::decimate(run, step).map(v2), c);
+        }
+        run.clear();
+    };
+    for (pts, c) in pieces {
+        let joins = colour == Some(c) && run.last().is_some() && run.last() == pts.first();
+        if !joins {
+            flush(&mut run, colour);
+            colour = Some(c);
+        }
+        let skip = usize::from(joins);
+        run.extend_from_slice(&pts[skip.min(pts.len())..]);
+    }
+    flush(&mut run, colour);
 }
 
 /// Offset a polyline sideways by `d` (positive = left).
@@ -158,7 +193,8 @@ fn best_response(
 pub(super) fn draw_map(
     map: Res<MapData>,
     layers: Res<LayerToggles>,
-    camera: Single<&Projection, With<Camera2d>>,
+    camera: Single<(&Projection, &GlobalTransform), With<Camera2d>>,
+    window: Option<Single<&Window, With<bevy::window::PrimaryWindow>>>,
     mut thin: Gizmos<ThinLines>,
     mut routes_g: Gizmos<RouteLines>,
     mut border_g: Gizmos<BorderLines>,
@@ -170,31 +206,44 @@ pub(super) fn draw_map(
     sim_job: Res<SimJob>,
 ) {
     let s = &map.scenario;
-    let scale = match *camera {
+    let (projection, at) = *camera;
+    let scale = match projection {
         Projection::Orthographic(o) => o.scale as f64,
         _ => 1.0,
     };
+    let view = InView::of(
+        at.translation(),
+        scale,
+        window.map(|w| (w.width(), w.height())),
+    );
     let colour_of =
         |id: &crate::ids::StateId| s.state(id).map(|st| st.colour).unwrap_or([128, 128, 128]);
     if layers.basemap {
-        draw_base_lines(s, scale, &mut minor, &mut major);
+        draw_base_lines(&map, &view, &mut minor, &mut major);
     }
-    for (i, st) in s.states.iter().enumerate() {
-        if !layers.network.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        let c = rgb(view::faded(st.colour, 0.45));
-        for n in s.network.iter().filter(|n| n.state == st.id) {
-            thin.linestrip_2d(n.xy.0.iter().map(|c| v2(*c)), c);
+    let network_colour: Vec<Option<Color>> = s
+        .states
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            let shown = layers.network.get(i).copied().unwrap_or(true);
+            shown.then(|| rgb(view::faded(st.colour, 0.45)))
+        })
+        .collect();
+    for (i, pts) in view.of_dense(&map.lines.network) {
+        let st = s.states.iter().position(|st| st.id == s.network[i].state);
+        if let Some(c) = st.and_then(|k| network_colour[k]) {
+            thin.linestrip_2d(pts.iter().map(|c| v2(*c)), c);
         }
     }
     if layers.sides {
         let d = BAND_PX as f64 / 2.0 * scale + 2.0 * scale;
-        for b in &s.border {
+        for (i, pts) in view.of_lines(&map.lines.border) {
+            let b = &s.border[i];
             let left = rgb(view::faded(colour_of(&b.left), 0.55));
             let right = rgb(view::faded(colour_of(&b.right), 0.55));
-            bands.linestrip_2d(offset_line(&b.xy.0, d), left);
-            bands.linestrip_2d(offset_line(&b.xy.0, -d), right);
+            bands.linestrip_2d(offset_line(pts, d), left);
+            bands.linestrip_2d(offset_line(pts, -d), right);
         }
     }
     if layers.routes {
@@ -202,25 +251,25 @@ pub(super) fn draw_map(
             .current()
             .filter(|_| sim_job.colour_routes)
             .map(|r| &r.per_route);
-        for (i, r) in s.routes.iter().enumerate() {
+        for (i, pts) in view.of_lines(&map.lines.routes) {
             let c = match by_p.and_then(|p| p.get(i)) {
                 Some(x) => view::intercept_colour(x.p_intercept),
                 None => view::ROUTE,
             };
-            routes_g.linestrip_2d(r.xy.0.iter().map(|c| v2(*c)), rgb(c));
+            routes_g.linestrip_2d(pts.iter().map(|c| v2(*c)), rgb(c));
         }
         best_response(&mut routes_g, &sim_job, s, scale);
     }
     if let Some(p) = plan_job.current().filter(|_| plan_job.show) {
-        for u in &p.units {
+        let pieces = p.units.iter().map(|u| {
             let st = &s.states[u.state.min(s.states.len() - 1)];
-            let c = rgb(view::faded(st.colour, 0.25));
-            plan_g.linestrip_2d(u.xy.iter().map(|c| v2(*c)), c);
-        }
+            (u.xy.as_slice(), rgb(view::faded(st.colour, 0.25)))
+        });
+        draw_runs(&mut plan_g, &view, pieces);
     }
     if layers.border && layers.colouring == BorderColouring::Idleness {
         if let Some(p) = plan_job.current() {
-            for w in &p.points {
+            let pieces = p.points.iter().map(|w| {
                 let c = if w.counted {
                     view::risk_colour((w.weighted_gap_s / p.horizon_s).clamp(0.0, 1.0))
                 } else if w.posts_cover {
@@ -228,8 +277,9 @@ pub(super) fn draw_map(
                 } else {
                     view::UNPATROLLED
                 };
-                border_g.linestrip_2d(w.line.iter().map(|c| v2(*c)), rgb(c));
-            }
+                (w.line.as_slice(), rgb(c))
+            });
+            draw_runs(&mut border_g, &view, pieces);
             return;
         }
     }
@@ -238,20 +288,21 @@ pub(super) fn draw_map(
             (BorderColouring::Coverage | BorderColouring::Risk, Some(a)) => {
                 let th = a.options.threshold;
                 let vi = layers.view.min(a.views.len() - 1);
-                for r in &a.segments {
+                let pieces = a.segments.iter().map(|r| {
                     let c = match layers.colouring {
                         BorderColouring::Risk => view::risk_colour(r.risk.score),
                         _ if r.detect[vi].1.both() >= th => view::COVERED,
                         _ => view::GAP,
                     };
-                    border_g.linestrip_2d(r.segment.xy.iter().map(|c| v2(*c)), rgb(c));
-                }
+                    (r.segment.xy.as_slice(), rgb(c))
+                });
+                draw_runs(&mut border_g, &view, pieces);
             }
             _ => {
-                for b in &s.border {
+                for (i, pts) in view.of_lines(&map.lines.border) {
                     border_g.linestrip_2d(
-                        b.xy.0.iter().map(|c| v2(*c)),
-                        rgb(view::border_colour(b.kind)),
+                        pts.iter().map(|c| v2(*c)),
+                        rgb(view::border_colour(s.border[i].kind)),
                     );
                 }
             }

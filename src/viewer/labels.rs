@@ -49,12 +49,18 @@ impl Labels {
         }
     }
 
-    fn free(&self, r: egui::Rect) -> bool {
-        self.area.contains_rect(r) && !self.placed.borrow().iter().any(|p| p.intersects(r))
+    pub fn free(&self, r: egui::Rect) -> bool {
+        // boxes that only touch do not overlap
+        let overlaps = |p: &egui::Rect| {
+            p.max.x > r.min.x && p.min.x < r.max.x && p.max.y > r.min.y && p.min.y < r.max.y
+        };
+        self.area.contains_rect(r) && !self.placed.borrow().iter().any(overlaps)
     }
 
-    /// Place `text` beside a symbol at `q` (`off` px from its centre) and
-    /// paint it on a faint halo; false when no place is free.
+    /// Place `text` beside a symbol at `q` (`off` px from its centre, or
+    /// further out when the four places there are taken — a post beside
+    /// the border) and paint it on a faint halo; false when no place is
+    /// free.
     pub fn place(
         &self,
         painter: &egui::Painter,
@@ -67,12 +73,13 @@ impl Labels {
         let galley = painter.layout_no_wrap(text.to_string(), font, colour);
         let size = galley.size();
         let tries = [
-            (egui::vec2(off, -off * 0.6), egui::Align2::LEFT_BOTTOM),
-            (egui::vec2(-off, -off * 0.6), egui::Align2::RIGHT_BOTTOM),
-            (egui::vec2(off, off * 0.6), egui::Align2::LEFT_TOP),
-            (egui::vec2(-off, off * 0.6), egui::Align2::RIGHT_TOP),
+            (egui::vec2(1.0, -0.6), egui::Align2::LEFT_BOTTOM),
+            (egui::vec2(-1.0, -0.6), egui::Align2::RIGHT_BOTTOM),
+            (egui::vec2(1.0, 0.6), egui::Align2::LEFT_TOP),
+            (egui::vec2(-1.0, 0.6), egui::Align2::RIGHT_TOP),
         ];
-        for (d, align) in tries {
+        let rings = [off, off + 6.0, off + 12.0];
+        for (d, align) in rings.iter().flat_map(|r| tries.map(|(d, a)| (d * *r, a))) {
             let r = align.anchor_size(q + d, size);
             if self.free(r) {
                 self.reserve(r.expand(1.0));
@@ -117,6 +124,12 @@ pub fn paint_places(
             P::Village => (11.0, 2.2),
             P::Hamlet => (10.0, 1.8),
         };
+        // a place whose dot a bigger one's name covers is left out
+        let dot_box = egui::Rect::from_center_size(q, egui::vec2(2.0 * dot, 2.0 * dot));
+        if !labels.free(dot_box) {
+            continue;
+        }
+        labels.reserve(dot_box);
         if labels.place(
             painter,
             q,

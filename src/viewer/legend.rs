@@ -7,9 +7,13 @@ use crate::view;
 use bevy_egui::egui;
 
 /// Where the map is busy on screen (border vertices, posts, crossings), as
-/// painted last frame: the legend goes to the corner that hides least.
+/// painted last frame: the legend goes to the corner that hides least;
+/// and whether symbols were gathered into clusters.
 #[derive(bevy::prelude::Resource, Default)]
-pub struct Crowd(pub Vec<egui::Pos2>);
+pub struct Crowd {
+    pub points: Vec<egui::Pos2>,
+    pub clustered: bool,
+}
 
 /// What the legend shows (from the layers and the jobs' state).
 pub struct LegendInput<'a> {
@@ -26,6 +30,8 @@ pub struct LegendInput<'a> {
     pub received: &'a [crate::model::Received],
     /// The scenario's basemap (its roads, rivers, water and places).
     pub basemap: &'a crate::basemap::Basemap,
+    /// Posts or units were gathered into counted clusters.
+    pub clustered: bool,
 }
 
 fn c32(c: [u8; 3]) -> egui::Color32 {
@@ -39,6 +45,31 @@ pub fn triangle(c: egui::Pos2, r: f32) -> Vec<egui::Pos2> {
         c + egui::vec2(0.87 * r, 0.5 * r),
         c + egui::vec2(-0.87 * r, 0.5 * r),
     ]
+}
+
+/// A cluster of `n` posts (a triangle) or units (a disc) of one State,
+/// the count written inside in black or white, whichever reads on `fill`.
+pub fn cluster_badge(p: &egui::Painter, c: egui::Pos2, n: usize, fill: egui::Color32, post: bool) {
+    let stroke = egui::Stroke::new(1.5, egui::Color32::from_rgb(20, 20, 20));
+    let centre = if post {
+        p.add(egui::Shape::convex_polygon(triangle(c, 15.0), fill, stroke));
+        c + egui::vec2(0.0, 1.5)
+    } else {
+        p.circle(c, 10.5, fill, egui::Stroke::new(2.0, egui::Color32::WHITE));
+        c
+    };
+    let luma = 0.299 * fill.r() as f32 + 0.587 * fill.g() as f32 + 0.114 * fill.b() as f32;
+    let ink = match luma > 150.0 {
+        true => egui::Color32::from_rgb(20, 20, 20),
+        false => egui::Color32::WHITE,
+    };
+    p.text(
+        centre,
+        egui::Align2::CENTER_CENTER,
+        n.to_string(),
+        egui::FontId::proportional(11.0),
+        ink,
+    );
 }
 
 /// A received post: its triangle in white, hatched in the sender's colour
@@ -208,6 +239,34 @@ fn basemap(ui: &mut egui::Ui, l: &LegendInput) {
 }
 
 /// The neighbour's received posts: hatched, with sender, package and date.
+/// Each State's post symbol, and the cluster symbol when there are clusters.
+fn posts(ui: &mut egui::Ui, l: &LegendInput) {
+    if !l.layers.posts {
+        return;
+    }
+    for st in l.states {
+        symbol(ui, &format!("observation post, {}", st.name), |p, c| {
+            p.add(egui::Shape::convex_polygon(
+                vec![
+                    c + egui::vec2(0.0, -7.0),
+                    c + egui::vec2(6.0, 4.0),
+                    c + egui::vec2(-6.0, 4.0),
+                ],
+                c32(st.colour),
+                egui::Stroke::new(1.2, egui::Color32::from_gray(20)),
+            ));
+        });
+    }
+    if l.clustered {
+        symbol(ui, "posts or units close together: zoom in", |p, c| {
+            let g = egui::Color32::from_gray(150);
+            p.circle(c, 6.5, g, egui::Stroke::new(1.2, egui::Color32::WHITE));
+            let f = egui::FontId::proportional(9.0);
+            p.text(c, egui::Align2::CENTER_CENTER, "5", f, egui::Color32::WHITE);
+        });
+    }
+}
+
 fn received(ui: &mut egui::Ui, l: &LegendInput) {
     for r in l.received {
         let colour = l
@@ -320,21 +379,7 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32, crow
                             );
                         });
                     }
-                    if l.layers.posts {
-                        for st in l.states {
-                            symbol(ui, &format!("observation post, {}", st.name), |p, c| {
-                                p.add(egui::Shape::convex_polygon(
-                                    vec![
-                                        c + egui::vec2(0.0, -7.0),
-                                        c + egui::vec2(6.0, 4.0),
-                                        c + egui::vec2(-6.0, 4.0),
-                                    ],
-                                    c32(st.colour),
-                                    egui::Stroke::new(1.2, egui::Color32::from_gray(20)),
-                                ));
-                            });
-                        }
-                    }
+                    posts(ui, l);
                     received(ui, l);
                     basemap(ui, l);
                     if l.sites_shown {

@@ -31,6 +31,7 @@ pub mod game;
 pub mod jobs;
 mod labels;
 pub mod legend;
+pub mod lines;
 mod panel;
 pub mod plan;
 pub mod requests;
@@ -82,12 +83,20 @@ pub struct MapData {
     pub index: SpatialIndex,
     pub info: Info,
     pub projection: LocalProjection,
+    /// The fixed lines at levels of detail.
+    pub lines: std::sync::Arc<lines::MapLines>,
 }
 
 impl MapData {
     pub fn new(scenario: Scenario) -> Self {
+        let lines = std::sync::Arc::new(lines::MapLines::of(&scenario));
+        MapData::with_lines(scenario, lines)
+    }
+
+    fn with_lines(scenario: Scenario, lines: std::sync::Arc<lines::MapLines>) -> Self {
         MapData {
             index: SpatialIndex::build(&scenario),
+            lines,
             info: crate::info::info(&scenario),
             projection: scenario.projection.clone(),
             scenario,
@@ -96,7 +105,12 @@ impl MapData {
     }
     /// Show `s` (the editor's revision `rev`).
     pub fn replace(&mut self, s: Scenario, rev: u64) {
-        *self = MapData::new(s);
+        // an edit moves posts and units: the lines' levels carry over
+        let lines = match lines::same_lines(&self.scenario, &s) {
+            true => self.lines.clone(),
+            false => std::sync::Arc::new(lines::MapLines::of(&s)),
+        };
+        *self = MapData::with_lines(s, lines);
         self.rev = rev;
     }
 }
@@ -421,6 +435,7 @@ fn window_app(scenario: Scenario, opts: ViewOptions, started: std::time::Instant
             cpu1_s: None,
             rerun_asked: false,
             rerun_ms: Vec::new(),
+            load_jobs_s: None,
             times_ms: Vec::new(),
         });
     }

@@ -101,6 +101,7 @@ pub(super) fn side_panel(
                 sites_shown: ui_edit.io.site.result.is_some(),
                 received: &s.received,
                 basemap: &s.basemap,
+                clustered: crowd.clustered,
                 has_blue: s
                     .border
                     .iter()
@@ -108,7 +109,7 @@ pub(super) fn side_panel(
             },
             PANEL_WIDTH_PX as f32,
             bottom - ctx.viewport_rect().bottom(),
-            &crowd.0,
+            &crowd.points,
         );
     }
     sim::sim_window(ctx, &mut sim_job, &mut plan_job, &s.states);

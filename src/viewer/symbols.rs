@@ -120,8 +120,9 @@ pub fn paint_symbols(
             .filter_map(|c| pen.at(c.xy))
             .for_each(|q| pen.reserve(q, 7.0));
     }
+    let mut clustered = false;
     if layers.posts {
-        paint_posts(&pen, s, &edit_state);
+        clustered |= paint_posts(&pen, s, &edit_state);
     }
     if layers.crossings {
         paint_crossings(&pen, s);
@@ -137,7 +138,7 @@ pub fn paint_symbols(
         paint_crossers(&pen, r, plan_job.time_s, flash_on);
     }
     if let Some(p) = plan_job.current().filter(|_| plan_job.show) {
-        paint_units(&pen, s, p, plan_job.time_s);
+        clustered |= paint_units(&pen, s, p, plan_job.time_s);
     }
     let at = |p: Coord| pen.at(p);
     labels::paint_km_marks(&pen.placed, &pen.painter, &map, metres_per_px, &at);
@@ -146,8 +147,11 @@ pub fn paint_symbols(
         .chain(s.posts.iter().map(|p| p.xy))
         .chain(s.crossings.iter().map(|c| c.xy));
     let now: Vec<egui::Pos2> = busy.filter_map(&at).collect();
-    if now != crowd.0 {
-        crowd.0 = now;
+    if now != crowd.points {
+        crowd.points = now;
+    }
+    if clustered != crowd.clustered {
+        crowd.clustered = clustered;
     }
     if layers.basemap && layers.labels {
         labels::paint_places(&pen.placed, &pen.painter, s, metres_per_px, &at);
@@ -180,40 +184,107 @@ fn paint_crossings(pen: &Pen, s: &crate::model::Scenario) {
     }
 }
 
-/// Posts: triangles in their State's colour (where a drag puts them), the
-/// selected one ringed.
-fn paint_posts(pen: &Pen, s: &crate::model::Scenario, edit_state: &EditState) {
-    for p in &s.posts {
-        let xy = match &edit_state.drag {
-            Some((id, at, true)) if id == &p.id => *at,
-            _ => p.xy,
-        };
-        let Some(q) = pen.at(xy) else { continue };
-        if edit_state.selected.as_ref() == Some(&p.id) {
-            pen.painter.circle_stroke(
-                q + egui::vec2(0.0, -1.0),
-                15.0,
-                egui::Stroke::new(3.0, c32(view::SELECTED)),
-            );
+/// Within this many pixels, posts (or units) of one State are drawn as
+/// one counted cluster.
+const CLUSTER_PX: f64 = 30.0;
+
+/// The clusters of the symbols at `points` (screen, State index); each
+/// lone one is handed to `alone`, each cluster painted as a counted badge.
+/// Whether there was a cluster.
+fn paint_clustered(
+    pen: &Pen,
+    s: &crate::model::Scenario,
+    points: &[(egui::Pos2, usize)],
+    post: bool,
+    mut alone: impl FnMut(usize, egui::Pos2),
+) -> bool {
+    let pts: Vec<(Coord, usize)> = points
+        .iter()
+        .map(|(q, st)| {
+            (
+                Coord {
+                    x: q.x as f64,
+                    y: q.y as f64,
+                },
+                *st,
+            )
+        })
+        .collect();
+    let mut any = false;
+    for c in view::cluster::cluster(&pts, CLUSTER_PX) {
+        if let [i] = c.members[..] {
+            alone(i, points[i].0);
+            continue;
         }
+        any = true;
         let colour = s
-            .state(&p.state)
+            .states
+            .get(c.group)
             .map(|st| st.colour)
             .unwrap_or([128, 128, 128]);
-        let from = s.received.iter().find(|r| r.posts.contains(&p.id));
-        if from.is_some() {
-            legend::hatched_post(&pen.painter, q, 10.0, c32(colour));
-        } else {
-            let tri = legend::triangle(q, 9.0);
-            pen.painter
-                .add(egui::Shape::convex_polygon(tri, c32(colour), outline()));
-        }
-        let label = match from {
-            Some(r) => format!("{} ({} #{})", p.id, r.from, r.sequence),
-            None => p.id.to_string(),
-        };
-        pen.label(q, &label, egui::Color32::from_rgb(20, 20, 20));
+        let q = egui::pos2(c.at.x as f32, c.at.y as f32);
+        legend::cluster_badge(&pen.painter, q, c.members.len(), c32(colour), post);
     }
+    any
+}
+
+/// Posts: triangles in their State's colour (where a drag puts them), the
+/// selected one ringed and never in a cluster; posts of one State close
+/// together on screen as a counted cluster. Whether there was a cluster.
+fn paint_posts(pen: &Pen, s: &crate::model::Scenario, edit_state: &EditState) -> bool {
+    let mut points = Vec::new();
+    let mut which = Vec::new();
+    for p in &s.posts {
+        let (xy, dragged) = match &edit_state.drag {
+            Some((id, at, true)) if id == &p.id => (*at, true),
+            _ => (p.xy, false),
+        };
+        let Some(q) = pen.at(xy) else { continue };
+        if dragged || edit_state.selected.as_ref() == Some(&p.id) {
+            paint_post(pen, s, p, q, edit_state);
+        } else {
+            let st = s.states.iter().position(|st| st.id == p.state);
+            points.push((q, st.unwrap_or(usize::MAX)));
+            which.push(p);
+        }
+    }
+    paint_clustered(pen, s, &points, true, |i, q| {
+        paint_post(pen, s, which[i], q, edit_state)
+    })
+}
+
+/// One post's triangle (hatched when received), ring and label.
+fn paint_post(
+    pen: &Pen,
+    s: &crate::model::Scenario,
+    p: &crate::model::Post,
+    q: egui::Pos2,
+    edit_state: &EditState,
+) {
+    if edit_state.selected.as_ref() == Some(&p.id) {
+        pen.painter.circle_stroke(
+            q + egui::vec2(0.0, -1.0),
+            15.0,
+            egui::Stroke::new(3.0, c32(view::SELECTED)),
+        );
+    }
+    let colour = s
+        .state(&p.state)
+        .map(|st| st.colour)
+        .unwrap_or([128, 128, 128]);
+    let from = s.received.iter().find(|r| r.posts.contains(&p.id));
+    if from.is_some() {
+        legend::hatched_post(&pen.painter, q, 10.0, c32(colour));
+    } else {
+        let tri = legend::triangle(q, 9.0);
+        pen.painter
+            .add(egui::Shape::convex_polygon(tri, c32(colour), outline()));
+    }
+    let label = match from {
+        Some(r) => format!("{} ({} #{})", p.id, r.from, r.sequence),
+        None => p.id.to_string(),
+    };
+    pen.label(q, &label, egui::Color32::from_rgb(20, 20, 20));
 }
 
 /// Suggested sites: white triangles ringed in the State's colour, numbered
@@ -297,13 +368,20 @@ fn paint_crossers(pen: &Pen, r: &crate::sim::ladder::StepResult, t: f64, flash_o
     }
 }
 
-/// Units on patrol at time `t`: discs in their State's colour.
-fn paint_units(pen: &Pen, s: &crate::model::Scenario, p: &crate::plan::PlanLayers, t: f64) {
+/// Units on patrol at time `t`: discs in their State's colour, those of one
+/// State close together on screen as a counted cluster. Whether there was
+/// a cluster.
+fn paint_units(pen: &Pen, s: &crate::model::Scenario, p: &crate::plan::PlanLayers, t: f64) -> bool {
+    let mut points = Vec::new();
+    let mut which = Vec::new();
     for u in &p.units {
-        let Some(xy) = u.position_at(t) else {
-            continue;
-        };
-        let Some(q) = pen.at(xy) else { continue };
+        if let Some(q) = u.position_at(t).and_then(|xy| pen.at(xy)) {
+            points.push((q, u.state.min(s.states.len() - 1)));
+            which.push(u);
+        }
+    }
+    paint_clustered(pen, s, &points, false, |i, q| {
+        let u = which[i];
         let colour = s.states[u.state.min(s.states.len() - 1)].colour;
         pen.painter.circle(
             q,
@@ -312,5 +390,5 @@ fn paint_units(pen: &Pen, s: &crate::model::Scenario, p: &crate::plan::PlanLayer
             egui::Stroke::new(2.0, egui::Color32::WHITE),
         );
         pen.label(q, &u.id, egui::Color32::from_rgb(20, 20, 20));
-    }
+    })
 }
