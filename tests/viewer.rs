@@ -19,9 +19,24 @@ struct Image {
     w: u32,
     h: u32,
     rgba: Vec<u8>,
+    /// The view the viewer reported for this picture (the world point at
+    /// the window's centre, metres a pixel).
+    view: view::ViewFit,
 }
 
 impl Image {
+    /// Where the world point `p` is in the picture.
+    fn px(&self, p: Coord) -> (f64, f64) {
+        view::world_to_px(&self.view, p, self.w as f64, self.h as f64, 0.0, 0.0)
+    }
+    /// The world point at pixel (x, y).
+    fn world(&self, x: f64, y: f64) -> Coord {
+        let v = &self.view;
+        Coord {
+            x: v.centre.x + (x - self.w as f64 / 2.0) * v.metres_per_px,
+            y: v.centre.y - (y - self.h as f64 / 2.0) * v.metres_per_px,
+        }
+    }
     fn at(&self, x: i64, y: i64) -> Option<[u8; 3]> {
         if x < 0 || y < 0 || x >= self.w as i64 || y >= self.h as i64 {
             return None;
@@ -65,6 +80,26 @@ fn read_png(p: &Path) -> Image {
         w: info.width,
         h: info.height,
         rgba,
+        view: view::ViewFit {
+            centre: Coord::default(),
+            metres_per_px: 1.0,
+        },
+    }
+}
+
+/// The view a `view --screenshot` run reports on its standard output.
+fn reported_view(stdout: &str) -> view::ViewFit {
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("view: window centre at "))
+        .unwrap_or_else(|| panic!("no view reported in {stdout:?}"));
+    let n: Vec<f64> = line
+        .split(|c: char| c == ' ' || c == ',')
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    view::ViewFit {
+        centre: Coord { x: n[0], y: n[1] },
+        metres_per_px: n[2],
     }
 }
 
@@ -117,8 +152,9 @@ fn screenshot_with(scenario: &Path, out: &Path, extra: &[&str]) -> Image {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
-    let img = read_png(out);
+    let mut img = read_png(out);
     assert_eq!((img.w, img.h), (W, H));
+    img.view = reported_view(&String::from_utf8_lossy(&o.stdout));
     img
 }
 
@@ -128,34 +164,13 @@ fn load(name: &str) -> Scenario {
         .0
 }
 
-fn px(s: &Scenario, p: Coord) -> (f64, f64) {
-    px_in(view::frame_bbox(s).unwrap(), p)
-}
-
-/// Where `p` lands in a window fitted to `bbox` (as the viewer fits it).
-fn px_in(bbox: (Coord, Coord), p: Coord) -> (f64, f64) {
-    let fit = view::fit(
-        bbox,
-        W as f64 - view::PANEL_WIDTH_PX,
-        H as f64 - view::TIMELINE_PX,
-    );
-    view::world_to_px(
-        &fit,
-        p,
-        W as f64,
-        H as f64,
-        view::PANEL_WIDTH_PX,
-        view::TIMELINE_PX,
-    )
-}
-
 /// Share of border vertices (away from the panel) with the kind's colour
 /// drawn within 3 px.
 fn border_hits(img: &Image, s: &Scenario, kind: borderwatch::model::BorderKind) -> (usize, usize) {
     let (mut hit, mut all) = (0, 0);
     for b in s.border.iter().filter(|b| b.kind == kind) {
         for c in &b.xy.0 {
-            let (x, y) = px(s, *c);
+            let (x, y) = img.px(*c);
             if x < view::PANEL_WIDTH_PX + 10.0 {
                 continue;
             }
@@ -180,7 +195,7 @@ fn side_hits(img: &Image, s: &Scenario) -> (usize, usize) {
             if len == 0.0 {
                 continue;
             }
-            let (x, y) = px(s, pts[i]);
+            let (x, y) = img.px(pts[i]);
             // left normal in pixel space (y down)
             let (nx, ny) = (-t.y / len, -t.x / len);
             for (state, sign) in [(&b.left, 1.0), (&b.right, -1.0)] {
@@ -214,23 +229,13 @@ fn andorra_map_shows_the_green_border_and_both_sides() {
     // Under the layers, the basemap: each State's territory tinted in its
     // colour and shaded by the DEM's hillshade. Probe the map away from the
     // border, the layers and the window's edges.
-    let fit = view::fit(
-        view::frame_bbox(&s).unwrap(),
-        W as f64 - view::PANEL_WIDTH_PX,
-        H as f64 - view::TIMELINE_PX,
-    );
-    let cx = view::PANEL_WIDTH_PX + (W as f64 - view::PANEL_WIDTH_PX) / 2.0;
-    let cy = (H as f64 - view::TIMELINE_PX) / 2.0;
     let idx = borderwatch::index::SpatialIndex::build(&s);
     let (mut toward_own, mut probes) = (0, 0);
     let mut neutral = (0, 0);
     let mut lum: Vec<f64> = Vec::new();
     for y in (60..(H as i64 - 80)).step_by(23) {
         for x in ((view::PANEL_WIDTH_PX as i64 + 60)..(W as i64 - 20)).step_by(23) {
-            let p = Coord {
-                x: fit.centre.x + (x as f64 - cx) * fit.metres_per_px,
-                y: fit.centre.y - (y as f64 - cy) * fit.metres_per_px,
-            };
+            let p = img.world(x as f64, y as f64);
             let Some(sn) = idx.border.snap(p) else {
                 continue;
             };
@@ -238,6 +243,10 @@ fn andorra_map_shows_the_green_border_and_both_sides() {
                 continue;
             }
             let Some(px) = img.at(x, y) else { continue };
+            // skip the Edit window (its place: the bottom right)
+            if x >= 930 && y >= 595 {
+                continue;
+            }
             // skip the layers drawn over it (networks, routes, labels)
             let grey = (px[0] as i32 - px[1] as i32)
                 .abs()
@@ -306,7 +315,7 @@ fn usa_mexico_shows_land_and_places_and_leaves_the_sea_alone() {
     let img = screenshot(&repo().join("scenarios/usa-mexico.toml"), &out);
     keep(&out, "usa-mexico.png");
     let at = |lon: f64, lat: f64| {
-        let (x, y) = px(&s, s.projection.forward(Coord { x: lon, y: lat }));
+        let (x, y) = img.px(s.projection.forward(Coord { x: lon, y: lat }));
         img.at(x.round() as i64, y.round() as i64).unwrap()
     };
     let tinted = |c: [u8; 3], st: &str| {
@@ -333,7 +342,7 @@ fn usa_mexico_shows_land_and_places_and_leaves_the_sea_alone() {
     // the largest cities are named: a place dot at Monterrey and Phoenix
     for name in ["Monterrey", "Phoenix"] {
         let p = s.basemap.places.iter().find(|p| p.name == name).unwrap();
-        let (x, y) = px(&s, p.at);
+        let (x, y) = img.px(p.at);
         assert!(img.near(x, y, 2, view::PLACE, 30), "no place dot at {name}");
     }
 }
@@ -422,7 +431,7 @@ fn coverage_view_colours_gaps_and_watched_stretches() {
     for r in &a.segments {
         let covered = r.detect.last().unwrap().1.both() >= th;
         let c = r.segment.samples[r.segment.samples.len() / 2];
-        let (x, y) = px(&s, c);
+        let (x, y) = img.px(c);
         if x < view::PANEL_WIDTH_PX + 10.0 {
             continue;
         }
@@ -447,7 +456,7 @@ fn coverage_view_colours_gaps_and_watched_stretches() {
     // The viewshed overlay tints terrain around a post in its State's colour
     // (alpha-blended over the background, so not the pure colour).
     let post = &s.posts[0];
-    let (x, y) = px(&s, post.xy);
+    let (x, y) = img.px(post.xy);
     let tinted = (-40i64..=40)
         .flat_map(|dy| (-40i64..=40).map(move |dx| (dx, dy)))
         .filter(|&(dx, dy)| {
@@ -490,7 +499,7 @@ fn plan_view_moves_units_and_colours_idleness() {
         // dark grey of points out of every unit's reach.
         let (mut hit, mut all, mut grey) = (0, 0, 0);
         for w in &layers.points {
-            let (x, y) = px(&s, w.line[w.line.len() / 2]);
+            let (x, y) = img.px(w.line[w.line.len() / 2]);
             if x < view::PANEL_WIDTH_PX + 10.0 {
                 continue;
             }
@@ -520,7 +529,7 @@ fn plan_view_moves_units_and_colours_idleness() {
             .collect::<Vec<_>>();
         assert!(!on.is_empty(), "no unit on patrol at 10:30");
         for (u, xy) in &on {
-            let (x, y) = px(&s, *xy);
+            let (x, y) = img.px(*xy);
             let colour = s.states[u.state].colour;
             assert!(
                 img.near(x, y, 2, colour, 40),
@@ -586,7 +595,7 @@ fn replay_shows_crossings_interceptions_and_routes_by_p_intercept() {
                 let f = (n - 1) as f64 * k as f64 / 20.0;
                 let (i, u) = (f.floor() as usize, f.fract());
                 let (a, b) = (route.xy.0[i], route.xy.0[(i + 1).min(n - 1)]);
-                px(&s, a + (b - a) * u)
+                img.px(a + (b - a) * u)
             })
             .filter(|p| visible(*p))
             .collect();
@@ -608,7 +617,7 @@ fn replay_shows_crossings_interceptions_and_routes_by_p_intercept() {
     let (mut hit, mut all) = (0, 0);
     for tr in &r.tracks {
         let Some(q) = tr.position_at(t) else { continue };
-        let p = px(&s, q);
+        let p = img.px(q);
         if !visible(p) {
             continue;
         }
@@ -630,7 +639,7 @@ fn replay_shows_crossings_interceptions_and_routes_by_p_intercept() {
         let Some((ti, at)) = tr.intercepted.filter(|x| x.0 <= t) else {
             continue;
         };
-        let p = px(&s, at);
+        let p = img.px(at);
         if t - ti >= 86_400.0 || !visible(p) {
             continue;
         }
@@ -701,16 +710,24 @@ fn editor_shows_the_selected_post_its_form_and_the_legend() {
     );
     keep(&out, "andorra-spain-edit.png");
     // the post is framed, zoomed in: 2.5 km round it (and the 400 m every
-    // zoom adds)
+    // zoom adds) fill the map beside the Edit window, which shows the
+    // post's form
     let post = s.post(&borderwatch::ids::PostId::new("AD-OP2")).unwrap();
     let d = borderwatch::viewer::SELECT_FRAME_M + 400.0;
-    let framed = (
-        post.xy - Coord { x: d, y: d },
-        post.xy + Coord { x: d, y: d },
+    let mpp = img.view.metres_per_px;
+    assert!(
+        2.0 * d / mpp > 450.0 && 2.0 * d / mpp < 800.0,
+        "{:.0} m on {:.1} m a pixel",
+        2.0 * d,
+        mpp
     );
-    let px = |_: &Scenario, p: Coord| px_in(framed, p);
-    // the selection ring (15 px radius) around the post's triangle
-    let (x, y) = px(&s, post.xy);
+    // the selection ring (15 px radius) around the post's triangle, in
+    // the map and clear of the Edit window (from x = 940 at this size)
+    let (x, y) = img.px(post.xy);
+    assert!(
+        x > view::PANEL_WIDTH_PX + 2.0 * d / mpp / 2.0 - 40.0 && x + d / mpp < 950.0,
+        "the post at x = {x:.0}"
+    );
     // (each probe looks along its ray, 11..20 px: the map's fit and
     // egui's rounding differ by a pixel or two)
     let ringed = |x: f64, y: f64, a: f64| {
@@ -739,7 +756,7 @@ fn editor_shows_the_selected_post_its_form_and_the_legend() {
     );
     // no other post is ringed
     for p in s.posts.iter().filter(|p| p.id.as_str() != "AD-OP2") {
-        let (x, y) = px(&s, p.xy);
+        let (x, y) = img.px(p.xy);
         let hits = (0..36)
             .filter(|k| {
                 let a = *k as f64 / 36.0 * std::f64::consts::TAU;
@@ -865,6 +882,9 @@ fn drag_a_post_in_the_window_then_ctrl_s_saves_it() {
     let x = Xvfb::start();
     let xdg = d.path().join("xdg");
     std::fs::create_dir_all(&xdg).unwrap();
+    // the window logs where it frames the map (beside its floating
+    // windows, which the screenshot mode does not all show)
+    let log = d.path().join("viewer.log");
     let viewer = KillOnDrop(
         Command::new(bin())
             .args([
@@ -877,7 +897,7 @@ fn drag_a_post_in_the_window_then_ctrl_s_saves_it() {
             .env("XDG_RUNTIME_DIR", &xdg)
             .env("BORDERWATCH_CONFIG_DIR", d.path().join("config"))
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap(),
     );
@@ -886,8 +906,12 @@ fn drag_a_post_in_the_window_then_ctrl_s_saves_it() {
     // no window manager: give the window the keyboard
     x.xdotool(&["windowfocus", "--sync", &win]);
     let post = s.post(&borderwatch::ids::PostId::new("AD-OP2")).unwrap();
-    let (px0, py0) = px(&s, post.xy);
-    let (px0, py0) = (px0.round() as i64, py0.round() as i64);
+    let framed = || {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let last = text.lines().rev().find(|l| l.contains("framed: "))?;
+        let at = last.find("window centre at ")?;
+        Some(reported_view(&format!("view: {}", &last[at..])))
+    };
     let before = post.lonlat;
     let pause = |ms| std::thread::sleep(std::time::Duration::from_millis(ms));
     // The camera is placed on the first frame, which may come late on a
@@ -895,10 +919,15 @@ fn drag_a_post_in_the_window_then_ctrl_s_saves_it() {
     // before it misses the post and pans the map, so each attempt first
     // presses F (fit: the view the pixel positions assume) and waits longer.
     let mut moved = None;
+    let mut fit = None;
     for attempt in 1..=4u64 {
         pause(2000 * attempt);
         x.xdotool(&["key", "f"]);
         pause(500);
+        let Some(f) = framed() else { continue };
+        fit = Some(f);
+        let (px0, py0) = view::world_to_px(&f, post.xy, W as f64, H as f64, 0.0, 0.0);
+        let (px0, py0) = (px0.round() as i64, py0.round() as i64);
         x.xdotool(&["mousemove", &px0.to_string(), &py0.to_string()]);
         pause(300);
         x.xdotool(&["mousedown", "1"]);
@@ -933,11 +962,7 @@ fn drag_a_post_in_the_window_then_ctrl_s_saves_it() {
     }
     let moved = moved.expect("the drag and Ctrl+S were not saved (4 attempts)");
     drop(viewer);
-    let fit = view::fit(
-        view::frame_bbox(&s).unwrap(),
-        W as f64 - view::PANEL_WIDTH_PX,
-        H as f64 - view::TIMELINE_PX,
-    );
+    let fit = fit.unwrap();
     let north_m = moved.xy.y - post.xy.y;
     let want = 80.0 * fit.metres_per_px;
     assert!(

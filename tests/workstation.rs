@@ -166,7 +166,10 @@ fn move_a_post_replans_and_undo_restores_the_figures() {
         assert_eq!(w.resource::<AssessJob>().rev, 0);
         assert!(w.resource::<AssessJob>().result.is_some());
         // moving a post changes no line: their levels of detail carry over
-        assert!(std::sync::Arc::ptr_eq(&w.resource::<MapData>().lines, &lines0));
+        assert!(std::sync::Arc::ptr_eq(
+            &w.resource::<MapData>().lines,
+            &lines0
+        ));
     }
     let new = post_xy(&app, "AD-OP2");
     assert!((new.y - old.y - 2500.0).abs() < 50.0, "{old:?} → {new:?}");

@@ -15,7 +15,7 @@ use geo::Coord;
 
 /// Cells of the basemap grid at most (the cell grows to keep under it):
 /// with a DEM (hillshade), and without (the territories' tint only).
-const MAX_CELLS_DEM: f64 = 1.2e6;
+const MAX_CELLS_DEM: f64 = 1.5e6;
 const MAX_CELLS_TINT: f64 = 2.5e5;
 
 /// The grid (shaded or not) and its pixels.
@@ -45,13 +45,10 @@ pub struct BasemapSprite;
 /// margin), hillshade from the DEM if any.
 pub fn compute(s: &crate::model::Scenario) -> Option<Basemap> {
     let (min, max) = crate::view::frame_bbox(s)?;
-    // 3 km round the border; without a DEM (only the territories' tint,
-    // cheap) the frame the importers' basemap covers, so a fitted window
-    // is tinted to its edges
-    let (min, max) = match s.dem {
-        Some(_) => crate::model::expand((min, max), 3000.0),
-        None => crate::basemap::frame_around((min, max)),
-    };
+    // the frame the importers' basemap covers (10 km or a third of the
+    // border's extent round it), so a window fitted beside a floating
+    // window is shaded and tinted to its edges
+    let (min, max) = crate::basemap::frame_around((min, max));
     let area = (max.x - min.x) * (max.y - min.y);
     let max_cells = if s.dem.is_some() {
         MAX_CELLS_DEM

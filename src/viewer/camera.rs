@@ -23,6 +23,67 @@ pub(super) fn initial_fit(map: &MapData, w: f64, h: f64) -> ViewFit {
     view::fit(bbox, w - PANEL_WIDTH_PX, h - view::TIMELINE_PX)
 }
 
+/// Where `bbox` is framed: in the part of the map area (right of the side
+/// panel, above the timeline) that no floating window covers.
+fn frame_in_view(
+    bbox: (Coord, Coord),
+    w: f64,
+    h: f64,
+    covers: &[view::PxRect],
+    tf: &mut Transform,
+    proj: &mut Projection,
+) {
+    let area = (
+        Coord {
+            x: PANEL_WIDTH_PX,
+            y: 0.0,
+        },
+        Coord {
+            x: w,
+            y: h - view::TIMELINE_PX,
+        },
+    );
+    let fit = view::frame_beside(bbox, area, covers, w, h);
+    info!(
+        "framed: window centre at {:.2} {:.2} m (local), {:.5} m a pixel",
+        fit.centre.x, fit.centre.y, fit.metres_per_px
+    );
+    tf.translation.x = fit.centre.x as f32;
+    tf.translation.y = fit.centre.y as f32;
+    if let Projection::Orthographic(o) = proj {
+        o.scale = fit.metres_per_px as f32;
+    }
+}
+
+/// The floating windows on screen (Edit, Crossings…; not the legend, which
+/// moves out of the way by itself, nor the timeline, whose strip the map
+/// area leaves out already), in a fixed order.
+fn floating_windows(ctx: &bevy_egui::egui::Context) -> Vec<view::PxRect> {
+    use bevy_egui::egui;
+    let own_place = [egui::Id::new("legend"), egui::Id::new("timeline")];
+    let mut r: Vec<view::PxRect> = ctx.memory(|m| {
+        m.areas()
+            .visible_layer_ids()
+            .into_iter()
+            .filter(|l| l.order == egui::Order::Middle && !own_place.contains(&l.id))
+            .filter_map(|l| m.area_rect(l.id))
+            .map(|r| {
+                let c = |p: egui::Pos2| Coord {
+                    x: p.x as f64,
+                    y: p.y as f64,
+                };
+                (c(r.min), c(r.max))
+            })
+            .collect()
+    });
+    r.sort_by(|a, b| {
+        (a.0.x, a.0.y, a.1.x, a.1.y)
+            .partial_cmp(&(b.0.x, b.0.y, b.1.x, b.1.y))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    r
+}
+
 pub(super) fn place_camera(fit: &ViewFit, w: f64, tf: &mut Transform, proj: &mut Projection) {
     // The camera centre is the window centre; the map area's centre is
     // PANEL/2 pixels to its right.
@@ -61,9 +122,10 @@ pub(super) fn camera_controls(
     map: Res<MapData>,
     camera: Single<(&Camera, &GlobalTransform, &mut Transform, &mut Projection)>,
     edit_state: Res<edit::EditState>,
+    mut refitted: Local<bool>,
 ) {
     let dragging_post = edit_state.drag.is_some();
-    let (wants_pointer, typing) = contexts
+    let (wants_pointer, typing, covers, laid_out) = contexts
         .ctx_mut()
         .map(|c| {
             (
@@ -71,16 +133,26 @@ pub(super) fn camera_controls(
                 // letters, '-' and arrows typed into a text field are the
                 // field's, not the map's (F would refit, '-' zoom out)
                 c.text_edit_focused(),
+                floating_windows(c),
+                // the windows have their places after a few passes
+                c.cumulative_pass_nr() >= 3,
             )
         })
-        .unwrap_or((false, false));
+        .unwrap_or((false, false, Vec::new(), true));
     let (cam, gt, mut tf, mut proj) = camera.into_inner();
-    if let Some(bbox) = zoom_to.0.take() {
-        let (w, h) = (window.width() as f64, window.height() as f64);
-        let bbox = crate::model::expand(bbox, 400.0);
-        let fit = view::fit(bbox, w - PANEL_WIDTH_PX, h - view::TIMELINE_PX);
-        place_camera(&fit, w, &mut tf, &mut proj);
+    let (w, h) = (window.width() as f64, window.height() as f64);
+    if laid_out && !std::mem::replace(&mut *refitted, true) && zoom_to.0.is_none() {
+        // the first fit knew no windows: fit again beside them
+        let bbox = view::frame_bbox(&map.scenario).unwrap_or_default();
+        frame_in_view(bbox, w, h, &covers, &mut tf, &mut proj);
         return;
+    }
+    if laid_out {
+        if let Some(bbox) = zoom_to.0.take() {
+            let bbox = crate::model::expand(bbox, 400.0);
+            frame_in_view(bbox, w, h, &covers, &mut tf, &mut proj);
+            return;
+        }
     }
     let Projection::Orthographic(ortho) = &mut *proj else {
         return;
@@ -92,8 +164,8 @@ pub(super) fn camera_controls(
         &*keys
     };
     if keys.just_pressed(KeyCode::KeyF) {
-        let fit = initial_fit(&map, window.width() as f64, window.height() as f64);
-        place_camera(&fit, window.width() as f64, &mut tf, &mut proj);
+        let bbox = view::frame_bbox(&map.scenario).unwrap_or_default();
+        frame_in_view(bbox, w, h, &covers, &mut tf, &mut proj);
         return;
     }
     let Projection::Orthographic(ortho) = &mut *proj else {

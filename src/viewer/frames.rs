@@ -202,6 +202,7 @@ pub(super) fn screenshot_driver(
     plan_job: Res<PlanJob>,
     sim_job: Res<SimJob>,
     basemap_job: Res<basemap::BasemapJob>,
+    camera: Single<(&Transform, &Projection), With<Camera2d>>,
     mut exit: MessageWriter<AppExit>,
 ) {
     let Some(path) = job.path.clone() else { return };
@@ -222,6 +223,15 @@ pub(super) fn screenshot_driver(
     }
     if !job.requested && job.frames >= 8 {
         job.requested = true;
+        // the view the picture shows: the world point at the window's
+        // centre and the scale (tests find the map's features with it)
+        let (tf, proj) = *camera;
+        if let Projection::Orthographic(o) = proj {
+            println!(
+                "view: window centre at {:.2} {:.2} m (local), {:.5} m a pixel",
+                tf.translation.x, tf.translation.y, o.scale
+            );
+        }
         let done = job.done.clone();
         commands
             .spawn(Screenshot::primary_window())

@@ -15,6 +15,8 @@ pub struct Labels {
     /// The visible map: right of the side panel, above the timeline.
     pub area: egui::Rect,
     placed: RefCell<Vec<egui::Rect>>,
+    /// The labels set so far (a subset of `placed`).
+    set: RefCell<Vec<egui::Rect>>,
 }
 
 impl Labels {
@@ -22,7 +24,23 @@ impl Labels {
         Labels {
             area,
             placed: RefCell::new(Vec::new()),
+            set: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The corners of the labels set so far (where the map is busy).
+    pub fn corners(&self) -> Vec<egui::Pos2> {
+        let set = self.set.borrow();
+        set.iter()
+            .flat_map(|r| {
+                [
+                    r.left_top(),
+                    r.right_top(),
+                    r.left_bottom(),
+                    r.right_bottom(),
+                ]
+            })
+            .collect()
     }
 
     /// Keep `r` clear of labels (a symbol, the scale bar).
@@ -83,6 +101,7 @@ impl Labels {
             let r = align.anchor_size(q + d, size);
             if self.free(r) {
                 self.reserve(r.expand(1.0));
+                self.set.borrow_mut().push(r);
                 painter.rect_filled(r.expand(1.0), 2.0, halo());
                 painter.galley(r.min, galley, colour);
                 return true;

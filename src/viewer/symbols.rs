@@ -146,15 +146,17 @@ pub fn paint_symbols(
     let busy = busy
         .chain(s.posts.iter().map(|p| p.xy))
         .chain(s.crossings.iter().map(|c| c.xy));
-    let now: Vec<egui::Pos2> = busy.filter_map(&at).collect();
-    if now != crowd.points {
-        crowd.points = now;
-    }
+    let mut now: Vec<egui::Pos2> = busy.filter_map(&at).collect();
     if clustered != crowd.clustered {
         crowd.clustered = clustered;
     }
     if layers.basemap && layers.labels {
         labels::paint_places(&pen.placed, &pen.painter, s, metres_per_px, &at);
+    }
+    // the labels too: the legend should not hide a post's name
+    now.extend(pen.placed.corners());
+    if now != crowd.points {
+        crowd.points = now;
     }
     Ok(())
 }
