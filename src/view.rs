@@ -145,6 +145,8 @@ pub const ROUTE: [u8; 3] = [150, 40, 160];
 /// along its route (near black: no other layer uses it).
 pub const BEST_RESPONSE: [u8; 3] = [25, 25, 25];
 pub const CROSSING: [u8; 3] = [250, 200, 20];
+/// The dark casing round the border line (any colouring reads on it).
+pub const CASING: [u8; 3] = [35, 35, 35];
 
 pub fn border_colour(k: BorderKind) -> [u8; 3] {
     match k {
@@ -163,41 +165,57 @@ pub fn faded(c: [u8; 3], t: f64) -> [u8; 3] {
     ]
 }
 
-/// Border colouring by coverage: covered segments.
-pub const COVERED: [u8; 3] = [0, 140, 130];
-/// Border colouring by coverage: gaps.
-pub const GAP: [u8; 3] = [225, 30, 30];
-/// Watch points no unit can reach within a shift.
-pub const UNPATROLLED: [u8; 3] = [70, 70, 70];
-
-/// Risk 0..1 as a colour from pale yellow to dark red.
-pub fn risk_colour(t: f64) -> [u8; 3] {
-    let t = t.clamp(0.0, 1.0);
-    let lerp = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
-    [lerp(250.0, 150.0), lerp(215.0, 0.0), lerp(60.0, 20.0)]
+/// A colour darkened toward black (t = 1 the colour, 0 black).
+pub fn shade(c: [u8; 3], t: f64) -> [u8; 3] {
+    c.map(|v| (v as f64 * t.clamp(0.0, 1.0)).round() as u8)
 }
 
-/// Highest P(intercept) on the route colour scale (0.3 and above: green).
+/// A unit's patrol path: its State's colour darkened, to stand apart from
+/// the State's light band and network (dashed in the window and on paper).
+pub fn patrol_path(state: [u8; 3]) -> [u8; 3] {
+    shade(state, 0.6)
+}
+
+/// Border colouring by coverage: covered segments.
+pub const COVERED: [u8; 3] = [0, 140, 130];
+/// Nobody there: a stretch no post watches (coverage), or watch points no
+/// unit can reach within a shift (idleness) — dark grey, apart from every
+/// ramp.
+pub const UNWATCHED: [u8; 3] = [55, 55, 55];
+/// Border colouring by coverage: gaps.
+pub const GAP: [u8; 3] = UNWATCHED;
+/// Watch points no unit can reach within a shift.
+pub const UNPATROLLED: [u8; 3] = UNWATCHED;
+
+/// `t` in 0..1 on a colour-blind-safe ramp, its palest end left out (it
+/// would vanish on the background).
+fn on_ramp(g: colorous::Gradient, t: f64, from: f64) -> [u8; 3] {
+    let c = g.eval_continuous(from + (1.0 - from) * t.clamp(0.0, 1.0));
+    [c.r, c.g, c.b]
+}
+
+/// Risk 0..1 as a colour from pale orange to dark brown (ColorBrewer
+/// Oranges).
+pub fn risk_colour(t: f64) -> [u8; 3] {
+    on_ramp(colorous::ORANGES, t, 0.35)
+}
+
+/// Patrol idleness 0..1 (a day) from pale pink, visited often, to dark
+/// purple, once a day (ColorBrewer RdPu).
+pub fn idleness_colour(t: f64) -> [u8; 3] {
+    on_ramp(colorous::RED_PURPLE, t, 0.35)
+}
+
 /// Ring around the post selected in the editor.
 pub const SELECTED: [u8; 3] = [0, 190, 255];
+/// Highest P(intercept) on the route colour scale (0.3 and above: yellow).
 pub const INTERCEPT_FULL: f64 = 0.3;
 
-/// A route's P(intercept) as a colour: red (never intercepted) through
-/// amber to green (≥ [`INTERCEPT_FULL`]).
+/// A route's P(intercept) as a colour on cividis (colour-blind-safe):
+/// dark blue (never intercepted) through grey to yellow (≥
+/// [`INTERCEPT_FULL`]).
 pub fn intercept_colour(p: f64) -> [u8; 3] {
-    let t = (p / INTERCEPT_FULL).clamp(0.0, 1.0);
-    let stops = [
-        [200.0, 20.0, 30.0],
-        [235.0, 160.0, 0.0],
-        [20.0, 150.0, 60.0],
-    ];
-    let (a, b, f) = if t < 0.5 {
-        (stops[0], stops[1], t * 2.0)
-    } else {
-        (stops[1], stops[2], t * 2.0 - 1.0)
-    };
-    let m = |i: usize| (a[i] + (b[i] - a[i]) * f).round() as u8;
-    [m(0), m(1), m(2)]
+    on_ramp(colorous::CIVIDIS, p / INTERCEPT_FULL, 0.0)
 }
 
 /// Groups on the move, not yet detected.
@@ -543,12 +561,33 @@ mod tests {
     }
 
     #[test]
-    fn intercept_colours_run_red_to_green() {
-        assert_eq!(intercept_colour(0.0), [200, 20, 30]);
-        assert_eq!(intercept_colour(INTERCEPT_FULL), [20, 150, 60]);
-        assert_eq!(intercept_colour(1.0), [20, 150, 60]);
-        let mid = intercept_colour(INTERCEPT_FULL / 2.0);
-        assert_eq!(mid, [235, 160, 0]);
+    fn each_quantity_has_its_own_ramp_dark_for_the_worst() {
+        let luma = |c: [u8; 3]| 0.299 * c[0] as f64 + 0.587 * c[1] as f64 + 0.114 * c[2] as f64;
+        let ts: Vec<f64> = (0..=10).map(|i| i as f64 / 10.0).collect();
+        // risk and idleness darken as they grow; P(intercept) lightens
+        for w in ts.windows(2) {
+            assert!(luma(risk_colour(w[1])) < luma(risk_colour(w[0])));
+            assert!(luma(idleness_colour(w[1])) < luma(idleness_colour(w[0])));
+            let (a, b) = (w[0] * INTERCEPT_FULL, w[1] * INTERCEPT_FULL);
+            assert!(luma(intercept_colour(b)) > luma(intercept_colour(a)));
+        }
+        assert_eq!(intercept_colour(1.0), intercept_colour(INTERCEPT_FULL));
+        // no colour of one ramp is another's, nor a gap's or a crossing's
+        let far = |a: [u8; 3], b: [u8; 3]| {
+            let d: i32 = (0..3).map(|i| (a[i] as i32 - b[i] as i32).abs()).sum();
+            d > 60
+        };
+        for t in &ts {
+            let r = risk_colour(*t);
+            let i = idleness_colour(*t);
+            let p = intercept_colour(t * INTERCEPT_FULL);
+            for (a, b) in [(r, i), (r, p), (i, p)] {
+                assert!(far(a, b), "{a:?} {b:?} at {t}");
+            }
+            for c in [r, i, p] {
+                assert!(far(c, GAP) && far(c, COVERED) && far(c, CROSSING), "{c:?}");
+            }
+        }
     }
 
     #[test]

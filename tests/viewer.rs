@@ -416,6 +416,36 @@ fn viewer_without_a_gpu_driver_says_so_and_points_to_the_cli() {
 }
 
 #[test]
+fn viewsheds_stand_out_on_their_own_states_tint() {
+    // A viewshed is outlined in its State's own colour (the band and the
+    // tint beneath are that colour faded): with the layer on, each State
+    // gains a hundred pixels or more in its full colour.
+    let d = tempfile::tempdir().unwrap();
+    let s = load("andorra-spain");
+    let toml = repo().join("scenarios/andorra-spain.toml");
+    let off = screenshot(&toml, &d.path().join("off.png"));
+    let on = screenshot_with(&toml, &d.path().join("on.png"), &["--viewsheds"]);
+    let full = |img: &Image, c: [u8; 3]| {
+        let mut n = 0;
+        for y in 0..H as i64 {
+            for x in view::PANEL_WIDTH_PX as i64..W as i64 {
+                n += img.at(x, y).is_some_and(|p| close(p, c, 30)) as usize;
+            }
+        }
+        n
+    };
+    for st in &s.states {
+        let (a, b) = (full(&off, st.colour), full(&on, st.colour));
+        assert!(
+            b > a + 150,
+            "{}: {a} pixels in its colour without viewsheds, {b} with",
+            st.id
+        );
+    }
+    keep(&d.path().join("on.png"), "andorra-spain-viewsheds.png");
+}
+
+#[test]
 fn coverage_view_colours_gaps_and_watched_stretches() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("coverage.png");
@@ -504,7 +534,7 @@ fn plan_view_moves_units_and_colours_idleness() {
                 continue;
             }
             let want = if w.counted {
-                view::risk_colour((w.weighted_gap_s / layers.horizon_s).clamp(0.0, 1.0))
+                view::idleness_colour((w.weighted_gap_s / layers.horizon_s).clamp(0.0, 1.0))
             } else if w.posts_cover {
                 view::COVERED
             } else {
@@ -542,6 +572,26 @@ fn plan_view_moves_units_and_colours_idleness() {
                 u.id
             );
         }
+        // Each unit's path is drawn in its State's colour darkened (dashes),
+        // apart from the light band and network beneath it.
+        let idx = borderwatch::index::SpatialIndex::build(&s);
+        let (mut on_path, mut probes) = (0, 0);
+        for u in &layers.units {
+            let colour = view::patrol_path(s.states[u.state].colour);
+            for p in &u.xy {
+                let (x, y) = img.px(*p);
+                let clear = idx.border.snap(*p).is_some_and(|b| b.distance_m > 400.0);
+                if x < view::PANEL_WIDTH_PX + 10.0 || !clear || x > W as f64 || y > 590.0 {
+                    continue;
+                }
+                probes += 1;
+                on_path += img.near(x, y, 5, colour, 45) as usize;
+            }
+        }
+        assert!(
+            probes > 20 && on_path as f64 >= 0.6 * probes as f64,
+            "patrol paths drawn at {on_path} of {probes} path points"
+        );
         let keep = repo().join("target/screenshots");
         std::fs::create_dir_all(&keep).unwrap();
         std::fs::copy(&out, keep.join(format!("andorra-spain-plan-{name}.png"))).unwrap();

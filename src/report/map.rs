@@ -50,16 +50,8 @@ pub fn map_svg(s: &Scenario, a: &Assessment, width: f64, height: f64) -> String 
                 2.5,
             )
         } else {
-            let t = r.risk.score.clamp(0.0, 1.0);
-            (
-                format!(
-                    "rgb({},{},{})",
-                    230,
-                    (200.0 * (1.0 - t)) as u8,
-                    (60.0 * (1.0 - t)) as u8
-                ),
-                5.0,
-            )
+            // the window's risk ramp: a colour means the same on paper
+            (hex(crate::view::risk_colour(r.risk.score)), 5.0)
         };
         let _ = write!(
             svg,

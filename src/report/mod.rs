@@ -313,7 +313,13 @@ td.l,th.l{{text-align:left}} .warn{{background:#fff3cd;border:1px solid #e0c36a;
         let _ = write!(h, r#"<div class="warn">⚠ {}</div>"#, esc(w));
     }
     h.push_str(&map_svg(s, a, 1000.0, 640.0));
-    h.push_str(r##"<p class="legend">Both States' posts together:<span style="background:#2e8b57"></span>covered green border<span style="background:#1f6fd6"></span>covered blue border<span style="background:rgb(230,200,60)"></span>gap, low risk<span style="background:rgb(230,0,0)"></span>gap, high risk · numbered circles: gap rank · small red rings: unwatched informal crossings · triangles: posts · yellow squares: official crossings · black dots: km along the border · each State's territory tinted in its colour, with places, roads and water from the scenario's basemap</p>"##);
+    let _ = write!(
+        h,
+        r##"<p class="legend">Both States' posts together:<span style="background:#2e8b57"></span>covered green border<span style="background:#1f6fd6"></span>covered blue border<span style="background:{}"></span>gap, low risk<span style="background:{}"></span>gap, high risk"##,
+        hex(crate::view::risk_colour(0.0)),
+        hex(crate::view::risk_colour(1.0))
+    );
+    h.push_str(r##" · numbered circles: gap rank · small red rings: unwatched informal crossings · triangles: posts · yellow squares: official crossings · black dots: km along the border · each State's territory tinted in its colour, with places, roads and water from the scenario's basemap</p>"##);
 
     h.push_str("<h2>Figures</h2><table><tr><th class=l>posts of</th><th>covered 24 h: green</th><th>blue</th><th>total</th><th>day total</th><th>night total</th><th>risk covered</th><th>unwatched informal crossings</th><th>gaps</th></tr>");
     for v in &a.views {

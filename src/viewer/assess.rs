@@ -7,6 +7,7 @@ use super::{LayerToggles, MapData};
 use crate::assess::{self, AssessOptions, Assessment};
 use crate::model::Scenario;
 use crate::terrain::viewshed::VISIBLE;
+use crate::view;
 use bevy::asset::RenderAssetUsages;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
@@ -75,8 +76,9 @@ pub fn poll_assessment(
     }
 }
 
-/// One image over the terrain grid: each post's visible cells tinted in its
-/// State's colour.
+/// One image over the terrain grid: each post's visible cells shaded in a
+/// dark tone of its State's colour and outlined in the colour itself, so a
+/// viewshed stands out on its own State's tint.
 fn viewshed_sprite(
     map: &MapData,
     a: &Assessment,
@@ -92,12 +94,31 @@ fn viewshed_sprite(
             .state(&ps.state)
             .map(|s| s.colour)
             .unwrap_or([128, 128, 128]);
+        let seen = |r: usize, c: usize| {
+            r >= v.r0
+                && c >= v.c0
+                && r < v.r0 + v.rows
+                && c < v.c0 + v.cols
+                && v.state(r, c) == VISIBLE
+        };
         for r in v.r0..v.r0 + v.rows {
             for c in v.c0..v.c0 + v.cols {
-                if v.state(r, c) == VISIBLE {
-                    let i = ((r as u32 * w + c as u32) * 4) as usize;
+                if !seen(r, c) {
+                    continue;
+                }
+                let i = ((r as u32 * w + c as u32) * 4) as usize;
+                let edge = r == 0
+                    || c == 0
+                    || !seen(r - 1, c)
+                    || !seen(r + 1, c)
+                    || !seen(r, c - 1)
+                    || !seen(r, c + 1);
+                if edge {
                     data[i..i + 3].copy_from_slice(&colour);
-                    data[i + 3] = data[i + 3].saturating_add(90).min(150);
+                    data[i + 3] = 235;
+                } else if data[i + 3] < 235 {
+                    data[i..i + 3].copy_from_slice(&view::shade(colour, 0.55));
+                    data[i + 3] = 110;
                 }
             }
         }

@@ -58,7 +58,7 @@ fn frame_in_view(
 /// The floating windows on screen (Edit, Crossings…; not the legend, which
 /// moves out of the way by itself, nor the timeline, whose strip the map
 /// area leaves out already), in a fixed order.
-fn floating_windows(ctx: &bevy_egui::egui::Context) -> Vec<view::PxRect> {
+pub(super) fn floating_windows(ctx: &bevy_egui::egui::Context) -> Vec<view::PxRect> {
     use bevy_egui::egui;
     let own_place = [egui::Id::new("legend"), egui::Id::new("timeline")];
     let mut r: Vec<view::PxRect> = ctx.memory(|m| {

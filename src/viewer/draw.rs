@@ -20,6 +20,10 @@ pub(super) struct RouteLines;
 pub(super) struct BorderLines;
 #[derive(Default, Reflect, GizmoConfigGroup)]
 pub(super) struct PlanLines;
+/// A dark casing under the border line, so that every colouring of it reads
+/// on either State's band.
+#[derive(Default, Reflect, GizmoConfigGroup)]
+pub(super) struct BorderCasing;
 #[derive(Default, Reflect, GizmoConfigGroup)]
 pub(super) struct SideBands;
 /// The basemap's minor lines (secondary and tertiary roads, rivers).
@@ -81,10 +85,20 @@ pub(super) fn configure_gizmos(
     store.config_mut::<ThinLines>().0.line.joints = GizmoLineJoint::None;
     set(store.config_mut::<RouteLines>().0, layers.route_px);
     set(store.config_mut::<BorderLines>().0, layers.border_px);
+    set(store.config_mut::<BorderCasing>().0, layers.border_px + 2.5);
     set(store.config_mut::<SideBands>().0, BAND_PX);
     set(store.config_mut::<BaseLines>().0, 1.2);
     store.config_mut::<BaseLines>().0.line.joints = GizmoLineJoint::None;
     set(store.config_mut::<MajorRoads>().0, 2.4);
+    // the units' patrol paths: dark dashes in their State's colour, apart
+    // from the light bands and networks they run along
+    let plan = store.config_mut::<PlanLines>().0;
+    plan.line.width = 3.0;
+    plan.line.joints = GizmoLineJoint::None;
+    plan.line.style = GizmoLineStyle::Dashed {
+        gap_scale: 1.5,
+        line_scale: 3.0,
+    };
 }
 
 /// The basemap's roads and rivers in view: major roads always, secondary
@@ -197,7 +211,7 @@ pub(super) fn draw_map(
     window: Option<Single<&Window, With<bevy::window::PrimaryWindow>>>,
     mut thin: Gizmos<ThinLines>,
     mut routes_g: Gizmos<RouteLines>,
-    mut border_g: Gizmos<BorderLines>,
+    (mut border_g, mut casing): (Gizmos<BorderLines>, Gizmos<BorderCasing>),
     mut bands: Gizmos<SideBands>,
     mut plan_g: Gizmos<PlanLines>,
     (mut minor, mut major): (Gizmos<BaseLines>, Gizmos<MajorRoads>),
@@ -263,15 +277,21 @@ pub(super) fn draw_map(
     if let Some(p) = plan_job.current().filter(|_| plan_job.show) {
         let pieces = p.units.iter().map(|u| {
             let st = &s.states[u.state.min(s.states.len() - 1)];
-            (u.xy.as_slice(), rgb(view::faded(st.colour, 0.25)))
+            (u.xy.as_slice(), rgb(view::patrol_path(st.colour)))
         });
         draw_runs(&mut plan_g, &view, pieces);
+    }
+    if layers.border {
+        let dark = rgb(view::CASING);
+        for (_, pts) in view.of_lines(&map.lines.border) {
+            casing.linestrip_2d(pts.iter().map(|c| v2(*c)), dark);
+        }
     }
     if layers.border && layers.colouring == BorderColouring::Idleness {
         if let Some(p) = plan_job.current() {
             let pieces = p.points.iter().map(|w| {
                 let c = if w.counted {
-                    view::risk_colour((w.weighted_gap_s / p.horizon_s).clamp(0.0, 1.0))
+                    view::idleness_colour((w.weighted_gap_s / p.horizon_s).clamp(0.0, 1.0))
                 } else if w.posts_cover {
                     view::COVERED
                 } else {
@@ -339,6 +359,7 @@ impl Plugin for DrawPlugin {
             .init_gizmo_group::<ThinLines>()
             .init_gizmo_group::<RouteLines>()
             .init_gizmo_group::<PlanLines>()
+            .init_gizmo_group::<BorderCasing>()
             .init_gizmo_group::<BorderLines>()
             .add_systems(
                 Update,

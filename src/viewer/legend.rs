@@ -32,6 +32,9 @@ pub struct LegendInput<'a> {
     pub basemap: &'a crate::basemap::Basemap,
     /// Posts or units were gathered into counted clusters.
     pub clustered: bool,
+    /// The posts' viewsheds are shown: line of sight over the DEM (true)
+    /// or, without one, each post's sensor range (false).
+    pub viewsheds: Option<bool>,
 }
 
 fn c32(c: [u8; 3]) -> egui::Color32 {
@@ -267,6 +270,61 @@ fn posts(ui: &mut egui::Ui, l: &LegendInput) {
     }
 }
 
+/// What each State's posts see (a shaded patch outlined in its colour), or
+/// without a DEM their sensor ranges (a circle).
+fn viewsheds(ui: &mut egui::Ui, l: &LegendInput) {
+    let Some(line_of_sight) = l.viewsheds else {
+        return;
+    };
+    for st in l.states {
+        if line_of_sight {
+            let text = format!("seen from {}'s posts (line of sight)", st.name);
+            symbol(ui, &text, |p, c| {
+                let fill = view::shade(st.colour, 0.55);
+                let fill = egui::Color32::from_rgba_unmultiplied(fill[0], fill[1], fill[2], 110);
+                p.rect(
+                    egui::Rect::from_center_size(c, egui::vec2(14.0, 10.0)),
+                    0.0,
+                    fill,
+                    egui::Stroke::new(1.5, c32(st.colour)),
+                    egui::StrokeKind::Inside,
+                );
+            });
+        } else {
+            let text = format!("sensor range of {}'s posts (no DEM)", st.name);
+            symbol(ui, &text, |p, c| {
+                let s = egui::Stroke::new(1.0, c32(view::faded(st.colour, 0.3)));
+                p.circle_stroke(c, 6.0, s);
+            });
+        }
+    }
+}
+
+/// Each State's units on patrol (a disc in its colour) and their paths
+/// (dark dashes), when the plan is shown.
+fn patrols(ui: &mut egui::Ui, l: &LegendInput) {
+    if !l.plan_shown {
+        return;
+    }
+    for st in l.states {
+        let text = format!("unit on patrol and its path, {}", st.name);
+        symbol(ui, &text, |p, c| {
+            let stroke = egui::Stroke::new(2.5, c32(view::patrol_path(st.colour)));
+            for x in [-10.0, -1.0] {
+                let a = c + egui::vec2(x, 3.0);
+                p.line_segment([a, a + egui::vec2(6.0, 0.0)], stroke);
+            }
+            let disc = c + egui::vec2(7.0, -1.0);
+            p.circle(
+                disc,
+                4.5,
+                c32(st.colour),
+                egui::Stroke::new(1.5, egui::Color32::WHITE),
+            );
+        });
+    }
+}
+
 fn received(ui: &mut egui::Ui, l: &LegendInput) {
     for r in l.received {
         let colour = l
@@ -288,14 +346,16 @@ fn received(ui: &mut egui::Ui, l: &LegendInput) {
 
 /// The legend's corner: of the map's bottom left (above the scale bar),
 /// top left (below the north arrow) and top right, the one whose box
-/// holds fewest of the `crowd`'s points (the bottom left on a tie), as an
-/// egui anchor and offset from the screen's corner.
+/// holds fewest of the `crowd`'s points (the bottom left on a tie) and no
+/// floating window (`windows`) if it can, as an egui anchor and offset
+/// from the screen's corner.
 fn corner(
     screen: egui::Rect,
     size: egui::Vec2,
     left: f32,
     bottom: f32,
     crowd: &[egui::Pos2],
+    windows: &[egui::Rect],
 ) -> (egui::Align2, egui::Vec2) {
     let options = [
         (
@@ -312,7 +372,11 @@ fn corner(
             _ => screen.right_top(),
         } + *off;
         let r = align.anchor_size(anchor, size);
-        crowd.iter().filter(|p| r.contains(**p)).count()
+        let under_window = windows.iter().any(|w| w.intersects(r));
+        (
+            under_window,
+            crowd.iter().filter(|p| r.contains(**p)).count(),
+        )
     };
     options
         .iter()
@@ -328,7 +392,16 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32, crow
     let size = ctx
         .memory(|m| m.data.get_temp::<egui::Vec2>(size_id))
         .unwrap_or(egui::vec2(170.0, 150.0));
-    let (align, offset) = corner(ctx.viewport_rect(), size, left, bottom, crowd);
+    let windows: Vec<egui::Rect> = super::camera::floating_windows(ctx)
+        .iter()
+        .map(|(a, b)| {
+            egui::Rect::from_min_max(
+                egui::pos2(a.x as f32, a.y as f32),
+                egui::pos2(b.x as f32, b.y as f32),
+            )
+        })
+        .collect();
+    let (align, offset) = corner(ctx.viewport_rect(), size, left, bottom, crowd, &windows);
     let shown = egui::Area::new("legend".into())
         .anchor(align, offset)
         .interactable(false)
@@ -351,7 +424,7 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32, crow
                             }
                             BorderColouring::Coverage => {
                                 line(ui, view::COVERED, "watched day and night");
-                                line(ui, view::GAP, "gap in post coverage");
+                                line(ui, view::GAP, "gap: no post watches it");
                             }
                             BorderColouring::Risk => {
                                 ui.small("border: risk");
@@ -359,7 +432,7 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32, crow
                             }
                             BorderColouring::Idleness => {
                                 ui.small("border: patrol idleness (risk-weighted)");
-                                ramp(ui, "often", "once a day", view::risk_colour);
+                                ramp(ui, "often", "once a day", view::idleness_colour);
                                 line(ui, view::COVERED, "posts watch it");
                                 line(ui, view::UNPATROLLED, "out of patrol reach");
                             }
@@ -380,6 +453,7 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32, crow
                         });
                     }
                     posts(ui, l);
+                    viewsheds(ui, l);
                     received(ui, l);
                     basemap(ui, l);
                     if l.sites_shown {
@@ -391,16 +465,7 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32, crow
                             ));
                         });
                     }
-                    if l.plan_shown {
-                        symbol(ui, "unit on patrol", |p, c| {
-                            p.circle(
-                                c,
-                                5.5,
-                                c32(view::GREEN_BORDER),
-                                egui::Stroke::new(2.0, egui::Color32::WHITE),
-                            );
-                        });
-                    }
+                    patrols(ui, l);
                     if l.crossings_shown {
                         symbol(ui, "crossing group (orange: tracked)", |p, c| {
                             p.add(egui::Shape::convex_polygon(

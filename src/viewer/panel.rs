@@ -102,6 +102,11 @@ pub(super) fn side_panel(
                 received: &s.received,
                 basemap: &s.basemap,
                 clustered: crowd.clustered,
+                viewsheds: job
+                    .result
+                    .as_ref()
+                    .filter(|_| layers.viewsheds)
+                    .map(|a| a.line_of_sight),
                 has_blue: s
                     .border
                     .iter()
@@ -300,7 +305,7 @@ fn assessment_panel(
         BorderColouring::Coverage => {
             ui.horizontal(|ui| {
                 sw(ui, view::COVERED, "watched day and night");
-                sw(ui, view::GAP, "gap");
+                sw(ui, view::GAP, "gap (no post)");
             });
         }
         BorderColouring::Risk => {
@@ -312,8 +317,8 @@ fn assessment_panel(
         }
         BorderColouring::Idleness => {
             ui.horizontal(|ui| {
-                sw(ui, view::risk_colour(0.0), "visited often");
-                sw(ui, view::risk_colour(1.0), "once a day");
+                sw(ui, view::idleness_colour(0.0), "visited often");
+                sw(ui, view::idleness_colour(1.0), "once a day");
             });
             ui.horizontal(|ui| {
                 sw(ui, view::COVERED, "posts watch");
