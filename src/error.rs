@@ -61,6 +61,48 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// The problem in the map window's words: what it is about (a post, a
+    /// crossing … by its id) and why, without the file, the feature's index
+    /// or the field's name, which the CLI's `check` gives.
+    pub fn plain(&self) -> String {
+        let name = self.file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let thing = match name {
+            "posts.geojson" => Some("post"),
+            "crossings.geojson" => Some("crossing"),
+            "routes.geojson" => Some("informal route"),
+            "network.geojson" => Some("patrol way"),
+            "border.geojson" => Some("border line"),
+            "basemap.geojson" => Some("basemap feature"),
+            _ => None,
+        };
+        let what = match (thing, &self.id, self.feature) {
+            (Some(t), Some(id), _) => format!("{t} {id}"),
+            (Some(t), None, Some(i)) => format!("{t} number {}", i + 1),
+            (Some(t), None, None) => format!("the {t}s"),
+            (None, Some(id), _) => id.clone(),
+            (None, None, _) => "the scenario".into(),
+        };
+        let field = self.field.as_deref().map(|f| match f {
+            "geometry" => "its place",
+            "height_m" => "its height above ground",
+            "home_post" => "its home post",
+            "shift_h" => "its shift",
+            "state" => "its State",
+            other => other,
+        });
+        // "post lies on …" about post AD-OP1: "post AD-OP1 lies on …"
+        let rest = thing
+            .and_then(|t| self.message.strip_prefix(t))
+            .and_then(|m| m.strip_prefix(' '));
+        match (rest, field) {
+            (Some(m), _) => format!("{what} {m}"),
+            (None, Some(f)) => format!("{what}, {f}: {}", self.message),
+            (None, None) => format!("{what}: {}", self.message),
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sev = match self.severity {
@@ -212,3 +254,32 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_in_plain_words_names_the_thing_not_the_file() {
+        let mut p = Problem::error(
+            "maps/x/posts.geojson",
+            "post lies on the ESP side of the border, not in its State AND",
+        );
+        p.feature = Some(0);
+        p.id = Some("AD-OP1".into());
+        p.field = Some("geometry".into());
+        assert_eq!(
+            p.plain(),
+            "post AD-OP1 lies on the ESP side of the border, not in its State AND"
+        );
+        p.message = "is outside the DEM".into();
+        assert_eq!(p.plain(), "post AD-OP1, its place: is outside the DEM");
+        p.id = None;
+        p.field = None;
+        assert_eq!(p.plain(), "post number 1: is outside the DEM");
+        let toml = Problem::error("scenarios/x.toml", "unit AD-F1 has no home post");
+        assert_eq!(toml.plain(), "the scenario: unit AD-F1 has no home post");
+        // the CLI keeps file, feature and field
+        assert!(p.to_string().contains("posts.geojson: feature 0"));
+    }
+}

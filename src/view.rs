@@ -137,6 +137,29 @@ pub fn world_to_px(
     )
 }
 
+/// `v` to `decimals` places with its sign (+ or -), and no sign on a
+/// figure that rounds to zero ("0", never "-0" or "+0").
+pub fn signed(v: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, v.abs());
+    if s.bytes().all(|b| b == b'0' || b == b'.') {
+        s
+    } else if v < 0.0 {
+        format!("-{s}")
+    } else {
+        format!("+{s}")
+    }
+}
+
+/// `v` to `decimals` places, without the sign of a figure that rounds to
+/// zero ("0.00", never "-0.00").
+pub fn fixed(v: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, v);
+    match s.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => s,
+    }
+}
+
 pub const BACKGROUND: [u8; 3] = [236, 234, 226];
 pub const GREEN_BORDER: [u8; 3] = [34, 160, 60];
 pub const BLUE_BORDER: [u8; 3] = [25, 105, 225];
@@ -558,6 +581,18 @@ mod tests {
         assert_eq!(km_mark_step(50.0, 80.0), 5.0);
         assert_eq!(km_mark_step(5.0, 80.0), 1.0);
         assert_eq!(km_mark_step(2000.0, 80.0), 200.0);
+    }
+
+    #[test]
+    fn figures_never_show_a_negative_zero() {
+        assert_eq!(fixed(-0.001, 2), "0.00");
+        assert_eq!(fixed(-0.0, 1), "0.0");
+        assert_eq!(fixed(-0.006, 2), "-0.01");
+        assert_eq!(fixed(2.5, 0), "2");
+        assert_eq!(signed(-0.2, 0), "0");
+        assert_eq!(signed(0.0, 3), "0.000");
+        assert_eq!(signed(-0.002, 3), "-0.002");
+        assert_eq!(signed(12.4, 0), "+12");
     }
 
     #[test]

@@ -233,12 +233,12 @@ fn a_refused_edit_changes_nothing_and_says_why() {
     let st = w.resource::<EditState>();
     assert!(st.status.starts_with("edit refused"), "{}", st.status);
     assert_eq!(st.problems.len(), 1, "{:?}", st.problems);
-    assert!(
-        st.problems[0].contains("post lies on the ESP side of the border, not in its State AND"),
+    // in the user's words: the post by its id, no file, feature or field
+    assert_eq!(
+        st.problems[0], "post AD-OP1 lies on the ESP side of the border, not in its State AND",
         "{:?}",
         st.problems
     );
-    assert!(st.problems[0].contains("posts.geojson"), "names the file");
     assert_eq!(w.resource::<MapData>().rev, 0);
     assert!(!w.resource::<EditorRes>().0.dirty());
     assert!(!w.resource::<AssessJob>().running(), "no job restarted");

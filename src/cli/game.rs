@@ -295,11 +295,11 @@ pub fn needs(
     println!("|---:|---|---:|---:|---:|---:|");
     for (i, r) in rows.iter().enumerate() {
         println!(
-            "| {} | {} | {:.3} | {:+.3} | {:.3} | {:.1} % |",
+            "| {} | {} | {:.3} | {} | {:.3} | {:.1} % |",
             i + 1,
             r.change,
             r.guaranteed_p_intercept,
-            r.gain,
+            borderwatch::view::signed(r.gain, 3),
             r.upper_bound,
             r.gap * 100.0
         );

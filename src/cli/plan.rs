@@ -114,16 +114,18 @@ pub fn run(a: Args) -> Result<ExitCode, Error> {
 
 /// An idleness plan's figures as the terminal shows them.
 fn idleness_text(pl: &Planner, r: &borderwatch::plan::solve::PlanResult) -> String {
+    // the points no unit reaches first: a worst idleness hides them
     let mut t = format!(
-        "{} plan, {} units, {} h{}: worst risk-weighted idleness {:.0} min (mean {:.0} min, worst unweighted {:.0} min) over {} watch points\n",
+        "{} plan, {} units, {} h{}: {} of {} watch points never visited; worst risk-weighted idleness {:.0} min (mean {:.0} min, worst unweighted {:.0} min)\n",
         pl.o.mode.as_str(),
         r.plan.tracks.len(),
         pl.o.hours,
         if pl.cyclic { ", repeating daily" } else { "" },
+        r.eval.unvisited,
+        r.eval.watch_points,
         r.eval.worst_idleness_min,
         r.eval.mean_idleness_min,
         r.eval.worst_unweighted_idleness_min,
-        r.eval.watch_points
     );
     if let Some(i) = &r.independent_eval {
         t += &format!(
@@ -145,9 +147,6 @@ fn idleness_text(pl: &Planner, r: &borderwatch::plan::solve::PlanResult) -> Stri
             f.baseline_worst_idleness_min,
             f.lower_bound_worst_idleness_min
         );
-    }
-    if r.eval.unvisited > 0 {
-        t += &format!("  {} watch points never visited\n", r.eval.unvisited);
     }
     t += &format!(
         "  mixed strategy: {} of {} variants within {:.0} % of the best; {:.2} bits\n",

@@ -131,7 +131,7 @@ pub fn segments_csv(_s: &Scenario, a: &Assessment) -> Result<String> {
             r.risk
                 .parts
                 .iter()
-                .map(|p| format!("{}={:.2}", p.indicator, p.contribution))
+                .map(|p| format!("{}={}", p.indicator, crate::view::fixed(p.contribution, 2)))
                 .collect::<Vec<_>>()
                 .join(" "),
         );

@@ -225,10 +225,12 @@ pub struct EditUi<'w> {
     pub io: ResMut<'w, IoJobs>,
 }
 
+/// A refused edit's errors in the user's words (`check` gives the file,
+/// feature and field).
 pub(super) fn errors_of(p: &Problems) -> Vec<String> {
     p.0.iter()
         .filter(|x| x.severity == Severity::Error)
-        .map(|x| x.to_string())
+        .map(|x| x.plain())
         .collect()
 }
 

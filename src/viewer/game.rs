@@ -108,10 +108,15 @@ pub fn game_section(ui: &mut egui::Ui, job: &GameJob, step: usize) {
             }
         });
     if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
-        ui.small(format!(
-            "Cooperation raises the guarantee from {:.3} to {:.3}.",
-            first.guaranteed_p_intercept, last.guaranteed_p_intercept
-        ));
+        let (a, b) = (first.guaranteed_p_intercept, last.guaranteed_p_intercept);
+        ui.small(match (b - a) * 1000.0 {
+            d if d >= 0.5 => format!("Cooperation raises the guarantee from {a:.3} to {b:.3}."),
+            d if d <= -0.5 => format!(
+                "The whole ladder guarantees {b:.3}, independent patrols {a:.3}: no gain \
+                 found within the solver's gap (the bounds say how far each may rise)."
+            ),
+            _ => format!("Cooperation leaves the guarantee at {b:.3}."),
+        });
     }
     if let Some(r) = rows.get(step) {
         ui.small(format!(

@@ -148,6 +148,16 @@ pub fn plan_panel(ui: &mut bevy_egui::egui::Ui, job: &mut PlanJob, colour_by_idl
     let (Some((j, i)), Some(p)) = (job.result.as_ref(), job.current()) else {
         return;
     };
+    // the points no unit reaches first: a worst idleness hides them
+    let never = format!(
+        "{} of {} watch points never visited",
+        p.unvisited,
+        p.points.len()
+    );
+    match p.unvisited {
+        0 => ui.label(never),
+        _ => ui.colored_label(bevy_egui::egui::Color32::from_rgb(255, 170, 60), never),
+    };
     ui.label(format!(
         "Worst risk-weighted idleness: {:.0} min",
         p.worst_idleness_min
@@ -159,21 +169,21 @@ pub fn plan_panel(ui: &mut bevy_egui::egui::Ui, job: &mut PlanJob, colour_by_idl
     // A/B: what planning jointly changes
     let d = j.worst_idleness_min - i.worst_idleness_min;
     let dm = j.mean_idleness_min - i.mean_idleness_min;
+    let pct = if i.worst_idleness_min > 0.0 {
+        d / i.worst_idleness_min * 100.0
+    } else {
+        0.0
+    };
     ui.label(format!(
-        "  joint − independent: worst {d:+.0} min ({:+.0} %), mean {dm:+.0} min",
-        if i.worst_idleness_min > 0.0 {
-            d / i.worst_idleness_min * 100.0
-        } else {
-            0.0
-        }
+        "  joint − independent: worst {} min ({} %), mean {} min",
+        crate::view::signed(d, 0),
+        crate::view::signed(pct, 0),
+        crate::view::signed(dm, 0)
     ));
     ui.label(format!(
         "  baseline {:.0} · lower bound {:.0} min",
         p.baseline_worst_idleness_min, p.lower_bound_worst_idleness_min
     ));
-    if p.unvisited > 0 {
-        ui.label(format!("  {} watch points never visited", p.unvisited));
-    }
     let on_duty = p
         .units
         .iter()

@@ -20,7 +20,7 @@ pub fn handle_requests(mut w: Workstation) {
                     w.state.problems.clear();
                 }
                 Err(p) => {
-                    w.state.status = "edit refused: the scenario would not pass check".into();
+                    w.state.status = "edit refused: it would leave the scenario unusable".into();
                     w.state.problems = errors_of(&p);
                 }
             },
