@@ -193,10 +193,10 @@ pub fn shade(c: [u8; 3], t: f64) -> [u8; 3] {
     c.map(|v| (v as f64 * t.clamp(0.0, 1.0)).round() as u8)
 }
 
-/// A unit's patrol path: its State's colour darkened, to stand apart from
-/// the State's light band and network (dashed in the window and on paper).
+/// A unit's patrol path: its State's own colour, full where the State's
+/// band and network are faded (and dashed, in the window and on paper).
 pub fn patrol_path(state: [u8; 3]) -> [u8; 3] {
-    shade(state, 0.6)
+    state
 }
 
 /// Border colouring by coverage: covered segments.
@@ -210,35 +210,36 @@ pub const GAP: [u8; 3] = UNWATCHED;
 /// Watch points no unit can reach within a shift.
 pub const UNPATROLLED: [u8; 3] = UNWATCHED;
 
-/// `t` in 0..1 on a colour-blind-safe ramp, its palest end left out (it
-/// would vanish on the background).
-fn on_ramp(g: colorous::Gradient, t: f64, from: f64) -> [u8; 3] {
-    let c = g.eval_continuous(from + (1.0 - from) * t.clamp(0.0, 1.0));
+/// `t` in 0..1 on the part `from..to` of a colour-blind-safe ramp (an end
+/// that would vanish on the background, or take another layer's colour,
+/// left out).
+fn on_ramp(g: colorous::Gradient, t: f64, from: f64, to: f64) -> [u8; 3] {
+    let c = g.eval_continuous(from + (to - from) * t.clamp(0.0, 1.0));
     [c.r, c.g, c.b]
 }
 
 /// Risk 0..1 as a colour from pale orange to dark brown (ColorBrewer
 /// Oranges).
 pub fn risk_colour(t: f64) -> [u8; 3] {
-    on_ramp(colorous::ORANGES, t, 0.35)
+    on_ramp(colorous::ORANGES, t, 0.35, 1.0)
 }
 
 /// Patrol idleness 0..1 (a day) from pale pink, visited often, to dark
 /// purple, once a day (ColorBrewer RdPu).
 pub fn idleness_colour(t: f64) -> [u8; 3] {
-    on_ramp(colorous::RED_PURPLE, t, 0.35)
+    on_ramp(colorous::RED_PURPLE, t, 0.35, 1.0)
 }
 
 /// Ring around the post selected in the editor.
 pub const SELECTED: [u8; 3] = [0, 190, 255];
-/// Highest P(intercept) on the route colour scale (0.3 and above: yellow).
+/// Highest P(intercept) on the route colour scale (0.3 and above: olive).
 pub const INTERCEPT_FULL: f64 = 0.3;
 
 /// A route's P(intercept) as a colour on cividis (colour-blind-safe):
-/// dark blue (never intercepted) through grey to yellow (≥
-/// [`INTERCEPT_FULL`]).
+/// dark blue (never intercepted) through grey to olive (≥
+/// [`INTERCEPT_FULL`]); its yellow end (the crossings') left out.
 pub fn intercept_colour(p: f64) -> [u8; 3] {
-    on_ramp(colorous::CIVIDIS, p / INTERCEPT_FULL, 0.0)
+    on_ramp(colorous::CIVIDIS, p / INTERCEPT_FULL, 0.0, 0.85)
 }
 
 /// Groups on the move, not yet detected.

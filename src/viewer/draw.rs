@@ -90,7 +90,7 @@ pub(super) fn configure_gizmos(
     set(store.config_mut::<BaseLines>().0, 1.2);
     store.config_mut::<BaseLines>().0.line.joints = GizmoLineJoint::None;
     set(store.config_mut::<MajorRoads>().0, 2.4);
-    // the units' patrol paths: dark dashes in their State's colour, apart
+    // the units' patrol paths: dashes in their State's full colour, apart
     // from the light bands and networks they run along
     let plan = store.config_mut::<PlanLines>().0;
     plan.line.width = 3.0;
@@ -352,13 +352,14 @@ impl Plugin for DrawPlugin {
     fn build(&self, app: &mut App) {
         // 2D gizmo groups are drawn in the order they are registered
         // (their sort keys are equal): the basemap's roads and rivers under
-        // bands under networks under routes under the border.
+        // bands under networks under patrol paths under the informal routes
+        // under the border.
         app.init_gizmo_group::<BaseLines>()
             .init_gizmo_group::<MajorRoads>()
             .init_gizmo_group::<SideBands>()
             .init_gizmo_group::<ThinLines>()
-            .init_gizmo_group::<RouteLines>()
             .init_gizmo_group::<PlanLines>()
+            .init_gizmo_group::<RouteLines>()
             .init_gizmo_group::<BorderCasing>()
             .init_gizmo_group::<BorderLines>()
             .add_systems(

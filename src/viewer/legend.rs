@@ -301,7 +301,7 @@ fn viewsheds(ui: &mut egui::Ui, l: &LegendInput) {
 }
 
 /// Each State's units on patrol (a disc in its colour) and their paths
-/// (dark dashes), when the plan is shown.
+/// (dashes in its colour), when the plan is shown.
 fn patrols(ui: &mut egui::Ui, l: &LegendInput) {
     if !l.plan_shown {
         return;
