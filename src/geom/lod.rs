@@ -48,20 +48,18 @@ pub fn level_for(metres_per_px: f64) -> usize {
 }
 
 fn lod_of(pts: &[Coord]) -> Lod {
-    let mut min = Coord {
-        x: f64::INFINITY,
-        y: f64::INFINITY,
-    };
-    let mut max = Coord {
-        x: f64::NEG_INFINITY,
-        y: f64::NEG_INFINITY,
-    };
-    for p in pts {
-        min.x = min.x.min(p.x);
-        min.y = min.y.min(p.y);
-        max.x = max.x.max(p.x);
-        max.y = max.y.max(p.y);
-    }
+    // an empty line's box is empty (min above max): no view meets it
+    let empty = (
+        Coord {
+            x: f64::INFINITY,
+            y: f64::INFINITY,
+        },
+        Coord {
+            x: f64::NEG_INFINITY,
+            y: f64::NEG_INFINITY,
+        },
+    );
+    let (min, max) = crate::model::bbox(pts.iter().copied()).unwrap_or(empty);
     let mut levels = vec![(0, pts.to_vec())];
     let mut last = pts.len();
     for k in 1..=MAX_LEVEL {
@@ -147,22 +145,9 @@ pub fn decimate(pts: &[Coord], step_m: f64) -> impl Iterator<Item = Coord> + '_ 
 /// Whether any of `pts` lies in (or the line's box reaches into) the
 /// rectangle `min`–`max`.
 pub fn reaches_into(pts: &[Coord], min: Coord, max: Coord) -> bool {
-    let (mut lo, mut hi) = (
-        Coord {
-            x: f64::INFINITY,
-            y: f64::INFINITY,
-        },
-        Coord {
-            x: f64::NEG_INFINITY,
-            y: f64::NEG_INFINITY,
-        },
-    );
-    for p in pts {
-        lo.x = lo.x.min(p.x);
-        lo.y = lo.y.min(p.y);
-        hi.x = hi.x.max(p.x);
-        hi.y = hi.y.max(p.y);
-    }
+    let Some((lo, hi)) = crate::model::bbox(pts.iter().copied()) else {
+        return false;
+    };
     !(hi.x < min.x || lo.x > max.x || hi.y < min.y || lo.y > max.y)
 }
 

@@ -282,51 +282,15 @@ pub(super) fn draw_map(
         draw_runs(&mut plan_g, &view, pieces);
     }
     if layers.border {
-        let dark = rgb(view::CASING);
-        for (_, pts) in view.of_lines(&map.lines.border) {
-            casing.linestrip_2d(pts.iter().map(|c| v2(*c)), dark);
-        }
-    }
-    if layers.border && layers.colouring == BorderColouring::Idleness {
-        if let Some(p) = plan_job.current() {
-            let pieces = p.points.iter().map(|w| {
-                let c = if w.counted {
-                    view::idleness_colour((w.weighted_gap_s / p.horizon_s).clamp(0.0, 1.0))
-                } else if w.posts_cover {
-                    view::COVERED
-                } else {
-                    view::UNPATROLLED
-                };
-                (w.line.as_slice(), rgb(c))
-            });
-            draw_runs(&mut border_g, &view, pieces);
-            return;
-        }
-    }
-    if layers.border {
-        match (layers.colouring, &job.result) {
-            (BorderColouring::Coverage | BorderColouring::Risk, Some(a)) => {
-                let th = a.options.threshold;
-                let vi = layers.view.min(a.views.len() - 1);
-                let pieces = a.segments.iter().map(|r| {
-                    let c = match layers.colouring {
-                        BorderColouring::Risk => view::risk_colour(r.risk.score),
-                        _ if r.detect[vi].1.both() >= th => view::COVERED,
-                        _ => view::GAP,
-                    };
-                    (r.segment.xy.as_slice(), rgb(c))
-                });
-                draw_runs(&mut border_g, &view, pieces);
-            }
-            _ => {
-                for (i, pts) in view.of_lines(&map.lines.border) {
-                    border_g.linestrip_2d(
-                        pts.iter().map(|c| v2(*c)),
-                        rgb(view::border_colour(s.border[i].kind)),
-                    );
-                }
-            }
-        }
+        draw_border(
+            &map,
+            &layers,
+            &view,
+            &job,
+            &plan_job,
+            &mut border_g,
+            &mut casing,
+        );
     }
     // Without a DEM there is no viewshed: show each post's sensor range.
     if layers.viewsheds {
@@ -339,6 +303,64 @@ pub(super) fn draw_map(
                     c,
                 )
                 .resolution(96);
+            }
+        }
+    }
+}
+
+/// The border on its dark casing, coloured as the layers ask: by the
+/// idleness plan's watch points, by coverage or risk (the assessment's
+/// segments), or green/blue by kind.
+fn draw_border(
+    map: &MapData,
+    layers: &LayerToggles,
+    view: &InView,
+    job: &AssessJob,
+    plan_job: &PlanJob,
+    border_g: &mut Gizmos<BorderLines>,
+    casing: &mut Gizmos<BorderCasing>,
+) {
+    let dark = rgb(view::CASING);
+    for (_, pts) in view.of_lines(&map.lines.border) {
+        casing.linestrip_2d(pts.iter().map(|c| v2(*c)), dark);
+    }
+    if let Some(p) = plan_job
+        .current()
+        .filter(|_| layers.colouring == BorderColouring::Idleness)
+    {
+        let pieces = p.points.iter().map(|w| {
+            let c = if w.counted {
+                view::idleness_colour((w.weighted_gap_s / p.horizon_s).clamp(0.0, 1.0))
+            } else if w.posts_cover {
+                view::COVERED
+            } else {
+                view::UNPATROLLED
+            };
+            (w.line.as_slice(), rgb(c))
+        });
+        draw_runs(border_g, view, pieces);
+        return;
+    }
+    match (layers.colouring, &job.result) {
+        (BorderColouring::Coverage | BorderColouring::Risk, Some(a)) => {
+            let th = a.options.threshold;
+            let vi = layers.view.min(a.views.len() - 1);
+            let pieces = a.segments.iter().map(|r| {
+                let c = match layers.colouring {
+                    BorderColouring::Risk => view::risk_colour(r.risk.score),
+                    _ if r.detect[vi].1.both() >= th => view::COVERED,
+                    _ => view::GAP,
+                };
+                (r.segment.xy.as_slice(), rgb(c))
+            });
+            draw_runs(border_g, view, pieces);
+        }
+        _ => {
+            for (i, pts) in view.of_lines(&map.lines.border) {
+                border_g.linestrip_2d(
+                    pts.iter().map(|c| v2(*c)),
+                    rgb(view::border_colour(map.scenario.border[i].kind)),
+                );
             }
         }
     }
