@@ -493,3 +493,23 @@ fn both_modes_at_once_equal_each_mode_alone() {
         }
     }
 }
+
+#[test]
+fn idleness_orders_carry_a_sketch_places_legs_and_grid_references() {
+    let sc = repo().join("scenarios/andorra-spain.toml");
+    let d = tempfile::tempdir().unwrap();
+    run_plan(&sc, d.path(), &["--start", "2026-12-08T06:00:00Z"]);
+    let html = std::fs::read_to_string(d.path().join("orders/AD-F1.html")).unwrap();
+    // the map sketch of the route over the basemap, the home post marked
+    assert!(html.contains("<h2>Map</h2><svg"), "no sketch");
+    assert!(html.contains(">AD-OP1<"), "home post not marked");
+    // each watch point by the nearest place and border km, its leg and its
+    // grid references (Andorra is in UTM zone 31T, 100 km square CH)
+    assert!(html.contains("of Arinsal · border km"), "no place words");
+    assert!(html.contains("MGRS 31T CH "), "no MGRS");
+    assert!(html.contains("UTM 31T "), "no UTM");
+    let legs = html.matches(" m</td>").count() + html.matches(" km</td>").count();
+    assert!(legs > 5, "{legs} legs");
+    // the watch point's own id stays, smaller, for the planner's files
+    assert!(html.contains("<span class=muted>S0003</span>"));
+}

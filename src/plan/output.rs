@@ -388,56 +388,147 @@ pub fn orders_html(
     if start.is_none() {
         h.push_str(r#"<p class="muted">Times are from the start of the plan (day 1 00:00); give <code>--start</code> for clock times.</p>"#);
     }
-    for (si, &(s0, s1)) in tr.shifts.iter().enumerate() {
-        let _ = write!(
-            h,
-            "<h2>Shift {} — depart {} · back by {}</h2>",
-            si + 1,
-            clock(s0, start),
-            clock(s1, start)
-        );
-        h.push_str("<table><tr><th>#</th><th>time</th><th>watch point</th><th>border km</th><th>lat, lon</th></tr>");
-        let mut n = 0;
-        let _ = write!(
-            h,
-            "<tr><td></td><td>{}</td><td>depart home post {}</td><td></td><td></td></tr>",
-            clock(s0, start),
-            esc(ui.unit.home_post.as_str())
-        );
-        for &(p, t) in tr
-            .visits
-            .iter()
-            .filter(|v| v.1 >= s0 - 1e-6 && v.1 <= s1 + 1e-6)
-        {
-            n += 1;
-            let w = &pl.points[p];
-            let _ = write!(
-                h,
-                "<tr><td>{n}</td><td>{}</td><td>{}</td><td>{:.2}</td><td>{:.5}, {:.5}</td></tr>",
-                clock(t, start),
-                esc(&w.id),
-                (w.from_km + w.to_km) / 2.0,
-                w.lonlat[1],
-                w.lonlat[0]
-            );
-        }
-        let back = tr
-            .points
-            .iter()
-            .filter(|x| x.1 >= s0 - 1e-6 && x.1 <= s1 + 1e-6)
-            .map(|x| x.1)
-            .fold(s0, f64::max);
-        let _ = write!(
-            h,
-            "<tr><td></td><td>{}</td><td>return to {}</td><td></td><td></td></tr></table>",
-            clock(back, start),
-            esc(ui.unit.home_post.as_str())
-        );
+    h += &sketch(pl, &r.plan, k);
+    for si in 0..tr.shifts.len() {
+        shift_table(&mut h, pl, &r.plan, k, si, start);
     }
     h.push_str("<p class=muted>Times are planned arrivals along the patrol network. This order is the variant drawn for the day from several equally good plans: keep it to those who need it — unpredictability is part of the plan.</p>");
     h += &pl.s.marking.html();
     h.push_str("</body></html>\n");
     h
+}
+
+/// The unit's path over the basemap: each shift dashed, the home post and
+/// the watch points numbered in the order of the first shift's table.
+fn sketch(pl: &Planner, plan: &Plan, k: usize) -> String {
+    let tr = &plan.tracks[k];
+    let uk = plan.units[k];
+    let in_shift = |t: f64, (s0, s1): (f64, f64)| t >= s0 - 1e-6 && t <= s1 + 1e-6;
+    let paths: Vec<Vec<Coord>> = tr
+        .shifts
+        .iter()
+        .map(|&sh| {
+            tr.points
+                .iter()
+                .filter(|x| in_shift(x.1, sh))
+                .map(|x| pl.node_xy(uk, x.0))
+                .collect()
+        })
+        .collect();
+    let u = &pl.s.units[pl.unit_index(uk)];
+    let mut marks: Vec<(Coord, String)> =
+        pl.s.post(&u.home_post)
+            .map(|p| (p.xy, u.home_post.to_string()))
+            .into_iter()
+            .collect();
+    if let Some(&first) = tr.shifts.first() {
+        let visits = tr.visits.iter().filter(|v| in_shift(v.1, first));
+        marks.extend(
+            visits
+                .enumerate()
+                .map(|(n, &(p, _))| (pl.points[p].xy, (n + 1).to_string())),
+        );
+    }
+    format!(
+        "<h2>Map</h2>{}<p class=muted>Dashed: the path of each shift; circles: the home post and the watch points, numbered as in shift 1's table. Basemap from the scenario's <code>basemap.geojson</code>.</p>",
+        crate::report::map::sketch_svg(pl.s, &paths, &marks, 900.0, 520.0)
+    )
+}
+
+/// Metres as "850 m" or "2.4 km".
+fn distance(m: f64) -> String {
+    if m < 1000.0 {
+        format!("{m:.0} m")
+    } else {
+        format!("{:.1} km", m / 1000.0)
+    }
+}
+
+/// One shift's table: each watch point with its arrival, where it is in
+/// words (the nearest place, the border km), the leg walked or driven to
+/// it along the network, and its grid references (UTM, MGRS).
+fn shift_table(
+    h: &mut String,
+    pl: &Planner,
+    plan: &Plan,
+    k: usize,
+    si: usize,
+    start: Option<time::OffsetDateTime>,
+) {
+    let tr = &plan.tracks[k];
+    let (s0, s1) = tr.shifts[si];
+    let uk = plan.units[k];
+    let home = &pl.s.units[pl.unit_index(uk)].home_post;
+    let _ = write!(
+        h,
+        "<h2>Shift {} — depart {} · back by {}</h2>",
+        si + 1,
+        clock(s0, start),
+        clock(s1, start)
+    );
+    h.push_str("<table><tr><th>#</th><th>arrive</th><th>watch point</th><th>leg</th><th>grid reference</th></tr>");
+    let _ = write!(
+        h,
+        "<tr><td></td><td>{}</td><td>depart home post {}</td><td></td><td></td></tr>",
+        clock(s0, start),
+        esc(home.as_str())
+    );
+    // the path's length between two times (m)
+    let walked = |from: f64, to: f64| {
+        let pts: Vec<Coord> = tr
+            .points
+            .iter()
+            .filter(|x| x.1 >= from - 1e-6 && x.1 <= to + 1e-6)
+            .map(|x| pl.node_xy(uk, x.0))
+            .collect();
+        pts.windows(2)
+            .map(|w| (w[1].x - w[0].x).hypot(w[1].y - w[0].y))
+            .sum::<f64>()
+    };
+    let mut prev = s0;
+    let visits = tr
+        .visits
+        .iter()
+        .filter(|v| v.1 >= s0 - 1e-6 && v.1 <= s1 + 1e-6);
+    for (n, &(p, t)) in visits.enumerate() {
+        let w = &pl.points[p];
+        let mut words: Vec<String> = pl.s.basemap.describe(w.xy, 15_000.0).into_iter().collect();
+        words.push(format!("border km {:.1}", (w.from_km + w.to_km) / 2.0));
+        let ll = Coord {
+            x: w.lonlat[0],
+            y: w.lonlat[1],
+        };
+        let grid = match crate::geom::grid::grid_ref(ll) {
+            Some(g) => format!(
+                "UTM {}<br>MGRS {}<br>{:.5}, {:.5}",
+                g.utm, g.mgrs, ll.y, ll.x
+            ),
+            None => format!("{:.5}, {:.5}", ll.y, ll.x),
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}<br><span class=muted>{}</span></td><td>{}</td><td>{grid}</td></tr>",
+            n + 1,
+            clock(t, start),
+            esc(&words.join(" · ")), // place names are the data's
+            esc(&w.id),
+            distance(walked(prev, t))
+        );
+        prev = t;
+    }
+    let back = tr
+        .points
+        .iter()
+        .filter(|x| x.1 >= s0 - 1e-6 && x.1 <= s1 + 1e-6)
+        .map(|x| x.1)
+        .fold(s0, f64::max);
+    let _ = write!(
+        h,
+        "<tr><td></td><td>{}</td><td>return to {}</td><td>{}</td><td></td></tr></table>",
+        clock(back, start),
+        esc(home.as_str()),
+        distance(walked(prev, back))
+    );
 }
 
 /// A unit id as a file name: ASCII letters, digits, '-' and '_' kept,
