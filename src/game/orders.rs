@@ -8,7 +8,7 @@ use super::run::Planned;
 use super::schedule::{Duty, Schedule, DAY_S};
 use crate::error::Result;
 use crate::plan::output::{clock, gpx_bytes, ORDERS_STYLE};
-use crate::report::esc;
+use crate::report::{esc, metres};
 use crate::sim::World;
 use geo::Coord;
 use std::fmt::Write;
@@ -37,15 +37,6 @@ fn watched(w: &World, at: Coord) -> Option<(String, &'static str, f64, f64)> {
     let (r, k, d) = best?;
     let rt = &w.routes[r];
     Some((rt.id.clone(), rt.kind.as_str(), d, rt.border_m[k]))
-}
-
-/// "340 m" under a kilometre, else "1.2 km".
-fn metres(m: f64) -> String {
-    if m < 1000.0 {
-        format!("{m:.0} m")
-    } else {
-        format!("{:.1} km", m / 1000.0)
-    }
 }
 
 /// Unit slot `ui`'s GPX: its issued path over the horizon as a track, and
@@ -123,16 +114,9 @@ fn spot(w: &World, bi: &crate::index::BorderIndex, at: Coord) -> Spot {
         ));
     }
     let ll = w.s.projection.inverse(at);
-    let grid = match crate::geom::grid::grid_ref(ll) {
-        Some(g) => format!(
-            "UTM {}<br>MGRS {}<br>{:.5}, {:.5}",
-            g.utm, g.mgrs, ll.y, ll.x
-        ),
-        None => format!("{:.5}, {:.5}", ll.y, ll.x),
-    };
     Spot {
         words: esc(&words.join(" · ")), // place names are the data's
-        grid,
+        grid: crate::report::grid_html(ll),
     }
 }
 

@@ -435,15 +435,6 @@ fn sketch(pl: &Planner, plan: &Plan, k: usize) -> String {
     )
 }
 
-/// Metres as "850 m" or "2.4 km".
-fn distance(m: f64) -> String {
-    if m < 1000.0 {
-        format!("{m:.0} m")
-    } else {
-        format!("{:.1} km", m / 1000.0)
-    }
-}
-
 /// One shift's table: each watch point with its arrival, where it is in
 /// words (the nearest place, the border km), the leg walked or driven to
 /// it along the network, and its grid references (UTM, MGRS).
@@ -498,13 +489,7 @@ fn shift_table(
             x: w.lonlat[0],
             y: w.lonlat[1],
         };
-        let grid = match crate::geom::grid::grid_ref(ll) {
-            Some(g) => format!(
-                "UTM {}<br>MGRS {}<br>{:.5}, {:.5}",
-                g.utm, g.mgrs, ll.y, ll.x
-            ),
-            None => format!("{:.5}, {:.5}", ll.y, ll.x),
-        };
+        let grid = crate::report::grid_html(ll);
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}<br><span class=muted>{}</span></td><td>{}</td><td>{grid}</td></tr>",
@@ -512,7 +497,7 @@ fn shift_table(
             clock(t, start),
             esc(&words.join(" · ")), // place names are the data's
             esc(&w.id),
-            distance(walked(prev, t))
+            crate::report::metres(walked(prev, t))
         );
         prev = t;
     }
@@ -527,7 +512,7 @@ fn shift_table(
         "<tr><td></td><td>{}</td><td>return to {}</td><td>{}</td><td></td></tr></table>",
         clock(back, start),
         esc(home.as_str()),
-        distance(walked(prev, back))
+        crate::report::metres(walked(prev, back))
     );
 }
 

@@ -268,6 +268,27 @@ fn r3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 
+/// A distance for a reader: "340 m" under a kilometre, else "1.2 km".
+pub(crate) fn metres(m: f64) -> String {
+    if m < 1000.0 {
+        format!("{m:.0} m")
+    } else {
+        format!("{:.1} km", m / 1000.0)
+    }
+}
+
+/// A point's grid references for a printed sheet (UTM, MGRS, then
+/// latitude, longitude; only the latter at the poles), lines apart.
+pub(crate) fn grid_html(lonlat: geo::Coord) -> String {
+    match crate::geom::grid::grid_ref(lonlat) {
+        Some(g) => format!(
+            "UTM {}<br>MGRS {}<br>{:.5}, {:.5}",
+            g.utm, g.mgrs, lonlat.y, lonlat.x
+        ),
+        None => format!("{:.5}, {:.5}", lonlat.y, lonlat.x),
+    }
+}
+
 pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
