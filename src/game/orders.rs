@@ -8,7 +8,7 @@ use super::run::Planned;
 use super::schedule::{Duty, Schedule, DAY_S};
 use crate::error::Result;
 use crate::plan::output::{clock, gpx_bytes, ORDERS_STYLE};
-use crate::report::{esc, metres};
+use crate::report::{esc, leg, leg_words, metres};
 use crate::sim::World;
 use geo::Coord;
 use std::fmt::Write;
@@ -120,34 +120,6 @@ fn spot(w: &World, bi: &crate::index::BorderIndex, at: Coord) -> Spot {
     }
 }
 
-/// A leg of the day's path between two times: its length (m) and climb
-/// (m up, from the DEM; `None` without one).
-fn leg(w: &World, xy: &[Coord], times: &[f64], from_s: f64, to_s: f64) -> (f64, Option<f64>) {
-    let pts: Vec<Coord> = xy
-        .iter()
-        .zip(times)
-        .filter(|(_, t)| (from_s..=to_s).contains(*t))
-        .map(|(c, _)| *c)
-        .collect();
-    let len = pts
-        .windows(2)
-        .map(|p| (p[1].x - p[0].x).hypot(p[1].y - p[0].y))
-        .sum();
-    let climb = w.s.dem.as_ref().map(|dem| {
-        let z: Vec<Option<f64>> = pts
-            .iter()
-            .map(|c| {
-                let ll = w.s.projection.inverse(*c);
-                dem.elevation(ll.x, ll.y)
-            })
-            .collect();
-        z.windows(2)
-            .filter_map(|p| Some((p[1]? - p[0]?).max(0.0)))
-            .sum()
-    });
-    (len, climb)
-}
-
 /// "3 h 20 min".
 fn hours(s: f64) -> String {
     let m = (s / 60.0).round() as i64;
@@ -155,13 +127,6 @@ fn hours(s: f64) -> String {
         (0, m) => format!("{m} min"),
         (h, 0) => format!("{h} h"),
         (h, m) => format!("{h} h {m:02} min"),
-    }
-}
-
-fn leg_words(len: f64, climb: Option<f64>) -> String {
-    match climb {
-        Some(c) => format!("{}, {:.0} m up", metres(len), c),
-        None => metres(len),
     }
 }
 
@@ -272,9 +237,9 @@ fn day_table(
             arrive_s,
             leave_s,
         } => {
-            let (out_m, out_up) = leg(w, &day.xy, &day.times, sc.start_s, arrive_s);
+            let (out_m, out_up) = leg(w.s, &day.xy, &day.times, sc.start_s, arrive_s);
             let (back_m, back_up) = leg(
-                w,
+                w.s,
                 &day.xy,
                 &day.times,
                 leave_s,
@@ -320,7 +285,7 @@ fn day_table(
         }
         Duty::Patrol => {
             let (m, up) = leg(
-                w,
+                w.s,
                 &day.xy,
                 &day.times,
                 sc.start_s,

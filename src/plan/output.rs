@@ -437,7 +437,8 @@ fn sketch(pl: &Planner, plan: &Plan, k: usize) -> String {
 
 /// One shift's table: each watch point with its arrival, where it is in
 /// words (the nearest place, the border km), the leg walked or driven to
-/// it along the network, and its grid references (UTM, MGRS).
+/// it along the network (length, climb), and its grid references (UTM,
+/// MGRS).
 fn shift_table(
     h: &mut String,
     pl: &Planner,
@@ -464,17 +465,12 @@ fn shift_table(
         clock(s0, start),
         esc(home.as_str())
     );
-    // the path's length between two times (m)
+    // the leg between two times: length and climb (with a DEM)
+    let xy: Vec<Coord> = tr.points.iter().map(|x| pl.node_xy(uk, x.0)).collect();
+    let times: Vec<f64> = tr.points.iter().map(|x| x.1).collect();
     let walked = |from: f64, to: f64| {
-        let pts: Vec<Coord> = tr
-            .points
-            .iter()
-            .filter(|x| x.1 >= from - 1e-6 && x.1 <= to + 1e-6)
-            .map(|x| pl.node_xy(uk, x.0))
-            .collect();
-        pts.windows(2)
-            .map(|w| (w[1].x - w[0].x).hypot(w[1].y - w[0].y))
-            .sum::<f64>()
+        let (m, up) = crate::report::leg(pl.s, &xy, &times, from - 1e-6, to + 1e-6);
+        crate::report::leg_words(m, up)
     };
     let mut prev = s0;
     let visits = tr
@@ -497,7 +493,7 @@ fn shift_table(
             clock(t, start),
             esc(&words.join(" · ")), // place names are the data's
             esc(&w.id),
-            crate::report::metres(walked(prev, t))
+            walked(prev, t)
         );
         prev = t;
     }
@@ -512,7 +508,7 @@ fn shift_table(
         "<tr><td></td><td>{}</td><td>return to {}</td><td>{}</td><td></td></tr></table>",
         clock(back, start),
         esc(home.as_str()),
-        crate::report::metres(walked(prev, back))
+        walked(prev, back)
     );
 }
 

@@ -277,6 +277,48 @@ pub(crate) fn metres(m: f64) -> String {
     }
 }
 
+/// A leg of a timed path between two times: its length (m) and climb
+/// (m up, from the DEM; `None` without one).
+pub(crate) fn leg(
+    s: &crate::model::Scenario,
+    xy: &[geo::Coord],
+    times: &[f64],
+    from_s: f64,
+    to_s: f64,
+) -> (f64, Option<f64>) {
+    let pts: Vec<geo::Coord> = xy
+        .iter()
+        .zip(times)
+        .filter(|(_, t)| (from_s..=to_s).contains(*t))
+        .map(|(c, _)| *c)
+        .collect();
+    let len = pts
+        .windows(2)
+        .map(|p| (p[1].x - p[0].x).hypot(p[1].y - p[0].y))
+        .sum();
+    let climb = s.dem.as_ref().map(|dem| {
+        let z: Vec<Option<f64>> = pts
+            .iter()
+            .map(|c| {
+                let ll = s.projection.inverse(*c);
+                dem.elevation(ll.x, ll.y)
+            })
+            .collect();
+        z.windows(2)
+            .filter_map(|p| Some((p[1]? - p[0]?).max(0.0)))
+            .sum()
+    });
+    (len, climb)
+}
+
+/// A leg for a reader: "2.4 km, 310 m up" (the climb with a DEM).
+pub(crate) fn leg_words(len: f64, climb: Option<f64>) -> String {
+    match climb {
+        Some(c) => format!("{}, {:.0} m up", metres(len), c),
+        None => metres(len),
+    }
+}
+
 /// A point's grid references for a printed sheet (UTM, MGRS, then
 /// latitude, longitude; only the latter at the poles), lines apart.
 pub(crate) fn grid_html(lonlat: geo::Coord) -> String {
