@@ -94,13 +94,8 @@ fn viewshed_sprite(
             .state(&ps.state)
             .map(|s| s.colour)
             .unwrap_or([128, 128, 128]);
-        let seen = |r: usize, c: usize| {
-            r >= v.r0
-                && c >= v.c0
-                && r < v.r0 + v.rows
-                && c < v.c0 + v.cols
-                && v.state(r, c) == VISIBLE
-        };
+        // (out of range outside the viewshed's window)
+        let seen = |r: usize, c: usize| v.state(r, c) == VISIBLE;
         for r in v.r0..v.r0 + v.rows {
             for c in v.c0..v.c0 + v.cols {
                 if !seen(r, c) {

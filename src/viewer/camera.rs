@@ -44,10 +44,7 @@ fn frame_in_view(
         },
     );
     let fit = view::frame_beside(bbox, area, covers, w, h);
-    info!(
-        "framed: window centre at {:.2} {:.2} m (local), {:.5} m a pixel",
-        fit.centre.x, fit.centre.y, fit.metres_per_px
-    );
+    info!("framed: {}", describe_view(fit.centre, fit.metres_per_px));
     tf.translation.x = fit.centre.x as f32;
     tf.translation.y = fit.centre.y as f32;
     if let Projection::Orthographic(o) = proj {
@@ -55,33 +52,44 @@ fn frame_in_view(
     }
 }
 
+/// The view as the window and its screenshots report it (tests read it):
+/// the world point at the window's centre and the scale.
+pub(super) fn describe_view(centre: Coord, metres_per_px: f64) -> String {
+    format!(
+        "window centre at {:.2} {:.2} m (local), {:.5} m a pixel",
+        centre.x, centre.y, metres_per_px
+    )
+}
+
 /// The floating windows on screen (Edit, Crossings…; not the legend, which
 /// moves out of the way by itself, nor the timeline, whose strip the map
 /// area leaves out already), in a fixed order.
-pub(super) fn floating_windows(ctx: &bevy_egui::egui::Context) -> Vec<view::PxRect> {
+pub(super) fn floating_windows(ctx: &bevy_egui::egui::Context) -> Vec<bevy_egui::egui::Rect> {
     use bevy_egui::egui;
     let own_place = [egui::Id::new("legend"), egui::Id::new("timeline")];
-    let mut r: Vec<view::PxRect> = ctx.memory(|m| {
+    let mut r: Vec<egui::Rect> = ctx.memory(|m| {
         m.areas()
             .visible_layer_ids()
             .into_iter()
             .filter(|l| l.order == egui::Order::Middle && !own_place.contains(&l.id))
             .filter_map(|l| m.area_rect(l.id))
-            .map(|r| {
-                let c = |p: egui::Pos2| Coord {
-                    x: p.x as f64,
-                    y: p.y as f64,
-                };
-                (c(r.min), c(r.max))
-            })
             .collect()
     });
     r.sort_by(|a, b| {
-        (a.0.x, a.0.y, a.1.x, a.1.y)
-            .partial_cmp(&(b.0.x, b.0.y, b.1.x, b.1.y))
+        (a.min.x, a.min.y, a.max.x, a.max.y)
+            .partial_cmp(&(b.min.x, b.min.y, b.max.x, b.max.y))
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     r
+}
+
+/// Screen rectangles as the view maths takes them.
+fn px_rects(r: &[bevy_egui::egui::Rect]) -> Vec<view::PxRect> {
+    let c = |p: bevy_egui::egui::Pos2| Coord {
+        x: p.x as f64,
+        y: p.y as f64,
+    };
+    r.iter().map(|r| (c(r.min), c(r.max))).collect()
 }
 
 pub(super) fn place_camera(fit: &ViewFit, w: f64, tf: &mut Transform, proj: &mut Projection) {
@@ -133,7 +141,7 @@ pub(super) fn camera_controls(
                 // letters, '-' and arrows typed into a text field are the
                 // field's, not the map's (F would refit, '-' zoom out)
                 c.text_edit_focused(),
-                floating_windows(c),
+                px_rects(&floating_windows(c)),
                 // the windows have their places after a few passes
                 c.cumulative_pass_nr() >= 3,
             )

@@ -227,9 +227,13 @@ pub(super) fn screenshot_driver(
         // centre and the scale (tests find the map's features with it)
         let (tf, proj) = *camera;
         if let Projection::Orthographic(o) = proj {
+            let centre = geo::Coord {
+                x: tf.translation.x as f64,
+                y: tf.translation.y as f64,
+            };
             println!(
-                "view: window centre at {:.2} {:.2} m (local), {:.5} m a pixel",
-                tf.translation.x, tf.translation.y, o.scale
+                "view: {}",
+                super::camera::describe_view(centre, o.scale as f64)
             );
         }
         let done = job.done.clone();

@@ -392,15 +392,7 @@ pub fn legend(ctx: &egui::Context, l: &LegendInput, left: f32, bottom: f32, crow
     let size = ctx
         .memory(|m| m.data.get_temp::<egui::Vec2>(size_id))
         .unwrap_or(egui::vec2(170.0, 150.0));
-    let windows: Vec<egui::Rect> = super::camera::floating_windows(ctx)
-        .iter()
-        .map(|(a, b)| {
-            egui::Rect::from_min_max(
-                egui::pos2(a.x as f32, a.y as f32),
-                egui::pos2(b.x as f32, b.y as f32),
-            )
-        })
-        .collect();
+    let windows = super::camera::floating_windows(ctx);
     let (align, offset) = corner(ctx.viewport_rect(), size, left, bottom, crowd, &windows);
     let shown = egui::Area::new("legend".into())
         .anchor(align, offset)
