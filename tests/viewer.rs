@@ -136,6 +136,10 @@ fn screenshot(scenario: &Path, out: &Path) -> Image {
 }
 
 fn screenshot_with(scenario: &Path, out: &Path, extra: &[&str]) -> Image {
+    screenshot_env(scenario, out, extra, &[])
+}
+
+fn screenshot_env(scenario: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> Image {
     let mut args = vec![
         "view".into(),
         scenario.to_string_lossy().to_string(),
@@ -145,7 +149,10 @@ fn screenshot_with(scenario: &Path, out: &Path, extra: &[&str]) -> Image {
         format!("{W}x{H}"),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
-    let o = on_display(&args).output().unwrap();
+    let o = on_display(&args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
     assert!(
         o.status.success(),
         "viewer failed: {}\n{}",
@@ -750,6 +757,53 @@ fn frame_benchmark_loads_everything_then_times_frames() {
     let r = &v["while_jobs_rerun"];
     assert!(r["frames"].as_u64().unwrap() >= 1, "{v}");
     assert!(r["median_frame_ms"].as_f64().unwrap() > 0.0, "{v}");
+}
+
+#[test]
+fn the_cached_map_is_the_map_drawn_every_frame() {
+    // The lines and rasters are drawn into an image only when the view or
+    // what they show changes; the window shows that image. Zoomed to a
+    // post (the camera moves after the first frames: the cache must follow)
+    // with the viewsheds and the coverage colouring, the window with the
+    // cache and the one drawing every layer every frame agree pixel for
+    // pixel.
+    let d = tempfile::tempdir().unwrap();
+    let scenario = repo().join("scenarios/andorra-spain.toml");
+    let extra = ["--select", "AD-OP2", "--viewsheds", "--colour", "coverage"];
+    let shot = |name: &str, cache: &str| {
+        let out = d.path().join(name);
+        let img = screenshot_env(&scenario, &out, &extra, &[("BORDERWATCH_MAP_CACHE", cache)]);
+        keep(&out, name);
+        img
+    };
+    let cached = shot("andorra-cached.png", "on");
+    let direct = shot("andorra-direct.png", "off");
+    assert_eq!(cached.view.centre, direct.view.centre);
+    assert_eq!(cached.view.metres_per_px, direct.view.metres_per_px);
+    let differ = cached
+        .rgba
+        .chunks(4)
+        .zip(direct.rgba.chunks(4))
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(
+        differ, 0,
+        "{differ} pixels differ between the cached and the direct map"
+    );
+    // and the map is there: the border coloured by coverage, its watched
+    // stretch and its gaps
+    let count = |c: [u8; 3]| {
+        cached
+            .rgba
+            .chunks(4)
+            .filter(|p| close([p[0], p[1], p[2]], c, 6))
+            .count()
+    };
+    assert!(
+        count(view::COVERED) > 50,
+        "no watched stretch in the cached map"
+    );
+    assert!(count(view::GAP) > 500, "no gap in the cached map");
 }
 
 #[test]

@@ -83,7 +83,13 @@ fn viewshed_sprite(
     map: &MapData,
     a: &Assessment,
     images: &mut Assets<Image>,
-) -> Option<(Sprite, Transform, Visibility, ViewshedOverlay)> {
+) -> Option<(
+    Sprite,
+    Transform,
+    Visibility,
+    ViewshedOverlay,
+    super::cache::Cached,
+)> {
     let t = a.terrain.as_deref()?;
     let (w, h) = (t.cols as u32, t.rows as u32);
     let mut data = vec![0u8; (w * h * 4) as usize];
@@ -146,6 +152,7 @@ fn viewshed_sprite(
         Transform::from_xyz(cx as f32, cy as f32, -1.0),
         Visibility::Hidden,
         ViewshedOverlay,
+        super::cache::Cached,
     ))
 }
 

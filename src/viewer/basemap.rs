@@ -161,6 +161,7 @@ pub fn poll_basemap(
         Transform::from_xyz(cx as f32, cy as f32, -2.0),
         Visibility::Visible,
         BasemapSprite,
+        super::cache::Cached,
     ));
 }
 

@@ -115,7 +115,15 @@ pub(super) fn setup_camera(
     let mut tf = Transform::default();
     let mut proj = Projection::Orthographic(OrthographicProjection::default_2d());
     place_camera(&fit, w, &mut tf, &mut proj);
-    commands.spawn((Camera2d, tf, proj));
+    // the panels' egui context on this camera, not on the map cache's
+    commands.spawn((
+        Camera2d,
+        tf,
+        proj,
+        super::cache::MapCamera,
+        bevy_egui::EguiContext::default(),
+        bevy_egui::PrimaryEguiContext,
+    ));
 }
 
 #[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource
@@ -128,7 +136,10 @@ pub(super) fn camera_controls(
     scroll: Res<AccumulatedMouseScroll>,
     window: Single<&Window, With<PrimaryWindow>>,
     map: Res<MapData>,
-    camera: Single<(&Camera, &GlobalTransform, &mut Transform, &mut Projection)>,
+    camera: Single<
+        (&Camera, &GlobalTransform, &mut Transform, &mut Projection),
+        With<super::cache::MapCamera>,
+    >,
     edit_state: Res<edit::EditState>,
     mut refitted: Local<bool>,
 ) {
@@ -229,7 +240,7 @@ pub(super) fn camera_controls(
 pub(super) fn cursor_readout(
     map: Res<MapData>,
     window: Single<&Window, With<PrimaryWindow>>,
-    camera: Single<(&Camera, &GlobalTransform)>,
+    camera: Single<(&Camera, &GlobalTransform), With<super::cache::MapCamera>>,
     mut out: ResMut<CursorReadout>,
 ) {
     let (cam, gt) = *camera;

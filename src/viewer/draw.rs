@@ -9,6 +9,7 @@ use super::sim::SimJob;
 use super::{rgb, v2, LayerToggles, MapData};
 use crate::geom::lod;
 use crate::view;
+use bevy::camera::visibility::RenderLayers;
 use bevy::prelude::*;
 use geo::Coord;
 
@@ -77,6 +78,8 @@ pub(super) fn configure_gizmos(
     }
     *set_to = Some(want);
     fn set(cfg: &mut GizmoConfig, width: f32) {
+        // drawn into the map cache
+        cfg.render_layers = RenderLayers::layer(super::cache::LAYER);
         cfg.line.width = width;
         cfg.line.joints = GizmoLineJoint::Round(4);
     }
@@ -93,6 +96,7 @@ pub(super) fn configure_gizmos(
     // the units' patrol paths: dashes in their State's full colour, apart
     // from the light bands and networks they run along
     let plan = store.config_mut::<PlanLines>().0;
+    plan.render_layers = RenderLayers::layer(super::cache::LAYER);
     plan.line.width = 3.0;
     plan.line.joints = GizmoLineJoint::None;
     plan.line.style = GizmoLineStyle::Dashed {
@@ -207,7 +211,7 @@ fn best_response(
 pub(super) fn draw_map(
     map: Res<MapData>,
     layers: Res<LayerToggles>,
-    camera: Single<(&Projection, &GlobalTransform), With<Camera2d>>,
+    camera: Single<(&Projection, &GlobalTransform), With<super::cache::MapCamera>>,
     window: Option<Single<&Window, With<bevy::window::PrimaryWindow>>>,
     mut thin: Gizmos<ThinLines>,
     mut routes_g: Gizmos<RouteLines>,
@@ -391,6 +395,11 @@ impl Plugin for DrawPlugin {
                     .in_set(super::FrameSet::Layers)
                     .after(super::plan::advance_time),
             )
-            .add_systems(Update, draw_map.in_set(super::FrameSet::Draw));
+            .add_systems(
+                Update,
+                draw_map
+                    .run_if(super::cache::redraw)
+                    .in_set(super::FrameSet::Draw),
+            );
     }
 }

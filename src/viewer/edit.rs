@@ -350,7 +350,7 @@ pub fn map_input(
     buttons: Res<ButtonInput<MouseButton>>,
     keys: Res<ButtonInput<KeyCode>>,
     window: Single<&Window, With<bevy::window::PrimaryWindow>>,
-    camera: Single<(&Camera, &GlobalTransform, &Projection)>,
+    camera: Single<(&Camera, &GlobalTransform, &Projection), With<super::cache::MapCamera>>,
     editor: Res<EditorRes>,
     mut state: ResMut<EditState>,
     mut requests: ResMut<Requests>,

@@ -202,7 +202,7 @@ pub(super) fn screenshot_driver(
     plan_job: Res<PlanJob>,
     sim_job: Res<SimJob>,
     basemap_job: Res<basemap::BasemapJob>,
-    camera: Single<(&Transform, &Projection), With<Camera2d>>,
+    camera: Single<(&Transform, &Projection), With<super::cache::MapCamera>>,
     mut exit: MessageWriter<AppExit>,
 ) {
     let Some(path) = job.path.clone() else { return };

@@ -21,6 +21,7 @@
 
 pub mod assess;
 pub mod basemap;
+mod cache;
 mod camera;
 mod draw;
 pub mod edit;
@@ -202,7 +203,7 @@ pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: Si
 }
 
 /// Which layers are shown.
-#[derive(Resource, Clone, Debug)]
+#[derive(Resource, Clone, Debug, PartialEq)]
 pub struct LayerToggles {
     /// Hillshade (with a DEM) and the States' territories tinted.
     pub basemap: bool,
@@ -399,6 +400,7 @@ fn window_app(scenario: Scenario, opts: ViewOptions, started: std::time::Instant
         .add_plugins((
             LayersPlugin,
             draw::DrawPlugin,
+            cache::CachePlugin,
             edit::InputPlugin,
             camera::CameraPlugin,
             frames::FramesPlugin,

@@ -68,7 +68,7 @@ pub fn paint_symbols(
     mut contexts: EguiContexts,
     map: Res<MapData>,
     layers: Res<LayerToggles>,
-    camera: Single<(&Camera, &GlobalTransform, &Projection)>,
+    camera: Single<(&Camera, &GlobalTransform, &Projection), With<super::cache::MapCamera>>,
     plan_job: Res<PlanJob>,
     sim_job: Res<SimJob>,
     edit_state: Res<EditState>,
