@@ -199,7 +199,8 @@ impl Planner<'_> {
                 .filter(|&&p| weights[p] / wmax >= th - 1e-12)
                 .map(|&p| self.points[p].xy)
                 .collect();
-            let forest = spanning_forest_m(&pts, units.len(), 2.0 * self.o.observe_m);
+            let forest =
+                super::forest::spanning_forest_m(&pts, units.len(), 2.0 * self.o.observe_m);
             let mut i = forest / speed;
             if self.cyclic {
                 i = i.max(DAY_S * forest / speed_duty);
@@ -208,44 +209,4 @@ impl Planner<'_> {
         }
         r1(best / 60.0)
     }
-}
-
-/// Minimum spanning forest with `k` trees of `pts` (Prim, O(n²)), each edge
-/// shortened by `shorten` (not below 0).
-pub fn spanning_forest_m(pts: &[Coord], k: usize, shorten: f64) -> f64 {
-    let n = pts.len();
-    if n <= 1 {
-        return 0.0;
-    }
-    let mut in_tree = vec![false; n];
-    let mut dist = vec![f64::INFINITY; n];
-    dist[0] = 0.0;
-    let mut edges = Vec::with_capacity(n);
-    for _ in 0..n {
-        let mut u = usize::MAX;
-        let mut du = f64::INFINITY;
-        for v in 0..n {
-            if !in_tree[v] && dist[v] < du {
-                du = dist[v];
-                u = v;
-            }
-        }
-        if u == usize::MAX {
-            break;
-        }
-        in_tree[u] = true;
-        edges.push(du);
-        for v in 0..n {
-            if !in_tree[v] {
-                let d = ((pts[u].x - pts[v].x).powi(2) + (pts[u].y - pts[v].y).powi(2)).sqrt();
-                let d = (d - shorten).max(0.0);
-                if d < dist[v] {
-                    dist[v] = d;
-                }
-            }
-        }
-    }
-    edges.sort_by(|a, b| a.total_cmp(b));
-    let keep = edges.len().saturating_sub(k.saturating_sub(1));
-    edges[..keep].iter().sum()
 }

@@ -38,6 +38,7 @@ pub mod baseline;
 mod eval;
 pub mod exact;
 pub mod export;
+pub mod forest;
 pub mod graph;
 mod greedy;
 mod layers;
@@ -55,7 +56,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 pub use crate::model::DEFAULT_ACCESS_M;
-pub use eval::{spanning_forest_m, Eval, PointEval};
+pub use eval::{Eval, PointEval};
+pub use forest::spanning_forest_m;
 pub use layers::{PlanLayers, PointLayer, UnitLayer};
 pub use options::{check_options, PlanMode, PlanOptions};
 

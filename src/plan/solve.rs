@@ -330,19 +330,26 @@ impl Planner<'_> {
         };
         let eval = self.evaluate(&plan, wj, counted, None);
         // Unpredictability across the mix.
+        // each variant's first visit of each point within the period, from
+        // one pass over its visits
+        let firsts: Vec<Vec<f64>> = mix
+            .iter()
+            .map(|&v| {
+                let mut first = vec![f64::INFINITY; self.points.len()];
+                for x in cands[v].1.tracks.iter().flat_map(|t| t.visits.iter()) {
+                    if x.1 < self.period_s {
+                        first[x.0] = first[x.0].min(x.1);
+                    }
+                }
+                first
+            })
+            .collect();
         let mut ent_sum = 0.0;
         let mut ent_n = 0;
         for p in (0..self.points.len()).filter(|&p| counted[p]) {
             let mut bins: HashMap<i64, usize> = HashMap::new();
-            for &v in &mix {
-                let first = cands[v]
-                    .1
-                    .tracks
-                    .iter()
-                    .flat_map(|t| t.visits.iter())
-                    .filter(|x| x.0 == p && x.1 < self.period_s)
-                    .map(|x| x.1)
-                    .fold(f64::INFINITY, f64::min);
+            for f in &firsts {
+                let first = f[p];
                 let bin = if first.is_finite() {
                     (first / 3600.0) as i64
                 } else {
