@@ -514,3 +514,68 @@ fn idleness_orders_carry_a_sketch_places_legs_and_grid_references() {
     // the watch point's own id stays, smaller, for the planner's files
     assert!(html.contains("<span class=muted>S0003</span>"));
 }
+
+#[test]
+fn a_dwell_stands_each_unit_at_the_points_it_heads_for() {
+    // `--dwell-min 10`: each watch point a unit heads for, it stays ten
+    // minutes to watch, in the orders (arrive, stay, leave) and in the
+    // paths (two vertices at one place, ten minutes apart); the shifts,
+    // speeds and the way home still hold.
+    let sc = repo().join("scenarios/andorra-spain.toml");
+    let d = tempfile::tempdir().unwrap();
+    let (sum, _) = run_plan(
+        &sc,
+        d.path(),
+        &["--dwell-min", "10", "--start", "2026-12-08T06:00:00Z"],
+    );
+    let legs = check_plan_geojson(&sc, d.path(), 24.0);
+    assert!(legs > 50, "only {legs} legs");
+    let g: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("plan.geojson")).unwrap())
+            .unwrap();
+    let mut stays = 0;
+    for f in g["features"].as_array().unwrap() {
+        let c = f["geometry"]["coordinates"].as_array().unwrap();
+        let t = f["properties"]["times_s"].as_array().unwrap();
+        for i in 1..c.len() {
+            let dt = t[i].as_f64().unwrap() - t[i - 1].as_f64().unwrap();
+            if c[i] == c[i - 1] && (dt - 600.0).abs() < 1.0 {
+                stays += 1;
+            }
+        }
+    }
+    assert!(stays > 20, "{stays} ten-minute stays in plan.geojson");
+    let html = std::fs::read_to_string(d.path().join("orders/AD-F1.html")).unwrap();
+    assert!(html.contains("<th>stay</th>"));
+    let rows = html.matches("<td>10 min, leave ").count();
+    assert!(rows > 2, "{rows} stays in AD-F1's orders");
+    assert!(sum["worst_idleness_min"].as_f64().unwrap() > 0.0);
+    // the plan file says what it was planned with
+    let pj: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("plan.json")).unwrap())
+            .unwrap();
+    assert_eq!(pj["options"]["dwell_min"].as_f64(), Some(10.0));
+    // without a dwell every row is passed through
+    run_plan(&sc, &d.path().join("plain"), &[]);
+    let html = std::fs::read_to_string(d.path().join("plain/orders/AD-F1.html")).unwrap();
+    assert!(!html.contains(" min, leave "));
+    assert!(html.contains("<td>passing</td>"));
+}
+
+#[test]
+fn a_dwell_longer_than_a_shift_is_refused_by_name() {
+    let sc = repo().join("scenarios/andorra-spain.toml");
+    let d = tempfile::tempdir().unwrap();
+    let o = Command::new(bin())
+        .args(["plan", "--objective", "idleness", "--dwell-min", "300"])
+        .arg(&sc)
+        .arg("--out")
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("dwell"), "{err}");
+    assert!(err.contains("240"), "{err}");
+    assert!(!d.path().join("plan.json").exists());
+}

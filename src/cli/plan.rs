@@ -45,6 +45,10 @@ pub struct Args {
     /// Largest loss (fraction of the best worst idleness) a variant may have.
     #[arg(long, default_value_t = 0.15)]
     max_loss: f64,
+    /// Idleness plan: minutes a unit stays to watch at each watch point it
+    /// heads for (the points it passes on the way are watched in passing).
+    #[arg(long, default_value_t = 0.0)]
+    dwell_min: f64,
     /// interception: a mixed strategy over standby and patrol schedules
     /// that maximises the P(intercept) guaranteed against a smuggler who
     /// knows the mix (the day's orders are its seeded draw); idleness:
@@ -85,6 +89,7 @@ pub fn run(a: Args) -> Result<ExitCode, Error> {
         observe_m: a.observe_m,
         variants: a.variants.max(1),
         max_loss: a.max_loss,
+        dwell_min: a.dwell_min,
         assess: a.terrain.options(),
         ..PlanOptions::default()
     };

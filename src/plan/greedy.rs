@@ -123,7 +123,8 @@ impl Planner<'_> {
                     continue;
                 };
                 if target != u.home {
-                    heap.push(Ev(arrive, k, target));
+                    let leave = self.stay(u, target, arrive, weights, last, &mut tracks[k]);
+                    heap.push(Ev(leave, k, target));
                 }
             }
         }
@@ -166,7 +167,8 @@ impl Planner<'_> {
             let Some(back) = u.to_home.time(v) else {
                 continue;
             };
-            if a + back > end {
+            // (the stay there too)
+            if a + self.dwell_s() + back > end {
                 continue;
             }
             let idle = a - last[p];
@@ -216,6 +218,37 @@ impl Planner<'_> {
         Some(t + path.last().map(|x| x.1).unwrap_or(0.0))
     }
 
+    /// The stay at a watch point's node `n` reached at `arrive`: with a
+    /// dwell, the unit stands there (a second track point) and the points
+    /// there are watched until it leaves; the time it leaves.
+    #[allow(clippy::too_many_arguments)]
+    fn stay(
+        &self,
+        u: &UnitCtx,
+        n: NodeIndex,
+        arrive: f64,
+        weights: &[f64],
+        last: &mut [f64],
+        tr: &mut Track,
+    ) -> f64 {
+        let dwell = self.dwell_s();
+        if dwell <= 0.0 {
+            return arrive;
+        }
+        let leave = arrive + dwell;
+        tr.points.push((n, leave));
+        let gc = &self.graphs[u.graph];
+        for &p in gc.at_node.get(&(n.index() as u32)).into_iter().flatten() {
+            if weights[p] > 0.0 && u.reach[p] {
+                tr.visits.push((p, leave));
+                if leave > last[p] {
+                    last[p] = leave;
+                }
+            }
+        }
+        leave
+    }
+
     /// The greedy for one unit alone over one shift from time 0 (no
     /// cyclic warm start), at most `max_stops` stops: its visits.
     pub(crate) fn run_one_shift(
@@ -239,7 +272,7 @@ impl Planner<'_> {
                 break;
             };
             x = target;
-            t = a;
+            t = self.stay(u, target, a, weights, &mut last, &mut tr);
         }
         tr.visits
     }

@@ -177,6 +177,11 @@ impl Planner<'_> {
         self.period_s * self.days as f64
     }
 
+    /// Seconds a unit stays at each watch point it heads for.
+    pub fn dwell_s(&self) -> f64 {
+        self.o.dwell_min * 60.0
+    }
+
     /// Index of the view (State index, or joint = number of States).
     pub fn joint_view(&self) -> usize {
         self.s.states.len()

@@ -22,6 +22,9 @@ impl PlanMode {
     }
 }
 
+/// Longest stay at a watch point (minutes): a shift's worth.
+pub const MAX_DWELL_MIN: f64 = 240.0;
+
 /// Options of a plan.
 #[derive(Clone, Debug, Serialize)]
 pub struct PlanOptions {
@@ -42,6 +45,9 @@ pub struct PlanOptions {
     pub max_loss: f64,
     /// Longest leg between two watch points the planner considers, hours.
     pub max_leg_h: f64,
+    /// Minutes a unit stays to watch at each watch point it heads for
+    /// (the points it passes on the way are watched in passing).
+    pub dwell_min: f64,
     /// Assessment (post coverage and risk) behind the weights; its
     /// `progress` also reports and cancels the planning.
     #[serde(skip)]
@@ -72,6 +78,7 @@ impl Default for PlanOptions {
             variants: 8,
             max_loss: 0.15,
             max_leg_h: 3.0,
+            dwell_min: 0.0,
             assess: AssessOptions::default(),
         }
     }
@@ -120,6 +127,15 @@ pub fn check_options(s: &Scenario, o: &PlanOptions) -> Result<()> {
         "route variants per unit",
         crate::limits::MAX_VARIANTS as f64,
     ));
+    if !(0.0..=MAX_DWELL_MIN).contains(&o.dwell_min) {
+        bad.push(OptionProblem::new(
+            "dwell_min",
+            format!(
+                "must be in 0..{MAX_DWELL_MIN} (minutes at each watch point), found {}",
+                o.dwell_min
+            ),
+        ));
+    }
     if !(0.0..=10.0).contains(&o.max_loss) {
         bad.push(OptionProblem::new(
             "max_loss",

@@ -458,10 +458,10 @@ fn shift_table(
         clock(s0, start),
         clock(s1, start)
     );
-    h.push_str("<table><tr><th>#</th><th>arrive</th><th>watch point</th><th>leg</th><th>grid reference</th></tr>");
+    h.push_str("<table><tr><th>#</th><th>arrive</th><th>stay</th><th>watch point</th><th>leg</th><th>grid reference</th></tr>");
     let _ = write!(
         h,
-        "<tr><td></td><td>{}</td><td>depart home post {}</td><td></td><td></td></tr>",
+        "<tr><td></td><td>{}</td><td></td><td>depart home post {}</td><td></td><td></td></tr>",
         clock(s0, start),
         esc(home.as_str())
     );
@@ -472,12 +472,29 @@ fn shift_table(
         let (m, up) = crate::report::leg(pl.s, &xy, &times, from - 1e-6, to + 1e-6);
         crate::report::leg_words(m, up)
     };
+    let stays = stays_within(tr, s0, s1);
     let mut prev = s0;
+    let mut row = 0;
+    // (the point a stay is watching and when it ends: its second visit is
+    // the same row)
+    let mut staying: Option<(usize, f64)> = None;
     let visits = tr
         .visits
         .iter()
         .filter(|v| v.1 >= s0 - 1e-6 && v.1 <= s1 + 1e-6);
-    for (n, &(p, t)) in visits.enumerate() {
+    for &(p, t) in visits {
+        if staying.is_some_and(|(q, until)| q == p && (t - until).abs() < 1e-6) {
+            continue;
+        }
+        let leave = stays.iter().find(|s| (s.0 - t).abs() < 1e-6).map(|s| s.1);
+        let stay = match leave {
+            Some(l) => {
+                staying = Some((p, l));
+                format!("{:.0} min, leave {}", (l - t) / 60.0, clock(l, start))
+            }
+            None => "passing".to_string(),
+        };
+        row += 1;
         let w = &pl.points[p];
         let mut words: Vec<String> = pl.s.basemap.describe(w.xy, 15_000.0).into_iter().collect();
         words.push(format!("border km {:.1}", (w.from_km + w.to_km) / 2.0));
@@ -488,14 +505,14 @@ fn shift_table(
         let grid = crate::report::grid_html(ll);
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}<br><span class=muted>{}</span></td><td>{}</td><td>{grid}</td></tr>",
-            n + 1,
+            "<tr><td>{}</td><td>{}</td><td>{stay}</td><td>{}<br><span class=muted>{}</span></td><td>{}</td><td>{grid}</td></tr>",
+            row,
             clock(t, start),
             esc(&words.join(" · ")), // place names are the data's
             esc(&w.id),
             walked(prev, t)
         );
-        prev = t;
+        prev = leave.unwrap_or(t);
     }
     let back = tr
         .points
@@ -505,11 +522,23 @@ fn shift_table(
         .fold(s0, f64::max);
     let _ = write!(
         h,
-        "<tr><td></td><td>{}</td><td>return to {}</td><td>{}</td><td></td></tr></table>",
+        "<tr><td></td><td>{}</td><td></td><td>return to {}</td><td>{}</td><td></td></tr></table>",
         clock(back, start),
         esc(home.as_str()),
         walked(prev, back)
     );
+}
+
+/// The stays of a track within a shift `[s0, s1]`: (arrive, leave) where
+/// two track points in a row are at one node (the unit stood there); the
+/// rest at home between shifts is not one.
+fn stays_within(tr: &super::Track, s0: f64, s1: f64) -> Vec<(f64, f64)> {
+    tr.points
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0 && w[1].1 > w[0].1 + 1e-6)
+        .map(|w| (w[0].1, w[1].1))
+        .filter(|&(a, l)| a >= s0 - 1e-6 && l <= s1 + 1e-6)
+        .collect()
 }
 
 /// A unit id as a file name: ASCII letters, digits, '-' and '_' kept,
