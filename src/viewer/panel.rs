@@ -365,6 +365,21 @@ fn assessment_panel(
         });
 }
 
+/// Windows and menus without drop shadows: a shadow is a wide blurred
+/// band blended over the map every frame (a software renderer pays for
+/// each pixel of it); the windows keep their outline.
+fn flat_windows(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
+    if *done {
+        return Ok(());
+    }
+    contexts.ctx_mut()?.all_styles_mut(|s| {
+        s.visuals.window_shadow = egui::Shadow::NONE;
+        s.visuals.popup_shadow = egui::Shadow::NONE;
+    });
+    *done = true;
+    Ok(())
+}
+
 /// The egui pass: the side panel, the symbols over the map, the editor
 /// window and dialogs, in that order.
 pub(super) struct PanelPlugin;
@@ -373,7 +388,13 @@ impl Plugin for PanelPlugin {
     fn build(&self, app: &mut App) {
         app.add_systems(
             bevy_egui::EguiPrimaryContextPass,
-            (side_panel, super::symbols::paint_symbols, edit_panels).chain(),
+            (
+                flat_windows,
+                side_panel,
+                super::symbols::paint_symbols,
+                edit_panels,
+            )
+                .chain(),
         );
     }
 }
