@@ -656,20 +656,27 @@ fn replay_shows_crossings_interceptions_and_routes_by_p_intercept() {
             })
             .filter(|p| visible(*p))
             .collect();
-        if pts.is_empty() {
+        // a route a few pixels long on screen (a mapped way that ends
+        // metres past the line) lies under the border's casing, the
+        // groups' diamonds and the crosses of the interceptions on it
+        let span = pts
+            .iter()
+            .map(|p| ((p.0 - pts[0].0).powi(2) + (p.1 - pts[0].1).powi(2)).sqrt())
+            .fold(0.0, f64::max);
+        if span < 12.0 {
             continue;
         }
         all += 1;
         let want = view::intercept_colour(r.per_route[i].p_intercept);
-        // (within 3 px: the border's dark casing covers a short route's
-        // first pixels beside the line)
+        // (within 3 px: the border's dark casing covers a route's first
+        // pixels beside the line)
         let ok = pts.iter().any(|p| img.near(p.0, p.1, 3, want, 40));
         hit += ok as usize;
     }
     assert!(
-        // (a short route ends under the groups' diamonds and the crosses
-        // of the interceptions replayed on it)
-        all >= 15 && hit as f64 >= 0.7 * all as f64,
+        // (the replay's diamonds and crosses sit on the routes the groups
+        // move along and are intercepted on: they cover some routes whole)
+        all >= 12 && hit as f64 >= 0.75 * all as f64,
         "routes by P(intercept): {hit} of {all}"
     );
     // Groups on the move at 23:30 where the simulation puts them, orange

@@ -36,9 +36,22 @@ pub(super) struct MajorRoads;
 
 pub(super) const BAND_PX: f32 = 14.0;
 
-/// Multisampling off on a software renderer (Mesa lavapipe: it costs a
-/// third of each frame there), on elsewhere; `BORDERWATCH_MSAA=on|off`
-/// overrides.
+/// Whether an anti-aliasing is off: as `var` says (`on` or `off`), else
+/// off on a software renderer (Mesa lavapipe draws every pixel on the
+/// CPU), on elsewhere; `None` until the adapter is known.
+pub(super) fn aa_off(
+    var: &str,
+    info: Option<&bevy::render::renderer::RenderAdapterInfo>,
+) -> Option<bool> {
+    match std::env::var(var).as_deref() {
+        Ok("off") => Some(true),
+        Ok("on") => Some(false),
+        _ => info.map(|i| format!("{:?}", i.device_type) == "Cpu"),
+    }
+}
+
+/// Multisampling off on a software renderer (it costs a third of each
+/// frame there), on elsewhere; `BORDERWATCH_MSAA=on|off` overrides.
 pub(super) fn choose_msaa(
     info: Option<Res<bevy::render::renderer::RenderAdapterInfo>>,
     mut q: Query<&mut Msaa, With<Camera2d>>,
@@ -47,16 +60,8 @@ pub(super) fn choose_msaa(
     if *done {
         return;
     }
-    let software = info
-        .as_ref()
-        .map(|i| format!("{:?}", i.device_type) == "Cpu");
-    let off = match std::env::var("BORDERWATCH_MSAA").as_deref() {
-        Ok("off") => true,
-        Ok("on") => false,
-        _ => match software {
-            Some(s) => s,
-            None => return, // no adapter yet
-        },
+    let Some(off) = aa_off("BORDERWATCH_MSAA", info.as_deref()) else {
+        return; // no adapter yet
     };
     for mut m in &mut q {
         *m = if off { Msaa::Off } else { Msaa::Sample4 };
