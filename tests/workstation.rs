@@ -670,3 +670,69 @@ fn the_neighbours_received_posts_are_shown_but_not_edited_here() {
     );
     assert!(!w.resource::<EditorRes>().0.dirty());
 }
+
+#[test]
+fn file_new_imports_an_extract_and_opens_it_after_asking() {
+    use borderwatch::viewer::new::{self, NewForm};
+    let (_d, p) = common::shipped("andorra-spain");
+    let out = tempfile::tempdir().unwrap();
+    let mut app = app(&p);
+    app.update();
+    // an unsaved change waits in the editor
+    let mut a = agreements(&app);
+    a.hot_pursuit = !a.hot_pursuit;
+    request(&mut app, Request::Edit(Edit::SetAgreements(a)));
+    app.update();
+    // a form with everything wrong says all of it at once, and starts nothing
+    {
+        let mut f = app.world_mut().resource_mut::<NewForm>();
+        f.pbf = "nowhere.osm.pbf".into();
+        f.states = "AD".into();
+        f.name = "a b".into();
+        new::start(&mut f);
+        assert_eq!(f.problems.len(), 3, "{:?}", f.problems);
+        assert!(
+            f.problems[0].contains("nowhere.osm.pbf"),
+            "{:?}",
+            f.problems
+        );
+        assert!(!f.job.running());
+    }
+    // the real extract: imported in the background, then File → Open's way
+    {
+        let mut f = app.world_mut().resource_mut::<NewForm>();
+        f.pbf = common::data()
+            .join("osm/andorra-2013.osm.pbf")
+            .to_string_lossy()
+            .into();
+        f.states = "AD,ES".into();
+        f.name = "andorra-new".into();
+        f.out = out.path().to_string_lossy().into();
+        f.posts = 2;
+        new::start(&mut f);
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+    }
+    let toml = out.path().join("scenarios/andorra-new.toml");
+    settle(&mut app, "the import and the prompt", |w| {
+        w.resource::<EditState>().unsaved == Some(Pending::Open(toml.clone()))
+    });
+    assert!(toml.is_file(), "the scenario is written");
+    // still the old scenario, with its change, until the user answers
+    assert_eq!(
+        app.world().resource::<MapData>().scenario.name,
+        "andorra-spain"
+    );
+    assert!(app.world().resource::<EditorRes>().0.dirty());
+    request(&mut app, Request::Answer(Answer::Discard));
+    settle(&mut app, "the new scenario", |w| {
+        w.resource::<MapData>().scenario.name == "andorra-new" && idle(w)
+    });
+    let s = &app.world().resource::<MapData>().scenario;
+    assert!(!s.border.is_empty());
+    assert_eq!(s.posts.len(), 4, "two exercise posts per State");
+    // the same name again is refused: nothing is written over
+    let mut f = app.world_mut().resource_mut::<NewForm>();
+    new::start(&mut f);
+    assert_eq!(f.problems.len(), 1, "{:?}", f.problems);
+    assert!(f.problems[0].contains("andorra-new"), "{:?}", f.problems);
+}

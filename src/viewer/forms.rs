@@ -23,9 +23,11 @@ pub fn menu_bar(
     st: &mut EditState,
     req: &mut Requests,
     exchange: &mut super::exchange::ExchangeForm,
+    new: &mut super::new::NewForm,
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
+            super::new::menu(ui, new);
             if ui.button("Open…").clicked() {
                 st.dialog = Some(Dialog::Open);
                 st.path_text.clear();

@@ -33,6 +33,7 @@ pub mod jobs;
 mod labels;
 pub mod legend;
 pub mod lines;
+pub mod new;
 mod panel;
 pub mod plan;
 pub mod requests;
@@ -174,6 +175,7 @@ pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: Si
     .init_resource::<edit::Requests>()
     .init_resource::<edit::IoJobs>()
     .init_resource::<exchange::ExchangeForm>()
+    .init_resource::<new::NewForm>()
     .add_systems(
         Startup,
         // the quick ones first
@@ -187,6 +189,7 @@ pub fn add_workstation(app: &mut App, scenario: Scenario, plan: PlanJob, sim: Si
     .add_systems(
         Update,
         (
+            new::poll_new,
             requests::handle_requests,
             edit::poll_io,
             assess::poll_assessment,

@@ -25,6 +25,7 @@ pub(super) fn side_panel(
     mut plan_job: ResMut<PlanJob>,
     mut sim_job: ResMut<SimJob>,
     mut exchange: ResMut<ExchangeForm>,
+    mut new_form: ResMut<super::new::NewForm>,
     crowd: Res<legend::Crowd>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -47,6 +48,7 @@ pub(super) fn side_panel(
                 &mut ui_edit.state,
                 &mut ui_edit.requests,
                 &mut exchange,
+                &mut new_form,
             );
             egui::ScrollArea::vertical().show(ui, |ui| {
                 scenario_summary(ui, s, info);
@@ -228,6 +230,7 @@ pub(super) fn edit_panels(
     mut ui_edit: edit::EditUi,
     plan_job: Res<PlanJob>,
     mut exchange: ResMut<ExchangeForm>,
+    mut new_form: ResMut<super::new::NewForm>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let edit::EditUi {
@@ -241,6 +244,7 @@ pub(super) fn edit_panels(
     super::session::unsaved_prompt(ctx, editor, state, requests);
     super::session::recover_prompt(ctx, editor, state, requests);
     super::exchange::window(ctx, editor, &mut exchange, requests);
+    super::new::window(ctx, &mut new_form);
     Ok(())
 }
 
