@@ -164,12 +164,11 @@ pub fn window(ctx: &egui::Context, f: &mut NewForm) {
                 ui.colored_label(egui::Color32::from_rgb(200, 40, 40), e);
             }
             ui.horizontal(|ui| {
+                // (no cancel: the importer does not stop half way, and a
+                // dropped job would still write the files)
                 if f.job.running() {
                     ui.spinner();
                     ui.label("importing…");
-                    if ui.button("Cancel").clicked() {
-                        f.job.cancel();
-                    }
                 } else if ui.button("Import and open").clicked() {
                     start(f);
                 }
