@@ -329,7 +329,25 @@ impl Planner<'_> {
             tracks,
         };
         let eval = self.evaluate(&plan, wj, counted, None);
-        // Unpredictability across the mix.
+        let unpredictability = self.unpredictability(cands, &mix, counted, draws);
+        Issue {
+            plan,
+            eval,
+            best_eval: evals[bi].clone(),
+            variants,
+            unpredictability,
+        }
+    }
+
+    /// Unpredictability across the mix: its size in bits and the mean
+    /// entropy of each counted point's first visit hour over the variants.
+    fn unpredictability(
+        &self,
+        cands: &[(String, Plan)],
+        mix: &[usize],
+        counted: &[bool],
+        draws: Vec<usize>,
+    ) -> Unpredictability {
         // each variant's first visit of each point within the period, from
         // one pass over its visits
         let firsts: Vec<Vec<f64>> = mix
@@ -367,7 +385,7 @@ impl Planner<'_> {
                 .sum::<f64>();
             ent_n += 1;
         }
-        let unpredictability = Unpredictability {
+        Unpredictability {
             strategy_entropy_bits: r3((mix.len() as f64).log2()),
             visit_hour_entropy_bits: r3(if ent_n > 0 {
                 ent_sum / ent_n as f64
@@ -375,13 +393,6 @@ impl Planner<'_> {
                 0.0
             }),
             daily_draws: draws,
-        };
-        Issue {
-            plan,
-            eval,
-            best_eval: evals[bi].clone(),
-            variants,
-            unpredictability,
         }
     }
 
