@@ -92,7 +92,10 @@ fn target_image(w: u32, h: u32) -> Image {
         TextureDimension::D2,
         &[0, 0, 0, 0],
         TextureFormat::Rgba8UnormSrgb,
-        RenderAssetUsages::RENDER_WORLD,
+        // kept in the main world too: the camera reads its size from there
+        // (with the render world's copy alone, a camera made active again
+        // finds no target and draws nothing), and a resize replaces it
+        RenderAssetUsages::default(),
     );
     image.texture_descriptor.usage =
         TextureUsages::TEXTURE_BINDING | TextureUsages::COPY_DST | TextureUsages::RENDER_ATTACHMENT;
