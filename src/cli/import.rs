@@ -52,15 +52,15 @@ pub enum ImportCmd {
         #[arg(long)]
         force: bool,
         /// Keep the patrol network within this distance of the border.
-        #[arg(long, default_value_t = 10.0)]
+        #[arg(long, default_value_t = import::osm::DEFAULT_NETWORK_KM)]
         network_km: f64,
         /// Border within this distance of water is blue.
-        #[arg(long, default_value_t = 80.0)]
+        #[arg(long, default_value_t = import::osm::DEFAULT_BLUE_TOLERANCE_M)]
         blue_tolerance_m: f64,
         /// Invent this many exercise observation posts per State (0 = none).
         #[arg(long, default_value_t = 0)]
         exercise_posts: usize,
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = import::osm::DEFAULT_SEED)]
         seed: u64,
     },
     /// From Natural Earth 10m admin_0_boundary_lines_land.
@@ -143,11 +143,7 @@ fn parse_blue_between(v: &[String]) -> Result<Vec<(geo::Coord, geo::Coord)>, Err
 }
 
 fn check_name(name: &str) -> Result<(), Error> {
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if !import::valid_name(name) {
         return Err(Error::Usage(format!(
             "--name {name:?}: use letters, digits, '-' and '_' only (it names files)"
         )));

@@ -392,6 +392,15 @@ pub fn check_numbers(opts: &[(&'static str, f64, f64)]) -> Result<()> {
     }
 }
 
+/// A scenario name that can name files: ASCII letters, digits, '-' and
+/// '_', not empty.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// Refuse to overwrite a scenario `name` already in `out` (its TOML or its
 /// map layers, posts included, which a user may have edited) unless
 /// `force`.

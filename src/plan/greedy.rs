@@ -202,26 +202,37 @@ impl Planner<'_> {
         let gc = &self.graphs[u.graph];
         let path = leg_path(u, gc, x, target)?;
         for &(n, dt) in path.iter().skip(1) {
-            let at = t + dt;
-            tr.points.push((n, at));
-            if let Some(ps) = gc.at_node.get(&(n.index() as u32)) {
-                for &p in ps {
-                    if weights[p] > 0.0 && u.reach[p] {
-                        tr.visits.push((p, at));
-                        if at > last[p] {
-                            last[p] = at;
-                        }
-                    }
+            self.watch(u, n, t + dt, weights, last, tr);
+        }
+        Some(t + path.last().map(|x| x.1).unwrap_or(0.0))
+    }
+
+    /// Unit `u` at node `n` at time `at`: a track point, and a visit (and
+    /// reservation) of each watch point seen from there.
+    fn watch(
+        &self,
+        u: &UnitCtx,
+        n: NodeIndex,
+        at: f64,
+        weights: &[f64],
+        last: &mut [f64],
+        tr: &mut Track,
+    ) {
+        tr.points.push((n, at));
+        let gc = &self.graphs[u.graph];
+        for &p in gc.at_node.get(&(n.index() as u32)).into_iter().flatten() {
+            if weights[p] > 0.0 && u.reach[p] {
+                tr.visits.push((p, at));
+                if at > last[p] {
+                    last[p] = at;
                 }
             }
         }
-        Some(t + path.last().map(|x| x.1).unwrap_or(0.0))
     }
 
     /// The stay at a watch point's node `n` reached at `arrive`: with a
     /// dwell, the unit stands there (a second track point) and the points
     /// there are watched until it leaves; the time it leaves.
-    #[allow(clippy::too_many_arguments)]
     fn stay(
         &self,
         u: &UnitCtx,
@@ -236,16 +247,7 @@ impl Planner<'_> {
             return arrive;
         }
         let leave = arrive + dwell;
-        tr.points.push((n, leave));
-        let gc = &self.graphs[u.graph];
-        for &p in gc.at_node.get(&(n.index() as u32)).into_iter().flatten() {
-            if weights[p] > 0.0 && u.reach[p] {
-                tr.visits.push((p, leave));
-                if leave > last[p] {
-                    last[p] = leave;
-                }
-            }
-        }
+        self.watch(u, n, leave, weights, last, tr);
         leave
     }
 

@@ -403,7 +403,6 @@ pub fn orders_html(
 fn sketch(pl: &Planner, plan: &Plan, k: usize) -> String {
     let tr = &plan.tracks[k];
     let uk = plan.units[k];
-    let in_shift = |t: f64, (s0, s1): (f64, f64)| t >= s0 - 1e-6 && t <= s1 + 1e-6;
     let paths: Vec<Vec<Coord>> = tr
         .shifts
         .iter()
@@ -478,10 +477,7 @@ fn shift_table(
     // (the point a stay is watching and when it ends: its second visit is
     // the same row)
     let mut staying: Option<(usize, f64)> = None;
-    let visits = tr
-        .visits
-        .iter()
-        .filter(|v| v.1 >= s0 - 1e-6 && v.1 <= s1 + 1e-6);
+    let visits = tr.visits.iter().filter(|v| in_shift(v.1, (s0, s1)));
     for &(p, t) in visits {
         if staying.is_some_and(|(q, until)| q == p && (t - until).abs() < 1e-6) {
             continue;
@@ -517,7 +513,7 @@ fn shift_table(
     let back = tr
         .points
         .iter()
-        .filter(|x| x.1 >= s0 - 1e-6 && x.1 <= s1 + 1e-6)
+        .filter(|x| in_shift(x.1, (s0, s1)))
         .map(|x| x.1)
         .fold(s0, f64::max);
     let _ = write!(
@@ -537,8 +533,13 @@ fn stays_within(tr: &super::Track, s0: f64, s1: f64) -> Vec<(f64, f64)> {
         .windows(2)
         .filter(|w| w[0].0 == w[1].0 && w[1].1 > w[0].1 + 1e-6)
         .map(|w| (w[0].1, w[1].1))
-        .filter(|&(a, l)| a >= s0 - 1e-6 && l <= s1 + 1e-6)
+        .filter(|&(a, l)| in_shift(a, (s0, s1)) && in_shift(l, (s0, s1)))
         .collect()
+}
+
+/// Time `t` within shift `(s0, s1)` (to a microsecond).
+fn in_shift(t: f64, (s0, s1): (f64, f64)) -> bool {
+    t >= s0 - 1e-6 && t <= s1 + 1e-6
 }
 
 /// A unit id as a file name: ASCII letters, digits, '-' and '_' kept,

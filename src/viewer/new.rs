@@ -68,10 +68,7 @@ pub fn options(f: &NewForm) -> Result<OsmOptions, Vec<String>> {
         bad.push(format!("the elevation tile: no file at {}", d.display()));
     }
     let name = f.name.trim().to_string();
-    let name_ok = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let name_ok = import::valid_name(&name);
     if !name_ok {
         bad.push("the name: letters, digits, '-' and '_' only (it names files)".to_string());
     }
@@ -98,10 +95,9 @@ pub fn options(f: &NewForm) -> Result<OsmOptions, Vec<String>> {
             name,
             out,
             exercise_posts: f.posts,
-            // as `import osm`'s defaults
-            network_km: 10.0,
-            blue_tolerance_m: 80.0,
-            seed: 1,
+            network_km: import::osm::DEFAULT_NETWORK_KM,
+            blue_tolerance_m: import::osm::DEFAULT_BLUE_TOLERANCE_M,
+            seed: import::osm::DEFAULT_SEED,
         }),
         _ => Err(bad),
     }

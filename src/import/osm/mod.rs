@@ -50,6 +50,13 @@ pub struct OsmOptions {
     pub seed: u64,
 }
 
+/// `import osm`'s defaults: the patrol network kept within this distance
+/// of the border (km), a border sample this close to water blue (m), the
+/// seed of the exercise posts.
+pub const DEFAULT_NETWORK_KM: f64 = 10.0;
+pub const DEFAULT_BLUE_TOLERANCE_M: f64 = 80.0;
+pub const DEFAULT_SEED: u64 = 1;
+
 /// A way ending this close to the border touches it (m).
 pub(super) const TOUCH_M: f64 = 25.0;
 
